@@ -1,0 +1,32 @@
+/* core/buf.h: a growable byte buffer, the output type of the C primitives.
+ *
+ * The buffer owns its memory: stet_buf_free releases it. Functions that take
+ * a stet_buf append to it; on allocation failure they return -1 and leave
+ * what was already in the buffer intact. */
+#ifndef STET_BUF_H
+#define STET_BUF_H
+
+#include <stddef.h>
+#include <string.h>
+
+typedef struct stet_buf {
+  char *data;   /* owned; NULL until the first append */
+  size_t len;   /* bytes in use */
+  size_t cap;   /* bytes allocated */
+} stet_buf;
+
+#define STET_BUF_INIT {NULL, 0, 0}
+
+/* Makes room for at least `extra` more bytes. 0 on success, -1 on ENOMEM. */
+int stet_buf_reserve(stet_buf *b, size_t extra);
+/* Appends n bytes. 0 on success, -1 on ENOMEM. */
+int stet_buf_append(stet_buf *b, const void *p, size_t n);
+/* Frees the memory and resets the buffer to empty. */
+void stet_buf_free(stet_buf *b);
+
+/* Appends one byte; the caller has reserved room. */
+static inline void stet_buf_put_unchecked(stet_buf *b, char c) {
+  b->data[b->len++] = c;
+}
+
+#endif

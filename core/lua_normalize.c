@@ -1,0 +1,89 @@
+/* core/lua_normalize.c: stet.normalize and stet.validate (core/normalize.c,
+ * core/utf8.c) for Lua. */
+#include <string.h>
+#include <utf8proc.h>
+
+#include "lua_stet.h"
+#include "normalize.h"
+#include "normprops.h"
+#include "utf8.h"
+
+/* Reads the options table at idx into o. */
+static void read_opts(lua_State *L, int idx, stet_norm_opts *o) {
+  stet_norm_defaults(o);
+  if (lua_isnoneornil(L, idx)) return;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  int t = lua_getfield(L, idx, "form");
+  if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+    o->form = STET_FORM_NONE;
+  } else if (t == LUA_TSTRING) {
+    static const char *const names[] = {"NFC", "NFD", "NFKC", "NFKD", NULL};
+    static const stet_form forms[] = {STET_FORM_NFC, STET_FORM_NFD, STET_FORM_NFKC, STET_FORM_NFKD};
+    const char *s = lua_tostring(L, -1);
+    int i = 0;
+    while (names[i] && strcmp(names[i], s) != 0) i++;
+    if (!names[i])
+      luaL_argerror(L, idx, lua_pushfstring(L, "unknown form '%s' (NFC, NFD, NFKC, NFKD or false)", s));
+    o->form = forms[i];
+  } else if (t != LUA_TNIL) {
+    luaL_argerror(L, idx, "field 'form' must be a string or false");
+  }
+  lua_pop(L, 1);
+  o->casefold = stet_lua_optbool(L, idx, idx, "casefold", o->casefold);
+  o->newlines = stet_lua_optbool(L, idx, idx, "newlines", o->newlines);
+  o->spaces = stet_lua_optbool(L, idx, idx, "spaces", o->spaces);
+  o->controls = stet_lua_optbool(L, idx, idx, "controls", o->controls);
+  o->quotes = stet_lua_optbool(L, idx, idx, "quotes", o->quotes);
+  o->mojibake = stet_lua_optbool(L, idx, idx, "mojibake", o->mojibake);
+}
+
+/* stet.normalize(s [, opts]) -> string, repaired, mojibake_fixed
+ * [-0, +3]. The input string itself is returned when nothing changes. */
+static int l_normalize(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  stet_norm_opts o;
+  read_opts(L, 2, &o);
+  stet_buf *b = stet_lua_newbuf(L);
+  int box = lua_gettop(L);
+  stet_norm_stats st = {0, 0};
+  int r = stet_normalize(s, n, &o, b, &st);
+  if (r < 0) {
+    stet_buf_free(b);
+    return stet_lua_nomem(L);
+  }
+  if (r == 0) {
+    lua_settop(L, 1);
+  } else {
+    stet_lua_pushbuf(L, box);
+  }
+  lua_pushinteger(L, (lua_Integer)st.repaired);
+  lua_pushinteger(L, (lua_Integer)st.mojibake);
+  return 3;
+}
+
+/* stet.validate(s) -> ok, invalid_count, first_bad (1-based, or nil) */
+static int l_validate(lua_State *L) {
+  size_t n, first;
+  const char *s = luaL_checklstring(L, 1, &n);
+  size_t bad = stet_utf8_validate((const unsigned char *)s, n, &first);
+  lua_pushboolean(L, bad == 0);
+  lua_pushinteger(L, (lua_Integer)bad);
+  if (bad) lua_pushinteger(L, (lua_Integer)first + 1);
+  else lua_pushnil(L);
+  return 3;
+}
+
+static const luaL_Reg funcs[] = {
+  {"normalize", l_normalize},
+  {"validate", l_validate},
+  {NULL, NULL},
+};
+
+void stet_lua_open_normalize(lua_State *L) {
+  luaL_setfuncs(L, funcs, 0);
+  lua_pushstring(L, STET_NORMPROPS_UNICODE);
+  lua_setfield(L, -2, "unicode_version");
+  lua_pushstring(L, utf8proc_unicode_version());
+  lua_setfield(L, -2, "utf8proc_unicode_version");
+}

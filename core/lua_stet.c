@@ -1,0 +1,60 @@
+/* core/lua_stet.c: luaopen_stet_core, the C module "stet.core", and the
+ * helpers of lua_stet.h. lua/stet/init.lua wraps this module into the
+ * public "stet" library. */
+#include "lua_stet.h"
+
+#include <stdlib.h>
+
+#define BUF_META "stet.buf"
+
+static int buf_gc(lua_State *L) {
+  stet_buf_free((stet_buf *)luaL_checkudata(L, 1, BUF_META));
+  return 0;
+}
+
+stet_buf *stet_lua_newbuf(lua_State *L) {
+  stet_buf *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->data = NULL;
+  b->len = b->cap = 0;
+  if (luaL_newmetatable(L, BUF_META)) {
+    lua_pushcfunction(L, buf_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return b;
+}
+
+void stet_lua_pushbuf(lua_State *L, int box) {
+  box = lua_absindex(L, box);
+  stet_buf *b = (stet_buf *)lua_touserdata(L, box);
+  lua_pushlstring(L, b->data ? b->data : "", b->len);
+  stet_buf_free(b);
+  lua_remove(L, box);
+}
+
+int stet_lua_optbool(lua_State *L, int idx, int arg, const char *k, int def) {
+  if (lua_isnoneornil(L, idx)) return def;
+  int t = lua_getfield(L, idx, k);
+  int v = def;
+  if (t == LUA_TBOOLEAN) v = lua_toboolean(L, -1);
+  else if (t != LUA_TNIL) {
+    lua_pop(L, 1);
+    return luaL_argerror(L, arg, lua_pushfstring(L, "field '%s' must be a boolean", k));
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+int stet_lua_nomem(lua_State *L) {
+  lua_pushliteral(L, "not enough memory");
+  return lua_error(L);
+}
+
+int luaopen_stet_core(lua_State *L);
+
+/* [-0, +1] the module table. */
+int luaopen_stet_core(lua_State *L) {
+  lua_newtable(L);
+  stet_lua_open_normalize(L);
+  return 1;
+}

@@ -1,0 +1,34 @@
+/* core/lua_stet.h: what the Lua binding files share.
+ *
+ * Each lua_<name>.c binds one primitive and has one entry point,
+ * stet_lua_open_<name>(L), which adds its functions (and metatables) to the
+ * module table on top of the stack. lua_stet.c calls them all from
+ * luaopen_stet_core. Only the binding files and the host include lua.h. */
+#ifndef STET_LUA_STET_H
+#define STET_LUA_STET_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "buf.h"
+
+/* Each adds its functions to the table at the top of the stack. */
+void stet_lua_open_normalize(lua_State *L);
+
+/* Pushes a userdata that owns an empty stet_buf and returns the buffer. Its
+ * __gc frees the memory, so nothing leaks when a Lua error unwinds between
+ * filling the buffer and pushing the result. [-0, +1, m] */
+stet_buf *stet_lua_newbuf(lua_State *L);
+
+/* Pushes the buffer's contents as a string, frees its memory, and removes
+ * the box at stack index box (as returned by stet_lua_newbuf). [-0, +1, m] */
+void stet_lua_pushbuf(lua_State *L, int box);
+
+/* Reads boolean field k of the table at idx (absent -> def). A value other
+ * than a boolean or nil raises "bad argument #arg ... (field 'k' ...)". */
+int stet_lua_optbool(lua_State *L, int idx, int arg, const char *k, int def);
+
+/* Raises a Lua memory error after the caller freed what it owned. */
+int stet_lua_nomem(lua_State *L);
+
+#endif

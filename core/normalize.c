@@ -1,0 +1,328 @@
+/* core/normalize.c: the one-pass normalizer of normalize.h.
+ *
+ * The input is copied lazily: `pend` is the first input byte not yet copied
+ * to the output, and bytes between `pend` and the cursor are known to come
+ * out unchanged. Only when something changes is that run flushed, so clean
+ * text is never copied. Offsets into the output are "virtual" (vout): what
+ * out->len would be if the pending run were flushed now.
+ *
+ * Normalization forms use the quick-check properties generated into
+ * build/gen/normprops.h. `stable` is the output offset of the last character
+ * that starts a stable span (canonical combining class 0 and quick check
+ * Yes). When a character fails the check, everything from `stable` up to the
+ * next stable character goes through utf8proc, and nothing else does. */
+#include "normalize.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "normprops.h"
+#include "utf8.h"
+
+void stet_norm_defaults(stet_norm_opts *o) {
+  o->form = STET_FORM_NFC;
+  o->casefold = 0;
+  o->newlines = 1;
+  o->spaces = 1;
+  o->controls = 1;
+  o->quotes = 0;
+  o->mojibake = 0;
+}
+
+typedef struct norm_state {
+  const unsigned char *s;
+  size_t n;
+  const stet_norm_opts *o;
+  stet_buf *out;
+  size_t base;      /* out->len when the call began; never trimmed below */
+  size_t pend;      /* first input byte not yet copied */
+  size_t stable;    /* vout of the last stable character */
+  int unstable;     /* inside a span that must go through utf8proc */
+  int changed;      /* something was flushed */
+  unsigned last_ccc;
+  uint8_t fail;     /* quick-check flags that fail the requested form */
+  utf8proc_option_t upopts;
+  utf8proc_int32_t *scratch;
+  utf8proc_ssize_t scratch_cap;
+  stet_norm_stats *st;
+} norm_state;
+
+static size_t vout(const norm_state *z, size_t i) {
+  return z->out->len + (i - z->pend);
+}
+
+/* Copies the pending input run [pend, i) to the output. */
+static int flush(norm_state *z, size_t i) {
+  z->changed = 1;
+  if (stet_buf_append(z->out, z->s + z->pend, i - z->pend)) return -1;
+  z->pend = i;
+  return 0;
+}
+
+/* Runs utf8proc over out[stable, vout(i)) and ends the unstable span. */
+static int end_span(norm_state *z, size_t i) {
+  if (flush(z, i)) return -1;
+  stet_buf *b = z->out;
+  const utf8proc_uint8_t *src = (const utf8proc_uint8_t *)b->data + z->stable;
+  utf8proc_ssize_t len = (utf8proc_ssize_t)(b->len - z->stable);
+  for (;;) {
+    utf8proc_ssize_t need =
+        utf8proc_decompose(src, len, z->scratch, z->scratch_cap, z->upopts);
+    if (need < 0) return -1;
+    if (need <= z->scratch_cap) {
+      utf8proc_ssize_t bytes = utf8proc_reencode(z->scratch, need, z->upopts);
+      if (bytes < 0) return -1;
+      b->len = z->stable;
+      if (stet_buf_append(b, z->scratch, (size_t)bytes)) return -1;
+      break;
+    }
+    /* reencode writes up to 4 bytes per code point into the same buffer */
+    utf8proc_int32_t *p = realloc(z->scratch, (size_t)need * sizeof *p + 16);
+    if (!p) return -1;
+    z->scratch = p;
+    z->scratch_cap = need;
+  }
+  z->unstable = 0;
+  return 0;
+}
+
+/* The byte before the cursor in the output as it would be, or -1. */
+static int prev_byte(const norm_state *z, size_t i) {
+  if (i > z->pend) return z->s[i - 1];
+  if (z->out->len > z->base) return (unsigned char)z->out->data[z->out->len - 1];
+  return -1;
+}
+
+/* Replaces input [i, i+k) by the ASCII or U+FFFD text r. A newline first
+ * trims trailing spaces when o->spaces is set. */
+static int replace(norm_state *z, size_t i, size_t k, const char *r, size_t rlen) {
+  if (z->unstable && end_span(z, i)) return -1;
+  if (flush(z, i)) return -1;
+  stet_buf *b = z->out;
+  if (rlen == 1 && r[0] == '\n' && z->o->spaces) {
+    while (b->len > z->base && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\t'))
+      b->len--;
+  }
+  if (stet_buf_append(b, r, rlen)) return -1;
+  z->pend = i + k;
+  z->stable = b->len - (rlen == 3 && (unsigned char)r[0] == 0xEF ? 3 : 1);
+  z->last_ccc = 0;
+  return 0;
+}
+
+/* Removes input [i, i+k). A removed character does not end a span. */
+static int delete(norm_state *z, size_t i, size_t k) {
+  if (flush(z, i)) return -1;
+  z->pend = i + k;
+  return 0;
+}
+
+/* Index of the first byte in s[i..n) that the plain ASCII path cannot copy
+ * as it is: >= 0x80, a control other than... any byte < 0x20, DEL, and A-Z
+ * when case folding. */
+static size_t plain_ascii_end(const unsigned char *s, size_t i, size_t n, int fold) {
+#ifdef __SSE2__
+  const __m128i lim = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
+  const __m128i a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1);
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, lim), _mm_cmpeq_epi8(v, del));
+    if (fold)
+      bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpgt_epi8(v, a1), _mm_cmplt_epi8(v, z1)));
+    int m = _mm_movemask_epi8(bad);
+    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+    i += 16;
+  }
+#endif
+  for (; i < n; i++) {
+    unsigned c = s[i];
+    if (c < 0x20 || c >= 0x7F || (fold && c >= 'A' && c <= 'Z')) break;
+  }
+  return i;
+}
+
+/* Handles an ASCII byte that plain_ascii_end stopped at. Returns the bytes
+ * consumed, or 0 on allocation failure. */
+static size_t special_ascii(norm_state *z, size_t i) {
+  const stet_norm_opts *o = z->o;
+  unsigned c = z->s[i];
+  if (z->unstable && end_span(z, i)) return 0;
+  z->last_ccc = 0;
+  if (c == '\r' && o->newlines) {
+    size_t k = (i + 1 < z->n && z->s[i + 1] == '\n') ? 2 : 1;
+    return replace(z, i, k, "\n", 1) ? 0 : k;
+  }
+  if (c == '\n') {
+    int p = prev_byte(z, i);
+    if (o->spaces && (p == ' ' || p == '\t')) return replace(z, i, 1, "\n", 1) ? 0 : 1;
+  } else if (c >= 'A' && c <= 'Z' && o->casefold) {
+    char lower = (char)(c + 32);
+    return replace(z, i, 1, &lower, 1) ? 0 : 1;
+  } else if (c != '\t' && o->controls) {
+    return delete(z, i, 1) ? 0 : 1;
+  }
+  z->stable = vout(z, i);
+  return 1;
+}
+
+/* What a non-ASCII code point becomes under the mapping options:
+ * 0 keep, 1 replace by *r, 2 delete. */
+static int map_special(const stet_norm_opts *o, int32_t cp, const char **r) {
+  if (cp < 0xA0) { /* C1 controls */
+    if (cp == 0x85 && o->newlines) { *r = "\n"; return 1; }
+    return o->controls ? 2 : 0;
+  }
+  switch (cp) {
+  case 0xA0: case 0x1680: case 0x2000: case 0x2001: case 0x2002: case 0x2003:
+  case 0x2004: case 0x2005: case 0x2006: case 0x2007: case 0x2008: case 0x2009:
+  case 0x200A: case 0x202F: case 0x205F: case 0x3000:
+    if (o->spaces) { *r = " "; return 1; }
+    return 0;
+  case 0xAD: case 0x200B: case 0x200C: case 0x200D: case 0x2060: case 0xFEFF:
+    return o->spaces ? 2 : 0;
+  case 0x2028: case 0x2029:
+    if (o->newlines) { *r = "\n"; return 1; }
+    return 0;
+  default:
+    break;
+  }
+  if (!o->quotes) return 0;
+  switch (cp) {
+  case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x2035:
+    *r = "'"; return 1;
+  case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033: case 0x2036:
+    *r = "\""; return 1;
+  case 0x2012: case 0x2013: case 0x2014: case 0x2015:
+    *r = "-"; return 1;
+  case 0x2026:
+    *r = "..."; return 1;
+  default:
+    return 0;
+  }
+}
+
+static int may_be_special(int32_t cp) {
+  return cp <= 0xAD || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x2060) ||
+         cp == 0x3000 || cp == 0xFEFF;
+}
+
+/* Handles the non-ASCII sequence at i. Returns bytes consumed, 0 on ENOMEM. */
+static size_t non_ascii(norm_state *z, size_t i) {
+  int32_t cp;
+  size_t k = stet_utf8_decode(z->s + i, z->n - i, &cp);
+  if (cp == STET_UTF8_INVALID) {
+    z->st->repaired++;
+    return replace(z, i, k, "\xEF\xBF\xBD", 3) ? 0 : k;
+  }
+  if (may_be_special(cp)) {
+    const char *r = NULL;
+    int what = map_special(z->o, cp, &r);
+    if (what == 1) return replace(z, i, k, r, strlen(r)) ? 0 : k;
+    if (what == 2) return delete(z, i, k) ? 0 : k;
+  }
+  if (z->o->form == STET_FORM_NONE && !z->o->casefold) return k;
+  uint8_t f = stet_normprops((uint32_t)cp);
+  unsigned ccc = (f & STET_NP_CCC) ? utf8proc_get_property(cp)->combining_class : 0;
+  int fails = (f & z->fail) || (ccc && ccc < z->last_ccc);
+  if (z->unstable) {
+    if (!fails && ccc == 0) {
+      if (end_span(z, i)) return 0;
+      z->stable = vout(z, i);
+    }
+  } else if (fails) {
+    z->unstable = 1;
+  } else if (ccc == 0) {
+    z->stable = vout(z, i);
+  }
+  z->last_ccc = ccc;
+  return k;
+}
+
+static int normalize_main(const char *in, size_t n, const stet_norm_opts *o,
+                          stet_buf *out, stet_norm_stats *st) {
+  norm_state z;
+  memset(&z, 0, sizeof z);
+  z.s = (const unsigned char *)in;
+  z.n = n;
+  z.o = o;
+  z.out = out;
+  z.base = z.stable = out->len;
+  z.st = st;
+  z.upopts = UTF8PROC_STABLE;
+  switch (o->form) {
+  case STET_FORM_NFC:
+    z.fail = STET_NP_NFC_NO | STET_NP_NFC_MAYBE;
+    z.upopts |= UTF8PROC_COMPOSE;
+    break;
+  case STET_FORM_NFD:
+    z.fail = STET_NP_NFD_NO;
+    z.upopts |= UTF8PROC_DECOMPOSE;
+    break;
+  case STET_FORM_NFKC:
+    z.fail = STET_NP_NFKC_NO | STET_NP_NFKC_MAYBE;
+    z.upopts |= UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
+    break;
+  case STET_FORM_NFKD:
+    z.fail = STET_NP_NFKD_NO;
+    z.upopts |= UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT;
+    break;
+  default:
+    /* no form: casefold alone still needs a valid utf8proc mode */
+    z.upopts |= UTF8PROC_COMPOSE;
+    break;
+  }
+  if (o->casefold) {
+    z.fail |= STET_NP_CWCF;
+    z.upopts |= UTF8PROC_CASEFOLD;
+  }
+  int rc = 0;
+  size_t i = 0;
+  while (i < n) {
+    size_t j = plain_ascii_end(z.s, i, n, o->casefold);
+    if (j > i) {
+      if (z.unstable && end_span(&z, i)) { rc = -1; break; }
+      z.stable = vout(&z, j - 1);
+      z.last_ccc = 0;
+      i = j;
+      if (i >= n) break;
+    }
+    size_t k = z.s[i] < 0x80 ? special_ascii(&z, i) : non_ascii(&z, i);
+    if (k == 0) { rc = -1; break; }
+    i += k;
+  }
+  if (rc == 0 && z.unstable && end_span(&z, n)) rc = -1;
+  if (rc == 0 && o->spaces && n > 0) {
+    int p = prev_byte(&z, n);
+    if (p == ' ' || p == '\t') {
+      if (flush(&z, n)) rc = -1;
+      while (out->len > z.base && (out->data[out->len - 1] == ' ' || out->data[out->len - 1] == '\t'))
+        out->len--;
+    }
+  }
+  if (rc == 0 && z.changed && flush(&z, n)) rc = -1;
+  free(z.scratch);
+  if (rc) return -1;
+  return z.changed ? 1 : 0;
+}
+
+int stet_normalize(const char *in, size_t n, const stet_norm_opts *o,
+                   stet_buf *out, stet_norm_stats *st) {
+  if (o->mojibake) {
+    stet_buf fixed = STET_BUF_INIT;
+    int r = stet_mojibake_repair(in, n, &fixed, &st->mojibake);
+    if (r == 1) {
+      int r2 = normalize_main(fixed.data, fixed.len, o, out, st);
+      if (r2 == 0 && stet_buf_append(out, fixed.data, fixed.len)) r2 = -1;
+      stet_buf_free(&fixed);
+      return r2 < 0 ? -1 : 1;
+    }
+    stet_buf_free(&fixed);
+    if (r < 0) return -1;
+  }
+  return normalize_main(in, n, o, out, st);
+}

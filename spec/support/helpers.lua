@@ -1,0 +1,56 @@
+-- spec/support/helpers.lua: what several specs share.
+local helpers = {}
+
+-- The host binary under test: bin/stet, or bin/stet-asan in the sanitizer run.
+helpers.bin = os.getenv("STET_BIN") or "bin/stet"
+
+local function shell_quote(s)
+  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
+end
+helpers.quote = shell_quote
+
+-- Runs the host with the given arguments (an array), optionally feeding
+-- stdin. Returns stdout, stderr, exit code.
+function helpers.run(argv, stdin)
+  local dir = os.tmpname()
+  os.remove(dir)
+  local inpath, outpath, errpath = dir .. ".in", dir .. ".out", dir .. ".err"
+  local parts = { shell_quote(helpers.bin) }
+  for _, a in ipairs(argv) do parts[#parts + 1] = shell_quote(a) end
+  local cmd = table.concat(parts, " ")
+  if stdin then
+    local f = assert(io.open(inpath, "wb"))
+    f:write(stdin)
+    f:close()
+    cmd = cmd .. " < " .. inpath
+  else
+    cmd = cmd .. " < /dev/null"
+  end
+  cmd = cmd .. " > " .. outpath .. " 2> " .. errpath
+  local _, _, code = os.execute(cmd)
+  local function slurp(p)
+    local f = io.open(p, "rb")
+    if not f then return "" end
+    local s = f:read("a")
+    f:close()
+    os.remove(p)
+    return s
+  end
+  os.remove(inpath)
+  return slurp(outpath), slurp(errpath), code
+end
+
+-- Writes s to a fresh temporary file and returns its path.
+function helpers.tempfile(s, suffix)
+  local path = os.tmpname()
+  if suffix then
+    os.remove(path)
+    path = path .. suffix
+  end
+  local f = assert(io.open(path, "wb"))
+  f:write(s)
+  f:close()
+  return path
+end
+
+return helpers

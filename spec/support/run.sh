@@ -1,0 +1,32 @@
+#!/bin/sh
+# spec/support/run.sh: lint, then every spec with the normal build, then every
+# spec again with the ASan+UBSan build (C module and host). Ends with one line
+# "N passed, N failed" (the lint counts as one check) and fails if any did.
+# Environment: BUSTED (command), BUILD (build folder), ONLY=asan|default.
+BUSTED=${BUSTED:-lua5.4 /usr/bin/busted}
+BUILD=${BUILD:-build}
+summary="$BUILD/spec-summary"
+mkdir -p "$BUILD"
+: > "$summary"
+lint_fail=0
+if [ -z "$ONLY" ]; then
+  if luacheck -q lua spec scripts examples bench core/gen; then
+    echo "1 0" >> "$summary"
+  else
+    echo "0 1" >> "$summary"; lint_fail=1
+  fi
+fi
+if [ -z "$ONLY" ] || [ "$ONLY" = default ]; then
+  echo "== specs"
+  STET_SUMMARY="$summary" STET_BIN=bin/stet $BUSTED --run=default
+fi
+if [ -z "$ONLY" ] || [ "$ONLY" = asan ]; then
+  echo "== specs under ASan+UBSan"
+  asan_rt=$(${CC:-cc} -print-file-name=libasan.so)
+  STET_SUMMARY="$summary" STET_BIN=bin/stet-asan STET_ASAN=1 \
+    LD_PRELOAD="$asan_rt" ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS=suppressions=spec/support/lsan.supp:print_suppressions=0 \
+    $BUSTED --run=asan
+fi
+awk '{ p += $1; f += $2 } END { printf "%d passed, %d failed\n", p, f; exit (f > 0) }' "$summary"
