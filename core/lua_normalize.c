@@ -37,25 +37,31 @@ static void read_opts(lua_State *L, int idx, stet_norm_opts *o) {
   o->mojibake = stet_lua_optbool(L, idx, idx, "mojibake", o->mojibake);
 }
 
+/* Scratch output buffers larger than this are freed after use. */
+#define KEEP_SCRATCH (16u << 20)
+
 /* stet.normalize(s [, opts]) -> string, repaired, mojibake_fixed
- * [-0, +3]. The input string itself is returned when nothing changes. */
+ * [-0, +3]. The input string itself is returned when nothing changes. The
+ * output is built in a scratch buffer owned by the function's upvalue (one
+ * per Lua state), reused from call to call so that no fresh memory is
+ * faulted in for every paragraph or block. */
 static int l_normalize(lua_State *L) {
   size_t n;
   const char *s = luaL_checklstring(L, 1, &n);
   stet_norm_opts o;
   read_opts(L, 2, &o);
-  stet_buf *b = stet_lua_newbuf(L);
-  int box = lua_gettop(L);
+  stet_buf *b = (stet_buf *)lua_touserdata(L, lua_upvalueindex(1));
+  b->len = 0;
   stet_norm_stats st = {0, 0};
   int r = stet_normalize(s, n, &o, b, &st);
   if (r < 0) {
     stet_buf_free(b);
     return stet_lua_nomem(L);
   }
-  if (r == 0) {
-    lua_settop(L, 1);
-  } else {
-    stet_lua_pushbuf(L, box);
+  lua_settop(L, 1);
+  if (r == 1) {
+    lua_pushlstring(L, b->data, b->len);
+    if (b->cap > KEEP_SCRATCH) stet_buf_free(b);
   }
   lua_pushinteger(L, (lua_Integer)st.repaired);
   lua_pushinteger(L, (lua_Integer)st.mojibake);
@@ -75,13 +81,15 @@ static int l_validate(lua_State *L) {
 }
 
 static const luaL_Reg funcs[] = {
-  {"normalize", l_normalize},
   {"validate", l_validate},
   {NULL, NULL},
 };
 
 void stet_lua_open_normalize(lua_State *L) {
   luaL_setfuncs(L, funcs, 0);
+  stet_lua_newbuf(L);
+  lua_pushcclosure(L, l_normalize, 1);
+  lua_setfield(L, -2, "normalize");
   lua_pushstring(L, STET_NORMPROPS_UNICODE);
   lua_setfield(L, -2, "unicode_version");
   lua_pushstring(L, utf8proc_unicode_version());

@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <lua.h>
 #include <lualib.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,11 @@ int main(int argc, char **argv) {
                     "(set STET_LUA_DIR)\n", exe);
     return 3;
   }
+  /* Keep freed blocks for reuse: the pipeline allocates and frees strings of
+   * a few MB all the time, and faulting fresh pages in costs more than the
+   * work done on them. */
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   lua_State *L = luaL_newstate();
   if (!L) {
     fprintf(stderr, "stet: cannot create a Lua state: %s\n", strerror(ENOMEM));

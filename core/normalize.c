@@ -58,6 +58,7 @@ static size_t vout(const norm_state *z, size_t i) {
 
 /* Copies the pending input run [pend, i) to the output. */
 static int flush(norm_state *z, size_t i) {
+  if (!z->changed && stet_buf_reserve(z->out, z->n + z->n / 64 + 64)) return -1;
   z->changed = 1;
   if (stet_buf_append(z->out, z->s + z->pend, i - z->pend)) return -1;
   z->pend = i;
@@ -123,21 +124,32 @@ static int delete(norm_state *z, size_t i, size_t k) {
 }
 
 /* Index of the first byte in s[i..n) that the plain ASCII path cannot copy
- * as it is: >= 0x80, a control other than... any byte < 0x20, DEL, and A-Z
- * when case folding. */
-static size_t plain_ascii_end(const unsigned char *s, size_t i, size_t n, int fold) {
+ * as it is: >= 0x80, a control other than "\n" and "\t", DEL, A-Z when case
+ * folding, and (when trimming) a "\n" right after a space or tab. It may stop
+ * earlier than needed (special_ascii then keeps the byte), never later. */
+static size_t plain_ascii_end(const unsigned char *s, size_t i, size_t n, int fold, int trim) {
 #ifdef __SSE2__
   const __m128i lim = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
   const __m128i a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1);
+  const __m128i nl = _mm_set1_epi8('\n'), tab = _mm_set1_epi8('\t'), sp = _mm_set1_epi8(' ');
+  unsigned carry = (i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t')) ? 1u : 0u;
   while (i + 16 <= n) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i is_nl = _mm_cmpeq_epi8(v, nl), is_tab = _mm_cmpeq_epi8(v, tab);
     __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, lim), _mm_cmpeq_epi8(v, del));
     if (fold)
       bad = _mm_or_si128(bad, _mm_and_si128(_mm_cmpgt_epi8(v, a1), _mm_cmplt_epi8(v, z1)));
-    int m = _mm_movemask_epi8(bad);
-    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+    unsigned m = (unsigned)_mm_movemask_epi8(bad) & ~(unsigned)_mm_movemask_epi8(_mm_or_si128(is_nl, is_tab));
+    if (trim) {
+      unsigned blank = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, sp), is_tab));
+      m |= (unsigned)_mm_movemask_epi8(is_nl) & ((blank << 1) | carry);
+      carry = blank >> 15;
+    }
+    if (m) return i + (size_t)__builtin_ctz(m);
     i += 16;
   }
+#else
+  (void)trim;
 #endif
   for (; i < n; i++) {
     unsigned c = s[i];
@@ -163,7 +175,7 @@ static size_t special_ascii(norm_state *z, size_t i) {
   } else if (c >= 'A' && c <= 'Z' && o->casefold) {
     char lower = (char)(c + 32);
     return replace(z, i, 1, &lower, 1) ? 0 : 1;
-  } else if (c != '\t' && o->controls) {
+  } else if (c != '\t' && c != '\r' && o->controls) {
     return delete(z, i, 1) ? 0 : 1;
   }
   z->stable = vout(z, i);
@@ -174,7 +186,11 @@ static size_t special_ascii(norm_state *z, size_t i) {
  * 0 keep, 1 replace by *r, 2 delete. */
 static int map_special(const stet_norm_opts *o, int32_t cp, const char **r) {
   if (cp < 0xA0) { /* C1 controls */
-    if (cp == 0x85 && o->newlines) { *r = "\n"; return 1; }
+    if (cp == 0x85) {
+      if (!o->newlines) return 0; /* a line ending, left as it is */
+      *r = "\n";
+      return 1;
+    }
     return o->controls ? 2 : 0;
   }
   switch (cp) {
@@ -283,7 +299,7 @@ static int normalize_main(const char *in, size_t n, const stet_norm_opts *o,
   int rc = 0;
   size_t i = 0;
   while (i < n) {
-    size_t j = plain_ascii_end(z.s, i, n, o->casefold);
+    size_t j = plain_ascii_end(z.s, i, n, o->casefold, o->spaces);
     if (j > i) {
       if (z.unstable && end_span(&z, i)) { rc = -1; break; }
       z.stable = vout(&z, j - 1);

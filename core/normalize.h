@@ -27,7 +27,9 @@ typedef struct stet_norm_opts {
   int newlines;   /* CRLF, CR, NEL, U+2028, U+2029 -> "\n" (default on) */
   int spaces;     /* odd spaces -> " ", zero-width removed, trailing spaces
                      trimmed (default on) */
-  int controls;   /* C0/C1 controls other than \n and \t removed (default on) */
+  int controls;   /* C0/C1 controls other than \n and \t removed (default on);
+                     CR and NEL count as line endings, left alone when
+                     newlines is off */
   int quotes;     /* curly quotes and primes -> ASCII, dashes -> "-",
                      ellipsis -> "..." (default off) */
   int mojibake;   /* repair UTF-8 that was decoded as cp1252/Latin-1 (off) */
