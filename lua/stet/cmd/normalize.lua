@@ -63,7 +63,9 @@ function normalize.run(opts, files)
   if not opts.quiet then
     local msg = ("stet normalize: %d invalid UTF-8 sequence%s repaired"):format(
       repaired, repaired == 1 and "" or "s")
-    if nopts.mojibake then msg = msg .. (", %d mojibake sequence%s repaired"):format(fixed, fixed == 1 and "" or "s") end
+    if nopts.mojibake then
+      msg = msg .. (", %d mojibake sequence%s repaired"):format(fixed, fixed == 1 and "" or "s")
+    end
     io.stderr:write(msg, "\n")
   end
   return 0
