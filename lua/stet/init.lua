@@ -13,4 +13,7 @@ for name, value in pairs(core) do stet[name] = value end
 
 stet.version = "0.1.0"
 
+-- stet.date(s [, opts]) -> iso | nil, reason (lua/stet/date.lua)
+stet.date = require("stet.date").parse
+
 return stet
