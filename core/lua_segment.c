@@ -243,6 +243,7 @@ static void add_table(lua_State *L, stet_abbrevs *a, int idx) {
 static int l_abbrevs(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
   stet_abbrevs **p = lua_newuserdatauv(L, sizeof *p, 0);
   *p = NULL;
   luaL_setmetatable(L, ABBREVS_META);

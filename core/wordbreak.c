@@ -134,17 +134,37 @@ done:
   return i;
 }
 
+/* The fast path: at a boundary pos, a run of ASCII letters, digits and "_"
+ * is a whole segment unless what follows may extend it (a non-ASCII
+ * character, or a mid-word mark before a letter or digit); in those cases
+ * the general rules decide. An ASCII byte outside such runs that is followed
+ * by ASCII is never part of a word-like segment. stet_wb_ascii (generated)
+ * classifies bytes: 1 run, 2 word-like, 4 mid-word mark. */
 int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
   const unsigned char *s = (const unsigned char *)str;
   size_t pos = 0;
   while (pos < n) {
-    /* An ASCII space or punctuation mark followed by ASCII is a segment of
-     * its own and not word-like (only CR LF and space runs join). */
-    unsigned char c = s[pos];
-    if (c < 0x80 && !ascii_alnum(c) && c != '\r' && c != ' ' && c != '_' &&
-        pos + 1 < n && s[pos + 1] < 0x80) {
-      pos++;
-      continue;
+    unsigned k = stet_wb_ascii[s[pos]];
+    if (k & 1) {
+      size_t j = pos + 1;
+      unsigned wl = k;
+      while (j < n && ((k = stet_wb_ascii[s[j]]) & 1)) {
+        wl |= k;
+        j++;
+      }
+      if (j == n || (s[j] < 0x80 &&
+                     (!(k & 4) || j + 1 == n ||
+                      (s[j + 1] < 0x80 && !(stet_wb_ascii[s[j + 1]] & 2))))) {
+        if (wl & 2) {
+          int r = fn(ud, pos, j);
+          if (r) return r;
+        }
+        pos = j;
+        continue;
+      }
+    } else if (s[pos] < 0x80) {
+      while (pos + 1 < n && s[pos + 1] < 0x80 && !(stet_wb_ascii[s[pos]] & 1)) pos++;
+      if (stet_wb_ascii[s[pos]] & 1) continue;
     }
     int wl;
     size_t end = stet_word_next(str, n, pos, &wl);

@@ -64,6 +64,32 @@ for lo, hi, f in ucd.lines(dir, "extracted/DerivedGeneralCategory.txt") do
   end
 end
 
+-- stet_wb_ascii[byte] for the ASCII fast path of core/wordbreak.c:
+-- 1 = joins in a run (ALetter, Numeric, ExtendNumLet), 2 = word-like,
+-- 4 = a mid-word mark (MidLetter, MidNum, MidNumLet, Single_Quote).
+-- Bytes >= 0x80 are 0.
+local ascii = {}
+do
+  local idx = index_of(WB)
+  local run = { [idx.ALetter] = 1, [idx.Numeric] = 1, [idx.ExtendNumLet] = 1 }
+  local mid = { [idx.MidLetter] = 1, [idx.MidNum] = 1, [idx.MidNumLet] = 1, [idx.Single_Quote] = 1 }
+  for b = 0, 255 do
+    local v = 0
+    if b < 128 then
+      local c = wb[b] & 0x1F
+      if run[c] then v = v | 1 end
+      if wb[b] & WB_WORDLIKE ~= 0 then v = v | 2 end
+      if mid[c] then v = v | 4 end
+    end
+    ascii[#ascii + 1] = v
+  end
+end
+local ascii_src = "static const uint8_t stet_wb_ascii[256] = {\n"
+for i = 1, 256, 32 do
+  ascii_src = ascii_src .. "  " .. table.concat(ascii, ",", i, i + 31) .. ",\n"
+end
+ascii_src = ascii_src .. "};\n"
+
 local function enum(prefix, names)
   local parts = {}
   for i, name in ipairs(names) do
@@ -86,7 +112,7 @@ io.write(([[
 enum { STET_GCB_MASK = 0x0F, STET_GCB_EXTPICT = 0x%02X };
 enum { STET_WB_MASK = 0x1F, STET_WB_EXTPICT = 0x%02X, STET_WB_WORDLIKE = 0x%02X };
 /* %d + %d + %d bytes */
-%s%s%s#endif
+%s%s%s%s#endif
 ]]):format(version, version, enum("STET_GCB_", GCB), enum("STET_WB_", WB), enum("STET_SB_", SB),
   GCB_EXTPICT, WB_EXTPICT, WB_WORDLIKE, gcb_bytes, wb_bytes, sb_bytes,
-  gcb_src, wb_src, sb_src))
+  gcb_src, wb_src, sb_src, ascii_src))
