@@ -58,5 +58,6 @@ int luaopen_stet_core(lua_State *L) {
   stet_lua_open_normalize(L);
   stet_lua_open_budget(L);
   stet_lua_open_sys(L);
+  stet_lua_open_segment(L);
   return 1;
 }
