@@ -303,9 +303,11 @@ local function process_or_reject(ctx, stats, raw)
   return doc
 end
 
--- Two passes over files. Returns stats.
-local function run_files(ctx, stats)
-  -- pass 1
+-- Pass 1 over files: processes every document, finds the duplicate
+-- clusters, decides survivors and counts paragraphs. Returns the per-index
+-- summaries (nil for rejects), the decisions, and the counter (nil when the
+-- boilerplate filter is off); also sets ctx.counter.
+function pipeline.analyze(ctx, stats)
   local summaries, n = {}, 0
   ctx.done = 0
   for raw in readers.open(ctx.paths, ctx.reader) do
@@ -335,14 +337,23 @@ local function run_files(ctx, stats)
     if ctx.table then counter:merge(ctx.table) end
   end
   ctx.counter = counter
-  -- pass 2
-  local i = 0
-  ctx.done = 0
+  return summaries, decision, counter
+end
+
+local function write_header(ctx, stats)
   if ctx.format.header then
     local h = ctx.format.header(ctx.format_opts)
     ctx.out:write(h)
     stats.bytes.written = stats.bytes.written + #h
   end
+end
+
+-- Two passes over files. Returns stats.
+local function run_files(ctx, stats)
+  local summaries, decision, counter = pipeline.analyze(ctx, stats)
+  local i = 0
+  ctx.done = 0
+  write_header(ctx, stats)
   for raw in readers.open(ctx.paths, ctx.reader) do
     i = i + 1
     if summaries[i] then
@@ -364,11 +375,7 @@ local function run_stream(ctx, stats)
   local lsh = (ctx.near and ctx.near > 0) and stet.lsh({ threshold = ctx.near }) or nil
   local n = 0
   ctx.done = 0
-  if ctx.format.header then
-    local h = ctx.format.header(ctx.format_opts)
-    ctx.out:write(h)
-    stats.bytes.written = stats.bytes.written + #h
-  end
+  write_header(ctx, stats)
   for raw in readers.open(ctx.paths, ctx.reader) do
     n = n + 1
     stats.documents.read = stats.documents.read + 1
