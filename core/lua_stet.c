@@ -56,5 +56,6 @@ int luaopen_stet_core(lua_State *L);
 int luaopen_stet_core(lua_State *L) {
   lua_newtable(L);
   stet_lua_open_normalize(L);
+  stet_lua_open_fingerprint(L);
   return 1;
 }
