@@ -57,5 +57,6 @@ int luaopen_stet_core(lua_State *L) {
   lua_newtable(L);
   stet_lua_open_normalize(L);
   stet_lua_open_fingerprint(L);
+  stet_lua_open_counter(L);
   return 1;
 }
