@@ -26,14 +26,19 @@ local function budget_hook()
   error(BUDGET_ERROR, 0)
 end
 
--- Calls a rule hook under the instruction and memory budgets. Returns
--- true, results... or false, reason.
+-- Calls a rule hook under the instruction and memory budgets. The hook runs
+-- in a coroutine of its own, so the instruction count hook (which is per
+-- coroutine) never fires outside it. Returns true, results... or false,
+-- reason.
 local function call_hook(ctx, rule, fn, ...)
-  debug.sethook(budget_hook, "", ctx.rule_instructions or 10000000)
+  local co = coroutine.create(fn)
+  debug.sethook(co, budget_hook, "", ctx.rule_instructions or 10000000)
   stet.memory_budget(ctx.rule_memory or (64 << 20))
-  local res = table.pack(pcall(fn, ...))
+  local res = table.pack(coroutine.resume(co, ...))
   stet.memory_budget(nil)
-  debug.sethook()
+  if res[1] and coroutine.status(co) ~= "dead" then
+    res = { false, "a rule hook may not yield", n = 2 }
+  end
   if res[1] then return table.unpack(res, 1, res.n) end
   local err = res[2]
   local reason
@@ -43,8 +48,9 @@ local function call_hook(ctx, rule, fn, ...)
     reason = ("memory budget of %d bytes exceeded"):format(ctx.rule_memory or (64 << 20))
   else
     reason = tostring(err)
+    if reason:sub(1, #rule.file + 1) == rule.file .. ":" then return false, "rule error: " .. reason end
   end
-  return false, ("rule %s: %s"):format(rule.file, reason)
+  return false, ("rule error: %s: %s"):format(rule.file, reason)
 end
 document.call_hook = call_hook
 
@@ -70,12 +76,19 @@ function document.parse_byline(text)
   return #out > 0 and out or nil
 end
 
--- Takes the head paragraphs (date, title, byline) off the top.
+-- Takes the head paragraphs (date, title, byline) off the top. Scrapes
+-- often put the date and headline on consecutive lines of one paragraph, so
+-- the head is matched line by line: a matched first line is split off into
+-- a paragraph of its own.
 local function apply_head(rule, doc, paras, ctx)
   local i = 1
   for _, h in ipairs(rule.head) do
     local p = paras[i]
     if not p then break end
+    local first, rest = p.text:match("^([^\n]*)\n(.*)$")
+    if first then
+      p = { text = first, index = p.index, fp = stet.fingerprint(first) }
+    end
     local text = p.text
     if h.pattern then
       local cap = text:match(h.pattern)
@@ -95,8 +108,15 @@ local function apply_head(rule, doc, paras, ctx)
       if #doc.authors == 0 then doc.authors = names end
     end
     p.drop = h.kind
+    if first then
+      local tail = paras[i]
+      tail.text = rest
+      tail.fp = stet.fingerprint(rest)
+      table.insert(paras, i, p)
+    end
     i = i + 1
   end
+  for k, p in ipairs(paras) do p.index = k end
   return i
 end
 

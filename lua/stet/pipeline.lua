@@ -101,7 +101,7 @@ local function summarize(doc, index, ctx)
   }
   if #body > 0 then
     s.body_fp = stet.body_fingerprint(text)
-    s.sig = stet.minhash(text, ctx.minhash)
+    if ctx.near and ctx.near > 0 then s.sig = stet.minhash(text, ctx.minhash) end
   end
   return s
 end

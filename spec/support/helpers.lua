@@ -53,4 +53,43 @@ function helpers.tempfile(s, suffix)
   return path
 end
 
+-- Makes a fresh temporary folder holding `files` (relative path -> content)
+-- and returns its path.
+function helpers.tree(files)
+  local dir = os.tmpname()
+  os.remove(dir)
+  assert(os.execute("mkdir -p " .. shell_quote(dir)))
+  for rel, content in pairs(files or {}) do
+    local path = dir .. "/" .. rel
+    local parent = path:match("^(.*)/[^/]*$")
+    assert(os.execute("mkdir -p " .. shell_quote(parent)))
+    local f = assert(io.open(path, "wb"))
+    f:write(content)
+    f:close()
+  end
+  return dir
+end
+
+-- Removes a folder made by helpers.tree.
+function helpers.rmtree(dir)
+  os.execute("rm -rf " .. shell_quote(dir))
+end
+
+-- Reads a whole file (nil when missing).
+function helpers.slurp(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+-- Decodes JSON Lines into an array of tables.
+function helpers.jsonl(s)
+  local cjson = require("cjson").new()
+  local out = {}
+  for line in s:gmatch("[^\n]+") do out[#out + 1] = cjson.decode(line) end
+  return out
+end
+
 return helpers
