@@ -6,7 +6,8 @@
  *    or an abbreviation that may end a sentence (U.S., Inc., Jan.), an
  *    initial (W.) or an initialism (J.K., D.C.) and the next word is not a
  *    listed sentence starter (The, He, But...);
- *  - the next sentence begins with a lower-case letter ("Stop!" he said).
+ *  - the next sentence begins with a lower-case letter ("Stop!" he said);
+ *  - the sentence is only a list number ("1." in "1. Register online.").
  * A boundary after a line end is never dropped. The word lists come from the
  * caller (lua/stet/abbreviations.lua), held in a stet_abbrevs hash set. */
 #include <stdint.h>
@@ -192,6 +193,16 @@ static int abbrev_continues(const char *s, size_t start, size_t e, size_t n,
   return !(abbr_flags(ab, s + w, we - w) & STARTER_BIT);
 }
 
+/* Whether s[a..b), trimmed, is a list number such as "1." or "12.". */
+static int list_number(const char *s, size_t a, size_t b) {
+  while (a < b && is_space((unsigned char)s[a])) a++;
+  while (b > a && is_space((unsigned char)s[b - 1])) b--;
+  if (b - a < 2 || b - a > 4 || s[b - 1] != '.') return 0;
+  for (size_t i = a; i < b - 1; i++)
+    if ((unsigned char)(s[i] - '0') >= 10) return 0;
+  return 1;
+}
+
 /* Whether the text at s[e..n) starts with a lower-case letter. */
 static int starts_lower(const char *s, size_t e, size_t n) {
   size_t len;
@@ -218,7 +229,8 @@ int stet_sentences_each(const char *s, size_t n, const stet_abbrevs *ab,
   while (pos < n) {
     size_t e = stet_sentence_next(s, n, pos);
     if (ab && e < n && !ends_line(s, e) &&
-        (starts_lower(s, e, n) || abbrev_continues(s, pos, e, n, ab))) {
+        (starts_lower(s, e, n) || list_number(s, start, e) ||
+         abbrev_continues(s, pos, e, n, ab))) {
       pos = e;
       continue;
     }

@@ -8,6 +8,7 @@
  * peeks at the next character that WB4 does not absorb. Runs of ASCII
  * letters and digits inside a word take a fast path. */
 #include <stdint.h>
+#include <string.h>
 
 #include "segment.h"
 #include "segprops.h"
@@ -134,6 +135,46 @@ done:
   return i;
 }
 
+#define REP8(x) ((uint64_t)(x) * 0x0101010101010101ull)
+
+/* Eight bytes from p (any alignment). */
+static inline uint64_t load8(const unsigned char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+/* Bit 7 of each byte of v set where that byte is an ASCII letter, digit or
+ * "_". Bytes are first cut to 7 bits so no sum carries into its neighbour. */
+static inline uint64_t word_bytes(uint64_t v) {
+  uint64_t v7 = v & REP8(0x7F), lo = v7 | REP8(0x20);
+  uint64_t letter = (lo + REP8(0x80 - 'a')) & ~(lo + REP8(0x7F - 'z'));
+  uint64_t digit = (v7 + REP8(0x80 - '0')) & ~(v7 + REP8(0x7F - '9'));
+  uint64_t under = ~((v7 ^ REP8('_')) + REP8(0x7F));
+  return (letter | digit | under) & ~v & REP8(0x80);
+}
+
+/* The first offset >= j where stet_wb_ascii[s[j]] & 1 is 0 (want_word) or
+ * where a letter, digit, "_" or non-ASCII byte starts (!want_word), or n.
+ * Eight bytes at a time on little-endian machines. */
+static inline __attribute__((always_inline)) size_t scan_run(const unsigned char *s, size_t n, size_t j, int want_word) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  while (j + 8 <= n) {
+    uint64_t v = load8(s + j);
+    uint64_t w = word_bytes(v);
+    uint64_t stop = want_word ? ~w & REP8(0x80) : w | (v & REP8(0x80));
+    if (stop) return j + ((size_t)__builtin_ctzll(stop) >> 3);
+    j += 8;
+  }
+#endif
+  if (want_word) {
+    while (j < n && (stet_wb_ascii[s[j]] & 1)) j++;
+  } else {
+    while (j < n && s[j] < 0x80 && !(stet_wb_ascii[s[j]] & 1)) j++;
+  }
+  return j;
+}
+
 /* The fast path: at a boundary pos, a run of ASCII letters, digits and "_"
  * is a whole segment unless what follows may extend it (a non-ASCII
  * character, or a mid-word mark before a letter or digit); in those cases
@@ -144,27 +185,29 @@ int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
   const unsigned char *s = (const unsigned char *)str;
   size_t pos = 0;
   while (pos < n) {
-    unsigned k = stet_wb_ascii[s[pos]];
-    if (k & 1) {
-      size_t j = pos + 1;
-      unsigned wl = k;
-      while (j < n && ((k = stet_wb_ascii[s[j]]) & 1)) {
-        wl |= k;
-        j++;
-      }
+    unsigned char c = s[pos];
+    if (stet_wb_ascii[c] & 1) {
+      size_t j = scan_run(s, n, pos + 1, 1);
       if (j == n || (s[j] < 0x80 &&
-                     (!(k & 4) || j + 1 == n ||
+                     (!(stet_wb_ascii[s[j]] & 4) || j + 1 == n ||
                       (s[j + 1] < 0x80 && !(stet_wb_ascii[s[j + 1]] & 2))))) {
-        if (wl & 2) {
+        int wl = c != '_';
+        for (size_t k = pos + 1; !wl && k < j; k++) wl = s[k] != '_';
+        if (wl) {
           int r = fn(ud, pos, j);
           if (r) return r;
         }
         pos = j;
         continue;
       }
-    } else if (s[pos] < 0x80) {
-      while (pos + 1 < n && s[pos + 1] < 0x80 && !(stet_wb_ascii[s[pos]] & 1)) pos++;
-      if (stet_wb_ascii[s[pos]] & 1) continue;
+    } else if (c < 0x80) {
+      size_t q = scan_run(s, n, pos + 1, 0);
+      if (q == n) return 0;
+      if (s[q] < 0x80) {
+        pos = q;
+        continue;
+      }
+      pos = q - 1;
     }
     int wl;
     size_t end = stet_word_next(str, n, pos, &wl);

@@ -10,14 +10,16 @@ end
 helpers.quote = shell_quote
 
 -- Runs the host with the given arguments (an array), optionally feeding
--- stdin. Returns stdout, stderr, exit code.
-function helpers.run(argv, stdin)
+-- stdin and setting environment variables (a table). Returns stdout, stderr,
+-- exit code.
+function helpers.run(argv, stdin, env)
   local dir = os.tmpname()
   os.remove(dir)
   local inpath, outpath, errpath = dir .. ".in", dir .. ".out", dir .. ".err"
   local parts = { shell_quote(helpers.bin) }
   for _, a in ipairs(argv) do parts[#parts + 1] = shell_quote(a) end
   local cmd = table.concat(parts, " ")
+  for k, v in pairs(env or {}) do cmd = k .. "=" .. shell_quote(v) .. " " .. cmd end
   if stdin then
     local f = assert(io.open(inpath, "wb"))
     f:write(stdin)

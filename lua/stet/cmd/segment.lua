@@ -9,7 +9,9 @@
 
 local stet = require "stet"
 
-local CHUNK = 4 * 1024 * 1024
+-- Bytes read at a time; STET_SEGMENT_CHUNK overrides it (the specs use a
+-- small value to cross many chunk boundaries).
+local CHUNK = tonumber(os.getenv("STET_SEGMENT_CHUNK") or "") or 4 * 1024 * 1024
 
 local segment = {
   summary = "split text into paragraphs, sentences, words or graphemes",
