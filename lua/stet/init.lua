@@ -13,4 +13,7 @@ for name, value in pairs(core) do stet[name] = value end
 
 stet.version = "0.1.0"
 
+-- stet.lsh(opts): an LSH index over MinHash signatures (stet/lsh.lua).
+stet.lsh = require("stet.lsh").new
+
 return stet
