@@ -39,14 +39,35 @@ static inline uint64_t fmix64(uint64_t h) {
   return h;
 }
 
-/* The hash of the folded word s[0..n). 0 on success, -1 on ENOMEM. */
+/* Little-endian load of n <= 8 bytes. */
+static inline uint64_t load_le(const unsigned char *s, size_t n) {
+  uint64_t v = 0;
+  for (size_t i = n; i-- > 0;) v = (v << 8) | s[i];
+  return v;
+}
+
+/* The hash of the folded word s[0..n). ASCII words of up to 16 bytes are
+ * folded by setting bit 0x20 of every byte (it lowercases letters and
+ * leaves digits and the punctuation that can sit inside a word as they
+ * are) and mixed inline; other words are folded by stet_normalize and
+ * hashed with XXH3. 0 on success, -1 on ENOMEM. */
 static int word_hash(stet_mh_ctx *ctx, const unsigned char *s, size_t n, uint64_t *h) {
-  char small[64];
+  if (n <= 16) {
+    uint64_t lo = load_le(s, n < 8 ? n : 8), hi = n > 8 ? load_le(s + 8, n - 8) : 0;
+    if (!((lo | hi) & UINT64_C(0x8080808080808080))) {
+      lo |= UINT64_C(0x2020202020202020) & ~(~UINT64_C(0) << (8 * (n < 8 ? n : 8) - 1) << 1);
+      hi |= n > 8 ? UINT64_C(0x2020202020202020) & ~(~UINT64_C(0) << (8 * (n - 8) - 1) << 1) : 0;
+      *h = fmix64((lo ^ WORD_SEED) * UINT64_C(0x9E3779B97F4A7C15) +
+                  fmix64(hi ^ (uint64_t)n) * UINT64_C(0xc2b2ae3d27d4eb4f));
+      return 0;
+    }
+  }
   int ascii = 1;
   for (size_t i = 0; i < n; i++) ascii &= s[i] < 0x80;
-  if (ascii && n <= sizeof small) {
-    for (size_t i = 0; i < n; i++) small[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
-    *h = XXH3_64bits_withSeed(small, n, WORD_SEED);
+  if (ascii) {
+    if (stet_buf_reserve(&ctx->fold, n)) return -1;
+    for (size_t i = 0; i < n; i++) ctx->fold.data[i] = (char)(s[i] | 0x20);
+    *h = XXH3_64bits_withSeed(ctx->fold.data, n, WORD_SEED);
     return 0;
   }
   stet_norm_opts o;
