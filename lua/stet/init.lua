@@ -51,4 +51,7 @@ function stet.segment_lines(s, by, opts)
   return core.segment_lines(s, by, opts, set)
 end
 
+-- stet.lsh(opts): an LSH index over MinHash signatures (stet/lsh.lua).
+stet.lsh = require("stet.lsh").new
+
 return stet
