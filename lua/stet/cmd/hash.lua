@@ -4,8 +4,8 @@
 -- files (one document each, site = the name of the folder holding the file)
 -- and JSON Lines files (*.jsonl, one document per line with a `text` field
 -- and an optional `site` field). Folders are walked recursively in sorted
--- order. Paragraphs are split on blank lines by `paragraphs` below, the one
--- place to swap for stet's segmentation when it lands.
+-- order. Paragraphs are split on blank lines by `count_paragraphs` below, the
+-- one place to swap for stet's segmentation when it lands.
 
 local args = require "stet.args"
 
@@ -31,20 +31,13 @@ local function shell_quote(s)
   return "'" .. s:gsub("'", "'\\''") .. "'"
 end
 
--- Calls fn(paragraph) for each paragraph of text: blocks separated by lines
--- that are empty or hold only spaces, trimmed of surrounding white space.
-local function paragraphs(text, fn)
-  local pos, n = 1, #text
-  while pos <= n do
-    local s, e = text:find("\n[ \t\r]*\n", pos)
-    local stop = s and s - 1 or n
-    local p = text:sub(pos, stop):match("^%s*(.-)%s*$")
-    if p ~= "" then fn(p) end
-    if not s then break end
-    pos = e + 1
-  end
+-- Counts the paragraphs of one document: blocks separated by blank lines,
+-- split, fingerprinted and counted in C. The one place to change when
+-- paragraphs come from stet's segmentation. Returns the paragraph count.
+local function count_paragraphs(counter, text, site, doc, samples)
+  return counter:add_paragraphs(text, site, doc, samples)
 end
-hash.paragraphs = paragraphs
+hash.count_paragraphs = count_paragraphs
 
 -- The regular files under path (path itself when it is a file), sorted.
 local function files_under(path)
@@ -64,7 +57,6 @@ function hash.run(opts, positional)
   local stet = require "stet"
   local cjson = require "cjson"
   local counter = stet.counter()
-  local fingerprint = stet.fingerprint
   local keep_samples = opts.samples
   local st = { docs = 0, paras = 0, bytes = 0, bad = 0 }
   local failed = false
@@ -73,11 +65,7 @@ function hash.run(opts, positional)
   local function add_document(text, site)
     st.docs = st.docs + 1
     st.bytes = st.bytes + #text
-    local doc = st.docs
-    paragraphs(text, function(p)
-      st.paras = st.paras + 1
-      counter:add(fingerprint(p), site, doc, keep_samples and p or nil)
-    end)
+    st.paras = st.paras + count_paragraphs(counter, text, site, st.docs, keep_samples)
   end
 
   local function bad_line(file, line, why)
