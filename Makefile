@@ -37,6 +37,8 @@ ASAN_OBJ    = $(patsubst core/%.c,$(BUILD)/asan/obj/%.o,$(CORE_SRC))
 
 .PHONY: all deps test demo bench install uninstall clean asan asan-build lint specs
 .DEFAULT_GOAL := all
+# generated headers are kept, not deleted as intermediates
+.SECONDARY:
 
 all: bin/stet $(BUILD)/lib/stet/core.so
 
