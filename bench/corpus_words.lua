@@ -333,7 +333,9 @@ W.sites = {
     name = "capitolwire", display = "Capitol Wire", domain = "capitolwire.org", agency = "CW",
     wire = true, straight = true, dateline_style = "iso",
     promo_at = 6,
-    promo = { "Capitol Wire is a nonprofit newsroom. Donate today to support independent reporting on state government." },
+    promo = {
+      "Capitol Wire is a nonprofit newsroom. Donate today to support independent reporting on state government.",
+    },
     teaser = "More from Capitol Wire",
     footer = {
       "Capitol Wire stories may be republished free of charge with credit. Contact editors@capitolwire.org.",
