@@ -437,7 +437,8 @@ local function page(site, title, body, y, m, d)
   end
   local text = table.concat(parts, site.lines and "\n" or "\n\n") .. "\n"
   if site.straight then
-    text = text:gsub("[“”]", '"'):gsub("[‘’]", "'"):gsub(" — ", " -- "):gsub("…", "...")
+    -- (plain strings: a class such as "[“”]" would match single bytes)
+    text = text:gsub("“", '"'):gsub("”", '"'):gsub("‘", "'"):gsub("’", "'"):gsub(" — ", " -- "):gsub("…", "...")
   end
   return text
 end
@@ -510,7 +511,7 @@ end
 
 local t0 = os.clock()
 local total, jbytes, nonascii, sampled, ndocs, ndups = 0, 0, 0, 0, 0, 0
-local originals = {}
+local originals, norig = {}, 0 -- a ring of the last 40 originals
 local est_docs = math.max(1, TARGET // 4600)
 local n = 0
 while total < TARGET do
@@ -530,7 +531,9 @@ while total < TARGET do
     title = expand_string(pick(topic.headlines))
     body = gen_body(topic, site)
   end
+  local clean_body = body -- what a later near duplicate copies
   if is.invalid then
+    body = table.move(body, 1, #body, 1, {})
     for _ = 1, 1 + rand(3) do
       local j = rand(#body) + 1
       body[j] = insert_invalid(body[j])
@@ -573,7 +576,8 @@ while total < TARGET do
   end
   ndocs = ndocs + 1
   if not dup_of then
-    originals[#originals % 40 + 1] = { id = id, site = site, title = title, body = body }
+    norig = norig + 1
+    originals[(norig - 1) % 40 + 1] = { id = id, site = site, title = title, body = clean_body }
     local recent = site.recent
     if #recent >= 30 then table.remove(recent, 1) end
     recent[#recent + 1] = title
