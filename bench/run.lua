@@ -182,6 +182,8 @@ local rows = {
     against = { "python CCNet hash" }, speedup_over = "stet clean -j 1" },
 }
 
+if JOBS == 1 then rows[#rows] = nil end -- one core: -j N would repeat -j 1
+
 -- Timing ------------------------------------------------------------------------
 
 -- One timed run: wall seconds (bash's EPOCHREALTIME around the command), peak
