@@ -22,7 +22,7 @@ LUA_LIB ?= -llua5.4
 
 DEB_PACKAGES = build-essential lua5.4 liblua5.4-dev libutf8proc-dev lua-busted \
   lua-check lua-cjson unicode-data libxxhash-dev zlib1g-dev libzstd-dev zstd \
-  gzip bzip2 icu-devtools python3 parallel
+  gzip bzip2 icu-devtools python3 parallel time
 
 WARN     = -std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes
 ALLCPP   = -D_POSIX_C_SOURCE=200809L -Icore -I$(BUILD)/gen $(LUA_INC)
