@@ -87,7 +87,7 @@ asan-build: bin/stet-asan $(BUILD)/asan/lib/stet/core.so
 -include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(BUILD)/obj/main.d $(BUILD)/asan/obj/main.d
 
 lint:
-	luacheck -q lua spec scripts examples bench core/gen
+	luacheck -q $(wildcard lua spec scripts examples bench core/gen)
 
 # specs only, on what is built (the test target builds first)
 specs:
