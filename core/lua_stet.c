@@ -56,5 +56,11 @@ int luaopen_stet_core(lua_State *L);
 int luaopen_stet_core(lua_State *L) {
   lua_newtable(L);
   stet_lua_open_normalize(L);
+  stet_lua_open_budget(L);
+  stet_lua_open_sys(L);
+  stet_lua_open_segment(L);
+  stet_lua_open_fingerprint(L);
+  stet_lua_open_counter(L);
+  stet_lua_open_minhash(L);
   return 1;
 }

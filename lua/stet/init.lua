@@ -13,4 +13,45 @@ for name, value in pairs(core) do stet[name] = value end
 
 stet.version = "0.1.0"
 
+-- stet.date(s [, opts]) -> iso | nil, reason (lua/stet/date.lua)
+stet.date = require("stet.date").parse
+
+-- News-aware sentences need the compiled abbreviation set: the default one
+-- is built on first use, and one per distinct opts.abbreviations table
+-- (cached weakly by that table, so a caller that reuses its table pays once).
+local default_abbrevs
+local abbrev_cache = setmetatable({}, { __mode = "k" })
+
+local function abbrevs(extra)
+  if extra == nil then
+    default_abbrevs = default_abbrevs or core.abbrevs((require "stet.abbreviations"))
+    return default_abbrevs
+  end
+  if type(extra) ~= "table" then
+    error("bad option 'abbreviations' (table expected, got " .. type(extra) .. ")", 3)
+  end
+  local set = abbrev_cache[extra]
+  if not set then
+    set = core.abbrevs(require "stet.abbreviations", extra)
+    abbrev_cache[extra] = set
+  end
+  return set
+end
+
+-- stet.sentences(s [, opts]): news-aware sentences, trimmed (strings, or
+-- spans with opts.spans); opts.abbreviations extends stet.abbreviations.
+function stet.sentences(s, opts)
+  return core.sentences(s, opts, abbrevs(opts and opts.abbreviations))
+end
+
+-- stet.segment_lines(s, by [, opts]) -> text, used: one segment per line,
+-- escaped, for `stet segment` (see core/lua_segment.c).
+function stet.segment_lines(s, by, opts)
+  local set = by == "sentence" and abbrevs(opts and opts.abbreviations) or nil
+  return core.segment_lines(s, by, opts, set)
+end
+
+-- stet.lsh(opts): an LSH index over MinHash signatures (stet/lsh.lua).
+stet.lsh = require("stet.lsh").new
+
 return stet

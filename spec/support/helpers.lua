@@ -10,14 +10,16 @@ end
 helpers.quote = shell_quote
 
 -- Runs the host with the given arguments (an array), optionally feeding
--- stdin. Returns stdout, stderr, exit code.
-function helpers.run(argv, stdin)
+-- stdin and setting environment variables (a table). Returns stdout, stderr,
+-- exit code.
+function helpers.run(argv, stdin, env)
   local dir = os.tmpname()
   os.remove(dir)
   local inpath, outpath, errpath = dir .. ".in", dir .. ".out", dir .. ".err"
   local parts = { shell_quote(helpers.bin) }
   for _, a in ipairs(argv) do parts[#parts + 1] = shell_quote(a) end
   local cmd = table.concat(parts, " ")
+  for k, v in pairs(env or {}) do cmd = k .. "=" .. shell_quote(v) .. " " .. cmd end
   if stdin then
     local f = assert(io.open(inpath, "wb"))
     f:write(stdin)
@@ -51,6 +53,45 @@ function helpers.tempfile(s, suffix)
   f:write(s)
   f:close()
   return path
+end
+
+-- Makes a fresh temporary folder holding `files` (relative path -> content)
+-- and returns its path.
+function helpers.tree(files)
+  local dir = os.tmpname()
+  os.remove(dir)
+  assert(os.execute("mkdir -p " .. shell_quote(dir)))
+  for rel, content in pairs(files or {}) do
+    local path = dir .. "/" .. rel
+    local parent = path:match("^(.*)/[^/]*$")
+    assert(os.execute("mkdir -p " .. shell_quote(parent)))
+    local f = assert(io.open(path, "wb"))
+    f:write(content)
+    f:close()
+  end
+  return dir
+end
+
+-- Removes a folder made by helpers.tree.
+function helpers.rmtree(dir)
+  os.execute("rm -rf " .. shell_quote(dir))
+end
+
+-- Reads a whole file (nil when missing).
+function helpers.slurp(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+-- Decodes JSON Lines into an array of tables.
+function helpers.jsonl(s)
+  local cjson = require("cjson").new()
+  local out = {}
+  for line in s:gmatch("[^\n]+") do out[#out + 1] = cjson.decode(line) end
+  return out
 end
 
 return helpers

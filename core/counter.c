@@ -1,0 +1,446 @@
+/* core/counter.c: the counting table of counter.h (file I/O is in
+ * counter_file.c).
+ *
+ * Layout invariants of the slot array, for home slots H and a key k whose
+ * order hash is h(k) = fp + site * GOLDEN:
+ *   - home(k) = floor(h(k) * H / 2^64), a non-decreasing function of h;
+ *   - the entries, read from slot 0 up, are sorted by (h, site);
+ *   - an entry sits at or after its home, with no free slot in between;
+ *   - there is no wrap-around: the array has a tail of overflow slots.
+ * A lookup stops at the first free slot or greater key. An insert shifts the
+ * rest of its cluster one slot up. Growth (grow_in_place) relies on the
+ * order: the new position of the k-th entry, max(home'(k), new(k-1) + 1),
+ * is never below its old one, so moving entries from the last to the first
+ * never overwrites one not yet moved. */
+#include "counter.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#define GOLDEN UINT64_C(0x9E3779B97F4A7C15)
+#define FIRST_HOME 1024
+#define GROW_BLOCK 4096
+#define DOCSET_MIN 256
+#define DOCSET_KEEP 4096
+
+static inline uint64_t order_hash(uint64_t fp, uint32_t site) {
+  return fp + (uint64_t)site * GOLDEN;
+}
+
+static inline size_t home_of(uint64_t h, size_t home) {
+  return (size_t)(((unsigned __int128)h * home) >> 64);
+}
+
+static inline size_t tail_of(size_t home) {
+  return 64 + home / 512;
+}
+
+/* (h1, s1) < (h2, s2) */
+static inline int key_less(uint64_t h1, uint32_t s1, uint64_t h2, uint32_t s2) {
+  return h1 < h2 || (h1 == h2 && s1 < s2);
+}
+
+stet_counter *stet_counter_new(void) {
+  stet_counter *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->home = FIRST_HOME;
+  c->alloc = FIRST_HOME + tail_of(FIRST_HOME);
+  c->slots = calloc(c->alloc, sizeof *c->slots);
+  c->site_off = calloc(1, sizeof *c->site_off);
+  c->sites_cap = 0;
+  if (!c->slots || !c->site_off) {
+    stet_counter_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+void stet_counter_free(stet_counter *c) {
+  if (!c) return;
+  free(c->slots);
+  stet_buf_free(&c->site_text);
+  free(c->site_off);
+  free(c->site_index);
+  free(c->docset);
+  free(c->samples);
+  stet_buf_free(&c->sample_text);
+  free(c);
+}
+
+/* ---- sites ---- */
+
+const char *stet_counter_site_name(const stet_counter *c, uint32_t id, size_t *len) {
+  *len = c->site_off[id + 1] - c->site_off[id];
+  return c->site_text.data ? c->site_text.data + c->site_off[id] : "";
+}
+
+/* The index slot for name: either holding its id + 1, or free (0). */
+static size_t site_slot(const stet_counter *c, const char *name, size_t len) {
+  size_t mask = c->site_index_cap - 1;
+  size_t i = (size_t)XXH3_64bits(name, len) & mask;
+  for (;; i = (i + 1) & mask) {
+    uint32_t v = c->site_index[i];
+    if (v == 0) return i;
+    size_t l;
+    const char *s = stet_counter_site_name(c, v - 1, &l);
+    if (l == len && memcmp(s, name, len) == 0) return i;
+  }
+}
+
+int stet_counter_find_site(const stet_counter *c, const char *name, size_t len, uint32_t *id) {
+  if (c->site_index_cap == 0) return 0;
+  uint32_t v = c->site_index[site_slot(c, name, len)];
+  if (v == 0) return 0;
+  *id = v - 1;
+  return 1;
+}
+
+/* Rebuilds the site index with cap slots (a power of two). */
+static int site_reindex(stet_counter *c, uint32_t cap) {
+  uint32_t *idx = calloc(cap, sizeof *idx);
+  if (!idx) return -1;
+  free(c->site_index);
+  c->site_index = idx;
+  c->site_index_cap = cap;
+  for (uint32_t id = 0; id < c->nsites; id++) {
+    size_t l;
+    const char *s = stet_counter_site_name(c, id, &l);
+    c->site_index[site_slot(c, s, l)] = id + 1;
+  }
+  return 0;
+}
+
+int stet_counter_site(stet_counter *c, const char *name, size_t len, uint32_t *id) {
+  if (stet_counter_find_site(c, name, len, id)) return 0;
+  if (c->nsites >= UINT32_MAX - 1) return -1;
+  if ((size_t)(c->nsites + 1) * 2 > c->site_index_cap &&
+      site_reindex(c, c->site_index_cap ? c->site_index_cap * 2 : 16))
+    return -1;
+  if (c->nsites + 1 >= c->sites_cap) {
+    uint32_t cap = c->sites_cap ? c->sites_cap * 2 : 16;
+    size_t *p = realloc(c->site_off, ((size_t)cap + 1) * sizeof *p);
+    if (!p) return -1;
+    c->site_off = p;
+    c->sites_cap = cap;
+  }
+  if (stet_buf_append(&c->site_text, name, len)) return -1;
+  *id = c->nsites++;
+  c->site_off[c->nsites] = c->site_text.len;
+  c->site_index[site_slot(c, name, len)] = *id + 1;
+  return 0;
+}
+
+/* ---- the slot array ---- */
+
+/* The slot of (fp, site), or where it would be inserted; *found says which.
+ * May return c->alloc when the key belongs after the last slot. */
+static size_t find_pos(const stet_counter *c, uint64_t h, uint32_t site, int *found) {
+  size_t i = home_of(h, c->home);
+  for (; i < c->alloc; i++) {
+    const stet_count_entry *e = &c->slots[i];
+    if (!e->fp) break;
+    uint64_t he = order_hash(e->fp, e->site);
+    if (!key_less(he, e->site, h, site)) {
+      *found = he == h && e->site == site;
+      return i;
+    }
+  }
+  *found = 0;
+  return i;
+}
+
+/* Grows the table in place to at least `want` home slots (see the top of
+ * the file). 0, or -1 on ENOMEM with the table unchanged. */
+static int grow_in_place(stet_counter *c, size_t want) {
+  size_t nblocks = (c->alloc + GROW_BLOCK - 1) / GROW_BLOCK;
+  size_t *chk = malloc(nblocks * sizeof *chk);
+  size_t *newpos = malloc(GROW_BLOCK * sizeof *newpos);
+  if (!chk || !newpos) goto fail;
+  size_t nh = want, na;
+  for (;;) { /* first pass: where blocks start in the new layout */
+    na = nh + tail_of(nh);
+    size_t next = 0;
+    for (size_t i = 0; i < c->alloc; i++) {
+      if (i % GROW_BLOCK == 0) chk[i / GROW_BLOCK] = next;
+      const stet_count_entry *e = &c->slots[i];
+      if (!e->fp) continue;
+      size_t p = home_of(order_hash(e->fp, e->site), nh);
+      next = (p > next ? p : next) + 1;
+    }
+    if (next <= na) break;
+    nh += nh / 8 + 1; /* the tail overflowed: take more room */
+  }
+  stet_count_entry *s = realloc(c->slots, na * sizeof *s);
+  if (!s) goto fail;
+  memset(s + c->alloc, 0, (na - c->alloc) * sizeof *s);
+  for (size_t b = nblocks; b-- > 0;) {
+    size_t lo = b * GROW_BLOCK, hi = lo + GROW_BLOCK;
+    if (hi > c->alloc) hi = c->alloc;
+    size_t next = chk[b];
+    for (size_t i = lo; i < hi; i++) {
+      if (!s[i].fp) continue;
+      size_t p = home_of(order_hash(s[i].fp, s[i].site), nh);
+      newpos[i - lo] = p > next ? p : next;
+      next = newpos[i - lo] + 1;
+    }
+    for (size_t i = hi; i-- > lo;) {
+      if (!s[i].fp || newpos[i - lo] == i) continue;
+      s[newpos[i - lo]] = s[i];
+      s[i].fp = 0;
+    }
+  }
+  c->slots = s;
+  c->home = nh;
+  c->alloc = na;
+  free(chk);
+  free(newpos);
+  return 0;
+fail:
+  free(chk);
+  free(newpos);
+  return -1;
+}
+
+static size_t next_home(size_t home) {
+  return home < 65536 ? home * 2 : home + home / 8;
+}
+
+/* The entry of (fp, site), inserted with count 0 when absent; NULL on
+ * ENOMEM. fp must not be 0. */
+static stet_count_entry *upsert(stet_counter *c, uint64_t fp, uint32_t site) {
+  uint64_t h = order_hash(fp, site);
+  for (;;) {
+    int found;
+    size_t i = find_pos(c, h, site, &found);
+    if (found) return &c->slots[i];
+    size_t j = i;
+    if ((c->size + 1) * 4 <= c->home * 3) {
+      while (j < c->alloc && c->slots[j].fp) j++;
+      if (j < c->alloc) {
+        memmove(&c->slots[i + 1], &c->slots[i], (j - i) * sizeof *c->slots);
+        c->slots[i].fp = fp;
+        c->slots[i].site = site;
+        c->slots[i].count = 0;
+        c->size++;
+        return &c->slots[i];
+      }
+    }
+    if (grow_in_place(c, next_home(c->home))) return NULL;
+  }
+}
+
+uint32_t stet_counter_count(const stet_counter *c, uint64_t fp, uint32_t site) {
+  if (!fp) return 0;
+  int found;
+  size_t i = find_pos(c, order_hash(fp, site), site, &found);
+  return found ? c->slots[i].count : 0;
+}
+
+int stet_counter_add_count(stet_counter *c, uint64_t fp, uint32_t site, uint32_t n) {
+  if (!fp || !n) return 0;
+  stet_count_entry *e = upsert(c, fp, site);
+  if (!e) return -1;
+  e->count = e->count > UINT32_MAX - n ? UINT32_MAX : e->count + n;
+  return 0;
+}
+
+/* ---- the current document ---- */
+
+/* 1 when key was already seen in document doc, 0 when it is new (and now
+ * remembered), -1 on ENOMEM. */
+static int doc_seen(stet_counter *c, uint64_t doc, uint64_t key) {
+  if (!c->have_doc || doc != c->doc) {
+    if (c->docset_cap > DOCSET_KEEP) {
+      free(c->docset);
+      c->docset = NULL;
+      c->docset_cap = 0;
+    } else if (c->docset) {
+      memset(c->docset, 0, c->docset_cap * sizeof *c->docset);
+    }
+    c->docset_n = 0;
+    c->doc = doc;
+    c->have_doc = 1;
+  }
+  if (!key) key = 1;
+  if ((c->docset_n + 1) * 2 > c->docset_cap) {
+    size_t cap = c->docset_cap ? c->docset_cap * 2 : DOCSET_MIN;
+    uint64_t *set = calloc(cap, sizeof *set);
+    if (!set) return -1;
+    for (size_t i = 0; i < c->docset_cap; i++) {
+      uint64_t k = c->docset[i];
+      if (!k) continue;
+      size_t j = (size_t)(k * GOLDEN >> 32) & (cap - 1);
+      while (set[j]) j = (j + 1) & (cap - 1);
+      set[j] = k;
+    }
+    free(c->docset);
+    c->docset = set;
+    c->docset_cap = cap;
+  }
+  size_t mask = c->docset_cap - 1;
+  size_t j = (size_t)(key * GOLDEN >> 32) & mask;
+  for (; c->docset[j]; j = (j + 1) & mask)
+    if (c->docset[j] == key) return 1;
+  c->docset[j] = key;
+  c->docset_n++;
+  return 0;
+}
+
+/* ---- samples ---- */
+
+static size_t sample_slot(const stet_counter *c, uint64_t fp, uint32_t site) {
+  size_t mask = c->samples_cap - 1;
+  size_t i = (size_t)(order_hash(fp, site) * GOLDEN >> 20) & mask;
+  while (c->samples[i].fp && (c->samples[i].fp != fp || c->samples[i].site != site))
+    i = (i + 1) & mask;
+  return i;
+}
+
+const char *stet_counter_sample(const stet_counter *c, uint64_t fp, uint32_t site, size_t *len) {
+  if (!c->samples_cap || !fp) return NULL;
+  const stet_sample_slot *s = &c->samples[sample_slot(c, fp, site)];
+  if (!s->fp) return NULL;
+  const unsigned char *p = (const unsigned char *)c->sample_text.data + s->off;
+  *len = p[0];
+  return (const char *)p + 1;
+}
+
+int stet_counter_set_sample(stet_counter *c, uint64_t fp, uint32_t site,
+                            const char *text, size_t len) {
+  if (!fp) return 0;
+  if ((c->samples_n + 1) * 2 > c->samples_cap) {
+    size_t oldcap = c->samples_cap, cap = oldcap ? oldcap * 2 : 64;
+    stet_sample_slot *old = c->samples;
+    c->samples = calloc(cap, sizeof *c->samples);
+    if (!c->samples) {
+      c->samples = old;
+      return -1;
+    }
+    c->samples_cap = cap;
+    for (size_t i = 0; i < oldcap; i++)
+      if (old[i].fp) c->samples[sample_slot(c, old[i].fp, old[i].site)] = old[i];
+    free(old);
+  }
+  stet_sample_slot *s = &c->samples[sample_slot(c, fp, site)];
+  if (s->fp) return 0;
+  if (len > STET_SAMPLE_MAX) {
+    len = STET_SAMPLE_MAX;
+    while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80) len--;
+  }
+  unsigned char lb = (unsigned char)len;
+  size_t off = c->sample_text.len;
+  if (stet_buf_append(&c->sample_text, &lb, 1) ||
+      stet_buf_append(&c->sample_text, text, len))
+    return -1;
+  s->fp = fp;
+  s->site = site;
+  s->off = off;
+  c->samples_n++;
+  return 0;
+}
+
+/* ---- counting ---- */
+
+int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,
+                     const char *text, size_t tlen, uint32_t *count) {
+  if (count) *count = 0;
+  if (!fp) return 0;
+  int seen = doc_seen(c, doc, order_hash(fp, site));
+  if (seen < 0) return -1;
+  if (seen) {
+    if (count) *count = stet_counter_count(c, fp, site);
+    return 0;
+  }
+  stet_count_entry *e = upsert(c, fp, site);
+  if (!e) return -1;
+  if (e->count < UINT32_MAX) e->count++;
+  uint32_t n = e->count;
+  if (count) *count = n;
+  if (text && n >= 2 && stet_counter_set_sample(c, fp, site, text, tlen)) return -1;
+  return 1;
+}
+
+/* ---- reports and merging ---- */
+
+/* a ranks before b in top(): more documents, then smaller fp, then site. */
+static int ranks_before(const stet_count_entry *a, const stet_count_entry *b) {
+  if (a->count != b->count) return a->count > b->count;
+  if (a->fp != b->fp) return a->fp < b->fp;
+  return a->site < b->site;
+}
+
+static int cmp_rank(const void *x, const void *y) {
+  const stet_count_entry *a = x, *b = y;
+  return ranks_before(a, b) ? -1 : ranks_before(b, a) ? 1 : 0;
+}
+
+/* Restores the heap (worst entry at the root) below slot i. */
+static void sift_down(stet_count_entry *h, size_t n, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, w = i;
+    if (l < n && ranks_before(&h[w], &h[l])) w = l;
+    if (r < n && ranks_before(&h[w], &h[r])) w = r;
+    if (w == i) return;
+    stet_count_entry t = h[i];
+    h[i] = h[w];
+    h[w] = t;
+    i = w;
+  }
+}
+
+size_t stet_counter_top(const stet_counter *c, size_t n, int64_t site, stet_count_entry *out) {
+  size_t k = 0;
+  if (n == 0) return 0;
+  for (size_t i = 0; i < c->alloc; i++) {
+    const stet_count_entry *e = &c->slots[i];
+    if (!e->fp || (site >= 0 && e->site != (uint32_t)site)) continue;
+    if (k < n) {
+      out[k++] = *e;
+      if (k == n) /* heapify */
+        for (size_t j = n / 2 + 1; j-- > 0;) sift_down(out, n, j);
+    } else if (ranks_before(e, &out[0])) {
+      out[0] = *e;
+      sift_down(out, n, 0);
+    }
+  }
+  qsort(out, k, sizeof *out, cmp_rank);
+  return k;
+}
+
+int stet_counter_merge(stet_counter *dst, const stet_counter *src) {
+  uint32_t *map = malloc(((size_t)src->nsites + 1) * sizeof *map);
+  if (!map) return -1;
+  int rc = -1;
+  for (uint32_t id = 0; id < src->nsites; id++) {
+    size_t l;
+    const char *name = stet_counter_site_name(src, id, &l);
+    if (stet_counter_site(dst, name, l, &map[id])) goto done;
+  }
+  if (src->size && dst->size + src->size > dst->home * 3 / 4) {
+    size_t want = dst->home;
+    while ((dst->size + src->size) * 4 > want * 3) want = next_home(want);
+    if (grow_in_place(dst, want)) goto done;
+  }
+  for (size_t i = 0; i < src->alloc; i++) {
+    const stet_count_entry *e = &src->slots[i];
+    if (e->fp && stet_counter_add_count(dst, e->fp, map[e->site], e->count)) goto done;
+  }
+  for (size_t i = 0; i < src->samples_cap; i++) {
+    const stet_sample_slot *s = &src->samples[i];
+    if (!s->fp) continue;
+    const unsigned char *p = (const unsigned char *)src->sample_text.data + s->off;
+    if (stet_counter_set_sample(dst, s->fp, map[s->site], (const char *)p + 1, p[0])) goto done;
+  }
+  rc = 0;
+done:
+  free(map);
+  return rc;
+}
+
+size_t stet_counter_memory(const stet_counter *c) {
+  return sizeof *c + c->alloc * sizeof *c->slots + c->site_text.cap +
+         ((size_t)c->sites_cap + 1) * sizeof *c->site_off +
+         c->site_index_cap * sizeof *c->site_index + c->docset_cap * sizeof *c->docset +
+         c->samples_cap * sizeof *c->samples + c->sample_text.cap;
+}

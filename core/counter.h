@@ -1,0 +1,118 @@
+/* core/counter.h: counting tables of paragraph fingerprints.
+ *
+ * A table counts, for each (fingerprint, site) pair, in how many distinct
+ * documents it occurs. Sites are strings interned into small ids. Entries
+ * are 16 bytes (fingerprint, site id, count) in one open-addressing array
+ * with linear probing whose clusters are kept sorted by a hash of the key
+ * ("ordered" Robin Hood), the load factor stays at or under 0.75, and the
+ * home slot of a key is a monotonic function of its hash. Because of that
+ * the table grows in place: the array is realloc'ed (mremap for big
+ * tables, no copy) and entries move from the last to the first, never over
+ * an entry not yet moved. Peak memory is the grown table, not old + new.
+ * Small tables double; from 64 Ki slots on they grow by 1/8, so the table
+ * stays between 0.66 and 0.75 full: 16 / 0.66 = 24 bytes per entry at most.
+ *
+ * Per-document counting: add() takes a document key and counts a pair at
+ * most once per document. The table remembers the keys of the current
+ * document only (a small set, cleared when the document key changes), so
+ * the adds of one document must be consecutive; a document seen again after
+ * another one counts as a new document.
+ *
+ * Samples: when add() is given the paragraph text and the count of its pair
+ * reaches 2, the first 80 bytes (cut at a character boundary) are kept for
+ * reports, in a side table. They are saved, loaded and merged too.
+ *
+ * A table is not locked: one thread at a time. */
+#ifndef STET_COUNTER_H
+#define STET_COUNTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define STET_SAMPLE_MAX 80
+
+typedef struct stet_count_entry {
+  uint64_t fp;    /* the fingerprint; 0 (STET_FP_EMPTY) marks a free slot */
+  uint32_t site;  /* interned site id */
+  uint32_t count; /* documents, saturating at UINT32_MAX */
+} stet_count_entry;
+
+typedef struct stet_sample_slot {
+  uint64_t fp;   /* 0: free */
+  uint32_t site;
+  uint32_t pad;
+  uint64_t off;  /* offset in sample_text of a length byte and the bytes */
+} stet_sample_slot;
+
+/* The fields are private to counter.c and counter_file.c. */
+typedef struct stet_counter {
+  stet_count_entry *slots;
+  size_t home;          /* slots that are home positions */
+  size_t alloc;         /* slots allocated: home plus an overflow tail */
+  size_t size;          /* entries in use */
+  /* sites: names in one buffer, an index by hash */
+  stet_buf site_text;   /* name bytes, back to back */
+  size_t *site_off;     /* nsites + 1 offsets into site_text */
+  uint32_t nsites, sites_cap;
+  uint32_t *site_index; /* id + 1 per slot, 0 free; power of two */
+  uint32_t site_index_cap;
+  /* the current document: its key and the pair hashes already counted */
+  uint64_t doc;
+  int have_doc;
+  uint64_t *docset;
+  size_t docset_cap, docset_n;
+  /* samples */
+  stet_sample_slot *samples;
+  size_t samples_cap, samples_n;
+  stet_buf sample_text;
+} stet_counter;
+
+/* A new empty table, or NULL on ENOMEM. Free it with stet_counter_free. */
+stet_counter *stet_counter_new(void);
+void stet_counter_free(stet_counter *c);
+
+/* Interns a site name: stores its id in *id. 0, or -1 on ENOMEM. */
+int stet_counter_site(stet_counter *c, const char *name, size_t len, uint32_t *id);
+/* Looks a site up without adding it: 1 and *id when known, else 0. */
+int stet_counter_find_site(const stet_counter *c, const char *name, size_t len, uint32_t *id);
+/* The name of site id (id < c->nsites) and its length. */
+const char *stet_counter_site_name(const stet_counter *c, uint32_t id, size_t *len);
+
+/* Counts fp for site in document doc, unless fp is STET_FP_EMPTY or the
+ * pair was already counted for this document. text (may be NULL) is the
+ * paragraph, for samples. Stores the pair's count in *count (may be NULL).
+ * Returns 1 when counted, 0 when not, -1 on ENOMEM. */
+int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,
+                     const char *text, size_t tlen, uint32_t *count);
+/* Adds n documents to the pair (fp, site) directly (merging, loading).
+ * 0, or -1 on ENOMEM. */
+int stet_counter_add_count(stet_counter *c, uint64_t fp, uint32_t site, uint32_t n);
+/* The count of (fp, site); 0 when absent. */
+uint32_t stet_counter_count(const stet_counter *c, uint64_t fp, uint32_t site);
+/* The sample of (fp, site), or NULL; its length in *len. */
+const char *stet_counter_sample(const stet_counter *c, uint64_t fp, uint32_t site, size_t *len);
+/* Keeps text as the sample of (fp, site) unless it has one. 0, -1 ENOMEM. */
+int stet_counter_set_sample(stet_counter *c, uint64_t fp, uint32_t site,
+                            const char *text, size_t len);
+
+/* Writes into out (room for n) the up to n entries with the highest counts,
+ * of site `site` only when site >= 0, best first (count descending, then fp
+ * and site ascending). Returns how many were written. */
+size_t stet_counter_top(const stet_counter *c, size_t n, int64_t site, stet_count_entry *out);
+
+/* Adds every count (and sample) of src to dst, mapping sites by name.
+ * dst != src. 0, or -1 on ENOMEM (dst then holds part of src). */
+int stet_counter_merge(stet_counter *dst, const stet_counter *src);
+
+/* Bytes of memory the table holds. */
+size_t stet_counter_memory(const stet_counter *c);
+
+/* core/counter_file.c. Saves to path (through path.tmp and a rename).
+ * Returns 0, or -1 with "path: reason" in err. */
+int stet_counter_save(const stet_counter *c, const char *path, char *err, size_t errlen);
+/* Loads a saved table, or returns NULL with "path: reason" in err. */
+stet_counter *stet_counter_load(const char *path, char *err, size_t errlen);
+
+#endif

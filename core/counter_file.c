@@ -1,0 +1,289 @@
+/* core/counter_file.c: saving and loading counting tables (counter.h).
+ *
+ * File format, version 1, every integer little-endian:
+ *   "STETTBL1"                     8 bytes, the magic
+ *   u32 version (1), u32 flags (0)
+ *   u64 entries, u32 sites, u64 samples
+ *   sites:   u32 length, the name bytes                  (x sites)
+ *   entries: u64 fingerprint, u32 site id, u32 count     (x entries)
+ *   samples: u64 fingerprint, u32 site id, u8 length, the bytes (x samples)
+ *   u64 checksum: XXH3-64 (seed 0) of every byte before it
+ * Entries are written in table order (sorted by their order hash), which
+ * makes loading a sequence of appends. A table is written to PATH.tmp and
+ * renamed to PATH once complete, so PATH never holds half a table. */
+#include "counter.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <xxhash.h>
+
+#define MAGIC "STETTBL1"
+#define VERSION 1
+#define HEADER_BYTES 36
+#define IO_BUF (1 << 16)
+
+static void set_err(char *err, size_t errlen, const char *path, const char *fmt, ...) {
+  int k = snprintf(err, errlen, "%s: ", path);
+  if (k < 0 || (size_t)k >= errlen) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err + k, errlen - (size_t)k, fmt, ap);
+  va_end(ap);
+}
+
+static void put_u32(unsigned char *p, uint32_t v) {
+  for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+static void put_u64(unsigned char *p, uint64_t v) {
+  for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+static uint32_t get_u32(const unsigned char *p) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; i--) v = (v << 8) | p[i];
+  return v;
+}
+static uint64_t get_u64(const unsigned char *p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
+  return v;
+}
+
+/* A buffered writer that hashes what it writes. */
+typedef struct writer {
+  FILE *f;
+  XXH3_state_t *hs;
+  unsigned char buf[IO_BUF];
+  size_t len;
+  int failed;
+} writer;
+
+static void w_flush(writer *w) {
+  if (w->len && !w->failed) {
+    XXH3_64bits_update(w->hs, w->buf, w->len);
+    if (fwrite(w->buf, 1, w->len, w->f) != w->len) w->failed = 1;
+  }
+  w->len = 0;
+}
+
+static void w_bytes(writer *w, const void *p, size_t n) {
+  const unsigned char *s = p;
+  while (n) {
+    if (w->len == IO_BUF) w_flush(w);
+    size_t k = IO_BUF - w->len < n ? IO_BUF - w->len : n;
+    memcpy(w->buf + w->len, s, k);
+    w->len += k;
+    s += k;
+    n -= k;
+  }
+}
+
+static void w_u32(writer *w, uint32_t v) {
+  unsigned char b[4];
+  put_u32(b, v);
+  w_bytes(w, b, 4);
+}
+static void w_u64(writer *w, uint64_t v) {
+  unsigned char b[8];
+  put_u64(b, v);
+  w_bytes(w, b, 8);
+}
+
+int stet_counter_save(const stet_counter *c, const char *path, char *err, size_t errlen) {
+  size_t plen = strlen(path);
+  char *tmp = malloc(plen + 5);
+  writer *w = malloc(sizeof *w);
+  XXH3_state_t *hs = XXH3_createState();
+  int rc = -1;
+  if (!tmp || !w || !hs) {
+    set_err(err, errlen, path, "not enough memory");
+    goto done;
+  }
+  memcpy(tmp, path, plen);
+  memcpy(tmp + plen, ".tmp", 5);
+  w->f = fopen(tmp, "wb");
+  if (!w->f) {
+    set_err(err, errlen, path, "cannot write %s: %s", tmp, strerror(errno));
+    goto done;
+  }
+  w->hs = hs;
+  w->len = 0;
+  w->failed = 0;
+  XXH3_64bits_reset(hs);
+  w_bytes(w, MAGIC, 8);
+  w_u32(w, VERSION);
+  w_u32(w, 0);
+  w_u64(w, c->size);
+  w_u32(w, c->nsites);
+  w_u64(w, c->samples_n);
+  for (uint32_t id = 0; id < c->nsites; id++) {
+    size_t l;
+    const char *s = stet_counter_site_name(c, id, &l);
+    w_u32(w, (uint32_t)l);
+    w_bytes(w, s, l);
+  }
+  for (size_t i = 0; i < c->alloc; i++) {
+    const stet_count_entry *e = &c->slots[i];
+    if (!e->fp) continue;
+    unsigned char b[16];
+    put_u64(b, e->fp);
+    put_u32(b + 8, e->site);
+    put_u32(b + 12, e->count);
+    w_bytes(w, b, 16);
+  }
+  for (size_t i = 0; i < c->samples_cap; i++) {
+    const stet_sample_slot *s = &c->samples[i];
+    if (!s->fp) continue;
+    const unsigned char *p = (const unsigned char *)c->sample_text.data + s->off;
+    w_u64(w, s->fp);
+    w_u32(w, s->site);
+    w_bytes(w, p, 1 + (size_t)p[0]);
+  }
+  w_flush(w);
+  unsigned char sum[8];
+  put_u64(sum, XXH3_64bits_digest(hs));
+  if (!w->failed && fwrite(sum, 1, 8, w->f) != 8) w->failed = 1;
+  if (fclose(w->f) != 0) w->failed = 1;
+  if (w->failed) {
+    set_err(err, errlen, path, "write error on %s", tmp);
+    remove(tmp);
+    goto done;
+  }
+  if (rename(tmp, path) != 0) {
+    set_err(err, errlen, path, "cannot rename %s: %s", tmp, strerror(errno));
+    remove(tmp);
+    goto done;
+  }
+  rc = 0;
+done:
+  free(tmp);
+  free(w);
+  XXH3_freeState(hs);
+  return rc;
+}
+
+/* A buffered reader that hashes what it consumes (r_sync hashes up to the
+ * read position, so the checksum itself stays out of the hash). */
+typedef struct reader {
+  FILE *f;
+  XXH3_state_t *hs;
+  unsigned char buf[IO_BUF];
+  size_t pos, len, hashed;
+} reader;
+
+static void r_sync(reader *r) {
+  XXH3_64bits_update(r->hs, r->buf + r->hashed, r->pos - r->hashed);
+  r->hashed = r->pos;
+}
+
+/* Copies n bytes into out; -1 when the file ends first. */
+static int r_bytes(reader *r, void *out, size_t n) {
+  unsigned char *o = out;
+  while (n) {
+    if (r->pos == r->len) {
+      r_sync(r);
+      r->len = fread(r->buf, 1, IO_BUF, r->f);
+      r->pos = r->hashed = 0;
+      if (r->len == 0) return -1;
+    }
+    size_t k = r->len - r->pos < n ? r->len - r->pos : n;
+    memcpy(o, r->buf + r->pos, k);
+    r->pos += k;
+    o += k;
+    n -= k;
+  }
+  return 0;
+}
+
+stet_counter *stet_counter_load(const char *path, char *err, size_t errlen) {
+  stet_counter *c = NULL;
+  reader *r = malloc(sizeof *r);
+  XXH3_state_t *hs = XXH3_createState();
+  char *name = malloc(1u << 16);
+  FILE *f = NULL;
+  const char *why = NULL;
+  if (!r || !hs || !name) { why = "not enough memory"; goto fail; }
+  f = fopen(path, "rb");
+  if (!f) {
+    set_err(err, errlen, path, "%s", strerror(errno));
+    goto out;
+  }
+  struct stat sb;
+  if (fstat(fileno(f), &sb) != 0) { why = "cannot stat"; goto fail; }
+  uint64_t fsize = (uint64_t)sb.st_size;
+  r->f = f;
+  r->hs = hs;
+  r->pos = r->len = r->hashed = 0;
+  XXH3_64bits_reset(hs);
+  unsigned char h[HEADER_BYTES];
+  if (fsize < 8 || r_bytes(r, h, 8) || memcmp(h, MAGIC, 8) != 0) {
+    why = "not a stet counting table (bad magic)";
+    goto fail;
+  }
+  if (r_bytes(r, h + 8, HEADER_BYTES - 8)) { why = "truncated (header)"; goto fail; }
+  uint32_t version = get_u32(h + 8);
+  if (version != VERSION) {
+    set_err(err, errlen, path, "unsupported table version %u (this stet reads %u)",
+            (unsigned)version, VERSION);
+    goto out;
+  }
+  uint64_t nentries = get_u64(h + 16);
+  uint32_t nsites = get_u32(h + 24);
+  uint64_t nsamples = get_u64(h + 28);
+  if (nentries > fsize / 16 || nsites > fsize / 4 || nsamples > fsize / 13) {
+    why = "truncated or corrupted (counts larger than the file)";
+    goto fail;
+  }
+  c = stet_counter_new();
+  if (!c) { why = "not enough memory"; goto fail; }
+  for (uint32_t id = 0; id < nsites; id++) {
+    unsigned char b[4];
+    if (r_bytes(r, b, 4)) { why = "truncated (sites)"; goto fail; }
+    uint32_t l = get_u32(b);
+    if (l > (1u << 16)) { why = "corrupted (site name too long)"; goto fail; }
+    if (r_bytes(r, name, l)) { why = "truncated (sites)"; goto fail; }
+    uint32_t got;
+    if (stet_counter_site(c, name, l, &got)) { why = "not enough memory"; goto fail; }
+    if (got != id) { why = "corrupted (duplicate site name)"; goto fail; }
+  }
+  for (uint64_t i = 0; i < nentries; i++) {
+    unsigned char b[16];
+    if (r_bytes(r, b, 16)) { why = "truncated (entries)"; goto fail; }
+    uint64_t fp = get_u64(b);
+    uint32_t site = get_u32(b + 8), count = get_u32(b + 12);
+    if (!fp || !count || site >= nsites) { why = "corrupted (bad entry)"; goto fail; }
+    if (stet_counter_add_count(c, fp, site, count)) { why = "not enough memory"; goto fail; }
+  }
+  for (uint64_t i = 0; i < nsamples; i++) {
+    unsigned char b[13];
+    if (r_bytes(r, b, 13) || r_bytes(r, name, b[12])) { why = "truncated (samples)"; goto fail; }
+    uint64_t fp = get_u64(b);
+    uint32_t site = get_u32(b + 8);
+    if (!fp || site >= nsites || b[12] > STET_SAMPLE_MAX) { why = "corrupted (bad sample)"; goto fail; }
+    if (stet_counter_set_sample(c, fp, site, name, b[12])) { why = "not enough memory"; goto fail; }
+  }
+  r_sync(r);
+  uint64_t want = XXH3_64bits_digest(hs);
+  unsigned char b[8];
+  if (r_bytes(r, b, 8)) { why = "truncated (checksum)"; goto fail; }
+  if (get_u64(b) != want) { why = "corrupted (checksum mismatch)"; goto fail; }
+  if (r_bytes(r, b, 1) == 0) { why = "corrupted (data after the checksum)"; goto fail; }
+  fclose(f);
+  free(r);
+  free(name);
+  XXH3_freeState(hs);
+  return c;
+fail:
+  if (why) set_err(err, errlen, path, "%s", why);
+out:
+  stet_counter_free(c);
+  c = NULL;
+  if (f) fclose(f);
+  free(r);
+  free(name);
+  XXH3_freeState(hs);
+  return c;
+}

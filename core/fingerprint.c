@@ -1,0 +1,190 @@
+/* core/fingerprint.c: paragraph keys and fingerprints (fingerprint.h).
+ *
+ * The key is built in one pass. ASCII bytes go through ascii_key, a table
+ * that lowercases letters, maps digits to "0" and drops everything else. A
+ * non-ASCII character that passes the NFKC and case-folding quick checks
+ * (build/gen/normprops.h) is kept, dropped or turned into "0" by its general
+ * category alone. Anything else starts a "hard" span, which runs until the
+ * next ASCII character or stable starter and, when the character before it
+ * was kept, starts at that character (a combining mark may compose with
+ * it). Only hard spans go through stet_normalize (NFKC + case folding), and
+ * their output is filtered by category like the rest. */
+#include "fingerprint.h"
+
+#include <utf8proc.h>
+#include <xxhash.h>
+
+#include "normalize.h"
+#include "normprops.h"
+#include "utf8.h"
+
+/* What each ASCII byte becomes in the key; 0 drops it. */
+static const unsigned char ascii_key[128] = {
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', 0, 0, 0, 0, 0, 0,
+  0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+  'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+  0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+  'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+};
+
+#define HARD_FLAGS (STET_NP_NFKC_NO | STET_NP_NFKC_MAYBE | STET_NP_CWCF | STET_NP_CCC)
+
+void stet_fp_ctx_free(stet_fp_ctx *ctx) {
+  stet_buf_free(&ctx->key);
+  stet_buf_free(&ctx->norm);
+}
+
+uint64_t stet_fp_hash(const char *key, size_t n, uint64_t seed) {
+  if (n == 0) return STET_FP_EMPTY;
+  uint64_t h = XXH3_64bits_withSeed(key, n, seed);
+  return h == STET_FP_EMPTY ? 1 : h;
+}
+
+/* What a non-ASCII code point of the normalized text does to the key:
+ * 0 drop, 1 keep its bytes, 2 becomes "0". */
+static int key_action(int32_t cp) {
+  switch (utf8proc_category(cp)) {
+  case UTF8PROC_CATEGORY_ND:
+    return 2;
+  case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+  case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+  case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_NL:
+  case UTF8PROC_CATEGORY_NO:
+    return 1;
+  default: /* P*, S*, Z*, C* (Cn included) */
+    return 0;
+  }
+}
+
+/* Appends the key of the normalized text t[0..m) to b; room was reserved
+ * (the key of a text is never longer than the text). */
+static void filter_normalized(stet_buf *b, const unsigned char *t, size_t m) {
+  size_t i = 0;
+  while (i < m) {
+    if (t[i] < 0x80) {
+      unsigned char c = ascii_key[t[i++]];
+      if (c) b->data[b->len++] = (char)c;
+      continue;
+    }
+    int32_t cp;
+    size_t len = stet_utf8_decode(t + i, m - i, &cp);
+    if (cp != STET_UTF8_INVALID) {
+      int a = key_action(cp);
+      if (a == 1) {
+        memcpy(b->data + b->len, t + i, len);
+        b->len += len;
+      } else if (a == 2) {
+        b->data[b->len++] = '0';
+      }
+    }
+    i += len;
+  }
+}
+
+/* End of the hard span that begins with the character at i (of length len). */
+static size_t hard_span_end(const unsigned char *s, size_t n, size_t i, size_t len) {
+  size_t e = i + len;
+  while (e < n && s[e] >= 0x80) {
+    int32_t cp;
+    size_t l = stet_utf8_decode(s + e, n - e, &cp);
+    if (cp != STET_UTF8_INVALID && !(stet_normprops((uint32_t)cp) & HARD_FLAGS)) break;
+    e += l;
+  }
+  return e;
+}
+
+/* Normalizes s[a..e) and appends its key to ctx->key. 0, or -1 on ENOMEM. */
+static int add_hard_span(stet_fp_ctx *ctx, const unsigned char *s, size_t a, size_t e,
+                         size_t rest) {
+  stet_norm_opts o;
+  stet_norm_defaults(&o);
+  o.form = STET_FORM_NFKC;
+  o.casefold = 1;
+  o.newlines = o.spaces = o.controls = 0;
+  stet_norm_stats st = {0, 0};
+  ctx->norm.len = 0;
+  int r = stet_normalize((const char *)s + a, e - a, &o, &ctx->norm, &st);
+  if (r < 0) return -1;
+  const unsigned char *t = r ? (const unsigned char *)ctx->norm.data : s + a;
+  size_t m = r ? ctx->norm.len : e - a;
+  if (stet_buf_reserve(&ctx->key, m + rest + 16)) return -1;
+  filter_normalized(&ctx->key, t, m);
+  return 0;
+}
+
+int stet_fingerprint_key(stet_fp_ctx *ctx, const char *str, size_t n) {
+  const unsigned char *s = (const unsigned char *)str;
+  stet_buf *b = &ctx->key;
+  b->len = 0;
+  if (stet_buf_reserve(b, n + 16)) return -1;
+  /* the last character kept, when it came from one input character:
+   * its input span [kept_in, kept_end) and its offset in the key */
+  size_t kept_in = 0, kept_end = (size_t)-1, kept_out = 0;
+  size_t i = 0;
+  while (i < n) {
+    if (s[i] < 0x80) {
+      char *o = b->data;
+      size_t j = b->len;
+      while (i < n && s[i] < 0x80) {
+        unsigned char c = ascii_key[s[i]];
+        o[j] = (char)c;
+        j += c != 0;
+        i++;
+      }
+      b->len = j;
+      if (i < n && ascii_key[s[i - 1]]) {
+        kept_in = i - 1;
+        kept_end = i;
+        kept_out = j - 1;
+      }
+      continue;
+    }
+    int32_t cp;
+    size_t len = stet_utf8_decode(s + i, n - i, &cp);
+    if (cp == STET_UTF8_INVALID) { /* becomes U+FFFD, a symbol: dropped */
+      i += len;
+      continue;
+    }
+    if (!(stet_normprops((uint32_t)cp) & HARD_FLAGS)) {
+      int a = key_action(cp);
+      if (a) {
+        kept_in = i;
+        kept_end = i + len;
+        kept_out = b->len;
+        if (a == 1) {
+          memcpy(b->data + b->len, s + i, len);
+          b->len += len;
+        } else {
+          b->data[b->len++] = '0';
+        }
+      }
+      i += len;
+      continue;
+    }
+    size_t a = i;
+    if (kept_end == i) { /* take the kept character back into the span */
+      a = kept_in;
+      b->len = kept_out;
+    }
+    size_t e = hard_span_end(s, n, i, len);
+    if (add_hard_span(ctx, s, a, e, n - e)) return -1;
+    kept_end = (size_t)-1;
+    i = e;
+  }
+  return 0;
+}
+
+int stet_fingerprint(stet_fp_ctx *ctx, const char *s, size_t n, uint64_t *fp) {
+  if (stet_fingerprint_key(ctx, s, n)) return -1;
+  *fp = stet_fp_hash(ctx->key.data, ctx->key.len, STET_FP_SEED);
+  return 0;
+}
+
+int stet_body_fingerprint(stet_fp_ctx *ctx, const char *s, size_t n, uint64_t *fp) {
+  if (stet_fingerprint_key(ctx, s, n)) return -1;
+  *fp = stet_fp_hash(ctx->key.data, ctx->key.len, STET_BODY_SEED);
+  return 0;
+}

@@ -1,0 +1,218 @@
+/* core/lua_sys.c: small system helpers for Lua: stet.open (a decompressing
+ * file reader, core/decompress.c), stet.listdir, stet.stat, stet.isatty,
+ * stet.clock and stet.cpu_count. The Lua readers (lua/stet/readers.lua) are
+ * built on these. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "decompress.h"
+#include "lua_stet.h"
+
+#define READER_META "stet.reader"
+#define READ_DEFAULT (64 * 1024)
+
+typedef struct reader_box {
+  stet_reader *r;  /* owned; NULL once closed */
+} reader_box;
+
+/* The open reader at index 1; raises if it was closed. */
+static stet_reader *check_reader(lua_State *L) {
+  reader_box *box = (reader_box *)luaL_checkudata(L, 1, READER_META);
+  if (!box->r) luaL_error(L, "attempt to use a closed reader");
+  return box->r;
+}
+
+/* stet.open(path) -> reader | nil, "path: reason". [-0, +1|2] */
+static int l_open(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  reader_box *box = lua_newuserdatauv(L, sizeof *box, 0);
+  box->r = NULL;
+  luaL_setmetatable(L, READER_META);
+  char err[600];
+  box->r = stet_reader_open(path, err, sizeof err);
+  if (!box->r) {
+    lua_pushnil(L);
+    lua_pushstring(L, err);
+    return 2;
+  }
+  return 1;
+}
+
+/* reader:read([n]) -> up to n bytes (default 64 KiB) | nil at the end |
+ * nil, "path: reason" on a read or decompression error. [-0, +1|2] */
+static int l_read(lua_State *L) {
+  stet_reader *r = check_reader(L);
+  lua_Integer n = luaL_optinteger(L, 2, READ_DEFAULT);
+  luaL_argcheck(L, n > 0, 2, "must be positive");
+  luaL_Buffer b;
+  char *p = luaL_buffinitsize(L, &b, (size_t)n);
+  ssize_t got = stet_reader_read(r, p, (size_t)n);
+  if (got < 0) {
+    lua_pushnil(L);
+    lua_pushstring(L, stet_reader_error(r));
+    return 2;
+  }
+  if (got == 0) {
+    lua_pushnil(L);
+    return 1;
+  }
+  luaL_pushresultsize(&b, (size_t)got);
+  return 1;
+}
+
+/* reader:compression() -> "plain" | "gzip" | "zstd". [-0, +1] */
+static int l_compression(lua_State *L) {
+  static const char *const names[] = {"plain", "gzip", "zstd"};
+  lua_pushstring(L, names[stet_reader_compression(check_reader(L))]);
+  return 1;
+}
+
+/* reader:close() -> true; closing twice is harmless. Also __gc, __close. */
+static int l_close(lua_State *L) {
+  reader_box *box = (reader_box *)luaL_checkudata(L, 1, READER_META);
+  stet_reader_close(box->r);
+  box->r = NULL;
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* tostring(reader) -> "stet.reader (open)" or "(closed)". */
+static int l_reader_tostring(lua_State *L) {
+  reader_box *box = (reader_box *)luaL_checkudata(L, 1, READER_META);
+  lua_pushstring(L, box->r ? "stet.reader (open)" : "stet.reader (closed)");
+  return 1;
+}
+
+/* qsort comparison of two names: bytewise, as strcmp compares. */
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* stet.listdir(path) -> array of entry names sorted bytewise (without "."
+ * and "..") | nil, "path: reason". [-0, +1|2] */
+static int l_listdir(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  stet_buf *names = stet_lua_newbuf(L);  /* NUL-terminated names, owned by Lua */
+  stet_buf *index = stet_lua_newbuf(L);  /* their offsets, then pointers */
+  DIR *d = opendir(path);
+  if (!d) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: %s", path, strerror(errno));
+    return 2;
+  }
+  size_t count = 0;
+  int oom = 0;
+  struct dirent *e;
+  errno = 0;
+  while ((e = readdir(d)) != NULL) {
+    const char *nm = e->d_name;
+    if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0) continue;
+    size_t off = names->len;
+    if (stet_buf_append(names, nm, strlen(nm) + 1) < 0 ||
+        stet_buf_append(index, &off, sizeof off) < 0) {
+      oom = 1;
+      break;
+    }
+    count++;
+  }
+  int read_errno = errno;
+  closedir(d);
+  if (oom) return stet_lua_nomem(L);
+  if (e == NULL && read_errno != 0) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: %s", path, strerror(read_errno));
+    return 2;
+  }
+  /* names no longer moves: turn offsets into pointers and sort them */
+  char **ptrs = (char **)(void *)index->data;
+  for (size_t i = 0; i < count; i++) {
+    size_t off;
+    memcpy(&off, index->data + i * sizeof off, sizeof off);
+    ptrs[i] = names->data + off;
+  }
+  if (count > 1) qsort(ptrs, count, sizeof *ptrs, cmp_names);
+  lua_createtable(L, (int)count, 0);
+  for (size_t i = 0; i < count; i++) {
+    lua_pushstring(L, ptrs[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/* stet.stat(path) -> "file" | "dir" | "other", size, identity | nil,
+ * "path: reason". Follows symbolic links. The identity ("dev:inode") tells
+ * whether two paths are the same file (folder walks use it against loops). */
+static int l_stat(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: %s", path, strerror(errno));
+    return 2;
+  }
+  if (S_ISREG(st.st_mode)) lua_pushliteral(L, "file");
+  else if (S_ISDIR(st.st_mode)) lua_pushliteral(L, "dir");
+  else lua_pushliteral(L, "other");
+  lua_pushinteger(L, (lua_Integer)st.st_size);
+  lua_pushfstring(L, "%I:%I", (lua_Integer)st.st_dev, (lua_Integer)st.st_ino);
+  return 3;
+}
+
+/* stet.isatty(fd) -> boolean. [-0, +1] */
+static int l_isatty(lua_State *L) {
+  lua_Integer fd = luaL_checkinteger(L, 1);
+  lua_pushboolean(L, fd >= 0 && fd <= 1 << 20 && isatty((int)fd));
+  return 1;
+}
+
+/* stet.clock() -> seconds on the monotonic clock, as a float. [-0, +1] */
+static int l_clock(lua_State *L) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec / 1e9);
+  return 1;
+}
+
+/* stet.cpu_count() -> number of online processors (at least 1). [-0, +1] */
+static int l_cpu_count(lua_State *L) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  lua_pushinteger(L, n > 0 ? (lua_Integer)n : 1);
+  return 1;
+}
+
+static const luaL_Reg reader_methods[] = {
+  {"read", l_read},
+  {"close", l_close},
+  {"compression", l_compression},
+  {NULL, NULL},
+};
+
+static const luaL_Reg funcs[] = {
+  {"open", l_open},
+  {"listdir", l_listdir},
+  {"stat", l_stat},
+  {"isatty", l_isatty},
+  {"clock", l_clock},
+  {"cpu_count", l_cpu_count},
+  {NULL, NULL},
+};
+
+void stet_lua_open_sys(lua_State *L) {
+  if (luaL_newmetatable(L, READER_META)) {
+    luaL_newlib(L, reader_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, l_close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, l_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, l_reader_tostring);
+    lua_setfield(L, -2, "__tostring");
+  }
+  lua_pop(L, 1);
+  luaL_setfuncs(L, funcs, 0);
+}

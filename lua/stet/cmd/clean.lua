@@ -1,0 +1,83 @@
+-- stet clean: the main job (see stet.pipeline).
+
+local stet = require "stet"
+local args = require "stet.args"
+local setup = require "stet.setup"
+local pipeline = require "stet.pipeline"
+local formats = require "stet.formats"
+
+local clean = {
+  summary = "clean documents: rules, boilerplate, duplicates; write records",
+  usage = "stet clean [options] PATH...",
+  description = [[
+PATH is a text file (one document), a JSON Lines file (one document per
+line), a folder (walked recursively, sorted), or - for standard input; any
+of them may be compressed (.gz, .zst). Records go to standard output or
+--output in input order. Files get two passes: the first finds duplicates and
+counts paragraphs per site (each duplicate cluster once), the second drops
+paragraphs seen in at least --boilerplate documents of the site. Standard
+input gets one pass, with boilerplate counts from --table if given.
+A one-line summary goes to stderr at the end unless --quiet.]],
+  options = setup.options({
+    { name = "format", short = "f", arg = "NAME|FILE", default = "jsonl",
+      help = "jsonl, text, markdown, csv, or a .lua format file" },
+    { name = "output", short = "o", arg = "PATH", help = "write records here (default: stdout)" },
+    { name = "separator", arg = "TEXT", help = "document separator of the text format (default: form feed)" },
+    { name = "boilerplate", arg = "N", number = true, default = 3,
+      help = "drop paragraphs found in N or more documents of a site (0: off)" },
+    { name = "near", arg = "T", number = true, default = 0.7,
+      help = "near-duplicate threshold (estimated Jaccard of 5-word shingles; 0: off)" },
+    { name = "table", arg = "FILE", help = "paragraph counts from `stet hash` (added to this run's)" },
+    { name = "keep-dups", help = "also write duplicates, with dup_of set" },
+    { name = "stats", arg = "FILE", help = "write the accounting as JSON" },
+    { name = "rejects", arg = "FILE", help = "write rejected inputs as JSON Lines" },
+    { name = "strict", help = "stop at the first rejected document (exit 2)" },
+    { name = "progress", help = "show progress on stderr even when it is not a terminal" },
+    { name = "quiet", short = "q", help = "no summary line" },
+  }),
+}
+
+local function open_out(path, what)
+  local f, err = io.open(path, "wb")
+  if not f then error({ exit = 2, message = ("stet clean: cannot write %s %s"):format(what, err) }, 0) end
+  return f
+end
+
+function clean.run(opts, paths)
+  if #paths == 0 then args.usage_error("clean", "no input (give files, folders or -)") end
+  if opts.near < 0 or opts.near > 1 then args.usage_error("clean", "--near must be between 0 and 1") end
+  local ctx = setup.context(opts, paths)
+  ctx.format = formats.load(opts.format)
+  ctx.format_opts = { separator = opts.separator }
+  ctx.boilerplate = math.tointeger(opts.boilerplate) or math.floor(opts.boilerplate)
+  ctx.near = opts.near
+  ctx.keep_dups = opts["keep-dups"]
+  ctx.strict = opts.strict
+  ctx.progress = opts.progress or (not opts.quiet and setup.stderr_is_tty())
+  if opts.table then
+    local t, err = stet.load_counter(opts.table)
+    if not t then error({ exit = 2, message = "stet clean: " .. err }, 0) end
+    ctx.table = t
+  end
+  ctx.out = opts.output and open_out(opts.output, "output") or io.stdout
+  ctx.out:setvbuf("full", 1 << 20)
+  ctx.rejects = opts.rejects and open_out(opts.rejects, "rejects file") or nil
+  local stats = pipeline.run(ctx)
+  if ctx.format.footer then
+    local s = ctx.format.footer(ctx.format_opts)
+    ctx.out:write(s)
+    stats.bytes.written = stats.bytes.written + #s
+  end
+  ctx.out:flush()
+  if opts.output then ctx.out:close() end
+  if ctx.rejects then ctx.rejects:close() end
+  if opts.stats then
+    local f = open_out(opts.stats, "stats file")
+    f:write(pipeline.stats_json(stats))
+    f:close()
+  end
+  if not opts.quiet then io.stderr:write("stet clean: ", pipeline.summary(stats), "\n") end
+  return 0
+end
+
+return clean

@@ -1,0 +1,239 @@
+-- stet.document: one raw document through normalize, segment and site rules.
+--
+--   local doc, err = document.process(raw, ctx)
+--
+-- raw is what stet.readers yields ({ id, source, text, url, site, title,
+-- date, meta, folder, ... }); ctx holds the rule registry and options. The
+-- result is the document a hook sees (docs/rules.md) plus the fate of every
+-- paragraph:
+--   doc.paragraphs[i] = { text, index, fp, drop = nil | label, marker }
+-- doc.dropped is set (a reason) when a hook dropped the whole document.
+-- On a rule error or budget overrun, returns nil and the reason. Nothing in
+-- here touches state shared between documents, so workers can run it on
+-- their own Lua state.
+
+local stet = require "stet"
+local rules = require "stet.rules"
+
+local document = {}
+
+local BUDGET_ERROR = setmetatable({}, { __tostring = function() return "instruction budget exceeded" end })
+
+local function budget_hook()
+  -- keep failing on every instruction, so a pcall inside the rule cannot
+  -- swallow the error and carry on
+  debug.sethook(budget_hook, "", 1)
+  error(BUDGET_ERROR, 0)
+end
+
+-- Calls a rule hook under the instruction and memory budgets. The hook runs
+-- in a coroutine of its own, so the instruction count hook (which is per
+-- coroutine) never fires outside it. Returns true, results... or false,
+-- reason.
+local function call_hook(ctx, rule, fn, ...)
+  local co = coroutine.create(fn)
+  debug.sethook(co, budget_hook, "", ctx.rule_instructions or 10000000)
+  stet.memory_budget(ctx.rule_memory or (64 << 20))
+  local res = table.pack(coroutine.resume(co, ...))
+  stet.memory_budget(nil)
+  if res[1] and coroutine.status(co) ~= "dead" then
+    res = { false, "a rule hook may not yield", n = 2 }
+  end
+  if res[1] then return table.unpack(res, 1, res.n) end
+  local err = res[2]
+  local reason
+  if err == BUDGET_ERROR then
+    reason = ("instruction budget of %d exceeded"):format(ctx.rule_instructions or 10000000)
+  elseif stet.memory_budget_hit() then
+    reason = ("memory budget of %d bytes exceeded"):format(ctx.rule_memory or (64 << 20))
+  else
+    reason = tostring(err)
+    if reason:sub(1, #rule.file + 1) == rule.file .. ":" then return false, "rule error: " .. reason end
+  end
+  return false, ("rule error: %s: %s"):format(rule.file, reason)
+end
+document.call_hook = call_hook
+
+-- A plausible headline: short, not a sentence ending with a full stop.
+local function is_title(text)
+  if #text > 300 or text:find("\n", 1, true) then return false end
+  local words = select(2, text:gsub("%S+", ""))
+  return words >= 1 and words <= 30 and not text:match("[%.:;,]$")
+end
+
+-- "By Jane Doe, John Roe and Ann Poe" -> { "Jane Doe", "John Roe", "Ann Poe" }
+function document.parse_byline(text)
+  local names = text:match("^[Bb][Yy]:? +(.+)$")
+  if not names or #names > 200 then return nil end
+  names = names:gsub("%s*|.*$", ""):gsub("%.$", "")
+  local out = {}
+  for part in (names:gsub(",? and ", ", "):gsub(" & ", ", ") .. ","):gmatch("%s*([^,]-)%s*,") do
+    if part ~= "" then
+      if not part:match("^%u") then return nil end
+      out[#out + 1] = part
+    end
+  end
+  return #out > 0 and out or nil
+end
+
+-- Takes the head paragraphs (date, title, byline) off the top. Scrapes
+-- often put the date and headline on consecutive lines of one paragraph, so
+-- the head is matched line by line: a matched first line is split off into
+-- a paragraph of its own.
+local function apply_head(rule, doc, paras, ctx)
+  local i = 1
+  for _, h in ipairs(rule.head) do
+    local p = paras[i]
+    if not p then break end
+    local first, rest = p.text:match("^([^\n]*)\n(.*)$")
+    if first then
+      p = { text = first, index = p.index, fp = stet.fingerprint(first) }
+    end
+    local text = p.text
+    if h.pattern then
+      local cap = text:match(h.pattern)
+      if not cap then break end
+      if type(cap) == "string" then text = cap end
+    end
+    if h.kind == "date" then
+      local iso = stet.date(text, { dayfirst = h.dayfirst, reference = ctx.reference })
+      if not iso then break end
+      doc.date = doc.date or iso
+    elseif h.kind == "title" then
+      if not is_title(text) then break end
+      doc.title = doc.title or text
+    elseif h.kind == "byline" then
+      local names = document.parse_byline(text)
+      if not names then break end
+      if #doc.authors == 0 then doc.authors = names end
+    end
+    p.drop = h.kind
+    if first then
+      local tail = paras[i]
+      tail.text = rest
+      tail.fp = stet.fingerprint(rest)
+      table.insert(paras, i, p)
+    end
+    i = i + 1
+  end
+  for k, p in ipairs(paras) do p.index = k end
+  return i
+end
+
+local function matches(m, p, doc)
+  if m.pattern then return p.text:find(m.pattern) ~= nil end
+  return m.fn(p, doc)
+end
+
+-- Applies the declarative drops of one rule to the paragraphs still kept.
+local function apply_drops(rule, doc, paras, first, last, ctx, limit)
+  for i = first, last do
+    local p = paras[i]
+    if not p.drop and (not limit or #p.text <= limit) then
+      for _, m in ipairs(rule.drops) do
+        local ok, hit
+        if m.fn then
+          ok, hit = call_hook(ctx, rule, m.fn, p, doc)
+          if not ok then return false, hit end
+        else
+          hit = matches(m, p, doc)
+        end
+        if hit then
+          p.drop = m.label
+          break
+        end
+      end
+    end
+  end
+  return true
+end
+
+-- Finds the first cut marker at or after `first`; drops it and all after it.
+local function apply_cut(rule, paras, first)
+  for i = first, #paras do
+    local p = paras[i]
+    if not p.drop then
+      for _, c in ipairs(rule.cuts) do
+        if p.text:find(c.pattern) then
+          p.marker = c.name or c.pattern
+          for j = i, #paras do paras[j].drop = paras[j].drop or "cut" end
+          return i - 1
+        end
+      end
+    end
+  end
+  return #paras
+end
+
+-- Runs the paragraph hook on the kept paragraphs (pandoc's contract).
+local function apply_paragraph_hook(rule, doc, paras, ctx)
+  for _, p in ipairs(paras) do
+    if not p.drop then
+      local ok, res, label = call_hook(ctx, rule, rule.paragraph, p, doc)
+      if not ok then return false, res end
+      if type(res) == "string" then
+        p.text = res
+        p.fp = stet.fingerprint(res)
+      elseif res == false or (type(res) == "table" and next(res) == nil) then
+        p.drop = type(label) == "string" and label or rule.name
+      end
+    end
+  end
+  return true
+end
+
+local function normalize_date(value, ctx)
+  if type(value) ~= "string" or value == "" then return nil end
+  return stet.date(value, { reference = ctx.reference }) or nil
+end
+
+-- Processes one raw document. Returns doc, or nil and a reason (rejected).
+function document.process(raw, ctx)
+  local rule, site = ctx.registry:resolve(raw, ctx.site)
+  local text = stet.normalize(raw.text, ctx.normalize)
+  local meta = raw.meta or {}
+  local doc = {
+    id = raw.id, source = raw.source, line = raw.line, site = site, url = raw.url,
+    title = raw.title, date = normalize_date(raw.date, ctx), authors = {},
+    meta = meta, rule = rule, bytes = raw.bytes or #raw.text,
+  }
+  if raw.date and not doc.date then meta.date_text = raw.date end
+  if type(meta.authors) == "table" then
+    for _, a in ipairs(meta.authors) do doc.authors[#doc.authors + 1] = tostring(a) end
+    meta.authors = nil
+  end
+  local paras = {}
+  for i, t in ipairs(stet.paragraphs(text, { lines = rule.lines })) do
+    paras[i] = { text = t, index = i, fp = stet.fingerprint(t) }
+  end
+  doc.paragraphs = paras
+  local first = apply_head(rule, doc, paras, ctx)
+  local last = apply_cut(rule, paras, first)
+  -- the generic rules only look at paragraphs up to generic_max bytes, so
+  -- long body text is safe from them whatever it mentions
+  local generic_max = ctx.generic_max or require("stet.sites.generic").max_length
+  local ok, err = apply_drops(rule, doc, paras, first, last, ctx, rule.is_generic and generic_max or nil)
+  if ok and rule.generic and not rule.is_generic then
+    ok, err = apply_drops(rules.generic, doc, paras, first, last, ctx, generic_max)
+  end
+  if ok and rule.paragraph then ok, err = apply_paragraph_hook(rule, doc, paras, ctx) end
+  if ok and rule.document then
+    local res, reason
+    ok, res, reason = call_hook(ctx, rule, rule.document, doc)
+    if not ok then err = res
+    elseif res == false then doc.dropped = type(reason) == "string" and reason or rule.name end
+  end
+  if not ok then return nil, ("%s (document %s)"):format(err, tostring(raw.id)) end
+  return doc
+end
+
+-- The kept paragraphs' texts.
+function document.body(doc)
+  local out = {}
+  for _, p in ipairs(doc.paragraphs) do
+    if not p.drop then out[#out + 1] = p.text end
+  end
+  return out
+end
+
+return document

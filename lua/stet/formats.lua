@@ -1,0 +1,48 @@
+-- stet.formats: output formats. A format is a table
+--   { extension = "jsonl", header = function(opts) -> string (optional),
+--     write = function(record, opts) -> string, footer = function(opts) -> string (optional) }
+-- Built-in formats live in stet/formats/<name>.lua; a user format is a path
+-- to a .lua file returning such a table, loaded in a sandbox like rule files.
+--
+-- A record (DESIGN.md): { id, site, source, title, date, authors, text,
+-- dup_of, meta }, absent facts nil (written as null or empty).
+
+local formats = {}
+
+formats.builtin = { "jsonl", "text", "markdown", "csv" }
+
+local KNOWN = { extension = "string", header = "function", write = "function", footer = "function", name = "string" }
+
+local function fail(msg) error({ exit = 1, message = "stet: " .. msg }, 0) end
+
+-- Checks a format table; `where` names it in errors.
+function formats.check(fmt, where)
+  if type(fmt) ~= "table" then fail(("format %s must return a table"):format(where)) end
+  for k, v in pairs(fmt) do
+    if not KNOWN[k] then fail(("format %s: unknown key '%s'"):format(where, tostring(k))) end
+    if type(v) ~= KNOWN[k] then fail(("format %s: '%s' must be a %s"):format(where, k, KNOWN[k])) end
+  end
+  if not fmt.write then fail(("format %s has no write function"):format(where)) end
+  return fmt
+end
+
+-- Loads a format by built-in name or by path.
+function formats.load(name)
+  name = name or "jsonl"
+  if name:find("/", 1, true) or name:match("%.lua$") then
+    local env = require("stet.rules").sandbox()
+    local chunk, err = loadfile(name, "t", env)
+    if not chunk then fail(("cannot load format %s"):format(err)) end
+    local ok, fmt = pcall(chunk)
+    if not ok then fail(("format %s: %s"):format(name, tostring(fmt))) end
+    return formats.check(fmt, name)
+  end
+  local ok, fmt = pcall(require, "stet.formats." .. name)
+  if not ok then
+    fail(("unknown format '%s' (built in: %s; or a path to a .lua file)"):format(
+      name, table.concat(formats.builtin, ", ")))
+  end
+  return formats.check(fmt, name)
+end
+
+return formats

@@ -1,0 +1,455 @@
+-- stet.pipeline: the main job behind `stet clean`.
+--
+--   read -> normalize -> segment -> site rules -> fingerprints
+--        -> boilerplate filter -> duplicates -> format -> write
+--
+-- With files as input it makes two passes. Pass 1 processes every document
+-- (stet.document) and keeps, per document, only what the decisions need: its
+-- site, metadata, the fingerprints of its kept paragraphs, a body
+-- fingerprint and a MinHash signature. Between the passes it finds the
+-- duplicate clusters (exact by body fingerprint, near by MinHash + LSH),
+-- picks one survivor per cluster, and counts paragraph fingerprints per site
+-- with each cluster counted once, so an article scraped three times does not
+-- make its own paragraphs look like boilerplate. Pass 2 reads the input
+-- again, processes each document the same way, drops boilerplate paragraphs
+-- and writes the records in input order.
+--
+-- With standard input it makes one pass: boilerplate from a table file
+-- (`--table`, made by `stet hash`) if given, duplicates as "seen before".
+--
+-- Accounting: every document read ends in exactly one of kept, duplicate,
+-- dropped (with the reason) or rejected (with the reason); paragraphs read =
+-- kept + the sum of dropped by label.
+
+local stet = require "stet"
+local readers = require "stet.readers"
+local document = require "stet.document"
+local json = require "stet.json"
+
+local pipeline = {}
+
+function pipeline.new_stats()
+  return {
+    documents = { read = 0, kept = 0, duplicate = 0, dropped = 0, rejected = 0 },
+    dropped_by = {}, rejected_by = {},
+    paragraphs = { read = 0, kept = 0, dropped = {} },
+    bytes = { read = 0, written = 0 },
+    seconds = 0, interrupted = false,
+  }
+end
+
+local function bump(t, k, n) t[k] = (t[k] or 0) + (n or 1) end
+
+-- Progress on stderr: a line rewritten in place a few times a second.
+local function progress_line(ctx, stats, label)
+  if not ctx.progress then return end
+  local now = stet.clock()
+  if ctx.last_progress and now - ctx.last_progress < 0.25 then return end
+  ctx.last_progress = now
+  local secs = math.max(now - ctx.started, 1e-9)
+  local mb = stats.bytes.read / 1e6
+  io.stderr:write(("\r\27[K%s: %d documents, %.1f MB, %.1f MB/s, %.0f docs/s"):format(
+    label, ctx.done or 0, mb, mb / secs, (ctx.done or 0) / secs))
+end
+
+local function clear_progress(ctx)
+  if ctx.progress and ctx.last_progress then io.stderr:write("\r\27[K") end
+end
+
+-- Counts a rejected document and writes it to the rejects file.
+local function reject(ctx, stats, raw, reason)
+  stats.documents.rejected = stats.documents.rejected + 1
+  local where = raw.source or "-"
+  if raw.line then where = where .. ":" .. raw.line end
+  local kind = reason:match("^rule ") and "rule error" or reason:match("^([%w ]+)") or "unreadable"
+  bump(stats.rejected_by, kind)
+  if ctx.rejects then
+    ctx.rejects:write(json.encode({ id = raw.id, source = raw.source, line = raw.line,
+      reason = reason, raw = raw.raw or raw.text }, { "id", "source", "line", "reason", "raw" }), "\n")
+  end
+  if ctx.strict then
+    error({ exit = 2, message = ("stet clean: %s: %s"):format(where, reason) }, 0)
+  end
+end
+
+-- The default survivor order: most complete metadata, then longest body,
+-- then first seen. Returns true when a should survive rather than b.
+local function completeness(d)
+  return (d.title and 1 or 0) + (d.date and 1 or 0) + ((d.authors and #d.authors > 0) and 1 or 0)
+end
+function pipeline.default_prefer(a, b)
+  local ca, cb = completeness(a), completeness(b)
+  if ca ~= cb then return ca > cb end
+  if a.body_len ~= b.body_len then return a.body_len > b.body_len end
+  return a.index < b.index
+end
+
+-- Pass 1 summary of one processed document.
+local function summarize(doc, index, ctx)
+  local body, fps = {}, {}
+  for _, p in ipairs(doc.paragraphs) do
+    if not p.drop then
+      body[#body + 1] = p.text
+      fps[#fps + 1] = p.fp
+    end
+  end
+  local text = table.concat(body, "\n\n")
+  local s = {
+    index = index, id = doc.id, source = doc.source, site = doc.site or "", rule = doc.rule,
+    title = doc.title, date = doc.date, authors = doc.authors, fps = fps,
+    body_len = #text, text = nil,
+  }
+  if #body > 0 then
+    s.body_fp = stet.body_fingerprint(text)
+    if ctx.near and ctx.near > 0 then s.sig = stet.minhash(text, ctx.minhash) end
+  end
+  return s
+end
+
+-- Finds duplicate clusters among pass-1 summaries (arrays of indices, each
+-- sorted, in order of their first member). Exact duplicates by body
+-- fingerprint first; near duplicates by MinHash among the distinct bodies.
+function pipeline.clusters(summaries, ctx)
+  local first_of, exact, reps = {}, {}, {}
+  for _, s in ipairs(summaries) do
+    if s.body_fp then
+      local f = first_of[s.body_fp]
+      if f then
+        exact[f][#exact[f] + 1] = s.index
+      else
+        first_of[s.body_fp] = s.index
+        exact[s.index] = { s.index }
+        reps[#reps + 1] = s
+      end
+    end
+  end
+  local parent = {}
+  local function find(x)
+    while parent[x] and parent[x] ~= x do x = parent[x] end
+    return x
+  end
+  local function union(a, b)
+    a, b = find(a), find(b)
+    if a == b then return end
+    if a < b then parent[b] = a else parent[a] = b end
+  end
+  if ctx.near and ctx.near > 0 and #reps > 1 then
+    local lsh = stet.lsh({ threshold = ctx.near, bands = ctx.minhash and ctx.minhash.bands })
+    for _, s in ipairs(reps) do lsh:add(s.index, s.sig) end
+    for _, group in ipairs(lsh:clusters()) do
+      for i = 2, #group do union(group[1], group[i]) end
+    end
+  end
+  local by_root, order = {}, {}
+  for _, s in ipairs(reps) do
+    local root = find(s.index)
+    if not by_root[root] then
+      by_root[root] = {}
+      order[#order + 1] = root
+    end
+    for _, m in ipairs(exact[s.index]) do table.insert(by_root[root], m) end
+  end
+  local out = {}
+  table.sort(order)
+  for _, root in ipairs(order) do
+    local members = by_root[root]
+    table.sort(members)
+    out[#out + 1] = members
+  end
+  return out
+end
+
+-- Chooses survivors and merges metadata. Sets, per index, decision[i] =
+-- { dup_of = id } or { survivor = true, title =, date =, authors = }.
+local function decide(summaries_by_index, clusters, ctx)
+  local decision = {}
+  for _, members in ipairs(clusters) do
+    local best = summaries_by_index[members[1]]
+    local prefer = (best.rule and best.rule.prefer)
+    for i = 2, #members do
+      local s = summaries_by_index[members[i]]
+      local better
+      if prefer then
+        local ok, res = document.call_hook(ctx, best.rule, prefer, s, best)
+        better = ok and res
+      else
+        better = pipeline.default_prefer(s, best)
+      end
+      if better then best = s end
+    end
+    local d = { survivor = true, title = best.title, date = best.date, authors = best.authors,
+                size = #members }
+    for _, m in ipairs(members) do
+      local s = summaries_by_index[m]
+      if m ~= best.index then
+        decision[m] = { dup_of = best.id }
+        d.title = d.title or s.title
+        d.date = d.date or s.date
+        if not d.authors or #d.authors == 0 then d.authors = s.authors end
+      end
+    end
+    decision[best.index] = d
+  end
+  return decision
+end
+
+-- Counts kept-paragraph fingerprints per site, each cluster once.
+local function count_paragraphs(summaries_by_index, clusters, n)
+  local counter = stet.counter()
+  local in_cluster = {}
+  for _, members in ipairs(clusters) do
+    for _, m in ipairs(members) do
+      in_cluster[m] = true
+      local s = summaries_by_index[m]
+      for _, fp in ipairs(s.fps) do counter:add(fp, s.site, members[1]) end
+    end
+  end
+  for i = 1, n do
+    local s = summaries_by_index[i]
+    if s and not in_cluster[i] then
+      for _, fp in ipairs(s.fps) do counter:add(fp, s.site, i) end
+    end
+  end
+  return counter
+end
+
+-- Marks boilerplate paragraphs of a processed document.
+local function apply_boilerplate(doc, counter, threshold)
+  if not counter or not threshold or threshold <= 0 then return end
+  local site = doc.site or ""
+  for _, p in ipairs(doc.paragraphs) do
+    if not p.drop then
+      local c = counter:count(p.fp, site)
+      if c >= threshold then
+        p.drop = "boilerplate"
+        p.count = c
+      end
+    end
+  end
+end
+pipeline.apply_boilerplate = apply_boilerplate
+
+-- Builds the output record of a processed document.
+local function record_of(doc, decision)
+  local body = document.body(doc)
+  local r = {
+    id = doc.id, site = doc.site, source = doc.source, title = doc.title, date = doc.date,
+    authors = doc.authors or {}, text = table.concat(body, "\n\n"), dup_of = nil, meta = doc.meta,
+  }
+  if decision then
+    if decision.dup_of then
+      r.dup_of = decision.dup_of
+    else
+      r.title = r.title or decision.title
+      r.date = r.date or decision.date
+      if #r.authors == 0 and decision.authors then r.authors = decision.authors end
+    end
+  end
+  return r, #body
+end
+
+-- Accounts for the paragraphs of a processed document; `written` says
+-- whether its record goes out (kept paragraphs then count as kept).
+local function account_paragraphs(stats, doc, fate)
+  for _, p in ipairs(doc.paragraphs) do
+    stats.paragraphs.read = stats.paragraphs.read + 1
+    if p.drop then
+      bump(stats.paragraphs.dropped, p.drop)
+    elseif fate == "written" then
+      stats.paragraphs.kept = stats.paragraphs.kept + 1
+    else
+      bump(stats.paragraphs.dropped, fate)
+    end
+  end
+end
+
+-- Writes one record, or counts the document as dropped or duplicate.
+local function emit(ctx, stats, doc, decision)
+  local r, kept = record_of(doc, decision)
+  if doc.dropped then
+    stats.documents.dropped = stats.documents.dropped + 1
+    bump(stats.dropped_by, doc.dropped)
+    account_paragraphs(stats, doc, doc.dropped)
+    return
+  end
+  if r.dup_of then
+    stats.documents.duplicate = stats.documents.duplicate + 1
+    if not ctx.keep_dups then
+      account_paragraphs(stats, doc, "duplicate")
+      return
+    end
+  elseif kept == 0 then
+    stats.documents.dropped = stats.documents.dropped + 1
+    bump(stats.dropped_by, "empty")
+    account_paragraphs(stats, doc, "empty")
+    return
+  else
+    stats.documents.kept = stats.documents.kept + 1
+  end
+  account_paragraphs(stats, doc, "written")
+  local s = ctx.format.write(r, ctx.format_opts)
+  ctx.out:write(s)
+  stats.bytes.written = stats.bytes.written + #s
+end
+
+local function process_or_reject(ctx, stats, raw)
+  local ok, doc, err = pcall(document.process, raw, ctx)
+  if not ok then
+    if type(doc) == "table" then error(doc, 0) end -- a usage error from a rule file
+    err = tostring(doc)
+    doc = nil
+  end
+  if not doc then reject(ctx, stats, raw, err) end
+  return doc
+end
+
+-- Pass 1 over files: processes every document, finds the duplicate
+-- clusters, decides survivors and counts paragraphs. Returns the per-index
+-- summaries (nil for rejects), the decisions, and the counter (nil when the
+-- boilerplate filter is off); also sets ctx.counter.
+function pipeline.analyze(ctx, stats)
+  local summaries, n = {}, 0
+  ctx.done = 0
+  for raw in readers.open(ctx.paths, ctx.reader) do
+    n = n + 1
+    stats.documents.read = stats.documents.read + 1
+    stats.bytes.read = stats.bytes.read + (raw.bytes or (raw.text and #raw.text) or 0)
+    if raw.reject then
+      reject(ctx, stats, raw, raw.reject)
+    else
+      local doc = process_or_reject(ctx, stats, raw)
+      if doc and not doc.dropped then summaries[n] = summarize(doc, n, ctx) end
+      if doc and doc.dropped then summaries[n] = { dropped = true, fps = {} } end
+    end
+    ctx.done = n
+    progress_line(ctx, stats, "pass 1/2")
+  end
+  local list = {}
+  for i = 1, n do
+    local s = summaries[i]
+    if s and not s.dropped then list[#list + 1] = s end
+  end
+  local clusters = pipeline.clusters(list, ctx)
+  local decision = decide(summaries, clusters, ctx)
+  local counter
+  if ctx.boilerplate and ctx.boilerplate > 0 then
+    counter = count_paragraphs(summaries, clusters, n)
+    if ctx.table then counter:merge(ctx.table) end
+  end
+  ctx.counter = counter
+  return summaries, decision, counter
+end
+
+local function write_header(ctx, stats)
+  if ctx.format.header then
+    local h = ctx.format.header(ctx.format_opts)
+    ctx.out:write(h)
+    stats.bytes.written = stats.bytes.written + #h
+  end
+end
+
+-- Two passes over files. Returns stats.
+local function run_files(ctx, stats)
+  local summaries, decision, counter = pipeline.analyze(ctx, stats)
+  local i = 0
+  ctx.done = 0
+  write_header(ctx, stats)
+  for raw in readers.open(ctx.paths, ctx.reader) do
+    i = i + 1
+    if summaries[i] then
+      local doc = process_or_reject(ctx, stats, raw)
+      if doc then
+        apply_boilerplate(doc, counter, ctx.boilerplate)
+        emit(ctx, stats, doc, decision[i])
+      end
+    end
+    ctx.done = i
+    progress_line(ctx, stats, "pass 2/2")
+  end
+  return stats
+end
+
+-- One pass over a stream. Returns stats.
+local function run_stream(ctx, stats)
+  local seen_body, sigs, ids = {}, {}, {}
+  local lsh = (ctx.near and ctx.near > 0) and stet.lsh({ threshold = ctx.near }) or nil
+  local n = 0
+  ctx.done = 0
+  write_header(ctx, stats)
+  for raw in readers.open(ctx.paths, ctx.reader) do
+    n = n + 1
+    stats.documents.read = stats.documents.read + 1
+    stats.bytes.read = stats.bytes.read + (raw.bytes or (raw.text and #raw.text) or 0)
+    if raw.reject then
+      reject(ctx, stats, raw, raw.reject)
+    else
+      local doc = process_or_reject(ctx, stats, raw)
+      if doc then
+        apply_boilerplate(doc, ctx.table, ctx.boilerplate)
+        local decision
+        local text = table.concat(document.body(doc), "\n\n")
+        if not doc.dropped and text ~= "" then
+          local bfp = stet.body_fingerprint(text)
+          if seen_body[bfp] then
+            decision = { dup_of = seen_body[bfp] }
+          elseif lsh then
+            local sig = stet.minhash(text, ctx.minhash)
+            for _, c in ipairs(lsh:candidates(sig)) do
+              if stet.similarity(sig, sigs[c]) >= ctx.near then
+                decision = { dup_of = ids[c] }
+                break
+              end
+            end
+            if not decision then
+              lsh:add(n, sig)
+              sigs[n], ids[n] = sig, doc.id
+            end
+          end
+          if not decision then seen_body[bfp] = doc.id end
+        end
+        emit(ctx, stats, doc, decision)
+      end
+    end
+    ctx.done = n
+    progress_line(ctx, stats, "clean")
+  end
+  return stats
+end
+
+-- Runs the pipeline. ctx: { paths, reader = {input, text_field}, registry,
+-- site, normalize, boilerplate, near, minhash, keep_dups, strict, format,
+-- format_opts, out, rejects, table, progress, rule_instructions,
+-- rule_memory }. Returns stats.
+function pipeline.run(ctx)
+  local stats = pipeline.new_stats()
+  ctx.started = stet.clock()
+  local streaming = false
+  for _, p in ipairs(ctx.paths) do streaming = streaming or p == "-" end
+  local ok, err = pcall(streaming and run_stream or run_files, ctx, stats)
+  clear_progress(ctx)
+  stats.seconds = stet.clock() - ctx.started
+  if not ok then error(err, 0) end
+  return stats
+end
+
+-- One line for stderr.
+function pipeline.summary(stats)
+  local d, p = stats.documents, stats.paragraphs
+  return ("%d read, %d kept, %d duplicate, %d dropped, %d rejected; %d paragraphs, %d kept; " ..
+    "%.1f MB in, %.1f MB out, %.2f s"):format(d.read, d.kept, d.duplicate, d.dropped, d.rejected,
+    p.read, p.kept, stats.bytes.read / 1e6, stats.bytes.written / 1e6, stats.seconds)
+end
+
+-- The stats as JSON (DESIGN.md's shape, plus dropped_by and rejected_by).
+function pipeline.stats_json(stats)
+  local o = json.ordered
+  return json.encode(o({
+    documents = o(stats.documents, { "read", "kept", "duplicate", "dropped", "rejected" }),
+    dropped_by = stats.dropped_by, rejected_by = stats.rejected_by,
+    paragraphs = o(stats.paragraphs, { "read", "kept", "dropped" }),
+    bytes = o(stats.bytes, { "read", "written" }),
+    seconds = stats.seconds, interrupted = stats.interrupted,
+  }, { "documents", "paragraphs", "bytes", "seconds", "interrupted", "dropped_by", "rejected_by" })) .. "\n"
+end
+
+return pipeline

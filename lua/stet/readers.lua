@@ -1,0 +1,425 @@
+-- stet.readers: the first stage of the pipeline. Turns the paths a user gives
+-- (files, folders, "-" for standard input) into a stream of raw documents, in
+-- an order that depends only on the input.
+--
+--   for doc in readers.each({ "corpus/", "extra.jsonl.gz" }, opts) do ... end
+--
+-- A document is
+--   { id = "axios/0001", source = "corpus/axios/0001.txt", line = N (JSONL),
+--     text = "...", url =, site =, title =, date = (strings, JSONL only),
+--     meta = { other JSONL fields }, bytes = raw byte count,
+--     folder = name of the folder holding the file (nil for stdin) }
+-- and a rejected input is
+--   { reject = "reason", source = path, line = N or nil, raw = line or nil,
+--     id = best id }
+-- The iterator never raises on bad input: unreadable files, broken
+-- compressed streams and bad JSONL lines come out as rejects, in order.
+--
+-- Folders are walked recursively, entries sorted bytewise, hidden entries
+-- (a leading ".") skipped, only regular files read. `.jsonl`/`.ndjson`
+-- (optionally `.gz`/`.zst`) are JSON Lines; any other file is one plain text
+-- document. Compression is recognised by magic bytes (core/decompress.c).
+-- Large files are streamed in 1 MB blocks. All state lives in the iterator,
+-- so several iterators (or Lua states) never share anything.
+
+local core = require "stet.core"
+local cjson = require "cjson"
+
+local byte, find, sub, match, format = string.byte, string.find, string.sub, string.match, string.format
+local concat = table.concat
+
+local readers = {}
+
+local BLOCK = 1024 * 1024       -- read size for streaming
+local SNIFF_BINARY = 8192       -- NUL bytes in this prefix mean "binary file"
+local KNOWN = { id = true, url = true, site = true, title = true, date = true }
+
+readers.BLOCK = BLOCK
+
+-- "a/b.txt.gz" -> "a/b.txt" (compression suffix removed), and whether one was.
+local function strip_compression(name)
+  local lower = name:lower()
+  if sub(lower, -3) == ".gz" then return sub(name, 1, -4) end
+  if sub(lower, -4) == ".zst" then return sub(name, 1, -5) end
+  return name
+end
+
+-- Is the file JSON Lines by its name (after any compression suffix)?
+local function is_jsonl_name(name)
+  local lower = strip_compression(name):lower()
+  return sub(lower, -6) == ".jsonl" or sub(lower, -7) == ".ndjson"
+end
+readers.is_jsonl_name = is_jsonl_name
+
+-- "axios/0001.txt.gz" -> "axios/0001": compression suffix and one extension.
+local function without_extension(rel)
+  local base = strip_compression(rel)
+  local stem = match(base, "^(.*[^/])%.[^./]*$")
+  return stem or base
+end
+
+-- The name of the folder holding the file at path, or nil (standard input,
+-- a bare file name, "." or ".."). root (optional) is the folder the walk
+-- started from; it names the site when the path has no folder part.
+function readers.site_of_path(path, root)
+  if path == nil or path == "-" then return nil end
+  local dir = match(path, "^(.*)/[^/]*$")
+  if dir == nil then dir = root end
+  if dir == nil then return nil end
+  dir = dir:gsub("/+$", "")
+  local name = match(dir, "([^/]+)$")
+  if name == nil or name == "." or name == ".." then return nil end
+  return name
+end
+
+-- JSON numbers arrive as floats from lua-cjson: 12345.0 -> "12345".
+local function number_id(v)
+  local i = math.tointeger(v)
+  if i then return format("%d", i) end
+  if v == math.floor(v) and v == v and v ~= math.huge and v ~= -math.huge then
+    return format("%.0f", v)
+  end
+  return tostring(v)
+end
+
+------------------------------------------------------------------------------
+-- Streams: a reader (stet.open, or any object with :read(n)) plus a buffer
+-- from which lines are cut.
+
+local function new_stream(r, owned, block)
+  return { r = r, owned = owned, block = block, buf = "", pos = 1, eof = false, err = nil }
+end
+
+local function close_stream(st)
+  if st.owned and st.r then st.r:close() end
+  st.r = nil
+end
+
+-- The next block from the reader: chunk | nil (end) | nil, err. The end
+-- and an error are sticky.
+local function read_block(st)
+  if st.eof then return nil, st.err end
+  local chunk, err = st.r:read(st.block)
+  if chunk == nil then
+    st.eof = true
+    if err then st.err = tostring(err) end
+    return nil, st.err
+  end
+  return chunk
+end
+
+-- The next line without its "\n": line | nil at the end | partial, err when
+-- the stream broke (partial may be nil). Long lines are gathered in pieces,
+-- so a line spanning many blocks costs linear time.
+local function next_line(st)
+  local buf, pos = st.buf, st.pos
+  local nl = find(buf, "\n", pos, true)
+  if nl then
+    st.pos = nl + 1
+    return sub(buf, pos, nl - 1)
+  end
+  local rest = sub(buf, pos)
+  local pieces
+  while true do
+    local chunk, err = read_block(st)
+    if chunk == nil then
+      st.buf, st.pos = "", 1
+      if pieces then
+        pieces[#pieces + 1] = rest
+        rest = concat(pieces)
+      end
+      if err then return (rest ~= "" and rest or nil), err end
+      if rest ~= "" then return rest end
+      return nil
+    end
+    nl = find(chunk, "\n", 1, true)
+    if nl then
+      st.buf, st.pos = chunk, nl + 1
+      if pieces then
+        pieces[#pieces + 1] = rest
+        pieces[#pieces + 1] = sub(chunk, 1, nl - 1)
+        return concat(pieces)
+      end
+      return rest .. sub(chunk, 1, nl - 1)
+    end
+    pieces = pieces or {}
+    pieces[#pieces + 1] = rest
+    rest = chunk
+  end
+end
+
+-- Everything left in the stream: text | nil, err.
+local function read_rest(st)
+  local parts = { sub(st.buf, st.pos) }
+  st.buf, st.pos = "", 1
+  while true do
+    local chunk, err = read_block(st)
+    if chunk == nil then
+      if err then return nil, err end
+      return concat(parts)
+    end
+    parts[#parts + 1] = chunk
+  end
+end
+
+-- Buffers input until the first line holding a non-space byte is complete
+-- (or the input ends), without consuming it. Returns that line (nil when
+-- the input is blank) and the read error, if one happened.
+local function peek_first_line(st)
+  local parts = { sub(st.buf, st.pos) }
+  local seen = find(parts[1], "%S")
+  local done = seen and find(parts[1], "\n", seen, true)
+  local err
+  while not done do
+    local chunk, e = read_block(st)
+    if chunk == nil then
+      err = e
+      break
+    end
+    parts[#parts + 1] = chunk
+    if seen then
+      done = find(chunk, "\n", 1, true)
+    else
+      seen = find(chunk, "%S")
+      done = seen and find(chunk, "\n", seen, true)
+    end
+  end
+  local acc = concat(parts)
+  st.buf, st.pos = acc, 1
+  local s = find(acc, "%S")
+  if not s then return nil, err end
+  local nl = find(acc, "\n", s, true)
+  local line_start = s
+  while line_start > 1 and byte(acc, line_start - 1) ~= 10 do line_start = line_start - 1 end
+  return sub(acc, line_start, nl and nl - 1 or #acc), err
+end
+
+------------------------------------------------------------------------------
+-- Documents
+
+local function reject(reason, file, line, raw, id)
+  return { reject = reason, source = file.source, line = line, raw = raw, id = id }
+end
+
+-- One JSONL line -> document | reject | nil (blank line).
+local function line_doc(ctx, file, line, lineno)
+  if lineno == 1 and sub(line, 1, 3) == "\239\187\191" then line = sub(line, 4) end
+  if byte(line, -1) == 13 then line = sub(line, 1, -2) end
+  if not find(line, "%S") then return nil end
+  local fallback_id = file.id_base .. ":" .. lineno
+  if not find(line, "^%s*{") then
+    return reject("not a JSON object", file, lineno, line, fallback_id)
+  end
+  local ok, rec = pcall(ctx.json.decode, line)
+  if not ok then
+    return reject("invalid JSON: " .. tostring(rec), file, lineno, line, fallback_id)
+  end
+  if type(rec) ~= "table" then
+    return reject("not a JSON object", file, lineno, line, fallback_id)
+  end
+  local tf = ctx.text_field
+  local text = rec[tf]
+  local id = rec.id
+  if type(id) == "number" then id = number_id(id)
+  elseif type(id) ~= "string" or id == "" then id = nil end
+  if text == nil or text == cjson.null then
+    return reject("missing text field '" .. tf .. "'", file, lineno, line, id or fallback_id)
+  end
+  if type(text) ~= "string" then
+    return reject("text field '" .. tf .. "' is not a string", file, lineno, line, id or fallback_id)
+  end
+  local meta = {}
+  local doc = { id = id or fallback_id, source = file.source, line = lineno, text = text,
+                bytes = #line, meta = meta, folder = file.folder }
+  for k, v in pairs(rec) do
+    if k ~= tf and not (k == "id" and id) then
+      if KNOWN[k] and type(v) == "string" then
+        if k ~= "id" then doc[k] = v end
+      elseif not (KNOWN[k] and v == cjson.null) then
+        meta[k] = v
+      end
+    end
+  end
+  return doc
+end
+
+-- A producer of JSONL documents from an open stream.
+local function jsonl_producer(ctx, file, st)
+  local lineno = 0
+  local done = false
+  return function()
+    while not done do
+      local line, err = next_line(st)
+      if err then
+        done = true
+        close_stream(st)
+        return reject(err, file, lineno + 1, line, file.id_base .. ":" .. (lineno + 1))
+      end
+      if line == nil then
+        done = true
+        close_stream(st)
+        return nil
+      end
+      lineno = lineno + 1
+      local doc = line_doc(ctx, file, line, lineno)
+      if doc then return doc end
+    end
+    return nil
+  end
+end
+
+-- A producer of the single plain-text document of a stream.
+local function text_producer(_, file, st)
+  local done = false
+  return function()
+    if done then return nil end
+    done = true
+    local text, err = read_rest(st)
+    close_stream(st)
+    if not text then return reject(err, file, nil, nil, file.id_base) end
+    if find(sub(text, 1, SNIFF_BINARY), "\0", 1, true) then
+      return reject("binary file", file, nil, nil, file.id_base)
+    end
+    return { id = file.id_base, source = file.source, text = text, bytes = #text, meta = {},
+             folder = file.folder }
+  end
+end
+
+-- Does the first non-blank line look like a JSON object?
+local function sniff_jsonl(ctx, line)
+  if line == nil or not find(line, "^[%s\239\187\191]*{") then return false end
+  line = line:gsub("^\239\187\191", ""):gsub("\r$", "")
+  local ok, v = pcall(ctx.json.decode, line)
+  return ok and type(v) == "table"
+end
+
+-- Opens one file (or stdin) and returns a producer, or a reject.
+local function open_file(ctx, file)
+  local r, err, owned
+  if file.source == "-" then
+    if ctx.stdin then r, owned = ctx.stdin, false
+    else r, err = core.open("-"); owned = true end
+  else
+    r, err = core.open(file.source)
+    owned = true
+  end
+  if not r then return nil, reject(err, file, nil, nil, file.id_base) end
+  local st = new_stream(r, owned, ctx.block)
+  local kind
+  if file.source == "-" then
+    kind = ctx.input
+    if kind == nil then
+      local first, perr = peek_first_line(st)
+      if perr and first == nil then
+        close_stream(st)
+        return nil, reject(perr, file, nil, nil, file.id_base)
+      end
+      kind = sniff_jsonl(ctx, first) and "jsonl" or "text"
+    end
+  else
+    kind = is_jsonl_name(file.source) and "jsonl" or "text"
+  end
+  if kind == "jsonl" then return jsonl_producer(ctx, file, st) end
+  return text_producer(ctx, file, st)
+end
+
+------------------------------------------------------------------------------
+-- The walk over the given paths.
+
+local function join(dir, name)
+  if sub(dir, -1) == "/" then return dir .. name end
+  return dir .. "/" .. name
+end
+
+-- The next file to read ({ source, id_base, folder }), a reject, or nil.
+local function next_file(it)
+  local stack = it.stack
+  while true do
+    local top = stack[#stack]
+    if top then
+      top.i = top.i + 1
+      local name = top.names[top.i]
+      if name == nil then
+        stack[#stack] = nil
+      elseif byte(name, 1) ~= 46 then -- not hidden
+        local path = join(top.dir, name)
+        local rel = top.rel and (top.rel .. "/" .. name) or name
+        local kind, _, ident = core.stat(path)
+        if kind == "file" then
+          return { source = path, id_base = without_extension(rel), folder = readers.site_of_path(path, top.root) }
+        elseif kind == "dir" then
+          local loop = false
+          for k = 1, #stack do
+            if stack[k].ident == ident then loop = true end
+          end
+          if not loop then
+            local names, err = core.listdir(path)
+            if not names then
+              return { reject = err, source = path, id = rel }
+            end
+            stack[#stack + 1] = { dir = path, rel = rel, root = top.root, names = names, i = 0, ident = ident }
+          end
+        end
+      end
+    else
+      it.pi = it.pi + 1
+      local p = it.paths[it.pi]
+      if p == nil then return nil end
+      if p == "-" then return { source = "-", id_base = "-" } end
+      local kind, err, ident = core.stat(p)
+      if kind == nil then
+        return { reject = err, source = p, id = p }
+      elseif kind == "dir" then
+        local names, lerr = core.listdir(p)
+        if not names then return { reject = lerr, source = p, id = p } end
+        stack[1] = { dir = p, rel = nil, root = p, names = names, i = 0, ident = ident }
+      else
+        return { source = p, id_base = p, folder = readers.site_of_path(p) }
+      end
+    end
+  end
+end
+
+-- readers.open(paths, opts) -> iterator returning documents and rejects,
+-- then nil. paths: a string or an array of strings. opts:
+--   text_field = "text"          the JSONL field holding the document text
+--   input      = "text"|"jsonl"  format of standard input (else sniffed)
+--   stdin      = reader          what "-" reads (default stet.open("-")):
+--                                any object with :read(n) -> string|nil[, err]
+--   block      = 1048576         bytes per read (tests use small blocks)
+function readers.open(paths, opts)
+  opts = opts or {}
+  if type(paths) == "string" then paths = { paths } end
+  assert(type(paths) == "table", "readers.open: paths must be a string or an array of strings")
+  local tf = opts.text_field or "text"
+  assert(type(tf) == "string", "readers.open: text_field must be a string")
+  assert(opts.input == nil or opts.input == "text" or opts.input == "jsonl",
+    "readers.open: input must be \"text\" or \"jsonl\"")
+  local json = cjson.new()
+  json.decode_invalid_numbers(false)
+  local block = opts.block or BLOCK
+  assert(math.type(block) == "integer" and block > 0, "readers.open: block must be a positive integer")
+  local ctx = { text_field = tf, input = opts.input, stdin = opts.stdin, json = json, block = block }
+  local it = { paths = paths, pi = 0, stack = {} }
+  local produce -- the current file's producer
+  return function()
+    while true do
+      if produce then
+        local doc = produce()
+        if doc then return doc end
+        produce = nil
+      end
+      local file = next_file(it)
+      if file == nil then return nil end
+      if file.reject then return file end
+      local p, rej = open_file(ctx, file)
+      if rej then return rej end
+      produce = p
+    end
+  end
+end
+
+-- for doc in readers.each(paths, opts) do ... end (the same iterator).
+readers.each = readers.open
+
+return readers

@@ -1,0 +1,216 @@
+-- spec/counter_spec.lua: stet.counter and stet.load_counter.
+local stet = require "stet"
+
+local function tmp()
+  local p = os.tmpname()
+  os.remove(p)
+  return p
+end
+
+local function slurp(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+local function spit(path, s)
+  local f = assert(io.open(path, "wb"))
+  f:write(s)
+  f:close()
+end
+
+-- A small table: three sites, boilerplate repeated across documents.
+local function sample_table()
+  local t = stet.counter()
+  local footer = stet.fingerprint("Subscribe to our newsletter!")
+  for doc = 1, 5 do
+    t:add(footer, "axios", doc, "Subscribe to our newsletter!")
+    t:add(stet.fingerprint("story " .. string.char(96 + doc)), "axios", doc)
+  end
+  t:add(footer, "reuters", 100)
+  t:add(stet.fingerprint("Reuters staff"), "reuters", 100)
+  t:add(stet.fingerprint("Reuters staff"), "reuters", 101)
+  return t, footer
+end
+
+describe("stet.counter", function()
+  it("counts in how many documents a fingerprint occurs", function()
+    local t = stet.counter()
+    local fp = stet.fingerprint("Read more")
+    assert.are.equal(1, t:add(fp, "s", 1))
+    assert.are.equal(2, t:add(fp, "s", 2))
+    assert.are.equal(2, t:count(fp, "s"))
+    assert.are.equal(1, t:size())
+  end)
+
+  it("counts a paragraph repeated inside one document once", function()
+    local t = stet.counter()
+    local fp = stet.fingerprint("Share this story")
+    for _ = 1, 3 do t:add(fp, "s", "doc-a") end
+    assert.are.equal(1, t:count(fp, "s"))
+    t:add(fp, "s", "doc-b")
+    t:add(fp, "s", "doc-b")
+    assert.are.equal(2, t:count(fp, "s"))
+  end)
+
+  it("counts each site separately", function()
+    local t = stet.counter()
+    local fp = stet.fingerprint("Advertisement")
+    t:add(fp, "axios", 1)
+    t:add(fp, "axios", 2)
+    t:add(fp, "reuters", 3)
+    assert.are.equal(2, t:count(fp, "axios"))
+    assert.are.equal(1, t:count(fp, "reuters"))
+    assert.are.equal(0, t:count(fp, "bbc"))
+    assert.are.equal(2, t:size())
+    assert.are.same({ "axios", "reuters" }, t:sites())
+  end)
+
+  it("never counts the empty key", function()
+    local t = stet.counter()
+    assert.are.equal(0, t:add(stet.fingerprint("* * *"), "s", 1))
+    assert.are.equal(0, t:add(stet.FP_EMPTY, "s", 2))
+    assert.are.equal(0, t:size())
+    assert.are.equal(0, t:count(stet.FP_EMPTY, "s"))
+  end)
+
+  it("keeps every count right while it grows", function()
+    local t = stet.counter()
+    local n = 200000
+    for i = 1, n do
+      local fp = i * 0x9E3779B97F4A7C15 -- distinct, non-zero
+      t:add(fp, i % 3 == 0 and "b" or "a", i)
+      if i % 7 == 0 then t:add(fp, i % 3 == 0 and "b" or "a", -i) end
+    end
+    assert.are.equal(n, t:size())
+    local bad = 0
+    for i = 1, n do
+      local want = i % 7 == 0 and 2 or 1
+      if t:count(i * 0x9E3779B97F4A7C15, i % 3 == 0 and "b" or "a") ~= want then bad = bad + 1 end
+    end
+    assert.are.equal(0, bad)
+    assert.is_true(t:memory() <= 24 * n + 65536, "bytes per entry: " .. t:memory() / n)
+  end)
+
+  it("lists the most frequent entries with their samples", function()
+    local t, footer = sample_table()
+    local top = t:top(2)
+    assert.are.equal(2, #top)
+    assert.are.same({ fp = footer, site = "axios", count = 5,
+                      sample = "Subscribe to our newsletter!" }, top[1])
+    assert.are.equal("reuters", top[2].site)
+    assert.are.equal(2, top[2].count)
+    assert.is_nil(top[2].sample) -- added without text
+    local r = t:top(10, "reuters")
+    assert.are.equal(2, #r)
+    assert.are.equal(1, r[2].count)
+    assert.are.same({}, t:top(3, "unknown"))
+    assert.are.equal(8, #t:top(100))
+  end)
+
+  it("keeps at most 80 bytes of a sample, cut at a character boundary", function()
+    local t = stet.counter()
+    local text = ("\u{E9}"):rep(60) -- 120 bytes
+    local fp = stet.fingerprint(text)
+    t:add(fp, "s", 1, text)
+    t:add(fp, "s", 2, text)
+    assert.are.equal(("\u{E9}"):rep(40), t:top(1)[1].sample)
+  end)
+
+  it("merges tables into the table of the whole", function()
+    local whole = stet.counter()
+    local a, b = stet.counter(), stet.counter()
+    for doc = 1, 40 do
+      local shard = doc <= 20 and a or b
+      for p = 1, 6 do
+        local text = "paragraph " .. string.char(96 + (doc * p) % 9 + 1)
+        local site = doc % 2 == 0 and "even" or "odd"
+        whole:add(stet.fingerprint(text), site, doc, text)
+        shard:add(stet.fingerprint(text), site, doc, text)
+      end
+    end
+    assert.are.equal(a, a:merge(b))
+    assert.are.equal(whole:size(), a:size())
+    assert.are.same(whole:top(1000), a:top(1000))
+  end)
+
+  it("refuses to merge a table into itself", function()
+    local t = stet.counter()
+    assert.has_error(function() t:merge(t) end)
+  end)
+end)
+
+describe("counter files", function()
+  it("round-trip through save and load", function()
+    local t = sample_table()
+    local path = tmp()
+    assert.is_true(t:save(path))
+    local u = assert(stet.load_counter(path))
+    assert.are.equal(t:size(), u:size())
+    assert.are.same(t:sites(), u:sites())
+    assert.are.same(t:top(100), u:top(100))
+    assert.is_nil(io.open(path .. ".tmp")) -- renamed into place
+    assert.are.equal("STETTBL1", slurp(path):sub(1, 8))
+    os.remove(path)
+  end)
+
+  it("round-trip an empty table", function()
+    local path = tmp()
+    assert.is_true(stet.counter():save(path))
+    assert.are.equal(0, assert(stet.load_counter(path)):size())
+    os.remove(path)
+  end)
+
+  it("refuse a truncated file", function()
+    local path = tmp()
+    sample_table():save(path)
+    local s = slurp(path)
+    for _, keep in ipairs({ 20, 60, #s - 30, #s - 1 }) do
+      spit(path, s:sub(1, keep))
+      local t, err = stet.load_counter(path)
+      assert.is_nil(t)
+      assert.matches("^" .. path:gsub("%p", "%%%0") .. ": truncated", err)
+    end
+    os.remove(path)
+  end)
+
+  it("refuse a corrupted file", function()
+    local path = tmp()
+    sample_table():save(path)
+    local s = slurp(path)
+    local at = #s - 40 -- inside the entries
+    spit(path, s:sub(1, at - 1) .. string.char((s:byte(at) + 1) % 256) .. s:sub(at + 1))
+    local t, err = stet.load_counter(path)
+    assert.is_nil(t)
+    assert.matches(": corrupted", err)
+    spit(path, s .. "x")
+    assert.matches(": corrupted %(data after the checksum%)", select(2, stet.load_counter(path)))
+    os.remove(path)
+  end)
+
+  it("refuse a foreign file and a future version", function()
+    local path = tmp()
+    spit(path, "{\"text\": \"this is JSON, not a table\"}\n")
+    local t, err = stet.load_counter(path)
+    assert.is_nil(t)
+    assert.matches(": not a stet counting table", err)
+    sample_table():save(path)
+    local s = slurp(path)
+    spit(path, s:sub(1, 8) .. "\2" .. s:sub(10))
+    assert.matches(": unsupported table version 2", select(2, stet.load_counter(path)))
+    os.remove(path)
+  end)
+
+  it("report a missing file as nil and a message", function()
+    local t, err = stet.load_counter("/nonexistent/table.tbl")
+    assert.is_nil(t)
+    assert.are.equal("/nonexistent/table.tbl: No such file or directory", err)
+  end)
+
+  it("report a save that cannot be written", function()
+    local ok, err = stet.counter():save("/nonexistent/dir/t.tbl")
+    assert.is_nil(ok)
+    assert.matches("^/nonexistent/dir/t.tbl: cannot write", err)
+  end)
+end)

@@ -1,0 +1,105 @@
+-- spec/fingerprint_spec.lua: stet.fingerprint, stet.fingerprint_key,
+-- stet.body_fingerprint.
+local stet = require "stet"
+
+local function hex(fp) return ("%016x"):format(fp) end
+
+describe("stet.fingerprint_key", function()
+  it("lowercases, maps digits to 0 and drops punctuation and spaces", function()
+    assert.are.equal("helloworld0000", stet.fingerprint_key("Hello, World! 2024"))
+  end)
+
+  it("applies NFKC and full case folding", function()
+    assert.are.equal("finance00", stet.fingerprint_key("\u{FB01}nance \u{2460}\u{FF12}"))
+    assert.are.equal("strasse", stet.fingerprint_key("Stra\u{DF}e"))
+    assert.are.equal("r\u{E9}sum\u{E9}", stet.fingerprint_key("Re\u{301}sume\u{301}"))
+  end)
+
+  it("maps decimal digits of every script to 0", function()
+    assert.are.equal("a000", stet.fingerprint_key("a \u{661}\u{662}\u{663}"))
+  end)
+
+  it("keeps letters of other scripts, folded", function()
+    assert.are.equal("\u{1F00}\u{3B8}\u{1FC6}\u{3BD}\u{3B1}\u{3B9}",
+      stet.fingerprint_key("\u{1F08}\u{398}\u{397}\u{342}\u{39D}\u{391}\u{399}"))
+  end)
+
+  it("is empty for a paragraph of only punctuation, symbols and spaces", function()
+    assert.are.equal("", stet.fingerprint_key("... --- !!! \u{2014} \u{A9} \u{A0}"))
+    assert.are.equal("", stet.fingerprint_key(""))
+  end)
+
+  it("drops ill-formed UTF-8 like the U+FFFD that would replace it", function()
+    assert.are.equal("abc", stet.fingerprint_key("a\xFFb\xC3c"))
+  end)
+end)
+
+describe("stet.fingerprint", function()
+  local same = {
+    { "The Mayor said so.", "the mayor said so" },
+    { "Profits rose 12% in 2023.", "Profits rose 99% in 1999!" },
+    { "\u{201C}We will win,\u{201D} she said.", "\"We will win,\" she said." },
+    { "It\u{2019}s here", "It's here" },
+    { "Breaking\u{A0}news", "Breaking news" },
+    { "  spaced   out\t text ", "spaced out text" },
+    { "caf\u{E9}", "cafe\u{301}" },
+    { "\u{FF21}\u{FF22}\u{FF23}", "abc" },
+  }
+  for _, pair in ipairs(same) do
+    it(("is equal for %q and %q"):format(pair[1], pair[2]), function()
+      assert.are.equal(stet.fingerprint(pair[1]), stet.fingerprint(pair[2]))
+    end)
+  end
+
+  local different = {
+    { "resume", "r\u{E9}sum\u{E9}" },
+    { "cafe", "caf\u{E9}" },
+    { "the mayor said so", "the mayor said no" },
+    { "word order matters", "order word matters" },
+    { "a", "b" },
+  }
+  for _, pair in ipairs(different) do
+    it(("differs for %q and %q"):format(pair[1], pair[2]), function()
+      assert.are_not.equal(stet.fingerprint(pair[1]), stet.fingerprint(pair[2]))
+    end)
+  end
+
+  it("gives the documented value to empty keys", function()
+    assert.are.equal(0, stet.FP_EMPTY)
+    assert.are.equal(stet.FP_EMPTY, stet.fingerprint("***"))
+    assert.are.equal(stet.FP_EMPTY, stet.fingerprint(""))
+    assert.are_not.equal(stet.FP_EMPTY, stet.fingerprint("x"))
+  end)
+
+  it("keeps pinned values (XXH3-64 of the key, seed \"stetfp01\")", function()
+    assert.are.equal("8edb6f0d56a0e086", hex(stet.fingerprint("Hello, World! 2024")))
+    assert.are.equal("f9ac1fb2755eaf07", hex(stet.fingerprint("\u{201C}Quoted\u{201D} text")))
+    assert.are.equal("d21ac4fe728d965c", hex(stet.fingerprint("ab")))
+    assert.are.equal("2c71d34160216ab5", hex(stet.fingerprint("R\u{C9}SUM\u{C9}")))
+    assert.are.equal("b2d42774c00ae5f6", hex(stet.fingerprint("resume")))
+  end)
+
+  it("does not depend on the paragraphs hashed before", function()
+    local p = "A paragraph with \u{201C}quotes\u{201D} and 3 numbers."
+    local first = stet.fingerprint(p)
+    stet.fingerprint(("long non-ASCII \u{E9}\u{301} text "):rep(1000))
+    assert.are.equal(first, stet.fingerprint(p))
+  end)
+
+  it("rejects a non-string argument", function()
+    assert.has_error(function() stet.fingerprint({}) end)
+  end)
+end)
+
+describe("stet.body_fingerprint", function()
+  it("is equal for bodies that differ only in spacing, case and punctuation", function()
+    local a = "First paragraph.\n\nSecond one, 2024."
+    local b = "first paragraph\n\n\n  SECOND ONE 1999"
+    assert.are.equal(stet.body_fingerprint(a), stet.body_fingerprint(b))
+    assert.are_not.equal(stet.body_fingerprint(a), stet.body_fingerprint(a .. " More."))
+  end)
+
+  it("differs from the paragraph fingerprint of the same text", function()
+    assert.are_not.equal(stet.fingerprint("One paragraph"), stet.body_fingerprint("One paragraph"))
+  end)
+end)
