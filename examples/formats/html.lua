@@ -67,8 +67,12 @@ local function write(record)
   if str(record.source) then meta[#meta + 1] = ("<code>%s</code>"):format(esc(record.source)) end
   if #meta > 0 then out[#out + 1] = ('<p class="meta">%s</p>'):format(table.concat(meta, " · ")) end
   if str(record.dup_of) then
+    -- a duplicate (written with --keep-dups) points at its survivor; its
+    -- body is the survivor's story, so the digest does not repeat it
     out[#out + 1] = ('<p class="meta dup">duplicate of <a href="#%s">%s</a></p>'):format(
       esc(record.dup_of), esc(record.dup_of))
+    out[#out + 1] = "</article>"
+    return table.concat(out, "\n") .. "\n"
   end
   local text = str(record.text) or ""
   for para in (text .. "\n\n"):gmatch("(.-)\n\n+") do
