@@ -116,10 +116,12 @@ install: all
 	install -m 644 $(BUILD)/lib/stet/core.so $(DESTDIR)$(PREFIX)/lib/lua/5.4/stet/core.so
 	cd lua && find stet -type d -exec install -d $(DESTDIR)$(PREFIX)/share/lua/5.4/{} \; \
 	  && find stet -type f -name '*.lua' -exec install -m 644 {} $(DESTDIR)$(PREFIX)/share/lua/5.4/{} \;
+	install -d $(DESTDIR)$(PREFIX)/share/stet/scripts
+	install -m 644 scripts/*.lua scripts/README.md $(DESTDIR)$(PREFIX)/share/stet/scripts/
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/stet $(DESTDIR)$(PREFIX)/lib/lua/5.4/stet \
-	  $(DESTDIR)$(PREFIX)/share/lua/5.4/stet
+	  $(DESTDIR)$(PREFIX)/share/lua/5.4/stet $(DESTDIR)$(PREFIX)/share/stet
 
 clean:
 	rm -rf $(BUILD) bin
