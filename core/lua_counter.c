@@ -297,3 +297,8 @@ void stet_lua_open_counter(lua_State *L) {
   lua_pop(L, 1);
   luaL_setfuncs(L, funcs, 0);
 }
+
+/* The counter at idx, for other binding files (core/lua_counter_view.c). */
+stet_counter *stet_lua_checkcounter(lua_State *L, int idx) {
+  return check_counter(L, idx);
+}
