@@ -40,16 +40,48 @@ end
 
 local function bump(t, k, n) t[k] = (t[k] or 0) + (n or 1) end
 
--- Progress on stderr: a line rewritten in place a few times a second.
-local function progress_line(ctx, stats, label)
+-- Progress on stderr: a line rewritten in place a few times a second, with
+-- percent and time left when the input size is known (ctx.total_bytes).
+local function progress_line(ctx, _, label, force)
   if not ctx.progress then return end
   local now = stet.clock()
-  if ctx.last_progress and now - ctx.last_progress < 0.25 then return end
+  if not force and ctx.last_progress and now - ctx.last_progress < 0.25 then return end
   ctx.last_progress = now
-  local secs = math.max(now - ctx.started, 1e-9)
-  local mb = stats.bytes.read / 1e6
-  io.stderr:write(("\r\27[K%s: %d documents, %.1f MB, %.1f MB/s, %.0f docs/s"):format(
-    label, ctx.done or 0, mb, mb / secs, (ctx.done or 0) / secs))
+  local secs = math.max(now - (ctx.pass_started or ctx.started), 1e-9)
+  local mb = (ctx.pass_bytes or 0) / 1e6
+  local line = ("%s: %d documents, %.1f MB, %.1f MB/s, %.0f docs/s"):format(
+    label, ctx.done or 0, mb, mb / secs, (ctx.done or 0) / secs)
+  if ctx.total_bytes and ctx.total_bytes > 0 then
+    local f = math.min((ctx.pass_bytes or 0) / ctx.total_bytes, 1)
+    local left = f > 0 and secs * (1 - f) / f or 0
+    line = line .. (", %d%%, %d:%02d left"):format(math.floor(f * 100), left // 60, math.floor(left % 60))
+  end
+  io.stderr:write("\r\27[K", line)
+end
+
+-- The total size of the inputs when it can be known cheaply: every path a
+-- regular file or folder of them and nothing compressed; else nil.
+function pipeline.input_size(paths)
+  local total = 0
+  local function walk(path, depth)
+    if depth > 64 then return false end
+    local kind, size = stet.stat(path)
+    if kind == "file" then
+      if path:match("%.gz$") or path:match("%.zst$") then return false end
+      total = total + size
+      return true
+    elseif kind == "dir" then
+      for _, name in ipairs(stet.listdir(path) or {}) do
+        if name:sub(1, 1) ~= "." and not walk(path .. "/" .. name, depth + 1) then return false end
+      end
+      return true
+    end
+    return false
+  end
+  for _, p in ipairs(paths) do
+    if p == "-" or not walk(p, 0) then return nil end
+  end
+  return total
 end
 
 local function clear_progress(ctx)
@@ -361,7 +393,11 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply)
     if not res then error("worker: " .. tostring(err), 0) end
     local results = stet.unpack(res)
     local idx = table.remove(ctx.inflight, 1)
+    if ctx.stopped then return end
     for k, r in ipairs(results) do apply(idx[k], r) end
+    -- a short batch means the workers stopped on SIGINT: apply nothing
+    -- after the gap, so the output stays a prefix of the input order
+    if #results < #idx then ctx.stopped = true end
   end
   local function flush()
     if #batch == 0 then return end
@@ -371,7 +407,10 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply)
     batch, batch_bytes, batch_index = {}, 0, {}
   end
   ctx.inflight = {}
+  ctx.stopped = false
   ctx.done = 0
+  ctx.pass_bytes = 0
+  ctx.pass_started = stet.clock()
   local i = 0
   for item in readers.open(ctx.paths, ctx.reader) do
     i = i + 1
@@ -379,6 +418,7 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply)
       stats.documents.read = stats.documents.read + 1
       stats.bytes.read = stats.bytes.read + (item.bytes or 0)
     end
+    ctx.pass_bytes = ctx.pass_bytes + (item.bytes or 0)
     if item.reject then
       on_reject(i, item)
     else
@@ -398,7 +438,7 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply)
     end
     ctx.done = i
     progress_line(ctx, stats, label)
-    if stet.interrupted and stet.interrupted() then
+    if stet.interrupted() then
       stats.interrupted = true
       break
     end
@@ -407,6 +447,7 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply)
     flush()
     while pool:pending() > 0 do take() end
   end
+  progress_line(ctx, stats, label, true)
 end
 
 -- Pass 1 over files: processes every document, finds the duplicate
@@ -453,7 +494,10 @@ end
 -- Two passes over files. Returns stats.
 local function run_files(ctx, stats)
   local summaries, decision = pipeline.analyze(ctx, stats)
-  if stats.interrupted then return stats end
+  if stats.interrupted or stet.interrupted() then
+    stats.interrupted = true
+    return stats
+  end
   write_header(ctx, stats)
   drive(ctx, stats, 2, "pass 2/2",
     function(i, item)
@@ -470,11 +514,13 @@ local function run_stream(ctx, stats)
   local lsh = (ctx.near and ctx.near > 0) and stet.lsh({ threshold = ctx.near }) or nil
   local n = 0
   ctx.done = 0
+  ctx.pass_bytes = 0
   write_header(ctx, stats)
   for item in readers.open(ctx.paths, ctx.reader) do
     n = n + 1
     stats.documents.read = stats.documents.read + 1
     stats.bytes.read = stats.bytes.read + (item.bytes or 0)
+    ctx.pass_bytes = stats.bytes.read
     if item.reject then
       reject(ctx, stats, item, item.reject)
     else
@@ -509,7 +555,7 @@ local function run_stream(ctx, stats)
     end
     ctx.done = n
     progress_line(ctx, stats, "clean")
-    if stet.interrupted and stet.interrupted() then
+    if stet.interrupted() then
       stats.interrupted = true
       break
     end
@@ -549,6 +595,8 @@ function pipeline.worker(config)
     end
     local out = {}
     for k, it in ipairs(j.items) do
+      -- on SIGINT, stop mid-batch: the main thread sees a short result
+      if stet.interrupted() then break end
       if j.pass == 1 then
         out[k] = pipeline.stage1(it.item, it.index, ctx)
       else
@@ -572,6 +620,7 @@ function pipeline.run(ctx)
   ctx.started = stet.clock()
   local streaming = false
   for _, p in ipairs(ctx.paths) do streaming = streaming or p == "-" end
+  if ctx.progress then ctx.total_bytes = pipeline.input_size(ctx.paths) end
   if not streaming then
     ctx.reader.defer_json = true
     if (ctx.jobs or 1) > 1 then
@@ -586,6 +635,11 @@ function pipeline.run(ctx)
   clear_progress(ctx)
   stats.seconds = stet.clock() - ctx.started
   if not ok then error(err, 0) end
+  if stats.interrupted then
+    -- documents read but given no fate before the stop, so totals add up
+    local d = stats.documents
+    d.unfinished = d.read - d.kept - d.duplicate - d.dropped - d.rejected
+  end
   return stats
 end
 
@@ -601,7 +655,9 @@ end
 function pipeline.stats_json(stats)
   local o = json.ordered
   return json.encode(o({
-    documents = o(stats.documents, { "read", "kept", "duplicate", "dropped", "rejected" }),
+    documents = o(stats.documents, stats.documents.unfinished
+      and { "read", "kept", "duplicate", "dropped", "rejected", "unfinished" }
+      or { "read", "kept", "duplicate", "dropped", "rejected" }),
     dropped_by = stats.dropped_by, rejected_by = stats.rejected_by,
     paragraphs = o(stats.paragraphs, { "read", "kept", "dropped" }),
     bytes = o(stats.bytes, { "read", "written" }),

@@ -17,7 +17,10 @@ of them may be compressed (.gz, .zst). Records go to standard output or
 counts paragraphs per site (each duplicate cluster once), the second drops
 paragraphs seen in at least --boilerplate documents of the site. Standard
 input gets one pass, with boilerplate counts from --table if given.
-A one-line summary goes to stderr at the end unless --quiet.]],
+A one-line summary goes to stderr at the end unless --quiet. With -j N the
+documents are cleaned on N worker threads; the output is the same as with
+-j 1. On SIGINT or SIGTERM the run stops cleanly: the records written are
+whole, the stats file says "interrupted": true, and the exit code is 130.]],
   options = setup.options({
     { name = "format", short = "f", arg = "NAME|FILE", default = "jsonl",
       help = "jsonl, text, markdown, csv, or a .lua format file" },
@@ -68,7 +71,10 @@ function clean.run(opts, paths)
   ctx.out = opts.output and open_out(opts.output, "output") or io.stdout
   ctx.out:setvbuf("full", 1 << 20)
   ctx.rejects = opts.rejects and open_out(opts.rejects, "rejects file") or nil
-  local stats = pipeline.run(ctx)
+  stet.catch_interrupts()
+  local ok, stats = pcall(pipeline.run, ctx)
+  stet.release_interrupts()
+  if not ok then error(stats, 0) end
   if ctx.format.footer then
     local s = ctx.format.footer(ctx.format_opts)
     ctx.out:write(s)
@@ -82,8 +88,10 @@ function clean.run(opts, paths)
     f:write(pipeline.stats_json(stats))
     f:close()
   end
-  if not opts.quiet then io.stderr:write("stet clean: ", pipeline.summary(stats), "\n") end
-  return 0
+  if not opts.quiet or stats.interrupted then
+    io.stderr:write("stet clean: ", stats.interrupted and "interrupted: " or "", pipeline.summary(stats), "\n")
+  end
+  return stats.interrupted and 130 or 0
 end
 
 return clean
