@@ -170,7 +170,66 @@ static int l_unpack(lua_State *L) {
   return 1;
 }
 
+/* stet.json_quote(s) -> the JSON string literal of s: quotes, backslash,
+ * C0 controls and DEL escaped, every other byte (UTF-8 included) as it is.
+ * [-0, +1] */
+static int l_json_quote(lua_State *L) {
+  size_t n;
+  const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &n);
+  static const char hex[] = "0123456789abcdef";
+  luaL_Buffer b;
+  char *out = luaL_buffinitsize(L, &b, n + 2);
+  size_t o = 0, cap = n + 2, i = 0;
+  out[o++] = '"';
+  while (i < n) {
+    size_t run = i;
+    while (run < n && s[run] >= 0x20 && s[run] != '"' && s[run] != '\\' && s[run] != 0x7F) run++;
+    if (run > i) {
+      if (cap - o < run - i + 8) {
+        luaL_addsize(&b, o);
+        out = luaL_prepbuffsize(&b, run - i + 8);
+        cap = run - i + 8;
+        o = 0;
+      }
+      memcpy(out + o, s + i, run - i);
+      o += run - i;
+      i = run;
+      if (i >= n) break;
+    }
+    if (cap - o < 8) {
+      luaL_addsize(&b, o);
+      out = luaL_prepbuffsize(&b, 64);
+      cap = 64;
+      o = 0;
+    }
+    unsigned char c = s[i++];
+    out[o++] = '\\';
+    switch (c) {
+    case '"': out[o++] = '"'; break;
+    case '\\': out[o++] = '\\'; break;
+    case '\n': out[o++] = 'n'; break;
+    case '\r': out[o++] = 'r'; break;
+    case '\t': out[o++] = 't'; break;
+    case '\b': out[o++] = 'b'; break;
+    case '\f': out[o++] = 'f'; break;
+    default:
+      out[o++] = 'u'; out[o++] = '0'; out[o++] = '0';
+      out[o++] = hex[c >> 4]; out[o++] = hex[c & 15];
+    }
+  }
+  if (cap - o < 1) {
+    luaL_addsize(&b, o);
+    out = luaL_prepbuffsize(&b, 1);
+    o = 0;
+  }
+  out[o++] = '"';
+  luaL_addsize(&b, o);
+  luaL_pushresult(&b);
+  return 1;
+}
+
 static const luaL_Reg funcs[] = {
+  {"json_quote", l_json_quote},
   {"pack", l_pack},
   {"unpack", l_unpack},
   {NULL, NULL},

@@ -14,9 +14,15 @@ for b = 0, 31 do
 end
 escapes["\127"] = "\\u007f"
 
--- A JSON string literal for s (UTF-8 passes through unescaped).
-function json.string(s)
-  return '"' .. s:gsub('[%c"\\]', escapes) .. '"'
+-- A JSON string literal for s (UTF-8 passes through unescaped). The C
+-- version (stet.json_quote) is used when the core is loaded.
+local ok_core, core = pcall(require, "stet.core")
+if ok_core and core.json_quote then
+  json.string = core.json_quote
+else
+  function json.string(s)
+    return '"' .. s:gsub('[%c"\\]', escapes) .. '"'
+  end
 end
 
 local function is_array(t)
