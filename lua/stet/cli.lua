@@ -14,7 +14,7 @@ local args = require "stet.args"
 local cli = {}
 
 -- The commands, in the order `stet --help` lists them.
-cli.commands = { "clean", "explain", "check", "hash", "merge", "run", "normalize", "segment" }
+cli.commands = { "clean", "explain", "check", "hash", "signatures", "merge", "run", "normalize", "segment" }
 
 local function load_command(name)
   local ok, mod = pcall(require, "stet.cmd." .. name)

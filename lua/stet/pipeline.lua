@@ -226,21 +226,22 @@ local function decide(summaries_by_index, clusters, ctx)
   return decision
 end
 
--- Counts kept-paragraph fingerprints per site, each cluster once.
-local function count_paragraphs(summaries_by_index, clusters, n)
+-- Counts kept-paragraph fingerprints per site, each cluster once. `keys`
+-- lists the summaries' keys in input order.
+local function count_paragraphs(summaries, clusters, keys)
   local counter = stet.counter()
   local in_cluster = {}
   for _, members in ipairs(clusters) do
     for _, m in ipairs(members) do
       in_cluster[m] = true
-      local s = summaries_by_index[m]
+      local s = summaries[m]
       for _, fp in ipairs(s.fps) do counter:add(fp, s.site, members[1]) end
     end
   end
-  for i = 1, n do
-    local s = summaries_by_index[i]
-    if s and not in_cluster[i] then
-      for _, fp in ipairs(s.fps) do counter:add(fp, s.site, i) end
+  for _, k in ipairs(keys) do
+    local s = summaries[k]
+    if not in_cluster[k] and not s.dropped then
+      for _, fp in ipairs(s.fps) do counter:add(fp, s.site, k) end
     end
   end
   return counter
@@ -386,6 +387,8 @@ end
 -- item, or nil to skip it. Reader rejects go to `on_reject` directly.
 local BATCH_BYTES, BATCH_ITEMS = 1 << 20, 256
 local function drive(ctx, stats, pass, label, filter, on_reject, apply)
+  -- pass 1 counts what is read; with a signatures file the single pass is
+  -- stage 2 run with pass-1 accounting (jobs carry stage = 2)
   local pool = ctx.pool
   local batch, batch_bytes, batch_index = {}, 0, {}
   local function take()
@@ -429,7 +432,7 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply)
           batch_index[#batch_index + 1] = i
           batch_bytes = batch_bytes + (item.bytes or 0)
           if batch_bytes >= BATCH_BYTES or #batch >= BATCH_ITEMS then flush() end
-        elseif pass == 1 then
+        elseif job.stage ~= 2 and pass == 1 then
           apply(i, pipeline.stage1(job.item, job.index, ctx))
         else
           apply(i, pipeline.stage2(job.item, job.decision, ctx))
@@ -450,36 +453,62 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply)
   progress_line(ctx, stats, label, true)
 end
 
--- Pass 1 over files: processes every document, finds the duplicate
--- clusters, decides survivors and counts paragraphs. Returns the per-index
--- summaries (nil for rejects), the decisions, and the counter (nil when the
--- boilerplate filter is off); also sets ctx.counter.
-function pipeline.analyze(ctx, stats)
-  local summaries, n = {}, 0
+-- The key of the i-th input item: its index, offset by the shard number
+-- (`--shard`), so that summaries of several shards merge in input order.
+local function key_of(ctx, i)
+  return (ctx.shard or 0) * (1 << 32) + i
+end
+pipeline.key_of = key_of
+
+-- Pass 1: processes every document and returns the summaries (key ->
+-- summary, rejects left out) and their keys in input order, plus the
+-- number of items read.
+function pipeline.collect(ctx, stats)
+  local summaries, keys, n = {}, {}, 0
   drive(ctx, stats, 1, "pass 1/2",
-    function(i, item) return { item = item, index = i } end,
+    function(i, item) return { item = item, index = key_of(ctx, i) } end,
     function(i, item)
       n = math.max(n, i)
       reject(ctx, stats, item, item.reject)
     end,
     function(i, r)
       n = math.max(n, i)
-      if r.reject then reject(ctx, stats, r, r.reject) else summaries[i] = r end
+      if r.reject then
+        reject(ctx, stats, r, r.reject)
+      else
+        local k = key_of(ctx, i)
+        summaries[k] = r
+        keys[#keys + 1] = k
+      end
     end)
+  return summaries, keys, n
+end
+
+-- The decisions from summaries: duplicate clusters, survivors, and the
+-- paragraph counts (nil when the boilerplate filter is off). Sets
+-- ctx.counter.
+function pipeline.decide(summaries, keys, ctx)
   local list = {}
-  for i = 1, n do
-    local s = summaries[i]
-    if s and not s.dropped then list[#list + 1] = s end
+  for _, k in ipairs(keys) do
+    local s = summaries[k]
+    if not s.dropped then list[#list + 1] = s end
   end
   local clusters = pipeline.clusters(list, ctx)
   local decision = decide(summaries, clusters, ctx)
   local counter
   if ctx.boilerplate and ctx.boilerplate > 0 then
-    counter = count_paragraphs(summaries, clusters, n)
+    counter = count_paragraphs(summaries, clusters, keys)
     if ctx.table then counter:merge(ctx.table) end
   end
   ctx.counter = counter
   ctx.counter_address = counter and counter:address() or nil
+  return decision, counter
+end
+
+-- Pass 1 and the decisions. Returns summaries, decisions, counter.
+function pipeline.analyze(ctx, stats)
+  local summaries, keys = pipeline.collect(ctx, stats)
+  local decision, counter = pipeline.decide(summaries, keys, ctx)
   return summaries, decision, counter
 end
 
@@ -491,20 +520,41 @@ local function write_header(ctx, stats)
   end
 end
 
--- Two passes over files. Returns stats.
+-- Two passes over files (or one, with decisions from a signatures file).
+-- Returns stats.
 local function run_files(ctx, stats)
-  local summaries, decision = pipeline.analyze(ctx, stats)
-  if stats.interrupted or stet.interrupted() then
-    stats.interrupted = true
-    return stats
+  local summaries, decision
+  local sig = ctx.signatures
+  if sig then
+    summaries = sig.summaries
+    decision = pipeline.decide(sig.summaries, sig.keys, ctx)
+  else
+    summaries, decision = pipeline.analyze(ctx, stats)
+    if stats.interrupted or stet.interrupted() then
+      stats.interrupted = true
+      return stats
+    end
   end
   write_header(ctx, stats)
-  drive(ctx, stats, 2, "pass 2/2",
+  local n = 0
+  drive(ctx, stats, sig and 1 or 2, "pass 2/2",
     function(i, item)
-      if summaries[i] then return { item = item, decision = decision[i] } end
+      n = i
+      local k = key_of(ctx, i)
+      if sig or summaries[k] then return { item = item, decision = decision[k], stage = 2 } end
     end,
-    function() end,
+    function(i, item)
+      n = i
+      reject(ctx, stats, item, item.reject)
+    end,
     function(_, r) apply2(ctx, stats, r) end)
+  if sig and not stats.interrupted then
+    local want = sig.items[ctx.shard or 0]
+    if want ~= n then
+      error({ exit = 2, message = ("stet clean: the signatures hold %s documents for shard %d, this input has %d")
+        :format(want and tostring(want) or "no", ctx.shard or 0, n) }, 0)
+    end
+  end
   return stats
 end
 
@@ -597,7 +647,7 @@ function pipeline.worker(config)
     for k, it in ipairs(j.items) do
       -- on SIGINT, stop mid-batch: the main thread sees a short result
       if stet.interrupted() then break end
-      if j.pass == 1 then
+      if j.pass == 1 and it.stage ~= 2 then
         out[k] = pipeline.stage1(it.item, it.index, ctx)
       else
         out[k] = pipeline.stage2(it.item, it.decision, ctx)
@@ -620,6 +670,7 @@ function pipeline.run(ctx)
   ctx.started = stet.clock()
   local streaming = false
   for _, p in ipairs(ctx.paths) do streaming = streaming or p == "-" end
+  if ctx.signatures then streaming = false end
   if ctx.progress then ctx.total_bytes = pipeline.input_size(ctx.paths) end
   if not streaming then
     ctx.reader.defer_json = true

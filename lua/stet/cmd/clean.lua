@@ -34,6 +34,8 @@ whole, the stats file says "interrupted": true, and the exit code is 130.]],
       help = "near-duplicate threshold (estimated Jaccard of 5-word shingles; 0: off)" },
     { name = "table", arg = "FILE", help = "paragraph counts from `stet hash` (added to this run's)" },
     { name = "keep-dups", help = "also write duplicates, with dup_of set" },
+    { name = "signatures", arg = "FILE", help = "decide duplicates and boilerplate from a merged signature file" },
+    { name = "shard", arg = "K", number = true, help = "this input's shard number in --signatures" },
     { name = "stats", arg = "FILE", help = "write the accounting as JSON" },
     { name = "rejects", arg = "FILE", help = "write rejected inputs as JSON Lines" },
     { name = "strict", help = "stop at the first rejected document (exit 2)" },
@@ -63,6 +65,16 @@ function clean.run(opts, paths)
   ctx.keep_dups = opts["keep-dups"]
   ctx.strict = opts.strict
   ctx.progress = opts.progress or (not opts.quiet and setup.stderr_is_tty())
+  if opts.signatures then
+    local sig, err = require("stet.shards").read(opts.signatures)
+    if not sig then error({ exit = 2, message = "stet clean: " .. err }, 0) end
+    if not opts.shard then args.usage_error("clean", "--signatures needs --shard K") end
+    if sig.near ~= opts.near and opts.near > 0 and (sig.near or 0) == 0 then
+      args.usage_error("clean", "the signatures were made with --near 0: give --near 0")
+    end
+    ctx.signatures = sig
+    ctx.shard = math.tointeger(opts.shard)
+  end
   if opts.table then
     local t, err = stet.load_counter(opts.table)
     if not t then error({ exit = 2, message = "stet clean: " .. err }, 0) end

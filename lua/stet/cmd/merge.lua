@@ -3,13 +3,14 @@
 local args = require "stet.args"
 
 local merge = {
-  summary = "merge table files from shards",
+  summary = "merge table files or signature files from shards",
   usage = "stet merge -o FILE FILE...",
   description = [[
 Adds up the counting tables written by `stet hash` on shards of a corpus
 (documents split between shards, never within one). The result is the table
 that `stet hash` would write for the whole corpus. Nothing is written when a
-table cannot be read.]],
+table cannot be read. Signature files (`stet signatures`) merge the same way
+into one file for `stet clean --signatures`.]],
   options = {
     { name = "output", short = "o", arg = "FILE", help = "table file to write (required)" },
     { name = "quiet", short = "q", help = "no summary line" },
@@ -20,6 +21,14 @@ function merge.run(opts, positional)
   if not opts.output then args.usage_error("merge", "missing -o FILE") end
   if #positional == 0 then args.usage_error("merge", "missing FILE") end
   local stet = require "stet"
+  local shards = require "stet.shards"
+  if shards.is_signature_file(positional[1]) then
+    local n, docs = shards.merge(positional, opts.output)
+    if not opts.quiet then
+      io.stderr:write(("stet merge: %d shards, %d documents -> %s\n"):format(n, docs, opts.output))
+    end
+    return 0
+  end
   local total
   for _, path in ipairs(positional) do
     local t, err = stet.load_counter(path)

@@ -1,0 +1,96 @@
+-- stet.shards: signature files, which let `stet clean` decide duplicates
+-- and boilerplate over a whole corpus while each machine cleans one shard.
+--
+--   stet signatures --shard K -o K.sig SHARD      (pass 1 on each shard)
+--   stet merge -o all.sig 1.sig 2.sig ...         (one file for the corpus)
+--   stet clean --shard K --signatures all.sig SHARD > K.jsonl
+--
+-- A signature file holds, per document of a shard, what pass 1 of `stet
+-- clean` keeps (site, metadata, the fingerprints of its kept paragraphs, a
+-- body fingerprint and a MinHash signature), keyed by shard number and
+-- position, and the number of documents each shard read. Cleaning a shard
+-- against the merged file gives the records a single run over the shards,
+-- concatenated in shard order, would give.
+--
+-- Format: the line "STETSIG1\n", then a stet.pack of
+--   { version = 1, near = T, items = { [shard] = n }, keys = { key... },
+--     summaries = { summary... } }   (keys and summaries in input order)
+-- stet.pack is native-endian: shards and the merge run on one architecture.
+
+local stet = require "stet"
+
+local shards = {}
+
+local MAGIC = "STETSIG1\n"
+
+local function fail(msg) error({ exit = 2, message = msg }, 0) end
+
+-- Writes a signature file (to PATH.tmp, then renamed).
+function shards.write(path, data)
+  local list = {}
+  for i, k in ipairs(data.keys) do list[i] = data.summaries[k] end
+  local body = stet.pack({ version = 1, near = data.near, items = data.items, keys = data.keys,
+                           summaries = list })
+  local tmp = path .. ".tmp"
+  local f, err = io.open(tmp, "wb")
+  if not f then fail("stet: cannot write " .. err) end
+  f:write(MAGIC, body)
+  f:close()
+  local ok, rerr = os.rename(tmp, path)
+  if not ok then fail("stet: cannot write " .. path .. ": " .. tostring(rerr)) end
+end
+
+-- Is the file a signature file?
+function shards.is_signature_file(path)
+  local f = io.open(path, "rb")
+  if not f then return false end
+  local head = f:read(#MAGIC)
+  f:close()
+  return head == MAGIC
+end
+
+-- Reads a signature file: { near, items, keys, summaries (key -> summary) }
+-- or nil and "path: reason".
+function shards.read(path)
+  local f, err = io.open(path, "rb")
+  if not f then return nil, err end
+  local s = f:read("a")
+  f:close()
+  if s:sub(1, #MAGIC) ~= MAGIC then return nil, path .. ": not a stet signature file" end
+  local ok, data = pcall(stet.unpack, s:sub(#MAGIC + 1))
+  if not ok or type(data) ~= "table" or data.version ~= 1 then
+    return nil, path .. ": damaged signature file (" .. tostring(ok and "bad header" or data) .. ")"
+  end
+  local by_key = {}
+  for i, k in ipairs(data.keys) do by_key[k] = data.summaries[i] end
+  data.summaries = by_key
+  return data
+end
+
+-- Merges signature files into one (shards must be distinct).
+function shards.merge(paths, out)
+  local merged = { items = {}, keys = {}, summaries = {} }
+  for _, path in ipairs(paths) do
+    local d, err = shards.read(path)
+    if not d then fail("stet merge: " .. err) end
+    if merged.near and d.near ~= merged.near then
+      fail(("stet merge: %s was made with --near %s, the others with %s"):format(path, d.near, merged.near))
+    end
+    merged.near = d.near
+    for shard, n in pairs(d.items) do
+      if merged.items[shard] then fail(("stet merge: shard %d appears twice (%s)"):format(shard, path)) end
+      merged.items[shard] = n
+    end
+    for _, k in ipairs(d.keys) do
+      merged.keys[#merged.keys + 1] = k
+      merged.summaries[k] = d.summaries[k]
+    end
+  end
+  table.sort(merged.keys)
+  shards.write(out, merged)
+  local n = 0
+  for _ in pairs(merged.items) do n = n + 1 end
+  return n, #merged.keys
+end
+
+return shards

@@ -1,0 +1,94 @@
+-- spec/shards_spec.lua: the shard recipe (README, "Beyond one machine"):
+-- signatures per shard, merged, each shard cleaned against the merged file,
+-- run with GNU parallel; the result equals one run over the whole corpus.
+local h = require "spec.support.helpers"
+
+local function sh(cmd)
+  local p = io.popen(cmd .. " 2>&1")
+  local out = p:read("a")
+  local ok = p:close()
+  return out, ok
+end
+
+local function files_of(dir)
+  local list = {}
+  local p = io.popen("cd examples/corpus && find " .. dir .. " -type f | LC_ALL=C sort")
+  for line in p:lines() do list[#list + 1] = line end
+  p:close()
+  return list
+end
+
+describe("shards", function()
+  local tmp
+  before_each(function() tmp = h.tree({}) end)
+  after_each(function() h.rmtree(tmp) end)
+
+  it("with GNU parallel give the single-run records, duplicates across shards included", function()
+    -- the whole corpus as a list of files, cut into 4 shards so that the three
+    -- scrapes of a01 and the h04 pair fall into different shards
+    local files = {}
+    for _, d in ipairs({ "axios", "bay-lantern", "harbor-ledger", "misc" }) do
+      for _, f in ipairs(files_of(d)) do files[#files + 1] = f end
+    end
+    files[#files + 1] = "wire.jsonl"
+    local cuts = { 1, 2, 20, 30, #files + 1 } -- shard k = files[cuts[k] .. cuts[k+1]-1]
+    local lists = {}
+    for k = 1, 4 do
+      local f = assert(io.open(("%s/shard%d.txt"):format(tmp, k), "w"))
+      f:write(table.concat(files, " ", cuts[k], cuts[k + 1] - 1), "\n")
+      f:close()
+      lists[#lists + 1] = ("%s/shard%d.txt"):format(tmp, k)
+    end
+    local stet = h.quote(os.getenv("PWD") .. "/" .. h.bin)
+    local single = sh(("cd examples/corpus && %s clean -q -j 1 -r ../sites --keep-dups %s")
+      :format(stet, table.concat(files, " ")))
+    local recipe = table.concat({
+      "cd examples/corpus",
+      -- pass 1 on every shard (in parallel; {#} is the shard number)
+      ("parallel --will-cite -j 2 -k '%s signatures -q -j 1 -r ../sites --shard {#} -o %s/{#}.sig $(cat {})' ::: %s")
+        :format(stet, tmp, table.concat(lists, " ")),
+      ("%s merge -q -o %s/all.sig %s/1.sig %s/2.sig %s/3.sig %s/4.sig"):format(stet, tmp, tmp, tmp, tmp, tmp, tmp),
+      -- pass 2 on every shard against the merged signatures, output in shard order
+      ("parallel --will-cite -j 2 -k '%s clean -q -j 1 -r ../sites --keep-dups --shard {#} --signatures %s/all.sig $(cat {})' ::: %s")
+        :format(stet, tmp, table.concat(lists, " ")),
+    }, " && ")
+    local sharded, ok = sh(recipe)
+    assert.is_true(ok, sharded)
+    assert.are.equal(45, select(2, single:gsub("\n", "")))
+    assert.is_true(single == sharded, "sharded output differs from the single run")
+    assert.matches('"dup_of": "axios/a01%-rail%-safety.txt"', sharded)
+  end)
+
+  it("work on standard input, as Hadoop streaming or Spark pipe would run them", function()
+    local stet = h.quote(h.bin)
+    local corpus = "examples/corpus/wire.jsonl"
+    local _, ok1 = sh(("%s signatures -q --shard 1 -o %s/1.sig - < %s"):format(stet, tmp, corpus))
+    assert.is_true(ok1)
+    sh(("%s merge -q -o %s/all.sig %s/1.sig"):format(stet, tmp, tmp))
+    local streamed = sh(("%s clean -q --shard 1 --signatures %s/all.sig - < %s"):format(stet, tmp, corpus))
+    local direct = sh(("%s clean -q %s"):format(stet, corpus))
+    local function bodies(s)
+      local out = {}
+      for _, r in ipairs(h.jsonl(s)) do out[#out + 1] = r.id .. "|" .. r.text end
+      return out
+    end
+    assert.are.same(bodies(direct), bodies(streamed))
+  end)
+
+  it("refuse a shard that does not match the signatures, and bad files", function()
+    local stet = h.quote(h.bin)
+    sh(("%s signatures -q --shard 1 -o %s/1.sig examples/corpus/misc"):format(stet, tmp))
+    sh(("%s merge -q -o %s/all.sig %s/1.sig"):format(stet, tmp, tmp))
+    local out, ok = sh(("%s clean -q --shard 1 --signatures %s/all.sig examples/corpus/axios"):format(stet, tmp))
+    assert.is_falsy(ok)
+    assert.matches("the signatures hold 6 documents for shard 1, this input has 13", out, 1, true)
+    local out2 = sh(("%s merge -q -o %s/x.sig %s/1.sig %s/1.sig"):format(stet, tmp, tmp, tmp))
+    assert.matches("shard 1 appears twice", out2, 1, true)
+    local f = assert(io.open(tmp .. "/bad.sig", "wb"))
+    f:write("STETSIG1\nxx")
+    f:close()
+    local out3, ok3 = sh(("%s clean -q --shard 1 --signatures %s/bad.sig examples/corpus/misc"):format(stet, tmp))
+    assert.is_falsy(ok3)
+    assert.matches("damaged signature file", out3, 1, true)
+  end)
+end)
