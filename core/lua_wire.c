@@ -6,6 +6,8 @@
  *
  *   value := 'n' | 'f' | 't' | 'i' int64 | 'd' double | 's' u64 len, bytes
  *          | 'T' u32 narray, u32 nhash, narray values, nhash (key, value)
+ *          | 'L' pointer   (a light userdata such as lua-cjson's null, which
+ *                           is the same value in every state of a process)
  *
  * Tables nest at most 100 deep (a cycle is an error, not a hang). */
 #include <stdint.h>
@@ -92,6 +94,12 @@ static void pack_value(lua_State *L, packer *b, int idx, int depth) {
     break;
   }
   case LUA_TTABLE: pack_table(L, b, idx, depth); break;
+  case LUA_TLIGHTUSERDATA: {
+    void *ptr = lua_touserdata(L, idx);
+    put_char(b, 'L');
+    put(b, &ptr, sizeof ptr);
+    break;
+  }
   default:
     luaL_error(L, "stet.pack: cannot pack a %s", luaL_typename(L, idx));
   }
@@ -129,6 +137,7 @@ static void unpack_value(lua_State *L, reader *r, int depth) {
   case 't': lua_pushboolean(L, 1); break;
   case 'i': { int64_t v; take(L, r, &v, sizeof v); lua_pushinteger(L, (lua_Integer)v); break; }
   case 'd': { double d; take(L, r, &d, sizeof d); lua_pushnumber(L, (lua_Number)d); break; }
+  case 'L': { void *ptr; take(L, r, &ptr, sizeof ptr); lua_pushlightuserdata(L, ptr); break; }
   case 's': {
     uint64_t len;
     take(L, r, &len, sizeof len);

@@ -36,6 +36,8 @@ json.array_mt = {}
 function json.array(t) return setmetatable(t or {}, json.array_mt) end
 
 local encode
+local has_cjson, cjson = pcall(require, "cjson")
+local cjson_null = has_cjson and cjson.null or json
 
 local function encode_table(t, keys, out)
   if is_array(t) then
@@ -68,7 +70,7 @@ end
 
 function encode(v, keys, out)
   local tv = type(v)
-  if v == nil or v == json.null then
+  if v == nil or v == json.null or v == cjson_null then
     out[#out + 1] = "null"
   elseif tv == "string" then
     out[#out + 1] = json.string(v)

@@ -51,8 +51,13 @@ local function progress_line(ctx, _, label, force)
   local mb = (ctx.pass_bytes or 0) / 1e6
   local line = ("%s: %d documents, %.1f MB, %.1f MB/s, %.0f docs/s"):format(
     label, ctx.done or 0, mb, mb / secs, (ctx.done or 0) / secs)
-  if ctx.total_bytes and ctx.total_bytes > 0 then
-    local f = math.min((ctx.pass_bytes or 0) / ctx.total_bytes, 1)
+  local f
+  if ctx.total_items and ctx.total_items > 0 then
+    f = math.min((ctx.done or 0) / ctx.total_items, 1)
+  elseif ctx.total_bytes and ctx.total_bytes > 0 then
+    f = math.min((ctx.pass_bytes or 0) / ctx.total_bytes, 1)
+  end
+  if f then
     local left = f > 0 and secs * (1 - f) / f or 0
     line = line .. (", %d%%, %d:%02d left"):format(math.floor(f * 100), left // 60, math.floor(left % 60))
   end
@@ -323,8 +328,43 @@ end
 function pipeline.stage1(item, index, ctx)
   local doc, rej = process_item(item, ctx)
   if not doc then return rej end
-  if doc.dropped then return { dropped = true, fps = {} } end
-  return summarize(doc, index, ctx)
+  local s = doc.dropped and { dropped = true, fps = {} } or summarize(doc, index, ctx)
+  if ctx.spill_docs then s.spill = pipeline.spill(doc) end
+  return s
+end
+
+-- A processed document as pass 2 needs it, packed: metadata, the label of
+-- every dropped paragraph, and the text and fingerprint of the kept ones.
+function pipeline.spill(doc)
+  local labels, texts, fps = {}, {}, {}
+  for k, p in ipairs(doc.paragraphs) do
+    if p.drop then
+      labels[k] = p.drop
+    else
+      labels[k] = false
+      texts[#texts + 1] = p.text
+      fps[#fps + 1] = p.fp
+    end
+  end
+  return stet.pack({ id = doc.id, source = doc.source, site = doc.site, title = doc.title,
+    date = doc.date, authors = doc.authors, meta = doc.meta, dropped = doc.dropped,
+    labels = labels, texts = texts, fps = fps })
+end
+
+-- The document back from pipeline.spill, with doc.paragraphs as before.
+function pipeline.unspill(blob)
+  local d = stet.unpack(blob)
+  local paras, j = {}, 0
+  for k, label in ipairs(d.labels) do
+    if label then
+      paras[k] = { index = k, drop = label }
+    else
+      j = j + 1
+      paras[k] = { index = k, text = d.texts[j], fp = d.fps[j] }
+    end
+  end
+  d.paragraphs, d.labels, d.texts, d.fps = paras, nil, nil, nil
+  return d
 end
 
 -- Stage 2 of one input item (any Lua state): processes the document again,
@@ -332,8 +372,13 @@ end
 -- record. Returns { fate = kept|duplicate|dropped, reason, out, read, kept,
 -- labels } or a reject table.
 function pipeline.stage2(item, decision, ctx)
-  local doc, rej = process_item(item, ctx)
-  if not doc then return rej end
+  local doc, rej
+  if item.spilled then
+    doc = pipeline.unspill(item.spilled)
+  else
+    doc, rej = process_item(item, ctx)
+    if not doc then return rej end
+  end
   apply_boilerplate(doc, ctx.counter, ctx.boilerplate)
   return pipeline.finish(doc, decision, ctx)
 end
@@ -386,7 +431,7 @@ end
 -- order. `filter(index, item)` (optional) returns the job arguments for an
 -- item, or nil to skip it. Reader rejects go to `on_reject` directly.
 local BATCH_BYTES, BATCH_ITEMS = 1 << 20, 256
-local function drive(ctx, stats, pass, label, filter, on_reject, apply)
+local function drive(ctx, stats, pass, label, filter, on_reject, apply, source)
   -- pass 1 counts what is read; with a signatures file the single pass is
   -- stage 2 run with pass-1 accounting (jobs carry stage = 2)
   local pool = ctx.pool
@@ -415,8 +460,8 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply)
   ctx.pass_bytes = 0
   ctx.pass_started = stet.clock()
   local i = 0
-  for item in readers.open(ctx.paths, ctx.reader) do
-    i = i + 1
+  for item in source or readers.open(ctx.paths, ctx.reader) do
+    i = item.key or (i + 1)
     if pass == 1 then
       stats.documents.read = stats.documents.read + 1
       stats.bytes.read = stats.bytes.read + (item.bytes or 0)
@@ -477,11 +522,26 @@ function pipeline.collect(ctx, stats)
         reject(ctx, stats, r, r.reject)
       else
         local k = key_of(ctx, i)
+        if r.spill then
+          ctx.spill_file:write(string.pack("<js4", i, r.spill))
+          r.spill = nil
+        end
         summaries[k] = r
         keys[#keys + 1] = k
       end
     end)
   return summaries, keys, n
+end
+
+-- Iterates the documents pass 1 spilled: { key = i, spilled = blob }.
+local function spill_reader(f)
+  f:seek("set")
+  return function()
+    local head = f:read(12)
+    if not head or #head < 12 then return nil end
+    local i, len = string.unpack("<jI4", head)
+    return { key = i, spilled = f:read(len), bytes = len }
+  end
 end
 
 -- The decisions from summaries: duplicate clusters, survivors, and the
@@ -529,6 +589,9 @@ local function run_files(ctx, stats)
     summaries = sig.summaries
     decision = pipeline.decide(sig.summaries, sig.keys, ctx)
   else
+    -- pass 1 spills every processed document to a temporary file, so pass
+    -- 2 reads them back instead of reading and processing the input again
+    ctx.spill_file = assert(io.tmpfile())
     summaries, decision = pipeline.analyze(ctx, stats)
     if stats.interrupted or stet.interrupted() then
       stats.interrupted = true
@@ -537,6 +600,7 @@ local function run_files(ctx, stats)
   end
   write_header(ctx, stats)
   local n = 0
+  if not sig then ctx.total_items = stats.documents.read end
   drive(ctx, stats, sig and 1 or 2, "pass 2/2",
     function(i, item)
       n = i
@@ -547,7 +611,12 @@ local function run_files(ctx, stats)
       n = i
       reject(ctx, stats, item, item.reject)
     end,
-    function(_, r) apply2(ctx, stats, r) end)
+    function(_, r) apply2(ctx, stats, r) end,
+    (not sig) and spill_reader(ctx.spill_file) or nil)
+  if ctx.spill_file then
+    ctx.spill_file:close()
+    ctx.spill_file = nil
+  end
   if sig and not stats.interrupted then
     local want = sig.items[ctx.shard or 0]
     if want ~= n then
@@ -621,6 +690,7 @@ function pipeline.config(ctx)
     rule_memory = ctx.rule_memory, boilerplate = ctx.boilerplate, near = ctx.near,
     minhash = ctx.minhash, keep_dups = ctx.keep_dups, format = ctx.format_name,
     format_opts = ctx.format_opts, reader = { text_field = ctx.reader.text_field },
+    spill_docs = ctx.spill_docs,
   }
 end
 
@@ -634,7 +704,7 @@ function pipeline.worker(config)
     rule_instructions = cfg.rule_instructions, rule_memory = cfg.rule_memory,
     boilerplate = cfg.boilerplate, near = cfg.near, minhash = cfg.minhash,
     keep_dups = cfg.keep_dups, format = require("stet.formats").load(cfg.format),
-    format_opts = cfg.format_opts, reader = cfg.reader,
+    format_opts = cfg.format_opts, reader = cfg.reader, spill_docs = cfg.spill_docs,
   }
   local view_address
   return function(job)
@@ -671,6 +741,7 @@ function pipeline.run(ctx)
   local streaming = false
   for _, p in ipairs(ctx.paths) do streaming = streaming or p == "-" end
   if ctx.signatures then streaming = false end
+  ctx.spill_docs = not streaming and not ctx.signatures
   if ctx.progress then ctx.total_bytes = pipeline.input_size(ctx.paths) end
   if not streaming then
     ctx.reader.defer_json = true
