@@ -1,13 +1,11 @@
 -- stet normalize: stet.normalize as a filter for shell pipelines.
 --
--- Reads the files (or standard input) in blocks of 4 MB completed to the end
--- of their last line, normalizes each and writes it out, so memory stays
--- small whatever the input size. A block boundary right after "\n" is safe:
--- no repair, line rule or normalization span reaches across a newline.
+-- Each file (or standard input) goes through stet.normalize_file: 4 MB
+-- blocks cut after their last newline (no repair, line rule or
+-- normalization span reaches across one), buffers reused, written to
+-- standard output as they are done.
 
 local stet = require "stet"
-
-local BLOCK = 4 * 1024 * 1024
 
 local normalize = {
   summary = "repair and normalize UTF-8 text (a filter: files or stdin to stdout)",
@@ -30,13 +28,6 @@ sequences is reported on stderr (unless --quiet).]],
   },
 }
 
-local function open_input(path)
-  if path == "-" then return io.stdin end
-  local f, err = io.open(path, "rb")
-  if not f then error({ exit = 2, message = "stet normalize: cannot read " .. err }, 0) end
-  return f
-end
-
 function normalize.run(opts, files)
   local nopts = {
     form = opts.form ~= "none" and opts.form or false, casefold = opts.casefold == true,
@@ -44,22 +35,13 @@ function normalize.run(opts, files)
     newlines = opts.newlines, spaces = opts.spaces, controls = opts.controls,
   }
   if #files == 0 then files = { "-" } end
-  local out = io.stdout
-  out:setvbuf("full", 1 << 20)
+  io.stdout:flush()
   local repaired, fixed = 0, 0
   for _, path in ipairs(files) do
-    local f = open_input(path)
-    while true do
-      local block, rest = f:read(BLOCK, "L")
-      if not block then break end
-      if rest then block = block .. rest end
-      local text, r, m = stet.normalize(block, nopts)
-      repaired, fixed = repaired + r, fixed + m
-      out:write(text)
-    end
-    if f ~= io.stdin then f:close() end
+    local r, m = stet.normalize_file(path, nopts)
+    if not r then error({ exit = 2, message = "stet normalize: cannot read " .. m }, 0) end
+    repaired, fixed = repaired + r, fixed + m
   end
-  out:flush()
   if not opts.quiet then
     local msg = ("stet normalize: %d invalid UTF-8 sequence%s repaired"):format(
       repaired, repaired == 1 and "" or "s")
