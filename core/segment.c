@@ -74,11 +74,12 @@ static inline int emit_trimmed(const char *s, size_t a, size_t b, stet_span_fn f
   return a < b ? fn(ud, a, b) : 0;
 }
 
-/* Bits of the positions that a carry reaches when the bit after each bit
- * of from (and bit 0 when *carry is set) is added to ~stops: for each such
- * run, the first bit of stops at or after its start. *carry is updated for
- * the next block (from's bit 63, or a carry out of the sum). Runs never
- * overlap when each bit of from is itself in stops. */
+/* For each bit of from, the first bit of stops after it: the bit after it
+ * (bit 0 of the block when *carry is set) is added to ~stops, and its carry
+ * runs up to the next bit of stops. *carry is set for the next block when
+ * from has bit 63 or the sum carries out. Needs at most one bit of from in
+ * each run of bits of ~stops and the bit of stops before it; the callers'
+ * from bits are one per line. */
 static inline uint64_t reach(uint64_t stops, uint64_t from, uint64_t *carry) {
   uint64_t sum;
   uint64_t over = __builtin_add_overflow(~stops, (from << 1) | *carry, &sum);
