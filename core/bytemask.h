@@ -9,8 +9,8 @@
  *   - SWAR on other little-endian machines: eight bytes in a 64-bit word;
  *   - one byte at a time, calling the predicates, elsewhere.
  * Defining STET_SCALAR skips SSE2 and STET_BYTEWISE skips SWAR too, so the
- * fallbacks can be tested on x86_64: `make all BUILD=build/scalar
- * CFLAGS="-O2 -g -DSTET_SCALAR"`, then `make specs BUILD=build/scalar`.
+ * fallbacks can be tested on x86_64: `make -B all CFLAGS="-O2 -g
+ * -DSTET_SCALAR"`, run the specs, then `make -B all` again.
  * spec/segment_spec.lua checks the fast paths against the general rules at
  * every offset of a block.
  *
