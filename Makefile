@@ -22,7 +22,7 @@ LUA_LIB ?= -llua5.4
 
 DEB_PACKAGES = build-essential lua5.4 liblua5.4-dev libutf8proc-dev lua-busted \
   lua-check lua-cjson unicode-data libxxhash-dev zlib1g-dev libzstd-dev zstd \
-  gzip bzip2 icu-devtools python3 parallel
+  gzip bzip2 icu-devtools python3 parallel time
 
 WARN     = -std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes
 ALLCPP   = -D_POSIX_C_SOURCE=200809L -Icore -I$(BUILD)/gen $(LUA_INC)
@@ -37,6 +37,8 @@ ASAN_OBJ    = $(patsubst core/%.c,$(BUILD)/asan/obj/%.o,$(CORE_SRC))
 
 .PHONY: all deps test demo bench install uninstall clean asan asan-build lint specs
 .DEFAULT_GOAL := all
+# generated headers are kept, not deleted as intermediates
+.SECONDARY:
 
 all: bin/stet $(BUILD)/lib/stet/core.so
 
@@ -85,7 +87,7 @@ asan-build: bin/stet-asan $(BUILD)/asan/lib/stet/core.so
 -include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(BUILD)/obj/main.d $(BUILD)/asan/obj/main.d
 
 lint:
-	luacheck -q lua spec scripts examples bench core/gen
+	luacheck -q $(wildcard lua spec scripts examples bench core/gen)
 
 # specs only, on what is built (the test target builds first)
 specs:
@@ -114,10 +116,12 @@ install: all
 	install -m 644 $(BUILD)/lib/stet/core.so $(DESTDIR)$(PREFIX)/lib/lua/5.4/stet/core.so
 	cd lua && find stet -type d -exec install -d $(DESTDIR)$(PREFIX)/share/lua/5.4/{} \; \
 	  && find stet -type f -name '*.lua' -exec install -m 644 {} $(DESTDIR)$(PREFIX)/share/lua/5.4/{} \;
+	install -d $(DESTDIR)$(PREFIX)/share/stet/scripts
+	install -m 644 scripts/*.lua scripts/README.md $(DESTDIR)$(PREFIX)/share/stet/scripts/
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/stet $(DESTDIR)$(PREFIX)/lib/lua/5.4/stet \
-	  $(DESTDIR)$(PREFIX)/share/lua/5.4/stet
+	  $(DESTDIR)$(PREFIX)/share/lua/5.4/stet $(DESTDIR)$(PREFIX)/share/stet
 
 clean:
 	rm -rf $(BUILD) bin

@@ -41,14 +41,38 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   return p;
 }
 
+/* __gc of the holder: runs when the state closes, before its last frees,
+ * so it puts the original allocator back and frees the counter. */
+static int budget_gc(lua_State *L) {
+  budget **box = (budget **)lua_touserdata(L, 1);
+  if (*box) {
+    lua_setallocf(L, (*box)->inner, (*box)->inner_ud);
+    free(*box);
+    *box = NULL;
+  }
+  return 0;
+}
+
+/* The state's budget, installing the counting allocator on first use. The
+ * counter is malloc'ed, not a Lua object: the allocator outlives every
+ * object but the holder's finalizer. */
 static budget *get_budget(lua_State *L) {
   if (lua_getfield(L, LUA_REGISTRYINDEX, BUDGET_KEY) == LUA_TUSERDATA) {
-    budget *b = (budget *)lua_touserdata(L, -1);
+    budget *b = *(budget **)lua_touserdata(L, -1);
     lua_pop(L, 1);
-    return b;
+    if (b) return b;
+    luaL_error(L, "memory budget used while the state closes");
   }
   lua_pop(L, 1);
-  budget *b = lua_newuserdatauv(L, sizeof *b, 0);
+  budget **box = lua_newuserdatauv(L, sizeof *box, 0);
+  *box = NULL;
+  lua_newtable(L);
+  lua_pushcfunction(L, budget_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  budget *b = malloc(sizeof *b);
+  if (!b) luaL_error(L, "not enough memory");
+  *box = b;
   lua_setfield(L, LUA_REGISTRYINDEX, BUDGET_KEY); /* lives as long as L */
   b->inner = lua_getallocf(L, &b->inner_ud);
   b->used = (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024u + (size_t)lua_gc(L, LUA_GCCOUNTB, 0);

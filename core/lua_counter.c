@@ -7,13 +7,19 @@
  *   t:top(n [, site]) -> { {fp=, site=, count=, sample=}, ... }
  *   t:save(path) -> true | nil, "path: reason"
  *   t:merge(other) -> t
+ *   t:add_paragraphs(text, site, doc [, samples]) -> paragraphs
+ *       splits text on blank lines and adds every paragraph's fingerprint
+ *       (with its text as sample unless samples is false): the fast path of
+ *       `stet hash` until the segmentation module provides paragraphs
  *   stet.load_counter(path) -> table | nil, "path: reason"
  * doc is an integer or a string (strings are hashed); the adds of one
  * document must be consecutive (see counter.h). */
 #include <stdlib.h>
+#include <string.h>
 #include <xxhash.h>
 
 #include "counter.h"
+#include "fingerprint.h"
 #include "lua_stet.h"
 
 #define COUNTER_META "stet.counter"
@@ -21,6 +27,7 @@
 
 typedef struct counter_box {
   stet_counter *c;
+  stet_fp_ctx fp; /* for add_paragraphs */
 } counter_box;
 
 static stet_counter *check_counter(lua_State *L, int idx) {
@@ -34,6 +41,8 @@ static stet_counter *check_counter(lua_State *L, int idx) {
 static int l_counter(lua_State *L) {
   counter_box *b = lua_newuserdatauv(L, sizeof *b, 0);
   b->c = NULL;
+  stet_fp_ctx init = STET_FP_CTX_INIT;
+  b->fp = init;
   luaL_setmetatable(L, COUNTER_META);
   b->c = stet_counter_new();
   if (!b->c) return stet_lua_nomem(L);
@@ -43,6 +52,7 @@ static int l_counter(lua_State *L) {
 static int c_gc(lua_State *L) {
   counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
   stet_counter_free(b->c);
+  stet_fp_ctx_free(&b->fp);
   b->c = NULL;
   return 0;
 }
@@ -55,24 +65,78 @@ static uint32_t check_site(lua_State *L, stet_counter *c, int idx) {
   return id;
 }
 
+/* The document key of argument idx: an integer, or a hashed string. */
+static uint64_t check_doc(lua_State *L, int idx) {
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    size_t n;
+    const char *d = lua_tolstring(L, idx, &n);
+    return XXH3_64bits_withSeed(d, n, DOC_SEED);
+  }
+  return (uint64_t)luaL_checkinteger(L, idx);
+}
+
 /* t:add(fp, site, doc [, text]) -> count of (fp, site) after the call */
 static int c_add(lua_State *L) {
   stet_counter *c = check_counter(L, 1);
   uint64_t fp = (uint64_t)luaL_checkinteger(L, 2);
   uint32_t site = check_site(L, c, 3);
-  uint64_t doc;
-  if (lua_type(L, 4) == LUA_TSTRING) {
-    size_t n;
-    const char *d = lua_tolstring(L, 4, &n);
-    doc = XXH3_64bits_withSeed(d, n, DOC_SEED);
-  } else {
-    doc = (uint64_t)luaL_checkinteger(L, 4);
-  }
+  uint64_t doc = check_doc(L, 4);
   size_t tlen = 0;
   const char *text = luaL_optlstring(L, 5, NULL, &tlen);
   uint32_t count;
   if (stet_counter_add(c, fp, site, doc, text, tlen, &count) < 0) return stet_lua_nomem(L);
   lua_pushinteger(L, (lua_Integer)count);
+  return 1;
+}
+
+static int blank(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Finds the next paragraph of s[*pos..n): blocks of lines separated by
+ * lines that are empty or blank, trimmed of white space. Returns 1 with
+ * [*start, *stop), or 0 at the end; advances *pos. */
+static int next_paragraph(const char *s, size_t n, size_t *pos, size_t *start, size_t *stop) {
+  size_t i = *pos, a = n, z = 0;
+  while (i < n) {
+    const char *nl = memchr(s + i, '\n', n - i);
+    size_t le = nl ? (size_t)(nl - s) : n, x = i, y = le;
+    while (x < y && blank((unsigned char)s[x])) x++;
+    while (y > x && blank((unsigned char)s[y - 1])) y--;
+    i = nl ? le + 1 : n;
+    if (x == y) {
+      if (a < n) break; /* a blank line ends the paragraph */
+      continue;
+    }
+    if (a == n) a = x;
+    z = y;
+  }
+  *pos = i;
+  if (a == n) return 0;
+  *start = a;
+  *stop = z;
+  return 1;
+}
+
+/* t:add_paragraphs(text, site, doc [, samples]) -> paragraphs added */
+static int c_add_paragraphs(lua_State *L) {
+  counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
+  stet_counter *c = check_counter(L, 1);
+  size_t n;
+  const char *s = luaL_checklstring(L, 2, &n);
+  uint32_t site = check_site(L, c, 3);
+  uint64_t doc = check_doc(L, 4);
+  int samples = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
+  size_t pos = 0, a, z;
+  lua_Integer count = 0;
+  while (next_paragraph(s, n, &pos, &a, &z)) {
+    uint64_t fp;
+    if (stet_fingerprint(&b->fp, s + a, z - a, &fp) ||
+        stet_counter_add(c, fp, site, doc, samples ? s + a : NULL, z - a, NULL) < 0)
+      return stet_lua_nomem(L);
+    count++;
+  }
+  lua_pushinteger(L, count);
   return 1;
 }
 
@@ -189,6 +253,8 @@ static int l_load_counter(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   counter_box *b = lua_newuserdatauv(L, sizeof *b, 0);
   b->c = NULL;
+  stet_fp_ctx init = STET_FP_CTX_INIT;
+  b->fp = init;
   luaL_setmetatable(L, COUNTER_META);
   char err[512];
   b->c = stet_counter_load(path, err, sizeof err);
@@ -202,6 +268,7 @@ static int l_load_counter(lua_State *L) {
 
 static const luaL_Reg methods[] = {
   {"add", c_add},
+  {"add_paragraphs", c_add_paragraphs},
   {"count", c_count},
   {"size", c_size},
   {"memory", c_memory},
@@ -229,4 +296,9 @@ void stet_lua_open_counter(lua_State *L) {
   }
   lua_pop(L, 1);
   luaL_setfuncs(L, funcs, 0);
+}
+
+/* The counter at idx, for other binding files (core/lua_counter_view.c). */
+stet_counter *stet_lua_checkcounter(lua_State *L, int idx) {
+  return check_counter(L, idx);
 }

@@ -171,8 +171,8 @@ describe("stet clean", function()
     assert.are.equal(2, d.newsletter)
     assert.are.equal(2, d.credit) -- a1's and a2's: a duplicate's paragraphs keep their first reason
     assert.are.equal(3, d.cut)
-    assert.are.equal(2, d.date)
-    assert.are.equal(2, d.title)
+    assert.are.equal(4, d.date)
+    assert.are.equal(4, d.title)
   end)
 
   it("writes text, markdown, csv and a user format", function()
@@ -188,6 +188,27 @@ describe("stet clean", function()
     local custom = clean(dir, { "--near", "0", "-f", fmt })
     os.remove(fmt)
     assert.are.equal("BEGIN\nw1\nw3\nnews/a1\nnews/a3\nnews/a5\nnews/a6\nEND\n", custom)
+  end)
+
+  it("finds near duplicates with different junk around them", function()
+    local edited = {
+      BODY[1]:gsub("Tuesday", "Wednesday"),
+      BODY[2],
+      BODY[3],
+    }
+    local f = assert(io.open(dir .. "/in/news/a7.txt", "wb"))
+    f:write(article({ "Jane Roe / AP", edited[1], edited[2], edited[3], FOOTER, "Promo: Something else" },
+      "\n\nGo deeper\n\nUpdated 1 hour ago - Tech\nA teaser"))
+    f:close()
+    local out, _, _, stats = clean(dir, { "--keep-dups" })
+    local recs = by_id(h.jsonl(out))
+    assert.are.equal("news/a1", recs["news/a2"].dup_of)
+    assert.are.equal("news/a1", recs["news/a7"].dup_of)
+    assert.are.equal(require("cjson").null, recs["news/a3"].dup_of)
+    assert.are.equal(2, stats.documents.duplicate)
+    -- without near-duplicate detection only the exact copy is found
+    local out2 = clean(dir, { "--keep-dups", "--near", "0" })
+    assert.are.equal(require("cjson").null, by_id(h.jsonl(out2))["news/a7"].dup_of)
   end)
 
   it("cleans standard input in one pass", function()

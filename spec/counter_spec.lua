@@ -135,6 +135,19 @@ describe("stet.counter", function()
     assert.are.same(whole:top(1000), a:top(1000))
   end)
 
+  it("adds the blank-line paragraphs of a text with add_paragraphs", function()
+    local t = stet.counter()
+    local text = "  First line\nof one paragraph.  \n \t\n\nSecond.\r\n\r\nSecond.\n"
+    assert.are.equal(3, t:add_paragraphs(text, "s", 1))
+    assert.are.equal(1, t:count(stet.fingerprint("First line\nof one paragraph."), "s"))
+    assert.are.equal(1, t:count(stet.fingerprint("Second."), "s")) -- once per document
+    assert.are.equal(2, t:size())
+    assert.are.equal(3, t:add_paragraphs(text, "s", 2))
+    assert.are.same({ "First line\nof one paragraph.", "Second." },
+      { t:top(2)[1].sample, t:top(2)[2].sample })
+    assert.are.equal(0, t:add_paragraphs(" \n\n ", "s", 3))
+  end)
+
   it("refuses to merge a table into itself", function()
     local t = stet.counter()
     assert.has_error(function() t:merge(t) end)

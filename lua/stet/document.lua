@@ -120,23 +120,29 @@ local function apply_head(rule, doc, paras, ctx)
   return i
 end
 
-local function matches(m, p, doc)
-  if m.pattern then return p.text:find(m.pattern) ~= nil end
-  return m.fn(p, doc)
-end
-
 -- Applies the declarative drops of one rule to the paragraphs still kept.
+-- Only the matchers that can match a paragraph's first byte are tried
+-- (rules.dispatch), so an anchored pattern runs only on paragraphs that
+-- start with its first literal byte.
 local function apply_drops(rule, doc, paras, first, last, ctx, limit)
+  local dispatch = rule.drop_dispatch
+  local find, byte = string.find, string.byte
   for i = first, last do
     local p = paras[i]
-    if not p.drop and (not limit or #p.text <= limit) then
-      for _, m in ipairs(rule.drops) do
-        local ok, hit
+    local text = p.text
+    if not p.drop and (not limit or #text <= limit) then
+      for _, m in ipairs(dispatch[byte(text, 1) or -1]) do
+        local hit
         if m.fn then
-          ok, hit = call_hook(ctx, rule, m.fn, p, doc)
-          if not ok then return false, hit end
+          if m.trusted then
+            hit = m.fn(p, doc)
+          else
+            local ok
+            ok, hit = call_hook(ctx, rule, m.fn, p, doc)
+            if not ok then return false, hit end
+          end
         else
-          hit = matches(m, p, doc)
+          hit = find(text, m.pattern) ~= nil
         end
         if hit then
           p.drop = m.label
@@ -150,10 +156,11 @@ end
 
 -- Finds the first cut marker at or after `first`; drops it and all after it.
 local function apply_cut(rule, paras, first)
+  local dispatch = rule.cut_dispatch
   for i = first, #paras do
     local p = paras[i]
     if not p.drop then
-      for _, c in ipairs(rule.cuts) do
+      for _, c in ipairs(dispatch[p.text:byte(1) or -1]) do
         if p.text:find(c.pattern) then
           p.marker = c.name or c.pattern
           for j = i, #paras do paras[j].drop = paras[j].drop or "cut" end

@@ -51,4 +51,43 @@ function stet.segment_lines(s, by, opts)
   return core.segment_lines(s, by, opts, set)
 end
 
+-- stet.lsh(opts): an LSH index over MinHash signatures (stet/lsh.lua).
+stet.lsh = require("stet.lsh").new
+
+-- stet.docs(paths [, opts]): iterates the documents of a corpus, cleaned by
+-- the site rules (opts.rules: rule files or folders; opts.site; opts.input;
+-- opts.text_field; opts.rejects = true to see rejected inputs too, as
+-- tables with a `reject` reason). Each document is what a rule hook sees,
+-- plus doc.text, the kept body. No boilerplate filter or duplicate
+-- detection: those need the whole corpus (stet clean).
+--   for doc in stet.docs{ "corpus/" } do print(doc.id, #doc.text) end
+function stet.docs(paths, opts)
+  opts = opts or {}
+  if type(paths) == "string" then paths = { paths } end
+  local readers = require "stet.readers"
+  local document = require "stet.document"
+  local ctx = {
+    registry = require("stet.rules").registry(opts.rules or {}),
+    site = opts.site, normalize = { mojibake = opts.mojibake ~= false },
+  }
+  local it = readers.open(paths, { input = opts.input, text_field = opts.text_field })
+  return function()
+    while true do
+      local raw = it()
+      if raw == nil then return nil end
+      if raw.reject then
+        if opts.rejects then return raw end
+      else
+        local doc, err = document.process(raw, ctx)
+        if doc then
+          doc.text = table.concat(document.body(doc), "\n\n")
+          return doc
+        elseif opts.rejects then
+          return { reject = err, id = raw.id, source = raw.source, line = raw.line }
+        end
+      end
+    end
+  end
+end
+
 return stet

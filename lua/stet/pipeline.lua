@@ -95,7 +95,7 @@ local function summarize(doc, index, ctx)
   end
   local text = table.concat(body, "\n\n")
   local s = {
-    index = index, id = doc.id, source = doc.source, site = doc.site or "", rule = doc.rule,
+    index = index, id = doc.id, source = doc.source, site = doc.site or "", rule = doc.rule.name,
     title = doc.title, date = doc.date, authors = doc.authors, fps = fps,
     body_len = #text, text = nil,
   }
@@ -165,12 +165,13 @@ local function decide(summaries_by_index, clusters, ctx)
   local decision = {}
   for _, members in ipairs(clusters) do
     local best = summaries_by_index[members[1]]
-    local prefer = (best.rule and best.rule.prefer)
+    local rule = ctx.registry.by_name[best.rule]
+    local prefer = rule and rule.prefer
     for i = 2, #members do
       local s = summaries_by_index[members[i]]
       local better
       if prefer then
-        local ok, res = document.call_hook(ctx, best.rule, prefer, s, best)
+        local ok, res = document.call_hook(ctx, rule, prefer, s, best)
         better = ok and res
       else
         better = pipeline.default_prefer(s, best)
@@ -248,59 +249,164 @@ local function record_of(doc, decision)
   return r, #body
 end
 
--- Accounts for the paragraphs of a processed document; `written` says
--- whether its record goes out (kept paragraphs then count as kept).
-local function account_paragraphs(stats, doc, fate)
+-- Counts the paragraphs of a processed document by fate into r.labels
+-- (label -> n), r.read and r.kept; `fate` "written" counts kept paragraphs
+-- as kept, anything else labels them with it.
+local function count_paragraphs_into(r, doc, fate)
   for _, p in ipairs(doc.paragraphs) do
-    stats.paragraphs.read = stats.paragraphs.read + 1
+    r.read = r.read + 1
     if p.drop then
-      bump(stats.paragraphs.dropped, p.drop)
+      r.labels[p.drop] = (r.labels[p.drop] or 0) + 1
     elseif fate == "written" then
-      stats.paragraphs.kept = stats.paragraphs.kept + 1
+      r.kept = r.kept + 1
     else
-      bump(stats.paragraphs.dropped, fate)
+      r.labels[fate] = (r.labels[fate] or 0) + 1
     end
   end
 end
 
--- Writes one record, or counts the document as dropped or duplicate.
-local function emit(ctx, stats, doc, decision)
-  local r, kept = record_of(doc, decision)
-  if doc.dropped then
-    stats.documents.dropped = stats.documents.dropped + 1
-    bump(stats.dropped_by, doc.dropped)
-    account_paragraphs(stats, doc, doc.dropped)
-    return
+-- Decodes a deferred JSON line and processes the document. Returns doc, or
+-- nil and a reject table.
+local function process_item(item, ctx)
+  local raw = item
+  if item.deferred then raw = readers.decode(item, ctx.reader) end
+  if raw.reject then
+    return nil, { reject = raw.reject, id = raw.id, source = raw.source, line = raw.line, raw = raw.raw }
   end
-  if r.dup_of then
-    stats.documents.duplicate = stats.documents.duplicate + 1
-    if not ctx.keep_dups then
-      account_paragraphs(stats, doc, "duplicate")
-      return
-    end
-  elseif kept == 0 then
-    stats.documents.dropped = stats.documents.dropped + 1
-    bump(stats.dropped_by, "empty")
-    account_paragraphs(stats, doc, "empty")
-    return
-  else
-    stats.documents.kept = stats.documents.kept + 1
-  end
-  account_paragraphs(stats, doc, "written")
-  local s = ctx.format.write(r, ctx.format_opts)
-  ctx.out:write(s)
-  stats.bytes.written = stats.bytes.written + #s
-end
-
-local function process_or_reject(ctx, stats, raw)
   local ok, doc, err = pcall(document.process, raw, ctx)
   if not ok then
     if type(doc) == "table" then error(doc, 0) end -- a usage error from a rule file
     err = tostring(doc)
     doc = nil
   end
-  if not doc then reject(ctx, stats, raw, err) end
+  if not doc then
+    return nil, { reject = err, id = raw.id, source = raw.source, line = raw.line, raw = raw.text }
+  end
   return doc
+end
+
+-- Stage 1 of one input item (any Lua state): a summary for the decisions,
+-- { dropped = true }, or a reject table.
+function pipeline.stage1(item, index, ctx)
+  local doc, rej = process_item(item, ctx)
+  if not doc then return rej end
+  if doc.dropped then return { dropped = true, fps = {} } end
+  return summarize(doc, index, ctx)
+end
+
+-- Stage 2 of one input item (any Lua state): processes the document again,
+-- drops boilerplate (ctx.counter), applies the decision and formats the
+-- record. Returns { fate = kept|duplicate|dropped, reason, out, read, kept,
+-- labels } or a reject table.
+function pipeline.stage2(item, decision, ctx)
+  local doc, rej = process_item(item, ctx)
+  if not doc then return rej end
+  apply_boilerplate(doc, ctx.counter, ctx.boilerplate)
+  return pipeline.finish(doc, decision, ctx)
+end
+
+-- The fate, accounting and formatted record of a processed document.
+function pipeline.finish(doc, decision, ctx)
+  local r = { read = 0, kept = 0, labels = {} }
+  local rec, kept = record_of(doc, decision)
+  if doc.dropped then
+    r.fate, r.reason = "dropped", doc.dropped
+    count_paragraphs_into(r, doc, doc.dropped)
+    return r
+  end
+  if rec.dup_of then
+    r.fate = "duplicate"
+    if not ctx.keep_dups then
+      count_paragraphs_into(r, doc, "duplicate")
+      return r
+    end
+  elseif kept == 0 then
+    r.fate, r.reason = "dropped", "empty"
+    count_paragraphs_into(r, doc, "empty")
+    return r
+  else
+    r.fate = "kept"
+  end
+  count_paragraphs_into(r, doc, "written")
+  r.out = ctx.format.write(rec, ctx.format_opts)
+  return r
+end
+
+-- Applies a stage-2 result in the main state: accounting and output.
+local function apply2(ctx, stats, r)
+  if r.reject then return reject(ctx, stats, r, r.reject) end
+  local d = stats.documents
+  d[r.fate] = d[r.fate] + 1
+  if r.reason then bump(stats.dropped_by, r.reason) end
+  local p = stats.paragraphs
+  p.read = p.read + r.read
+  p.kept = p.kept + r.kept
+  for label, n in pairs(r.labels) do bump(p.dropped, label, n) end
+  if r.out then
+    ctx.out:write(r.out)
+    stats.bytes.written = stats.bytes.written + #r.out
+  end
+end
+
+-- Runs `stage` over the input items in order, in this state or on the
+-- worker pool, and hands each result to `apply(index, result)` in input
+-- order. `filter(index, item)` (optional) returns the job arguments for an
+-- item, or nil to skip it. Reader rejects go to `on_reject` directly.
+local BATCH_BYTES, BATCH_ITEMS = 1 << 20, 256
+local function drive(ctx, stats, pass, label, filter, on_reject, apply)
+  local pool = ctx.pool
+  local batch, batch_bytes, batch_index = {}, 0, {}
+  local function take()
+    local res, err = pool:next()
+    if not res then error("worker: " .. tostring(err), 0) end
+    local results = stet.unpack(res)
+    local idx = table.remove(ctx.inflight, 1)
+    for k, r in ipairs(results) do apply(idx[k], r) end
+  end
+  local function flush()
+    if #batch == 0 then return end
+    if pool:pending() >= pool:capacity() then take() end
+    pool:submit(stet.pack({ pass = pass, counter = ctx.counter_address, items = batch }))
+    ctx.inflight[#ctx.inflight + 1] = batch_index
+    batch, batch_bytes, batch_index = {}, 0, {}
+  end
+  ctx.inflight = {}
+  ctx.done = 0
+  local i = 0
+  for item in readers.open(ctx.paths, ctx.reader) do
+    i = i + 1
+    if pass == 1 then
+      stats.documents.read = stats.documents.read + 1
+      stats.bytes.read = stats.bytes.read + (item.bytes or 0)
+    end
+    if item.reject then
+      on_reject(i, item)
+    else
+      local job = filter(i, item)
+      if job then
+        if pool then
+          batch[#batch + 1] = job
+          batch_index[#batch_index + 1] = i
+          batch_bytes = batch_bytes + (item.bytes or 0)
+          if batch_bytes >= BATCH_BYTES or #batch >= BATCH_ITEMS then flush() end
+        elseif pass == 1 then
+          apply(i, pipeline.stage1(job.item, job.index, ctx))
+        else
+          apply(i, pipeline.stage2(job.item, job.decision, ctx))
+        end
+      end
+    end
+    ctx.done = i
+    progress_line(ctx, stats, label)
+    if stet.interrupted and stet.interrupted() then
+      stats.interrupted = true
+      break
+    end
+  end
+  if pool then
+    flush()
+    while pool:pending() > 0 do take() end
+  end
 end
 
 -- Pass 1 over files: processes every document, finds the duplicate
@@ -309,21 +415,16 @@ end
 -- boilerplate filter is off); also sets ctx.counter.
 function pipeline.analyze(ctx, stats)
   local summaries, n = {}, 0
-  ctx.done = 0
-  for raw in readers.open(ctx.paths, ctx.reader) do
-    n = n + 1
-    stats.documents.read = stats.documents.read + 1
-    stats.bytes.read = stats.bytes.read + (raw.bytes or (raw.text and #raw.text) or 0)
-    if raw.reject then
-      reject(ctx, stats, raw, raw.reject)
-    else
-      local doc = process_or_reject(ctx, stats, raw)
-      if doc and not doc.dropped then summaries[n] = summarize(doc, n, ctx) end
-      if doc and doc.dropped then summaries[n] = { dropped = true, fps = {} } end
-    end
-    ctx.done = n
-    progress_line(ctx, stats, "pass 1/2")
-  end
+  drive(ctx, stats, 1, "pass 1/2",
+    function(i, item) return { item = item, index = i } end,
+    function(i, item)
+      n = math.max(n, i)
+      reject(ctx, stats, item, item.reject)
+    end,
+    function(i, r)
+      n = math.max(n, i)
+      if r.reject then reject(ctx, stats, r, r.reject) else summaries[i] = r end
+    end)
   local list = {}
   for i = 1, n do
     local s = summaries[i]
@@ -337,6 +438,7 @@ function pipeline.analyze(ctx, stats)
     if ctx.table then counter:merge(ctx.table) end
   end
   ctx.counter = counter
+  ctx.counter_address = counter and counter:address() or nil
   return summaries, decision, counter
 end
 
@@ -350,22 +452,15 @@ end
 
 -- Two passes over files. Returns stats.
 local function run_files(ctx, stats)
-  local summaries, decision, counter = pipeline.analyze(ctx, stats)
-  local i = 0
-  ctx.done = 0
+  local summaries, decision = pipeline.analyze(ctx, stats)
+  if stats.interrupted then return stats end
   write_header(ctx, stats)
-  for raw in readers.open(ctx.paths, ctx.reader) do
-    i = i + 1
-    if summaries[i] then
-      local doc = process_or_reject(ctx, stats, raw)
-      if doc then
-        apply_boilerplate(doc, counter, ctx.boilerplate)
-        emit(ctx, stats, doc, decision[i])
-      end
-    end
-    ctx.done = i
-    progress_line(ctx, stats, "pass 2/2")
-  end
+  drive(ctx, stats, 2, "pass 2/2",
+    function(i, item)
+      if summaries[i] then return { item = item, decision = decision[i] } end
+    end,
+    function() end,
+    function(_, r) apply2(ctx, stats, r) end)
   return stats
 end
 
@@ -376,15 +471,17 @@ local function run_stream(ctx, stats)
   local n = 0
   ctx.done = 0
   write_header(ctx, stats)
-  for raw in readers.open(ctx.paths, ctx.reader) do
+  for item in readers.open(ctx.paths, ctx.reader) do
     n = n + 1
     stats.documents.read = stats.documents.read + 1
-    stats.bytes.read = stats.bytes.read + (raw.bytes or (raw.text and #raw.text) or 0)
-    if raw.reject then
-      reject(ctx, stats, raw, raw.reject)
+    stats.bytes.read = stats.bytes.read + (item.bytes or 0)
+    if item.reject then
+      reject(ctx, stats, item, item.reject)
     else
-      local doc = process_or_reject(ctx, stats, raw)
-      if doc then
+      local doc, rej = process_item(item, ctx)
+      if not doc then
+        reject(ctx, stats, rej, rej.reject)
+      else
         apply_boilerplate(doc, ctx.table, ctx.boilerplate)
         local decision
         local text = table.concat(document.body(doc), "\n\n")
@@ -407,25 +504,85 @@ local function run_stream(ctx, stats)
           end
           if not decision then seen_body[bfp] = doc.id end
         end
-        emit(ctx, stats, doc, decision)
+        apply2(ctx, stats, pipeline.finish(doc, decision, ctx))
       end
     end
     ctx.done = n
     progress_line(ctx, stats, "clean")
+    if stet.interrupted and stet.interrupted() then
+      stats.interrupted = true
+      break
+    end
   end
   return stats
 end
 
+-- What a worker needs to build its own context (plain data, see stet.pack).
+function pipeline.config(ctx)
+  return {
+    rules = ctx.rules_paths or {}, site = ctx.site, reference = ctx.reference,
+    normalize = ctx.normalize, rule_instructions = ctx.rule_instructions,
+    rule_memory = ctx.rule_memory, boilerplate = ctx.boilerplate, near = ctx.near,
+    minhash = ctx.minhash, keep_dups = ctx.keep_dups, format = ctx.format_name,
+    format_opts = ctx.format_opts, reader = { text_field = ctx.reader.text_field },
+  }
+end
+
+-- The body of a worker thread: builds the context from the config and
+-- returns the job handler (a packed batch of items in, packed results out).
+function pipeline.worker(config)
+  local cfg = stet.unpack(config)
+  local ctx = {
+    registry = require("stet.rules").registry(cfg.rules), site = cfg.site,
+    reference = cfg.reference, normalize = cfg.normalize,
+    rule_instructions = cfg.rule_instructions, rule_memory = cfg.rule_memory,
+    boilerplate = cfg.boilerplate, near = cfg.near, minhash = cfg.minhash,
+    keep_dups = cfg.keep_dups, format = require("stet.formats").load(cfg.format),
+    format_opts = cfg.format_opts, reader = cfg.reader,
+  }
+  local view_address
+  return function(job)
+    local j = stet.unpack(job)
+    if j.counter and j.counter ~= view_address then
+      ctx.counter = stet._counter_view(j.counter)
+      view_address = j.counter
+    end
+    local out = {}
+    for k, it in ipairs(j.items) do
+      if j.pass == 1 then
+        out[k] = pipeline.stage1(it.item, it.index, ctx)
+      else
+        out[k] = pipeline.stage2(it.item, it.decision, ctx)
+      end
+    end
+    return stet.pack(out)
+  end
+end
+
+local WORKER_INIT = "return require('stet.pipeline').worker(...)"
+
 -- Runs the pipeline. ctx: { paths, reader = {input, text_field}, registry,
--- site, normalize, boilerplate, near, minhash, keep_dups, strict, format,
--- format_opts, out, rejects, table, progress, rule_instructions,
--- rule_memory }. Returns stats.
+-- rules_paths, site, normalize, boilerplate, near, minhash, keep_dups,
+-- strict, format, format_name, format_opts, out, rejects, table, progress,
+-- rule_instructions, rule_memory, jobs }. Returns stats. With files and
+-- jobs > 1, documents are processed on that many worker threads; records
+-- come out in input order and are byte-identical to a run with jobs = 1.
 function pipeline.run(ctx)
   local stats = pipeline.new_stats()
   ctx.started = stet.clock()
   local streaming = false
   for _, p in ipairs(ctx.paths) do streaming = streaming or p == "-" end
+  if not streaming then
+    ctx.reader.defer_json = true
+    if (ctx.jobs or 1) > 1 then
+      ctx.pool = stet.pool(ctx.jobs, WORKER_INIT, stet.pack(pipeline.config(ctx)))
+    end
+  end
   local ok, err = pcall(streaming and run_stream or run_files, ctx, stats)
+  if ctx.pool then
+    ctx.pool:close()
+    ctx.pool = nil
+  end
   clear_progress(ctx)
   stats.seconds = stet.clock() - ctx.started
   if not ok then error(err, 0) end

@@ -261,8 +261,15 @@ local function jsonl_producer(ctx, file, st)
         return nil
       end
       lineno = lineno + 1
-      local doc = line_doc(ctx, file, line, lineno)
-      if doc then return doc end
+      if ctx.defer_json then
+        if find(line, "%S") then
+          return { deferred = line, lineno = lineno, source = file.source, id_base = file.id_base,
+                   folder = file.folder, bytes = #line }
+        end
+      else
+        local doc = line_doc(ctx, file, line, lineno)
+        if doc then return doc end
+      end
     end
     return nil
   end
@@ -399,7 +406,8 @@ function readers.open(paths, opts)
   json.decode_invalid_numbers(false)
   local block = opts.block or BLOCK
   assert(math.type(block) == "integer" and block > 0, "readers.open: block must be a positive integer")
-  local ctx = { text_field = tf, input = opts.input, stdin = opts.stdin, json = json, block = block }
+  local ctx = { text_field = tf, input = opts.input, stdin = opts.stdin, json = json, block = block,
+                defer_json = opts.defer_json }
   local it = { paths = paths, pi = 0, stack = {} }
   local produce -- the current file's producer
   return function()
@@ -417,6 +425,25 @@ function readers.open(paths, opts)
       produce = p
     end
   end
+end
+
+-- With opts.defer_json, JSON Lines come out undecoded, as
+--   { deferred = line, lineno, source, id_base, folder, bytes }
+-- (blank lines already skipped), so that worker threads can decode them:
+-- readers.decode(item [, opts]) -> document or reject, exactly what the
+-- iterator would have yielded. opts.text_field as for open.
+local decode_ctx = {} -- per text field name
+function readers.decode(item, opts)
+  local tf = opts and opts.text_field or "text"
+  local ctx = decode_ctx[tf]
+  if not ctx then
+    local json = cjson.new()
+    json.decode_invalid_numbers(false)
+    ctx = { text_field = tf, json = json }
+    decode_ctx[tf] = ctx
+  end
+  local file = { source = item.source, id_base = item.id_base, folder = item.folder }
+  return line_doc(ctx, file, item.deferred, item.lineno)
 end
 
 -- for doc in readers.each(paths, opts) do ... end (the same iterator).

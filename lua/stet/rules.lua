@@ -81,6 +81,50 @@ local function compile_drop(file, label, spec, out)
   end
 end
 
+-- The literal bytes an anchored pattern must start with ("^Photo: " ->
+-- "Photo: "), or nil when it is not anchored or starts with a class. A
+-- literal followed by a quantifier is optional, so it is left out.
+function rules.literal_prefix(pat)
+  if pat:sub(1, 1) ~= "^" then return nil end
+  local i, out = 2, {}
+  while i <= #pat do
+    local c = pat:sub(i, i)
+    if c:match("[%^%$%*%+%?%.%(%)%[%]%-]") then break end
+    local lit = c
+    local step = 1
+    if c == "%" then
+      lit = pat:sub(i + 1, i + 1)
+      if lit == "" or lit:match("%w") then break end -- a class such as %u
+      step = 2
+    end
+    local after = pat:sub(i + step, i + step)
+    if after == "?" or after == "*" or after == "-" then break end
+    out[#out + 1] = lit
+    if after == "+" then break end
+    i = i + step
+  end
+  return #out > 0 and table.concat(out) or nil
+end
+
+-- For a list of matchers, per first byte of a paragraph the matchers that
+-- can match it, in their original order: anchored patterns with a literal
+-- prefix go only under that prefix's first byte; the rest go everywhere.
+-- Returns a table byte -> list (and [-1] for the empty paragraph).
+function rules.dispatch(list)
+  local by_byte = {}
+  for b = -1, 255 do by_byte[b] = {} end
+  for _, m in ipairs(list) do
+    local prefix = m.pattern and rules.literal_prefix(m.pattern)
+    m.prefix = prefix
+    if prefix then
+      table.insert(by_byte[prefix:byte(1)], m)
+    else
+      for b = -1, 255 do table.insert(by_byte[b], m) end
+    end
+  end
+  return by_byte
+end
+
 local function sorted_keys(t)
   local keys = {}
   for k in pairs(t) do keys[#keys + 1] = k end
@@ -146,6 +190,8 @@ function rules.compile(spec, file, default_name)
       end
     end
   end
+  rule.drop_dispatch = rules.dispatch(rule.drops)
+  rule.cut_dispatch = rules.dispatch(rule.cuts)
   return rule
 end
 
@@ -165,6 +211,8 @@ rules.generic = rules.compile(
   { name = "generic", drop = generic_source.drop, generic = false },
   "stet/sites/generic.lua", "generic")
 rules.generic.is_generic = true
+-- the built-in functions are ours: they run without the hook budgets
+for _, m in ipairs(rules.generic.drops) do m.trusted = m.fn ~= nil end
 
 local function lua_files(dir)
   local p = io.popen("find '" .. dir:gsub("'", "'\\''") .. "' -maxdepth 1 -type f -name '*.lua' | LC_ALL=C sort")

@@ -36,6 +36,7 @@ function setup.context(opts, paths)
     paths = paths,
     reader = { input = opts.input, text_field = opts["text-field"] },
     registry = rules.registry(opts.rules or {}),
+    rules_paths = opts.rules or {},
     site = opts.site,
     reference = opts.reference,
     normalize = { mojibake = opts.mojibake ~= false },

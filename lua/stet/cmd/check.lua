@@ -46,10 +46,10 @@ function check.diff(want, got)
   while i <= n or j <= m do
     if i <= n and j <= m and a[i] == b[j] then
       out[#out + 1] = "    " .. a[i]; i = i + 1; j = j + 1
-    elseif j <= m and (i > n or L[i][j + 1] >= L[i + 1][j]) then
-      out[#out + 1] = "  + " .. b[j]; j = j + 1
-    else
+    elseif i <= n and (j > m or L[i + 1][j] >= L[i][j + 1]) then
       out[#out + 1] = "  - " .. a[i]; i = i + 1
+    else
+      out[#out + 1] = "  + " .. b[j]; j = j + 1
     end
   end
   return table.concat(out, "\n")

@@ -22,6 +22,8 @@ A one-line summary goes to stderr at the end unless --quiet.]],
     { name = "format", short = "f", arg = "NAME|FILE", default = "jsonl",
       help = "jsonl, text, markdown, csv, or a .lua format file" },
     { name = "output", short = "o", arg = "PATH", help = "write records here (default: stdout)" },
+    { name = "jobs", short = "j", arg = "N", number = true,
+      help = "worker threads (default: the number of online cores)" },
     { name = "separator", arg = "TEXT", help = "document separator of the text format (default: form feed)" },
     { name = "boilerplate", arg = "N", number = true, default = 3,
       help = "drop paragraphs found in N or more documents of a site (0: off)" },
@@ -48,6 +50,10 @@ function clean.run(opts, paths)
   if opts.near < 0 or opts.near > 1 then args.usage_error("clean", "--near must be between 0 and 1") end
   local ctx = setup.context(opts, paths)
   ctx.format = formats.load(opts.format)
+  ctx.format_name = opts.format
+  local jobs = opts.jobs or stet.cpu_count()
+  if jobs < 1 or jobs ~= math.floor(jobs) then args.usage_error("clean", "--jobs must be a whole number >= 1") end
+  ctx.jobs = math.tointeger(jobs)
   ctx.format_opts = { separator = opts.separator }
   ctx.boilerplate = math.tointeger(opts.boilerplate) or math.floor(opts.boilerplate)
   ctx.near = opts.near

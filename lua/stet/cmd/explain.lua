@@ -23,6 +23,7 @@ Colours on a terminal; plain otherwise (or with --no-color).]],
     { name = "boilerplate", arg = "N", number = true, default = 3, help = "boilerplate threshold" },
     { name = "near", arg = "T", number = true, default = 0.7, help = "near-duplicate threshold (with --corpus)" },
     { name = "color", default = true, help = "colour output on a terminal" },
+    { name = "json", help = "one JSON object per document instead of text" },
   }),
 }
 
@@ -70,6 +71,24 @@ function explain.render(doc, paint)
   return table.concat(out, "\n") .. "\n"
 end
 
+-- The explanation of one processed document as a JSON line:
+-- { id, site, rules, title, date, authors, dropped, paragraphs = [
+--   { index, fate = kept|dropped|cut|boilerplate|head, label, count, marker, text } ] }
+function explain.json(doc)
+  local json = require "stet.json"
+  local paras = {}
+  for _, p in ipairs(doc.paragraphs) do
+    local fate = not p.drop and "kept" or p.drop == "boilerplate" and "boilerplate"
+      or p.drop == "cut" and "cut" or HEAD[p.drop] and "head" or "dropped"
+    paras[#paras + 1] = json.ordered({ index = p.index, fate = fate, label = p.drop, count = p.count,
+      marker = p.marker, text = p.text }, { "index", "fate", "label", "count", "marker", "text" })
+  end
+  return json.encode(json.ordered({
+    id = doc.id, site = doc.site, rules = doc.rule and doc.rule.file, title = doc.title, date = doc.date,
+    authors = json.array(doc.authors or {}), dropped = doc.dropped, paragraphs = json.array(paras),
+  }, { "id", "site", "rules", "title", "date", "authors", "dropped", "paragraphs" })) .. "\n"
+end
+
 -- Counts boilerplate over a corpus the way clean does (its first pass).
 local function corpus_counter(ctx, paths)
   local c = setmetatable({ paths = paths }, { __index = ctx })
@@ -93,7 +112,7 @@ function explain.run(opts, files)
   local shown = 0
   for raw in readers.open(files, ctx.reader) do
     if not opts.id or raw.id == opts.id then
-      if shown > 0 then io.stdout:write("\n") end
+      if shown > 0 and not opts.json then io.stdout:write("\n") end
       shown = shown + 1
       if raw.reject then
         io.stdout:write(("%s: rejected: %s\n"):format(raw.id or raw.source, raw.reject))
@@ -103,7 +122,7 @@ function explain.run(opts, files)
           io.stdout:write(("%s: rejected: %s\n"):format(raw.id, err))
         else
           pipeline.apply_boilerplate(doc, counter, opts.boilerplate)
-          io.stdout:write(explain.render(doc, paint))
+          io.stdout:write(opts.json and explain.json(doc) or explain.render(doc, paint))
         end
       end
     end

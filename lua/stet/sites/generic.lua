@@ -71,7 +71,9 @@ local generic = {
     subscribe = { "^Subscribe now", "^Subscribe today", "^Already a subscriber%?",
                   "^Subscribe for ", "^Become a subscriber", "^Support our journalism",
                   "^Log in to continue", "^Create a free account" },
-    copyright = { "^©", "^Copyright ©?%s*%d%d%d%d", "^Copyright%s+%u", "All [Rr]ights [Rr]eserved%.?$",
+    -- (a "?" after "©" would apply to its last byte only: spell variants out)
+    copyright = { "^©", "^Copyright %d%d%d%d", "^Copyright © ?%d%d%d%d", "^Copyright %(c%)",
+                  "^Copyright%s+%u", "All [Rr]ights [Rr]eserved%.?$",
                   "^%(c%) %d%d%d%d" },
   },
 }

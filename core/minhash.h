@@ -1,0 +1,65 @@
+/* core/minhash.h: MinHash signatures over word shingles, for near-duplicate
+ * detection.
+ *
+ * Words come from stet_words_each (core/segment.h); each is case folded
+ * (NFKC + full case folding; ASCII words are just lowercased) and hashed
+ * with XXH3. A shingle is k consecutive words (a text of fewer than k words
+ * is one shingle). The signature uses one-permutation hashing: each shingle
+ * hash picks one of H bins by its high bits and the bin keeps the minimum
+ * of its low 32 bits; empty bins are then filled by "optimal densification"
+ * (each empty bin copies the bin that a fixed hash sequence of its index
+ * first reaches among the originally filled ones). The cost is one hash per
+ * word and per shingle plus O(H), whatever H is. The fraction of equal bins
+ * of two signatures estimates the Jaccard similarity of the shingle sets.
+ *
+ * A signature is a byte string: "M", format version 1, k, 0, then H
+ * little-endian 32-bit values. A text without words has every value
+ * 0xFFFFFFFF. */
+#ifndef STET_MINHASH_H
+#define STET_MINHASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define STET_MH_HEADER 4
+#define STET_MH_VERSION 1
+#define STET_MH_MAX_HASHES 8192
+#define STET_MH_MAX_SHINGLE 255
+
+typedef struct stet_minhash_opts {
+  int shingle; /* words per shingle, 1..255 (default 5) */
+  int hashes;  /* signature values, 1..8192 (default 112) */
+} stet_minhash_opts;
+
+/* Reusable buffers; one per thread. */
+typedef struct stet_mh_ctx {
+  uint64_t *words;  /* word hashes of the text */
+  size_t nwords, words_cap;
+  uint64_t *bins;   /* minimum per bin, UINT64_MAX when empty */
+  size_t bins_cap;
+  stet_buf fold;    /* a case-folded word */
+  const char *text; /* the text being hashed */
+  int failed;
+} stet_mh_ctx;
+
+#define STET_MH_CTX_INIT {NULL, 0, 0, NULL, 0, STET_BUF_INIT, NULL, 0}
+
+void stet_mh_ctx_free(stet_mh_ctx *ctx);
+void stet_minhash_defaults(stet_minhash_opts *o);
+
+/* Bytes of a signature with o->hashes values. */
+size_t stet_minhash_size(const stet_minhash_opts *o);
+
+/* Writes the signature of s[0..n) to out (stet_minhash_size bytes).
+ * Returns 0, or -1 on ENOMEM. */
+int stet_minhash(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minhash_opts *o,
+                 unsigned char *out);
+
+/* The estimated Jaccard similarity of two signatures (0..1), or -1 when
+ * they were not made with the same options (or are not signatures). */
+double stet_minhash_similarity(const unsigned char *a, size_t alen,
+                               const unsigned char *b, size_t blen);
+
+#endif

@@ -1,0 +1,79 @@
+-- spec/generic_spec.lua: the generic rules drop page furniture, labelled,
+-- and leave body text alone even when it mentions the same words.
+local document = require "stet.document"
+local rules = require "stet.rules"
+
+local function fate(text)
+  local ctx = { registry = rules.registry({}), normalize = {} }
+  local doc = assert(document.process({ id = "t", text = "Body sentence one is here.\n\n" .. text }, ctx))
+  return doc.paragraphs[2].drop
+end
+
+describe("generic rules", function()
+  local junk = {
+    { "Mike Allen / AP", "credit" },
+    { "Jane Doe/Getty Images", "credit" },
+    { "Chip Somodevilla / Getty Images for Axios", "credit" },
+    { "(AP Photo/Evan Vucci)", "credit" },
+    { "Photo: Jane Doe/Getty Images", "caption" },
+    { "Illustration: Rae Lindqvist/Axios", "caption" },
+    { "Advertisement", "ad" },
+    { "ADVERTISEMENT", "ad" },
+    { "Story continues below advertisement", "ad" },
+    { "Share this article", "share" },
+    { "Share on Facebook", "share" },
+    { "Tweet", "share" },
+    { "Print", "share" },
+    { "Email", "share" },
+    { "Read more:", "readmore" },
+    { "Continue reading", "readmore" },
+    { "Related Stories", "readmore" },
+    { "Sign up for our newsletter.", "newsletter" },
+    { "Sign up for the Morning Briefing newsletter to get the news in your inbox.", "newsletter" },
+    { "Subscribe to our daily newsletter!", "newsletter" },
+    { "Get the Axios AM newsletter", "newsletter" },
+    { "We use cookies to improve your experience on our site.", "cookie" },
+    { "By using this site, you agree to our Privacy Policy and Terms of Use.", "cookie" },
+    { "Subscribe now for unlimited access.", "subscribe" },
+    { "Already a subscriber? Log in.", "subscribe" },
+    { "© 2024 The Daily Bugle. All rights reserved.", "copyright" },
+    { "Copyright 2024 Ridgeway Post Media", "copyright" },
+    { "Copyright © 2017 Axios Media", "copyright" },
+    { "Copyright (c) 2019 Example Inc.", "copyright" },
+  }
+  for _, case in ipairs(junk) do
+    it("drops " .. case[1] .. " as " .. case[2], function()
+      assert.are.equal(case[2], fate(case[1]))
+    end)
+  end
+
+  local body = {
+    "She said the newsletter, which she started in 2019, now reaches 40,000 readers every week.",
+    "Sign up for the program closes on Friday, the county said, and about 300 families have applied so far.",
+    "The photo, taken by a bystander, shows the car moments before the crash.",
+    "Read more than 200 pages of testimony and you will find the same complaint again and again.",
+    "Advertisement spending fell 4% in the quarter, the company said.",
+    "Subscribers to the service will see prices rise by $2 a month starting in July.",
+    "Police said the suspect fled toward the bridge.",
+    "He said yes / no questions are hard to answer honestly.",
+    "The vote was 52-48 / a narrow margin for a bill of this size, analysts said.",
+    "All rights reserved, the label says, but the song has been covered by dozens of bands since it was "
+      .. "recorded in 1962, and nobody seems to mind that much anymore when it is played at weddings and "
+      .. "funerals and everywhere in between, which is the point of a folk song after all, its author said.",
+  }
+  for _, text in ipairs(body) do
+    it("keeps: " .. text:sub(1, 60), function()
+      assert.is_nil(fate(text))
+    end)
+  end
+
+  it("takes a bare \"Name / Name\" line for a credit (the two cannot be told apart)", function()
+    assert.are.equal("credit", fate("Smith / Jones"))
+  end)
+
+  it("never drops paragraphs longer than its length limit", function()
+    local long = "Sign up for our newsletter. " .. ("More body text follows here. "):rep(20)
+    assert.is_true(#long > require("stet.sites.generic").max_length)
+    assert.is_nil(fate(long))
+  end)
+end)

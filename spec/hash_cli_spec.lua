@@ -1,0 +1,112 @@
+-- spec/hash_cli_spec.lua: the `stet hash` and `stet merge` commands.
+local stet = require "stet"
+local helpers = require "support.helpers"
+
+local function tempdir()
+  local d = os.tmpname()
+  os.remove(d)
+  assert(os.execute("mkdir -p " .. helpers.quote(d)))
+  return d
+end
+
+local function write(path, s)
+  os.execute("mkdir -p " .. helpers.quote(path:match("^(.*)/")))
+  local f = assert(io.open(path, "wb"))
+  f:write(s)
+  f:close()
+end
+
+local footer = "Subscribe to our newsletter for more stories like this."
+
+-- A corpus of two sites with a repeated footer, split into two shards.
+local function corpus()
+  local dir = tempdir()
+  for i = 1, 6 do
+    local site = i % 2 == 0 and "axios" or "reuters"
+    local shard = i <= 3 and "shard1" or "shard2"
+    write(("%s/%s/%s/%d.txt"):format(dir, shard, site, i),
+      ("Story number %s begins here.\n\nIt goes on %s.\n\n%s\n\n%s\n"):format(
+        string.char(96 + i), ("and on "):rep(i), footer, footer))
+  end
+  write(dir .. "/shard2/feed.jsonl",
+    '{"text": "From the feed.\\n\\n' .. footer .. '", "site": "axios"}\n' ..
+    '{"text": broken\n' ..
+    '{"site": "axios"}\n' ..
+    '\n' ..
+    '{"text": "Another one.\\n\\n' .. footer .. '"}\n')
+  return dir
+end
+
+local function entries(path)
+  local t = assert(stet.load_counter(path))
+  return t:top(1000), t
+end
+
+describe("stet hash", function()
+  it("counts paragraphs per site and document into a table file", function()
+    local dir = corpus()
+    local out = dir .. "/whole.tbl"
+    local _, err, code = helpers.run({ "hash", "-o", out, dir .. "/shard1", dir .. "/shard2" })
+    assert.are.equal(0, code)
+    assert.matches("stet hash: 8 documents, 28 paragraphs, 17 distinct entries, 2 bad lines", err)
+    assert.matches("feed.jsonl:2: invalid JSON", err)
+    assert.matches("feed.jsonl:3: no string field 'text'", err)
+    local top, t = entries(out)
+    local fp = stet.fingerprint(footer)
+    assert.are.equal(4, t:count(fp, "axios")) -- 3 files + 1 feed record with site
+    assert.are.equal(3, t:count(fp, "reuters"))
+    assert.are.equal(1, t:count(fp, "shard2")) -- feed record without site: folder name
+    assert.are.same({ fp = fp, site = "axios", count = 4, sample = footer:sub(1, 80) }, top[1])
+  end)
+
+  it("uses --site for every document", function()
+    local dir = corpus()
+    local out = dir .. "/site.tbl"
+    local _, _, code = helpers.run({ "hash", "-q", "--site", "all", "-o", out, dir .. "/shard1" })
+    assert.are.equal(0, code)
+    local _, t = entries(out)
+    assert.are.same({ "all" }, t:sites())
+    assert.are.equal(3, t:count(stet.fingerprint(footer), "all"))
+  end)
+
+  it("reports a missing path and exits with 2", function()
+    local dir = tempdir()
+    local _, err, code = helpers.run({ "hash", "-o", dir .. "/x.tbl", dir .. "/missing" })
+    assert.are.equal(2, code)
+    assert.matches("missing: No such file or directory", err)
+  end)
+
+  it("wants a PATH", function()
+    local _, err, code = helpers.run({ "hash" })
+    assert.are.equal(1, code)
+    assert.matches("missing PATH", err)
+  end)
+end)
+
+describe("stet merge", function()
+  it("merges shard tables into the table of the whole corpus", function()
+    local dir = corpus()
+    helpers.run({ "hash", "-q", "-o", dir .. "/whole.tbl", dir .. "/shard1", dir .. "/shard2" })
+    helpers.run({ "hash", "-q", "-o", dir .. "/s1.tbl", dir .. "/shard1" })
+    helpers.run({ "hash", "-q", "-o", dir .. "/s2.tbl", dir .. "/shard2" })
+    local _, err, code = helpers.run({ "merge", "-o", dir .. "/merged.tbl", dir .. "/s1.tbl", dir .. "/s2.tbl" })
+    assert.are.equal(0, code)
+    assert.matches("stet merge: 2 tables, 17 entries", err)
+    assert.are.same(entries(dir .. "/whole.tbl"), entries(dir .. "/merged.tbl"))
+  end)
+
+  it("refuses a file that is not a table and writes nothing", function()
+    local dir = corpus()
+    helpers.run({ "hash", "-q", "-o", dir .. "/s1.tbl", dir .. "/shard1" })
+    local _, err, code = helpers.run({ "merge", "-o", dir .. "/m.tbl", dir .. "/s1.tbl", dir .. "/shard2/feed.jsonl" })
+    assert.are.equal(2, code)
+    assert.matches("feed.jsonl: not a stet counting table", err)
+    assert.is_nil(io.open(dir .. "/m.tbl"))
+  end)
+
+  it("wants -o", function()
+    local _, err, code = helpers.run({ "merge", "a.tbl" })
+    assert.are.equal(1, code)
+    assert.matches("missing %-o FILE", err)
+  end)
+end)

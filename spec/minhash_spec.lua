@@ -1,0 +1,233 @@
+-- spec/minhash_spec.lua: stet.minhash, stet.similarity and stet.lsh.
+-- luacheck: no max line length (the corpus below is prose)
+local stet = require "stet"
+
+-- The shingle set of a text as stet.minhash sees it, for plain ASCII prose
+-- (words are runs of letters and digits, case folded).
+local function shingles(text, k)
+  local words = {}
+  for w in text:lower():gmatch("%w+") do words[#words + 1] = w end
+  local set = {}
+  if #words == 0 then return set end
+  if #words < k then k = #words end
+  for i = 1, #words - k + 1 do set[table.concat(words, " ", i, i + k - 1)] = true end
+  return set
+end
+
+local function jaccard(a, b, k)
+  local sa, sb = shingles(a, k), shingles(b, k)
+  local inter, union = 0, 0
+  for s in pairs(sa) do
+    union = union + 1
+    if sb[s] then inter = inter + 1 end
+  end
+  for s in pairs(sb) do if not sa[s] then union = union + 1 end end
+  return inter / union
+end
+
+-- Deterministic pseudo-random words (a small LCG), so that pairs with a
+-- chosen overlap can be built.
+local function rng(seed)
+  local x = seed
+  return function(n)
+    x = (x * 1103515245 + 12345) % 2147483648
+    return x % n + 1
+  end
+end
+
+local vocab = {}
+for w in ([[council city vote budget mayor street road bridge river school
+  park tax plan housing rent water power transit bus train station market
+  police fire court judge report study office people family worker owner
+  night morning summer winter storm flood heat wind rain snow north south
+  east west local state federal public private new old small large early
+  late open closed said told asked added]]):gmatch("%a+") do vocab[#vocab + 1] = w end
+
+local function random_text(rand, n)
+  local t = {}
+  for i = 1, n do t[i] = vocab[rand(#vocab)] end
+  return t
+end
+
+-- Pairs whose true Jaccard similarities spread over [0, 1].
+local function constructed_pairs()
+  local pairs_out, rand = {}, rng(42)
+  for case = 1, 24 do
+    local base = random_text(rand, 200)
+    local other = {}
+    local keep = (case - 1) / 23 -- fraction of words kept
+    for i = 1, #base do
+      other[i] = rand(1000) <= keep * 1000 and base[i] or vocab[rand(#vocab)] .. "x"
+    end
+    pairs_out[#pairs_out + 1] = { table.concat(base, " "), table.concat(other, " ") }
+  end
+  return pairs_out
+end
+
+describe("stet.minhash", function()
+  it("returns a signature string of 4 + 4 * hashes bytes", function()
+    local sig = stet.minhash("a few words of text here and there")
+    assert.are.equal(4 + 4 * 112, #sig)
+    assert.are.equal("M\1\5\0", sig:sub(1, 4))
+    assert.are.equal(4 + 4 * 16, #stet.minhash("text", { hashes = 16, shingle = 3 }))
+  end)
+
+  it("is stable across calls and ignores case and punctuation", function()
+    local a = stet.minhash("The Council voted, late on Tuesday, to close the bridge.")
+    local b = stet.minhash("the council voted late on tuesday to close the bridge")
+    assert.are.equal(a, b)
+    assert.are.equal(1.0, stet.similarity(a, b))
+  end)
+
+  it("treats a text shorter than a shingle as one shingle", function()
+    local a = stet.minhash("two words")
+    assert.are.equal(a, stet.minhash("Two  Words!"))
+    assert.are_not.equal(a, stet.minhash("words two"))
+    assert.are.equal(0.0, stet.similarity(a, stet.minhash("other words")))
+  end)
+
+  it("gives equal signatures to texts without words", function()
+    assert.are.equal(stet.minhash(""), stet.minhash("... !!!"))
+  end)
+
+  it("estimates Jaccard similarity within 0.05 with 1024 hashes", function()
+    local worst = 0
+    for _, p in ipairs(constructed_pairs()) do
+      local truth = jaccard(p[1], p[2], 5)
+      local est = stet.similarity(stet.minhash(p[1], { hashes = 1024 }),
+                                  stet.minhash(p[2], { hashes = 1024 }))
+      worst = math.max(worst, math.abs(est - truth))
+    end
+    assert.is_true(worst <= 0.05, "worst error " .. worst)
+  end)
+
+  it("estimates Jaccard similarity within 0.05 on average with the defaults", function()
+    local sum, n = 0, 0
+    for _, p in ipairs(constructed_pairs()) do
+      local truth = jaccard(p[1], p[2], 5)
+      local est = stet.similarity(stet.minhash(p[1]), stet.minhash(p[2]))
+      sum, n = sum + math.abs(est - truth), n + 1
+      assert.is_true(math.abs(est - truth) <= 0.15, ("truth %.3f, estimate %.3f"):format(truth, est))
+    end
+    assert.is_true(sum / n <= 0.05, "mean error " .. sum / n)
+  end)
+
+  it("uses the shingle size asked for", function()
+    local a, b = "one two three four five six", "one two three four five seven"
+    assert.are.equal(0.0, stet.similarity(stet.minhash(a, { shingle = 6 }), stet.minhash(b, { shingle = 6 })))
+    local s2 = stet.similarity(stet.minhash(a, { shingle = 2, hashes = 1024 }),
+                               stet.minhash(b, { shingle = 2, hashes = 1024 }))
+    assert.is_true(math.abs(s2 - jaccard(a, b, 2)) < 0.1)
+  end)
+
+  it("checks its options and refuses to compare different signatures", function()
+    assert.has_error(function() stet.minhash("x", { hashes = 0 }) end)
+    assert.has_error(function() stet.minhash("x", { shingle = "five" }) end)
+    assert.has_error(function()
+      stet.similarity(stet.minhash("x"), stet.minhash("x", { shingle = 3 }))
+    end)
+    assert.has_error(function() stet.similarity("abc", "abc") end)
+  end)
+end)
+
+-- A constructed corpus: one invented article, its near duplicates, and two
+-- other articles on the same topic that share one quote with it.
+local article = {
+  [[The city council voted late on Tuesday to close the old Harbor Street bridge to cars for at least two years, ending months of debate over the aging steel span that carries traffic from the east side into the market district.]],
+  [[Engineers told the council that rust had eaten through several of the main supports and that the deck could no longer carry heavy trucks safely. A report released last month found cracks in three of the four piers and warned that repairs would only grow more expensive with every winter of salt and ice.]],
+  [[Mayor Linda Ortega said the decision was painful but necessary. "We cannot ask families to drive across a bridge that our own engineers do not trust, and we will not gamble with public safety to save a few minutes of commuting time," she said after the vote.]],
+  [[Business owners in the market district warned that the closure would cut off customers who already struggle to find parking. Several asked the council to add more bus service and to open a temporary ferry across the river while the bridge is rebuilt.]],
+  [[The council agreed to study both ideas and to report back in the spring. Work on a replacement span is expected to begin next summer, once the state approves the funding plan and the federal permits for work in the river are granted.]],
+  [[The bridge opened more than ninety years ago and was once the pride of the harbor, painted green every spring by volunteers from the neighborhood. Its iron railings and lamp posts appear on old postcards that still sell in the shops along the waterfront.]],
+  [[Residents who spoke at the meeting were divided. Some praised the council for acting before an accident, while others accused city leaders of ignoring the bridge for a decade and leaving the east side to pay the price for that neglect.]],
+}
+
+local function join(paras) return table.concat(paras, "\n\n") end
+
+local original = join(article)
+local edited = join({
+  article[1]:gsub("late on Tuesday", "on Tuesday night"),
+  article[2]:gsub("three of the four", "three of its four"),
+  article[3],
+  article[4]:gsub("Several asked", "Many asked"),
+  article[5], article[6], article[7],
+})
+local truncated = join({ article[1], article[2], article[3], article[4], article[5], article[6] })
+local reordered = join({ article[1], article[3], article[2], article[4], article[7], article[6], article[5] })
+local with_boilerplate = "Subscribe to our newsletter\n\n" .. original .. "\n\nShare this story"
+
+local quote = article[3]:match('".-"')
+local other_a = join({
+  [[Drivers faced long detours on Wednesday as crews put up barriers at both ends of the Harbor Street bridge, a day after the city council ordered the span closed to cars.]],
+  [[Traffic backed up for blocks along River Road during the morning rush, and several drivers said their trip to work took twice as long as usual. City officials urged commuters to take the bus or leave home earlier until new signals are installed at the busiest corners.]],
+  [[Mayor Linda Ortega defended the closure on a radio show. ]] .. quote .. [[ she repeated, adding that the city would post detour maps online and at every bus stop.]],
+  [[The transit agency said it would run extra buses on the east side line starting next week and would review ridership after a month.]],
+})
+local other_b = join({
+  [[For the shop owners of the market district, the closing of the Harbor Street bridge feels like the end of an era, and many fear it could mean the end of their stores as well.]],
+  [[A bakery owner who has sold bread on the corner for thirty years said her sales fell by a third the last time the bridge closed for repairs. A hardware store next door is already planning to cut its opening hours through the winter.]],
+  [[The mayor has promised help, but owners say words are not enough. When she told the council ]] .. quote .. [[ the owners in the back of the room listened in silence.]],
+  [[A group of merchants plans to ask the state for emergency grants and to hold a street festival in the spring to draw shoppers back across the river.]],
+})
+
+describe("stet.lsh", function()
+  local docs = {
+    { "orig", original }, { "edited", edited }, { "truncated", truncated },
+    { "reordered", reordered }, { "boilerplate", with_boilerplate },
+    { "other-a", other_a }, { "other-b", other_b },
+  }
+
+  local function build(order)
+    local index = stet.lsh({ threshold = 0.7 })
+    for _, i in ipairs(order) do index:add(docs[i][1], stet.minhash(docs[i][2])) end
+    return index
+  end
+
+  it("has a corpus whose pairs are what they claim to be", function()
+    local words = select(2, original:gsub("%S+", ""))
+    assert.is_true(words >= 290 and words <= 330, words .. " words")
+    for _, v in ipairs({ edited, truncated, reordered, with_boilerplate }) do
+      assert.is_true(jaccard(original, v, 5) >= 0.75)
+    end
+    assert.is_true(jaccard(original, other_a, 5) < 0.15)
+    assert.is_true(jaccard(original, other_b, 5) < 0.15)
+    assert.is_true(jaccard(other_a, other_b, 5) > 0) -- they share the quote
+  end)
+
+  it("clusters the edited, truncated and re-ordered versions of an article", function()
+    assert.are.same({ { "boilerplate", "edited", "orig", "reordered", "truncated" } },
+      build({ 1, 2, 3, 4, 5, 6, 7 }):clusters())
+  end)
+
+  it("gives the same clusters whatever the order of the adds", function()
+    local first = build({ 1, 2, 3, 4, 5, 6, 7 }):clusters()
+    assert.are.same(first, build({ 7, 6, 5, 4, 3, 2, 1 }):clusters())
+    assert.are.same(first, build({ 4, 7, 1, 6, 2, 5, 3 }):clusters())
+  end)
+
+  it("returns candidates sharing a band, sorted", function()
+    local index = build({ 1, 2, 3, 4, 5, 6, 7 })
+    local c = index:candidates(stet.minhash(original))
+    assert.are.same({ "boilerplate", "edited", "orig", "reordered", "truncated" }, c)
+    assert.are.same({}, index:candidates(stet.minhash("nothing like the others at all")))
+  end)
+
+  it("takes numeric ids and sorts them before strings", function()
+    local index = stet.lsh()
+    index:add(10, stet.minhash(original))
+    index:add("copy", stet.minhash(original))
+    index:add(2, stet.minhash(original))
+    index:add(3, stet.minhash(other_a))
+    assert.are.same({ { 2, 10, "copy" } }, index:clusters())
+    assert.are.equal(4, index:size())
+  end)
+
+  it("refuses duplicate ids and mixed signature shapes", function()
+    local index = stet.lsh({ bands = 14 })
+    index:add(1, stet.minhash("a text"))
+    assert.has_error(function() index:add(1, stet.minhash("a text")) end)
+    assert.has_error(function() index:add(2, stet.minhash("a text", { hashes = 56 })) end)
+    assert.has_error(function() stet.lsh({ bands = 5 }):add(1, stet.minhash("x")) end)
+    assert.has_error(function() index:add(3, "not a signature") end)
+  end)
+end)
