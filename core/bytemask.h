@@ -84,6 +84,31 @@ static inline uint64_t stet_pack8(uint64_t x) {
 }
 #endif
 
+#ifdef STET_BYTEMASK_SSE2
+/* Adds the word masks of the 16 bytes p[16k..16k+16) to *r, *w, *d, *h. */
+static inline void stet_word_block16(const unsigned char *p, int k, uint64_t *r, uint64_t *w,
+                                     uint64_t *d, uint64_t *h) {
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+  __m128i wc = _mm_or_si128(stet_in_range16(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26),
+                            stet_in_range16(v, '0', 10));
+  __m128i mid = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')), _mm_cmpeq_epi8(v, _mm_set1_epi8(','))),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')), stet_in_range16(v, ':', 2)));
+  *w |= stet_bits16(wc, k);
+  *r |= stet_bits16(_mm_or_si128(wc, _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))), k);
+  *d |= stet_bits16(mid, k);
+  *h |= stet_bits16(v, k);
+}
+
+/* Adds the line masks of the 16 bytes p[16k..16k+16) to *nl and *blank. */
+static inline void stet_line_block16(const unsigned char *p, int k, uint64_t *nl, uint64_t *blank) {
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+  *nl |= stet_bits16(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), k);
+  *blank |= stet_bits16(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                     stet_in_range16(v, '\t', 5)), k);
+}
+#endif
+
 /* The masks of one 64-byte block for the word segmenter. */
 typedef struct stet_word_masks {
   uint64_t run;  /* stet_is_wordrun */
@@ -96,19 +121,10 @@ typedef struct stet_word_masks {
 static inline void stet_word_block(const unsigned char *p, stet_word_masks *m) {
   uint64_t r = 0, w = 0, d = 0, h = 0;
 #if defined(STET_BYTEMASK_SSE2)
-  const __m128i x20 = _mm_set1_epi8(0x20), under = _mm_set1_epi8('_');
-  const __m128i q = _mm_set1_epi8('\''), comma = _mm_set1_epi8(','), dot = _mm_set1_epi8('.');
-  for (int k = 0; k < 4; k++) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-    __m128i wc = _mm_or_si128(stet_in_range16(_mm_or_si128(v, x20), 'a', 26),
-                              stet_in_range16(v, '0', 10));
-    __m128i mid = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, comma)),
-                               _mm_or_si128(_mm_cmpeq_epi8(v, dot), stet_in_range16(v, ':', 2)));
-    w |= stet_bits16(wc, k);
-    r |= stet_bits16(_mm_or_si128(wc, _mm_cmpeq_epi8(v, under)), k);
-    d |= stet_bits16(mid, k);
-    h |= stet_bits16(v, k);
-  }
+  stet_word_block16(p, 0, &r, &w, &d, &h);
+  stet_word_block16(p, 1, &r, &w, &d, &h);
+  stet_word_block16(p, 2, &r, &w, &d, &h);
+  stet_word_block16(p, 3, &r, &w, &d, &h);
 #elif defined(STET_BYTEMASK_SWAR)
   for (unsigned k = 0; k < 64; k += 8) {
     uint64_t v;
@@ -145,12 +161,10 @@ typedef struct stet_line_masks {
 static inline void stet_line_block(const unsigned char *p, stet_line_masks *m) {
   uint64_t l = 0, b = 0;
 #if defined(STET_BYTEMASK_SSE2)
-  const __m128i lf = _mm_set1_epi8('\n'), sp = _mm_set1_epi8(' ');
-  for (int k = 0; k < 4; k++) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-    l |= stet_bits16(_mm_cmpeq_epi8(v, lf), k);
-    b |= stet_bits16(_mm_or_si128(_mm_cmpeq_epi8(v, sp), stet_in_range16(v, '\t', 5)), k);
-  }
+  stet_line_block16(p, 0, &l, &b);
+  stet_line_block16(p, 1, &l, &b);
+  stet_line_block16(p, 2, &l, &b);
+  stet_line_block16(p, 3, &l, &b);
 #elif defined(STET_BYTEMASK_SWAR)
   for (unsigned k = 0; k < 64; k += 8) {
     uint64_t v;
