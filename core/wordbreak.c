@@ -6,7 +6,10 @@
  * ZWJ attach to what precedes them), the raw previous character (WB3c, WB3d)
  * and the length of the Regional_Indicator run. Look-ahead (WB6, WB7b, WB12)
  * peeks at the next character that WB4 does not absorb. Runs of ASCII
- * letters and digits inside a word take a fast path. */
+ * letters and digits inside a word take a fast path.
+ *
+ * stet_words_each finds most words without those rules: ASCII runs and their
+ * ends come from the 64-byte block masks of core/bytemask.h. */
 #include <stdint.h>
 #include <string.h>
 
