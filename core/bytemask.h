@@ -183,6 +183,20 @@ static inline void stet_line_block(const unsigned char *p, stet_line_masks *m) {
   m->nonblank = ~b;
 }
 
+/* Whether any of the 64 bytes at p is "\n". */
+static inline int stet_has_nl64(const unsigned char *p) {
+#if defined(STET_BYTEMASK_SSE2)
+  const __m128i lf = _mm_set1_epi8('\n');
+  __m128i a = _mm_or_si128(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), lf),
+                           _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)), lf));
+  __m128i b = _mm_or_si128(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)), lf),
+                           _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)), lf));
+  return _mm_movemask_epi8(_mm_or_si128(a, b)) != 0;
+#else
+  return memchr(p, '\n', 64) != NULL;
+#endif
+}
+
 /* The block of s[0..n) at offset base (< n): s + base itself when 64 bytes
  * remain, else a copy of the rest into tail[64], zero-filled. */
 static inline const unsigned char *stet_block_at(const unsigned char *s, size_t n, size_t base,
