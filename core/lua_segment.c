@@ -258,6 +258,7 @@ static int l_abbrevs(lua_State *L) {
 typedef struct lines_out {
   stet_buf *b;
   const char *s;
+  size_t n;      /* length of s */
   size_t offset;
   int spans;
 } lines_out;
@@ -279,27 +280,59 @@ static void put_uint(stet_buf *b, size_t v) {
   while (k) b->data[b->len++] = tmp[--k];
 }
 
+/* Makes room for one segment of len bytes, escaped, with its offsets and
+ * line end (2 * len + 64). The buffer is reserved for the whole chunk at
+ * the start, so this rarely calls stet_buf_reserve. 0, or -1 on ENOMEM. */
+static inline int line_room(stet_buf *b, size_t len) {
+  return b->cap - b->len >= 2 * len + 64 ? 0 : stet_buf_reserve(b, 2 * len + 64);
+}
+
+/* Appends "start<TAB>stop<TAB>" for the segment [a, b) when o->spans. */
+static inline void line_offsets(lines_out *o, size_t a, size_t b) {
+  if (o->spans) {
+    put_uint(o->b, o->offset + a + 1);
+    o->b->data[o->b->len++] = '\t';
+    put_uint(o->b, o->offset + b);
+    o->b->data[o->b->len++] = '\t';
+  }
+}
+
+/* The bytes of v that need an escape, as bit 7 of each byte; exact for
+ * the lowest such byte (higher ones may be false alarms). */
+static inline uint64_t escapes8(uint64_t v) {
+  return has_byte(v, '\n') | has_byte(v, '\r') | has_byte(v, '\t') | has_byte(v, '\\');
+}
+
 /* stet_span_fn: one escaped segment per line, optionally after
- * "start<TAB>stop<TAB>". */
+ * "start<TAB>stop<TAB>". A segment of at most 16 bytes (most words) is
+ * checked and copied as 16 bytes when the text has 16 bytes from a
+ * (line_room left room; the line end overwrites what is past it). */
 static int line_span(void *ud, size_t a, size_t b) {
   lines_out *o = ud;
   size_t len = b - a;
-  if (stet_buf_reserve(o->b, 2 * len + 64)) return -1;
+  if (line_room(o->b, len)) return -1;
+  line_offsets(o, a, b);
   stet_buf *out = o->b;
-  if (o->spans) {
-    put_uint(out, o->offset + a + 1);
-    out->data[out->len++] = '\t';
-    put_uint(out, o->offset + b);
-    out->data[out->len++] = '\t';
-  }
   const char *p = o->s + a;
   char *d = out->data + out->len;
+  if (len <= 16 && o->n - a >= 16) {
+    uint64_t v[2];
+    memcpy(v, p, 16);
+    uint64_t m0 = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
+    uint64_t m1 = len <= 8 ? 0 : len == 16 ? ~0ull : (1ull << (8 * (len - 8))) - 1;
+    if (!(escapes8(v[0]) & m0) && !(escapes8(v[1]) & m1)) {
+      memcpy(d, v, 16);
+      d[len] = '\n';
+      out->len += len + 1;
+      return 0;
+    }
+  }
   size_t k = 0;
   /* Eight bytes at a time while none of them needs an escape. */
   while (k + 8 <= len) {
     uint64_t v;
     memcpy(&v, p + k, 8);
-    if (has_byte(v, '\n') | has_byte(v, '\r') | has_byte(v, '\t') | has_byte(v, '\\')) break;
+    if (escapes8(v)) break;
     memcpy(d, &v, 8);
     d += 8;
     k += 8;
@@ -365,9 +398,10 @@ static int l_segment_lines(lua_State *L) {
   if (partial) n = safe_cut(s, n, by == 0 && !lines);
   stet_buf *b = stet_lua_newbuf(L);
   int box = lua_gettop(L);
-  lines_out o = {b, s, (size_t)offset, spans};
-  int r = 0;
-  switch (by) {
+  lines_out o = {b, s, n, (size_t)offset, spans};
+  int r = stet_buf_reserve(b, n + n / 4 + 64);
+  switch (r ? -1 : by) {
+    case -1: break;
     case 0: r = stet_paragraphs_each(s, n, lines, line_span, &o); break;
     case 1: r = stet_sentences_each(s, n, ab, line_span, &o); break;
     case 2: r = stet_words_each(s, n, line_span, &o); break;

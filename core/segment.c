@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bytemask.h"
 #include "segprops.h"
 #include "utf8.h"
 
@@ -66,45 +67,85 @@ size_t stet_grapheme_next(const char *str, size_t n, size_t pos) {
   return n;
 }
 
-/* White space that a blank line may hold and that trimming removes. */
-static inline int is_blank(unsigned char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == '\n';
-}
-
-/* Trims [a, b) and reports it when not empty. */
-static int emit_trimmed(const char *s, size_t a, size_t b, stet_span_fn fn, void *ud) {
-  while (a < b && is_blank((unsigned char)s[a])) a++;
-  while (b > a && is_blank((unsigned char)s[b - 1])) b--;
+/* Trims [a, b) of blank bytes and reports it when not empty. */
+static inline int emit_trimmed(const char *s, size_t a, size_t b, stet_span_fn fn, void *ud) {
+  while (a < b && stet_is_blank((unsigned char)s[a])) a++;
+  while (b > a && stet_is_blank((unsigned char)s[b - 1])) b--;
   return a < b ? fn(ud, a, b) : 0;
 }
 
-int stet_paragraphs_each(const char *s, size_t n, int lines, stet_span_fn fn, void *ud) {
-  size_t start = 0; /* first non-blank byte of the current paragraph */
-  size_t line = 0;  /* start of the current line */
-  int any = 0;      /* the current paragraph has a non-blank line */
-  while (line < n) {
-    const char *nl = memchr(s + line, '\n', n - line);
-    size_t end = nl ? (size_t)(nl - s) + 1 : n;
-    size_t k = line;
-    while (k < end && is_blank((unsigned char)s[k])) k++;
-    int blank = k == end;
-    if (lines) {
-      if (!blank) {
-        int r = emit_trimmed(s, k, end, fn, ud);
-        if (r) return r;
+/* For each bit of from, the first bit of stops after it: the bit after it
+ * (bit 0 of the block when *carry is set) is added to ~stops, and its carry
+ * runs up to the next bit of stops. *carry is set for the next block when
+ * from has bit 63 or the sum carries out. Needs at most one bit of from in
+ * each run of bits of ~stops and the bit of stops before it; the callers'
+ * from bits are one per line. */
+static inline uint64_t reach(uint64_t stops, uint64_t from, uint64_t *carry) {
+  uint64_t sum;
+  uint64_t over = __builtin_add_overflow(~stops, (from << 1) | *carry, &sum);
+  *carry = (from >> 63) | over;
+  return sum & stops;
+}
+
+/* Blocks per batch of stet_paragraphs_each. */
+#define PAR_BATCH 16
+
+/* Paragraphs by "landings": starting after each "\n" (and at offset 0),
+ * skip blank bytes other than "\n"; where that stops is a landing. A
+ * landing on a "\n" ends a blank line, a landing on a non-blank byte starts
+ * a non-blank line. A paragraph runs from a line start whose previous
+ * landing ended a blank line (or is the text start) to the next landing
+ * that ends a blank line, trimmed; with lines set, from each line start to
+ * the next "\n". With the block masks of bytemask.h those points for 64
+ * bytes come from three sums (reach), whose carries cross blocks. Starts
+ * and ends alternate, so the offsets of a batch of blocks are written to an
+ * array, four at a time whatever their number, and then visited in turn:
+ * the loops have no exit that depends on the data of one block. */
+int stet_paragraphs_each(const char *str, size_t n, int lines, stet_span_fn fn, void *ud) {
+  const unsigned char *s = (const unsigned char *)str;
+  uint64_t c_land = 1, c_start = 1, c_end = 0;
+  int in_par = 0;   /* between a start and its end */
+  size_t start = 0; /* that start */
+  uint32_t at[64 * PAR_BATCH + 4]; /* offsets from batch */
+  for (size_t batch = 0; batch < n; batch += 64 * PAR_BATCH) {
+    size_t count = 0;
+    for (size_t base = batch; base < n && base < batch + 64 * PAR_BATCH; base += 64) {
+      /* No "\n" and no landing search under way: no point here, and the
+       * carries of the sums pass through unchanged (a long line). */
+      if (!c_land && n - base >= 64 && !stet_has_nl64(s + base)) continue;
+      unsigned char tail[64];
+      stet_line_masks m;
+      stet_line_block(stet_block_at(s, n, base, tail), &m);
+      uint64_t land = reach(m.nl | m.nonblank, m.nl, &c_land);
+      uint64_t blank_end = land & m.nl, line_start = land & ~m.nl, ev;
+      if (lines)
+        ev = line_start | reach(m.nl, line_start, &c_end);
+      else
+        ev = (reach(land, blank_end, &c_start) & line_start) |
+             (reach(land, line_start, &c_end) & blank_end);
+      if (n - base < 64) ev &= (1ull << (n - base)) - 1;
+      uint32_t off = (uint32_t)(base - batch);
+      for (int k = 0; k < 4; k++) {
+        at[count] = off + (uint32_t)__builtin_ctzll(ev | (1ull << 63));
+        count += ev != 0;
+        ev &= ev - 1;
       }
-    } else if (blank) {
-      if (any) {
-        int r = emit_trimmed(s, start, line, fn, ud);
-        if (r) return r;
-        any = 0;
-      }
-    } else if (!any) {
-      start = k;
-      any = 1;
+      for (; ev; ev &= ev - 1) at[count++] = off + (uint32_t)__builtin_ctzll(ev);
     }
-    line = end;
+    size_t k = 0;
+    if (in_par && count > 0) {
+      int r = emit_trimmed(str, start, batch + at[k++], fn, ud);
+      if (r) return r;
+      in_par = 0;
+    }
+    for (; k + 1 < count; k += 2) {
+      int r = emit_trimmed(str, batch + at[k], batch + at[k + 1], fn, ud);
+      if (r) return r;
+    }
+    if (k < count) {
+      start = batch + at[k];
+      in_par = 1;
+    }
   }
-  if (any) return emit_trimmed(s, start, n, fn, ud);
-  return 0;
+  return in_par ? emit_trimmed(str, start, n, fn, ud) : 0;
 }

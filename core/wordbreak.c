@@ -6,10 +6,14 @@
  * ZWJ attach to what precedes them), the raw previous character (WB3c, WB3d)
  * and the length of the Regional_Indicator run. Look-ahead (WB6, WB7b, WB12)
  * peeks at the next character that WB4 does not absorb. Runs of ASCII
- * letters and digits inside a word take a fast path. */
+ * letters and digits inside a word take a fast path.
+ *
+ * stet_words_each finds most words without those rules: ASCII runs and their
+ * ends come from the 64-byte block masks of core/bytemask.h. */
 #include <stdint.h>
 #include <string.h>
 
+#include "bytemask.h"
 #include "segment.h"
 #include "segprops.h"
 #include "utf8.h"
@@ -135,87 +139,95 @@ done:
   return i;
 }
 
-#define REP8(x) ((uint64_t)(x) * 0x0101010101010101ull)
-
-/* Eight bytes from p (any alignment). */
-static inline uint64_t load8(const unsigned char *p) {
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
+/* Whether a run of run bytes ending at j (s[j] is not a run byte, j < n)
+ * may go on past j under the general rules: s[j] is not ASCII, or it is a
+ * mid-word mark followed by an ASCII letter or digit or a non-ASCII byte. */
+static inline int run_may_continue(const unsigned char *s, size_t n, size_t j) {
+  return s[j] >= 0x80 ||
+         (stet_is_midmark(s[j]) && j + 1 < n && (s[j + 1] >= 0x80 || stet_is_wordchar(s[j + 1])));
 }
 
-/* Bit 7 of each byte of v set where that byte is an ASCII letter, digit or
- * "_". Bytes are first cut to 7 bits so no sum carries into its neighbour. */
-static inline uint64_t word_bytes(uint64_t v) {
-  uint64_t v7 = v & REP8(0x7F), lo = v7 | REP8(0x20);
-  uint64_t letter = (lo + REP8(0x80 - 'a')) & ~(lo + REP8(0x7F - 'z'));
-  uint64_t digit = (v7 + REP8(0x80 - '0')) & ~(v7 + REP8(0x7F - '9'));
-  uint64_t under = ~((v7 ^ REP8('_')) + REP8(0x7F));
-  return (letter | digit | under) & ~v & REP8(0x80);
-}
-
-/* The first offset >= j where stet_wb_ascii[s[j]] & 1 is 0 (want_word) or
- * where a letter, digit, "_" or non-ASCII byte starts (!want_word), or n.
- * Eight bytes at a time on little-endian machines. */
-static inline __attribute__((always_inline)) size_t scan_run(const unsigned char *s, size_t n, size_t j, int want_word) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  while (j + 8 <= n) {
-    uint64_t v = load8(s + j);
-    uint64_t w = word_bytes(v);
-    uint64_t stop = want_word ? ~w & REP8(0x80) : w | (v & REP8(0x80));
-    if (stop) return j + ((size_t)__builtin_ctzll(stop) >> 3);
-    j += 8;
+/* The end of the run of run bytes that goes on past the block at base
+ * (the first offset >= base + 64 whose byte is not a run byte, or n). */
+static size_t long_run_end(const unsigned char *s, size_t n, size_t base) {
+  for (base += 64; base < n; base += 64) {
+    unsigned char tail[64];
+    stet_word_masks m;
+    stet_word_block(stet_block_at(s, n, base, tail), &m);
+    if (~m.run) {
+      size_t j = base + (size_t)__builtin_ctzll(~m.run);
+      return j < n ? j : n;
+    }
   }
-#endif
-  if (want_word) {
-    while (j < n && (stet_wb_ascii[s[j]] & 1)) j++;
-  } else {
-    while (j < n && s[j] < 0x80 && !(stet_wb_ascii[s[j]] & 1)) j++;
-  }
-  return j;
+  return n;
 }
 
-/* The fast path: at a boundary pos, a run of ASCII letters, digits and "_"
- * is a whole segment unless what follows may extend it (a non-ASCII
- * character, or a mid-word mark before a letter or digit); in those cases
- * the general rules decide. An ASCII byte outside such runs that is followed
- * by ASCII is never part of a word-like segment. stet_wb_ascii (generated)
- * classifies bytes: 1 run, 2 word-like, 4 mid-word mark. */
+/* The fast path. From a boundary, a run of ASCII letters, digits and "_" is
+ * a whole segment unless run_may_continue says what follows may extend it;
+ * then, and from the last ASCII byte before a non-ASCII one, the general
+ * rules (stet_word_next) decide. ASCII bytes outside runs are never part of
+ * a word-like segment unless a non-ASCII character follows them, and no
+ * segment ends inside a run (WB5, WB8..WB10, WB13a, WB13b), so the text
+ * goes block by block: the events of a block (run starts and non-ASCII
+ * bytes, from bytemask.h masks) are visited in order, each with a count of
+ * trailing zeros, skipping those that a segment already covered. */
 int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
   const unsigned char *s = (const unsigned char *)str;
-  size_t pos = 0;
-  while (pos < n) {
-    unsigned char c = s[pos];
-    if (stet_wb_ascii[c] & 1) {
-      size_t j = scan_run(s, n, pos + 1, 1);
-      if (j == n || (s[j] < 0x80 &&
-                     (!(stet_wb_ascii[s[j]] & 4) || j + 1 == n ||
-                      (s[j + 1] < 0x80 && !(stet_wb_ascii[s[j + 1]] & 2))))) {
-        int wl = c != '_';
-        for (size_t k = pos + 1; !wl && k < j; k++) wl = s[k] != '_';
+  size_t pos = 0;  /* the boundary up to which segments were reported */
+  size_t base = 0; /* the block: s[base..base+64) */
+  while (base < n) {
+    unsigned char tail[64];
+    stet_word_masks m;
+    stet_word_block(stet_block_at(s, n, base, tail), &m);
+    uint64_t before = base > 0 && stet_is_wordrun(s[base - 1]);
+    /* Bytes after which a run may go on; bit 63 looks at s[base + 64]. */
+    uint64_t next = (m.word | m.high) >> 1;
+    if (base + 64 < n && (s[base + 64] >= 0x80 || stet_is_wordchar(s[base + 64])))
+      next |= 1ull << 63;
+    uint64_t cont = m.high | (m.mid & next);
+    uint64_t ev = (m.run & ~((m.run << 1) | before)) | m.high;
+    if (pos > base) ev &= ~0ull << (pos - base);
+    while (ev) {
+      size_t k = (size_t)__builtin_ctzll(ev), a = base + k;
+      if (a >= n) break;
+      size_t start = a;
+      if (!((m.high >> k) & 1)) {
+        uint64_t rest = ~m.run >> k;
+        size_t b = rest ? a + (size_t)__builtin_ctzll(rest) : long_run_end(s, n, base);
+        int more;
+        if (b >= n) {
+          b = n;
+          more = 0;
+        } else {
+          more = b < base + 64 ? (int)((cont >> (b - base)) & 1) : run_may_continue(s, n, b);
+        }
+        if (!more) {
+          int wl = s[a] != '_';
+          for (size_t t = a + 1; !wl && t < b; t++) wl = s[t] != '_';
+          if (wl) {
+            int r = fn(ud, a, b);
+            if (r) return r;
+          }
+          pos = b;
+          goto next_event;
+        }
+      } else if (pos < a) {
+        start = a - 1;
+      }
+      {
+        int wl;
+        size_t end = stet_word_next(str, n, start, &wl);
         if (wl) {
-          int r = fn(ud, pos, j);
+          int r = fn(ud, start, end);
           if (r) return r;
         }
-        pos = j;
-        continue;
+        pos = end;
       }
-    } else if (c < 0x80) {
-      size_t q = scan_run(s, n, pos + 1, 0);
-      if (q == n) return 0;
-      if (s[q] < 0x80) {
-        pos = q;
-        continue;
-      }
-      pos = q - 1;
+    next_event:
+      if (pos >= base + 64) break;
+      ev &= ~0ull << (pos - base);
     }
-    int wl;
-    size_t end = stet_word_next(str, n, pos, &wl);
-    if (wl) {
-      int r = fn(ud, pos, end);
-      if (r) return r;
-    }
-    pos = end;
+    base = pos >= base + 64 ? pos & ~(size_t)63 : base + 64;
   }
   return 0;
 }

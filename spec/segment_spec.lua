@@ -98,6 +98,152 @@ describe("stet.segments", function()
   end)
 end)
 
+-- The word and paragraph fast paths work on 64-byte blocks (core/bytemask.h).
+-- These cases put every kind of edge at every offset of a block and compare
+-- with references that do not use the blocks: the general word rules (via
+-- stet.segments, which the conformance spec checks) and a plain Lua
+-- paragraph splitter.
+describe("block-wise fast paths", function()
+  -- Characters for random text; true marks a letter or number.
+  local alphabet = {
+    { "a", true }, { "Z", true }, { "0", true }, { "9", true }, { "_" }, { " " }, { " " },
+    { "'" }, { "." }, { ":" }, { "," }, { ";" }, { "\t" }, { "\r" }, { "\n" }, { "\"" },
+    { "-" }, { "\\" }, { "\u{E9}", true }, { "\u{301}" }, { "\u{200D}" }, { "\u{AD}" },
+    { "\u{5D0}", true }, { "\u{30A2}", true }, { "\u{1F600}" }, { "\u{2019}" }, { "\u{3000}" },
+    { "\u{B7}" }, { "\u{2139}", true }, { "\u{1F1FA}" }, { "\u{65E5}", true }, { "\u{FF10}", true },
+  }
+  local wordlike = { "\u{EF}", "\u{5D1}" } -- non-ASCII letters and numbers used here
+  for _, c in ipairs(alphabet) do
+    if c[2] and #c[1] > 1 then wordlike[#wordlike + 1] = c[1] end
+  end
+
+  -- Word-like segments by the general rules, as {start, stop} pairs.
+  local function ref_words(s)
+    local out = {}
+    for _, sp in ipairs(stet.segments(s, "word", { spans = true })) do
+      local found = sp.text:find("%w") ~= nil
+      for _, w in ipairs(wordlike) do found = found or sp.text:find(w, 1, true) ~= nil end
+      if found then out[#out + 1] = { sp.start, sp.stop } end
+    end
+    return out
+  end
+
+  local function words(s)
+    local out = {}
+    for _, sp in ipairs(stet.words(s, { spans = true })) do out[#out + 1] = { sp.start, sp.stop } end
+    return out
+  end
+
+  -- The paragraphs of s by the documented rule, one line at a time.
+  local function ref_paragraphs(s, lines)
+    local out, n = {}, #s
+    local function blank(i) return s:find("^[ \t\r\f\v\n]", i) ~= nil end
+    local function emit(a, b) -- [a, b), trimmed
+      while a < b and blank(a) do a = a + 1 end
+      while b > a and blank(b - 1) do b = b - 1 end
+      if a < b then out[#out + 1] = { a, b - 1 } end
+    end
+    local start, open, line = 1, false, 1
+    while line <= n do
+      local nl = s:find("\n", line, true)
+      local e = nl and nl + 1 or n + 1
+      local k = line
+      while k < e and blank(k) do k = k + 1 end
+      if lines then
+        if k < e then emit(k, e) end
+      elseif k == e then
+        if open then emit(start, line) end
+        open = false
+      elseif not open then
+        start, open = k, true
+      end
+      line = e
+    end
+    if open then emit(start, n + 1) end
+    return out
+  end
+
+  local function paragraphs(s, lines)
+    local out = {}
+    for _, sp in ipairs(stet.paragraphs(s, { spans = true, lines = lines })) do
+      out[#out + 1] = { sp.start, sp.stop }
+    end
+    return out
+  end
+
+  local function shifted(spans, k)
+    local out = {}
+    for i, sp in ipairs(spans) do out[i] = { sp[1] + k, sp[2] + k } end
+    return out
+  end
+
+  local sample = "The U.S. economy grew 3.5 percent in 2023, don't you know? " ..
+    "O'Neil said: 1,000;2 isn't __init__ x_1 caf\u{E9} na\u{EF}ve r\u{E9}sum\u{E9}s " ..
+    "\u{5D0}\"\u{5D1} \u{30A2}\u{30A2} e\u{301}t\u{E9} ab\u{200D}cd end."
+
+  it("finds the same words at every offset of a block", function()
+    local base = words(sample)
+    assert.are.same(ref_words(sample), base)
+    assert.is_true(#base > 20)
+    for k = 0, 130 do
+      assert.are.same(shifted(base, k), words((" "):rep(k) .. sample))
+      assert.are.same(shifted(base, k + 1), words(("-"):rep(k) .. "\n" .. sample))
+    end
+  end)
+
+  it("matches the general rules on runs and marks that cross blocks", function()
+    local tails = { "", " ", ".", ".b", ".5", "'s", "\u{2019}s", ":x", ",1", "\u{301}", "\u{E9}",
+                    "\u{200D}\u{1F600}", "_", "__ ", "\r\n", ". ", "'", "\u{B7}y" }
+    for len = 1, 140 do
+      for _, t in ipairs(tails) do
+        for _, head in ipairs({ "", "x ", "\u{E9}", "a.", "9," }) do
+          local s = head .. ("a"):rep(len) .. t .. " z"
+          assert.are.same(ref_words(s), words(s), ("%q"):format(s))
+        end
+      end
+    end
+    local long = ("word"):rep(100)
+    assert.are.same({ long }, stet.words(long))
+    assert.are.same({ ("_"):rep(70) .. "a" }, stet.words(("_"):rep(70) .. "a " .. ("_"):rep(70)))
+  end)
+
+  it("matches the general rules on random text", function()
+    math.randomseed(29)
+    for _ = 1, 1500 do
+      local t, len = {}, math.random(1, 220)
+      for i = 1, len do t[i] = alphabet[math.random(#alphabet)][1] end
+      local s = table.concat(t)
+      assert.are.same(ref_words(s), words(s), ("%q"):format(s))
+    end
+  end)
+
+  it("finds the same paragraphs at every offset, CRLF at block edges", function()
+    local text = "para one\r\nstill one  \r\n\r\npara two\r\n \t \r\n\r\n  three\n\n\n"
+    for _, lines in ipairs({ false, true }) do
+      local base = paragraphs(text, lines)
+      assert.are.same(ref_paragraphs(text, lines), base)
+      for k = 0, 140 do
+        assert.are.same(shifted(base, k), paragraphs((" "):rep(k) .. text, lines))
+        assert.are.same(shifted(base, k + 1), paragraphs(("\r\n"):rep(k // 2) ..
+          (k % 2 == 1 and " " or "") .. "\n" .. text, lines))
+      end
+    end
+  end)
+
+  it("matches a plain line splitter on random lines", function()
+    local parts = { "a", "bc", " ", " ", "\t", "\r", "\n", "\n", "\r\n", "\f", "\u{E9}", ("x"):rep(70),
+                    (" "):rep(66), ("\n"):rep(65) }
+    math.randomseed(64)
+    for _ = 1, 1500 do
+      local t, len = {}, math.random(0, 90)
+      for i = 1, len do t[i] = parts[math.random(#parts)] end
+      local s = table.concat(t)
+      assert.are.same(ref_paragraphs(s, false), paragraphs(s, false), ("%q"):format(s))
+      assert.are.same(ref_paragraphs(s, true), paragraphs(s, true), ("%q"):format(s))
+    end
+  end)
+end)
+
 describe("stet segment", function()
   it("prints words one per line", function()
     local out, _, code = helpers.run({ "segment", "--by", "word" }, "Hello, big world.\n")

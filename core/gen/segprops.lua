@@ -84,6 +84,23 @@ do
     ascii[#ascii + 1] = v
   end
 end
+-- core/bytemask.h hard-codes these ASCII classes for its SIMD masks: stop
+-- here if a new Unicode version moves any of them.
+do
+  local want = {
+    [1] = "^[%w_]$",        -- stet_is_wordrun
+    [2] = "^%w$",           -- stet_is_wordchar
+    [4] = "^['.:,;]$",      -- stet_is_midmark
+  }
+  for b = 0, 127 do
+    for bit, pat in pairs(want) do
+      local has = ascii[b + 1] & bit ~= 0
+      if has ~= (string.char(b):match(pat) ~= nil) then
+        error(("segprops: byte 0x%02X: Word_Break class no longer matches core/bytemask.h"):format(b))
+      end
+    end
+  end
+end
 local ascii_src = "static const uint8_t stet_wb_ascii[256] = {\n"
 for i = 1, 256, 32 do
   ascii_src = ascii_src .. "  " .. table.concat(ascii, ",", i, i + 31) .. ",\n"
