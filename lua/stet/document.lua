@@ -209,10 +209,7 @@ function document.process(raw, ctx)
     for _, a in ipairs(meta.authors) do doc.authors[#doc.authors + 1] = tostring(a) end
     meta.authors = nil
   end
-  local paras = {}
-  for i, t in ipairs(stet.paragraphs(text, { lines = rule.lines })) do
-    paras[i] = { text = t, index = i, fp = stet.fingerprint(t) }
-  end
+  local paras = stet._paragraph_table(text, rule.lines)
   doc.paragraphs = paras
   local first = apply_head(rule, doc, paras, ctx)
   local last = apply_cut(rule, paras, first)
