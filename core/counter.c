@@ -230,6 +230,11 @@ static stet_count_entry *upsert(stet_counter *c, uint64_t fp, uint32_t site) {
   }
 }
 
+void stet_counter_prefetch(const stet_counter *c, uint64_t fp, uint32_t site) {
+  size_t i = home_of(order_hash(fp, site), c->home);
+  __builtin_prefetch(&c->slots[i]);
+}
+
 uint32_t stet_counter_count(const stet_counter *c, uint64_t fp, uint32_t site) {
   if (!fp) return 0;
   int found;

@@ -86,6 +86,9 @@ const char *stet_counter_site_name(const stet_counter *c, uint32_t id, size_t *l
  * Returns 1 when counted, 0 when not, -1 on ENOMEM. */
 int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,
                      const char *text, size_t tlen, uint32_t *count);
+/* Hints the processor to fetch the home slot of (fp, site), so that an add
+ * a few paragraphs later does not wait for memory. Changes nothing. */
+void stet_counter_prefetch(const stet_counter *c, uint64_t fp, uint32_t site);
 /* Adds n documents to the pair (fp, site) directly (merging, loading).
  * 0, or -1 on ENOMEM. */
 int stet_counter_add_count(stet_counter *c, uint64_t fp, uint32_t site, uint32_t n);

@@ -12,10 +12,15 @@
 #include "fingerprint.h"
 
 #include <utf8proc.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#include <tmmintrin.h>
+#endif
 #include <xxhash.h>
 
 #include "normalize.h"
 #include "normprops.h"
+#include "packbytes.h"
 #include "utf8.h"
 
 /* What each ASCII byte becomes in the key; 0 drops it. */
@@ -29,6 +34,100 @@ static const unsigned char ascii_key[128] = {
   0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
   'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
 };
+
+#if defined(__SSE2__) && defined(__GNUC__)
+#define ASCII_BLOCKS 1
+
+/* The key bytes of the 16 ASCII bytes v, and in *keep a bit per byte kept:
+ * letters lower-cased, digits turned to "0", the rest dropped. */
+static inline __m128i ascii_block_key(__m128i v, unsigned *keep) {
+  const __m128i bit20 = _mm_set1_epi8(0x20), a1 = _mm_set1_epi8('a' - 1),
+                z1 = _mm_set1_epi8('z' + 1), d1 = _mm_set1_epi8('0' - 1),
+                d9 = _mm_set1_epi8('9' + 1), zero = _mm_set1_epi8('0');
+  __m128i low = _mm_or_si128(v, bit20); /* only A-Z and a-z land in a-z */
+  __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(low, a1), _mm_cmpgt_epi8(z1, low));
+  __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, d1), _mm_cmpgt_epi8(d9, v));
+  *keep = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
+  return _mm_or_si128(_mm_and_si128(letter, low), _mm_and_si128(digit, zero));
+}
+
+/* The key of the ASCII bytes s[*i..n) up to the first non-ASCII byte or the
+ * last whole 16-byte block, appended at o + *j, 16 bytes at a time; the
+ * kept bytes of a block are packed byte by byte. o has room for 16 bytes
+ * past the key of the whole input. */
+static void ascii_blocks(const unsigned char *s, size_t n, size_t *i, char *o, size_t *j) {
+  size_t k = *i, w = *j;
+  while (k + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+    if (_mm_movemask_epi8(v)) break; /* a non-ASCII byte */
+    unsigned keep;
+    __m128i out = ascii_block_key(v, &keep);
+    if (keep == 0xFFFF) {
+      _mm_storeu_si128((__m128i *)(void *)(o + w), out);
+      w += 16;
+    } else {
+      unsigned char t[16];
+      _mm_storeu_si128((__m128i *)(void *)t, out);
+#pragma GCC unroll 16
+      for (int b = 0; b < 16; b++) {
+        o[w] = (char)t[b];
+        w += keep >> b & 1;
+      }
+    }
+    k += 16;
+  }
+  *i = k;
+  *j = w;
+}
+
+/* ascii_blocks for processors with SSSE3: the kept bytes of a block are
+ * packed with one byte shuffle (the rows of build/gen/packbytes.h), and the
+ * ASCII start of a block that holds a non-ASCII byte, or of the last short
+ * block (copied, padded with NULs, which are dropped), is done the same way. */
+__attribute__((target("ssse3,popcnt")))
+static void ascii_blocks_ssse3(const unsigned char *s, size_t n, size_t *i, char *o, size_t *j) {
+  const __m128i eight = _mm_set1_epi8(8);
+  size_t k = *i, w = *j;
+  while (k < n) {
+    size_t take = n - k;
+    __m128i v;
+    if (take >= 16) {
+      take = 16;
+      v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+    } else {
+      unsigned char pad[16] = {0};
+      memcpy(pad, s + k, take);
+      v = _mm_loadu_si128((const __m128i *)(void *)pad);
+    }
+    unsigned high = (unsigned)_mm_movemask_epi8(v);
+    if (high) {
+      size_t first = (size_t)__builtin_ctz(high);
+      if (first < take) take = first;
+    }
+    if (take == 0) break;
+    unsigned keep;
+    __m128i out = ascii_block_key(v, &keep);
+    keep &= (1u << take) - 1;
+    unsigned lo = keep & 0xFF, hi = keep >> 8;
+    __m128i sl = _mm_loadl_epi64((const __m128i *)(const void *)stet_pack8[lo]);
+    __m128i sh = _mm_add_epi8(_mm_loadl_epi64((const __m128i *)(const void *)stet_pack8[hi]), eight);
+    __m128i packed = _mm_shuffle_epi8(out, _mm_unpacklo_epi64(sl, sh));
+    _mm_storel_epi64((__m128i *)(void *)(o + w), packed);
+    w += (size_t)__builtin_popcount(lo);
+    _mm_storel_epi64((__m128i *)(void *)(o + w), _mm_unpackhi_epi64(packed, packed));
+    w += (size_t)__builtin_popcount(hi);
+    k += take;
+    if (take < 16) break;
+  }
+  *i = k;
+  *j = w;
+}
+
+/* Does this processor have SSSE3 and POPCNT? */
+static int have_ssse3(void) {
+  return __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt");
+}
+#endif
 
 #define HARD_FLAGS (STET_NP_NFKC_NO | STET_NP_NFKC_MAYBE | STET_NP_CWCF | STET_NP_CCC)
 
@@ -110,7 +209,7 @@ static int add_hard_span(stet_fp_ctx *ctx, const unsigned char *s, size_t a, siz
   if (r < 0) return -1;
   const unsigned char *t = r ? (const unsigned char *)ctx->norm.data : s + a;
   size_t m = r ? ctx->norm.len : e - a;
-  if (stet_buf_reserve(&ctx->key, m + rest + 16)) return -1;
+  if (stet_buf_reserve(&ctx->key, m + rest + 32)) return -1;
   filter_normalized(&ctx->key, t, m);
   return 0;
 }
@@ -119,15 +218,22 @@ int stet_fingerprint_key(stet_fp_ctx *ctx, const char *str, size_t n) {
   const unsigned char *s = (const unsigned char *)str;
   stet_buf *b = &ctx->key;
   b->len = 0;
-  if (stet_buf_reserve(b, n + 16)) return -1;
+  if (stet_buf_reserve(b, n + 32)) return -1;
   /* the last character kept, when it came from one input character:
    * its input span [kept_in, kept_end) and its offset in the key */
   size_t kept_in = 0, kept_end = (size_t)-1, kept_out = 0;
+#ifdef ASCII_BLOCKS
+  int ssse3 = have_ssse3();
+#endif
   size_t i = 0;
   while (i < n) {
     if (s[i] < 0x80) {
       char *o = b->data;
       size_t j = b->len;
+#ifdef ASCII_BLOCKS
+      if (ssse3) ascii_blocks_ssse3(s, n, &i, o, &j);
+      else if (i + 16 <= n) ascii_blocks(s, n, &i, o, &j);
+#endif
       while (i < n && s[i] < 0x80) {
         unsigned char c = ascii_key[s[i]];
         o[j] = (char)c;

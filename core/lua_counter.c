@@ -8,26 +8,36 @@
  *   t:save(path) -> true | nil, "path: reason"
  *   t:merge(other) -> t
  *   t:add_paragraphs(text, site, doc [, samples]) -> paragraphs
- *       splits text on blank lines and adds every paragraph's fingerprint
- *       (with its text as sample unless samples is false): the fast path of
- *       `stet hash` until the segmentation module provides paragraphs
+ *       splits text into paragraphs (blank lines, stet_paragraphs_each) and
+ *       adds every paragraph's fingerprint (with its text as sample unless
+ *       samples is false): the fast path of `stet hash`
+ *   t:add_file(path, site, doc [, samples]) -> paragraphs, bytes | nil, err
+ *       the same for the whole (decompressed) contents of a file
  *   stet.load_counter(path) -> table | nil, "path: reason"
  * doc is an integer or a string (strings are hashed); the adds of one
  * document must be consecutive (see counter.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
 
 #include "counter.h"
+#include "decompress.h"
 #include "fingerprint.h"
 #include "lua_stet.h"
+#include "segment.h"
 
 #define COUNTER_META "stet.counter"
 #define DOC_SEED UINT64_C(0x646f63756d656e74)
 
+#define READ_BLOCK (256 * 1024)
+#define FILE_KEEP (64 * 1024 * 1024)
+
 typedef struct counter_box {
   stet_counter *c;
-  stet_fp_ctx fp; /* for add_paragraphs */
+  stet_fp_ctx fp;  /* for add_paragraphs and add_file */
+  stet_buf spans;  /* para_span of the text being added */
+  stet_buf file;   /* the file add_file read */
 } counter_box;
 
 static stet_counter *check_counter(lua_State *L, int idx) {
@@ -36,13 +46,20 @@ static stet_counter *check_counter(lua_State *L, int idx) {
   return b->c;
 }
 
+/* Empties a new box. */
+static void init_box(counter_box *b) {
+  stet_fp_ctx init = STET_FP_CTX_INIT;
+  stet_buf empty = STET_BUF_INIT;
+  b->c = NULL;
+  b->fp = init;
+  b->spans = empty;
+  b->file = empty;
+}
 
 /* stet.counter() -> counter [-0, +1] */
 static int l_counter(lua_State *L) {
   counter_box *b = lua_newuserdatauv(L, sizeof *b, 0);
-  b->c = NULL;
-  stet_fp_ctx init = STET_FP_CTX_INIT;
-  b->fp = init;
+  init_box(b);
   luaL_setmetatable(L, COUNTER_META);
   b->c = stet_counter_new();
   if (!b->c) return stet_lua_nomem(L);
@@ -53,6 +70,8 @@ static int c_gc(lua_State *L) {
   counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
   stet_counter_free(b->c);
   stet_fp_ctx_free(&b->fp);
+  stet_buf_free(&b->spans);
+  stet_buf_free(&b->file);
   b->c = NULL;
   return 0;
 }
@@ -89,33 +108,52 @@ static int c_add(lua_State *L) {
   return 1;
 }
 
-static int blank(unsigned char c) {
-  return c == ' ' || c == '\t' || c == '\r';
+/* One paragraph of the document being added: its span and fingerprint. */
+typedef struct para_span {
+  size_t start, stop;
+  uint64_t fp;
+} para_span;
+
+/* What stet_paragraphs_each's callback fills: the spans of one text. */
+typedef struct para_batch {
+  counter_box *b;
+  const char *s;
+  int oom;
+} para_batch;
+
+/* Fingerprints one paragraph and appends it to b->spans. */
+static int batch_span(void *ud, size_t start, size_t stop) {
+  para_batch *pb = ud;
+  para_span sp = {start, stop, 0};
+  if (stet_fingerprint(&pb->b->fp, pb->s + start, stop - start, &sp.fp) ||
+      stet_buf_append(&pb->b->spans, &sp, sizeof sp)) {
+    pb->oom = 1;
+    return 1;
+  }
+  return 0;
 }
 
-/* Finds the next paragraph of s[*pos..n): blocks of lines separated by
- * lines that are empty or blank, trimmed of white space. Returns 1 with
- * [*start, *stop), or 0 at the end; advances *pos. */
-static int next_paragraph(const char *s, size_t n, size_t *pos, size_t *start, size_t *stop) {
-  size_t i = *pos, a = n, z = 0;
-  while (i < n) {
-    const char *nl = memchr(s + i, '\n', n - i);
-    size_t le = nl ? (size_t)(nl - s) : n, x = i, y = le;
-    while (x < y && blank((unsigned char)s[x])) x++;
-    while (y > x && blank((unsigned char)s[y - 1])) y--;
-    i = nl ? le + 1 : n;
-    if (x == y) {
-      if (a < n) break; /* a blank line ends the paragraph */
-      continue;
-    }
-    if (a == n) a = x;
-    z = y;
+/* Splits s[0..n) into paragraphs (stet_paragraphs_each, blank lines),
+ * fingerprints them all, then counts them in order, fetching the table slot
+ * of a paragraph a few adds ahead. Returns the paragraph count, or -1 on
+ * ENOMEM. */
+static lua_Integer add_text(counter_box *b, const char *s, size_t n, uint32_t site,
+                            uint64_t doc, int samples) {
+  enum { AHEAD = 4 };
+  para_batch pb = {b, s, 0};
+  b->spans.len = 0;
+  stet_paragraphs_each(s, n, 0, batch_span, &pb);
+  if (pb.oom) return -1;
+  const para_span *sp = (const para_span *)(void *)b->spans.data;
+  size_t k = b->spans.len / sizeof *sp;
+  for (size_t i = 0; i < k && i < AHEAD; i++) stet_counter_prefetch(b->c, sp[i].fp, site);
+  for (size_t i = 0; i < k; i++) {
+    if (i + AHEAD < k) stet_counter_prefetch(b->c, sp[i + AHEAD].fp, site);
+    if (stet_counter_add(b->c, sp[i].fp, site, doc, samples ? s + sp[i].start : NULL,
+                         sp[i].stop - sp[i].start, NULL) < 0)
+      return -1;
   }
-  *pos = i;
-  if (a == n) return 0;
-  *start = a;
-  *stop = z;
-  return 1;
+  return (lua_Integer)k;
 }
 
 /* t:add_paragraphs(text, site, doc [, samples]) -> paragraphs added */
@@ -127,17 +165,67 @@ static int c_add_paragraphs(lua_State *L) {
   uint32_t site = check_site(L, c, 3);
   uint64_t doc = check_doc(L, 4);
   int samples = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
-  size_t pos = 0, a, z;
-  lua_Integer count = 0;
-  while (next_paragraph(s, n, &pos, &a, &z)) {
-    uint64_t fp;
-    if (stet_fingerprint(&b->fp, s + a, z - a, &fp) ||
-        stet_counter_add(c, fp, site, doc, samples ? s + a : NULL, z - a, NULL) < 0)
-      return stet_lua_nomem(L);
-    count++;
-  }
+  lua_Integer count = add_text(b, s, n, site, doc, samples);
+  if (count < 0) return stet_lua_nomem(L);
   lua_pushinteger(L, count);
   return 1;
+}
+
+/* Reads the whole (decompressed) file path into b->file. 0, -1 with the
+ * message in err, or -2 on ENOMEM. */
+static int read_whole(counter_box *b, const char *path, char *err, size_t errlen) {
+  stet_reader *r = stet_reader_open(path, err, errlen);
+  if (!r) return -1;
+  b->file.len = 0;
+  for (;;) {
+    size_t room = b->file.cap - b->file.len;
+    if (room < READ_BLOCK / 2) {
+      if (stet_buf_reserve(&b->file, b->file.cap < READ_BLOCK ? READ_BLOCK : b->file.cap)) {
+        stet_reader_close(r);
+        return -2;
+      }
+      room = b->file.cap - b->file.len;
+    }
+    ssize_t got = stet_reader_read(r, b->file.data + b->file.len, room);
+    if (got < 0) {
+      snprintf(err, errlen, "%s", stet_reader_error(r));
+      stet_reader_close(r);
+      return -1;
+    }
+    if (got == 0) break;
+    b->file.len += (size_t)got;
+  }
+  stet_reader_close(r);
+  return 0;
+}
+
+/* t:add_file(path, site, doc [, samples]) -> paragraphs, bytes |
+ * nil, "path: reason". Reads the file (gzip and zstd are decompressed) as
+ * one document and adds its paragraphs as add_paragraphs does. The read
+ * buffer is kept for the next file; a file over 64 MiB frees it after. */
+static int c_add_file(lua_State *L) {
+  counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
+  stet_counter *c = check_counter(L, 1);
+  const char *path = luaL_checkstring(L, 2);
+  uint32_t site = check_site(L, c, 3);
+  uint64_t doc = check_doc(L, 4);
+  int samples = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
+  char err[600];
+  int r = read_whole(b, path, err, sizeof err);
+  if (r == -2) return stet_lua_nomem(L);
+  if (r == -1) {
+    luaL_pushfail(L);
+    lua_pushstring(L, err);
+    return 2;
+  }
+  lua_Integer count = add_text(b, b->file.data ? b->file.data : "", b->file.len, site, doc,
+                               samples);
+  size_t bytes = b->file.len;
+  if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
+  if (count < 0) return stet_lua_nomem(L);
+  lua_pushinteger(L, count);
+  lua_pushinteger(L, (lua_Integer)bytes);
+  return 2;
 }
 
 /* t:count(fp, site) -> integer */
@@ -252,9 +340,7 @@ static int c_tostring(lua_State *L) {
 static int l_load_counter(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   counter_box *b = lua_newuserdatauv(L, sizeof *b, 0);
-  b->c = NULL;
-  stet_fp_ctx init = STET_FP_CTX_INIT;
-  b->fp = init;
+  init_box(b);
   luaL_setmetatable(L, COUNTER_META);
   char err[512];
   b->c = stet_counter_load(path, err, sizeof err);
@@ -269,6 +355,7 @@ static int l_load_counter(lua_State *L) {
 static const luaL_Reg methods[] = {
   {"add", c_add},
   {"add_paragraphs", c_add_paragraphs},
+  {"add_file", c_add_file},
   {"count", c_count},
   {"size", c_size},
   {"memory", c_memory},

@@ -53,7 +53,19 @@ static inline uint64_t load_le(const unsigned char *s, size_t n) {
  * hashed with XXH3. 0 on success, -1 on ENOMEM. */
 static int word_hash(stet_mh_ctx *ctx, const unsigned char *s, size_t n, uint64_t *h) {
   if (n <= 16) {
-    uint64_t lo = load_le(s, n < 8 ? n : 8), hi = n > 8 ? load_le(s + 8, n - 8) : 0;
+    uint64_t lo, hi;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if ((size_t)(ctx->end - s) >= 16) { /* two whole loads, masked to the word */
+      memcpy(&lo, s, 8);
+      memcpy(&hi, s + 8, 8);
+      if (n < 8) lo &= (UINT64_C(1) << (8 * n)) - 1;
+      hi = n <= 8 ? 0 : n < 16 ? hi & ((UINT64_C(1) << (8 * (n - 8))) - 1) : hi;
+    } else
+#endif
+    {
+      lo = load_le(s, n < 8 ? n : 8);
+      hi = n > 8 ? load_le(s + 8, n - 8) : 0;
+    }
     if (!((lo | hi) & UINT64_C(0x8080808080808080))) {
       lo |= UINT64_C(0x2020202020202020) & ~(~UINT64_C(0) << (8 * (n < 8 ? n : 8) - 1) << 1);
       hi |= n > 8 ? UINT64_C(0x2020202020202020) & ~(~UINT64_C(0) << (8 * (n - 8) - 1) << 1) : 0;
@@ -140,6 +152,7 @@ int stet_minhash(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minhash_o
   }
   ctx->nwords = 0;
   ctx->text = s;
+  ctx->end = (const unsigned char *)s + n;
   ctx->failed = 0;
   stet_words_each(s, n, on_word, ctx);
   if (ctx->failed) return -1;
@@ -154,8 +167,8 @@ int stet_minhash(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minhash_o
   for (size_t i = 0; i + k <= nw; i++) {
     uint64_t h = shingle_hash(ctx->words + i, k);
     size_t b = pick_bin(h, H);
-    uint64_t v = h & UINT32_MAX;
-    if (v < bins[b]) bins[b] = v;
+    uint64_t v = h & UINT32_MAX, old = bins[b];
+    bins[b] = v < old ? v : old; /* a conditional move: the branch mispredicts */
   }
   for (size_t i = 0; i < H; i++) {
     uint64_t v = bins[i];

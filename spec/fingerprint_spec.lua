@@ -9,6 +9,36 @@ describe("stet.fingerprint_key", function()
     assert.are.equal("helloworld0000", stet.fingerprint_key("Hello, World! 2024"))
   end)
 
+  it("agrees with a byte-by-byte reference on text of every length and mix", function()
+    -- the ASCII runs are keyed 16 bytes at a time: cover short and long runs,
+    -- runs cut by non-ASCII characters at every offset, and the last bytes
+    local pieces = { "a", "Z", "7", " ", ".", "-", "\n", "\0", "\127", "`", "@", "[", "{",
+                     "/", ":", "é", "’", "É" }
+    local function reference(str)
+      return (str:gsub("É", "é"):gsub("’", ""):gsub("[^%w\128-\255]", ""):gsub("%d", "0"):lower())
+    end
+    local seed = 12345
+    local function rand(n) -- a small LCG, so the spec is the same every run
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed % n + 1
+    end
+    local bad = 0
+    for len = 0, 120 do
+      for _ = 1, 8 do
+        local parts = {}
+        for k = 1, len do parts[k] = pieces[rand(#pieces)] end
+        if len > 0 and rand(3) == 1 then -- long plain runs too
+          parts[rand(len)] = ("Plain Words 42 "):rep(rand(4))
+        end
+        local str = table.concat(parts)
+        if stet.fingerprint_key(str) ~= reference(str) then bad = bad + 1 end
+      end
+    end
+    assert.are.equal(0, bad)
+    local long = ("The Quick Brown Fox, 1999! "):rep(40)
+    assert.are.equal(("thequickbrownfox0000"):rep(40), stet.fingerprint_key(long))
+  end)
+
   it("applies NFKC and full case folding", function()
     assert.are.equal("finance00", stet.fingerprint_key("\u{FB01}nance \u{2460}\u{FF12}"))
     assert.are.equal("strasse", stet.fingerprint_key("Stra\u{DF}e"))

@@ -222,6 +222,33 @@ describe("stet.lsh", function()
     assert.are.equal(4, index:size())
   end)
 
+  it("joins chains of similar pairs and skips band matches below the threshold", function()
+    -- 112 values in 14 bands of 8: sig(base, from, to) replaces values
+    -- from..to of signature `base` with values of its own
+    local function sig(base, from, to)
+      local v = {}
+      for k = 1, 112 do v[k] = (k >= from and k <= to) and (base * 1000 + k + 7777) or (base * 1000 + k) end
+      return "M\1\5\0" .. string.pack(("<" .. ("I4"):rep(112)), table.unpack(v))
+    end
+    local function build(order)
+      local all = {
+        a = sig(1, 0, -1), b = sig(1, 1, 24),   -- a ~ b (88/112 equal)
+        c = sig(1, 1, 48),                      -- b ~ c (88/112), a !~ c (64/112)
+        d = sig(1, 9, 112),                     -- shares only band 1 with a: 8/112
+        e = sig(2, 0, -1), f = sig(2, 105, 112) -- e ~ f
+      }
+      local index = stet.lsh({ threshold = 0.7 })
+      for id in order:gmatch("%a") do index:add(id, all[id]) end
+      return index, all
+    end
+    local index, all = build("abcdef")
+    assert.are.same({ { "a", "b", "c" }, { "e", "f" } }, index:clusters())
+    assert.are.same(index:clusters(), build("fedcba"):clusters())
+    assert.are.same(index:clusters(), build("dbfaec"):clusters())
+    assert.are.same({ "a", "b", "c", "d" }, index:candidates(all.a))
+    assert.are.same({ "e", "f" }, index:candidates(all.f))
+  end)
+
   it("refuses duplicate ids and mixed signature shapes", function()
     local index = stet.lsh({ bands = 14 })
     index:add(1, stet.minhash("a text"))

@@ -51,6 +51,27 @@ function stet.segment_lines(s, by, opts)
   return core.segment_lines(s, by, opts, set)
 end
 
+-- stet.json_fields(s, names [, out [, i [, j]]]) -> out | nil, err: the
+-- top-level fields `names` of the JSON object in s[i..j] (default: all of s;
+-- i and j as string.sub takes them), without decoding the rest. out (a new
+-- table unless given) gets out[name] = the field's value as lua-cjson
+-- decodes it, nil when absent. The C scanner (core/json.c) answers for the
+-- common case, objects whose requested fields are strings; anything else is
+-- decoded with lua-cjson, so the answers are cjson's. err is
+-- "invalid JSON: <cjson's message>" or "not a JSON object".
+local json_fields = core.json_fields
+function stet.json_fields(s, names, out, i, j)
+  local t = json_fields(s, names, out, i, j)
+  if t then return t end
+  if i or j then s = s:sub(i or 1, j or -1) end
+  local ok, rec = pcall(require("cjson").decode, s)
+  if not ok then return nil, "invalid JSON: " .. tostring(rec):gsub("^.-: ", "") end
+  if type(rec) ~= "table" or s:find("^[ \t\r\n]*%[") then return nil, "not a JSON object" end
+  t = out or {}
+  for _, k in ipairs(names) do t[k] = rec[k] end
+  return t
+end
+
 -- stet.lsh(opts): an LSH index over MinHash signatures (stet/lsh.lua).
 stet.lsh = require("stet.lsh").new
 

@@ -7,7 +7,8 @@
 --   index:clusters() -> { {id, id, ...}, ... }
 --
 -- A signature of H values is cut into `bands` bands of H / bands rows; two
--- signatures are candidates when one band is equal. clusters() joins (with
+-- signatures are candidates when one band is equal. The index itself is in
+-- C (core/lsh.c); this layer keeps the ids and checks the signatures. clusters() joins (with
 -- union-find) every candidate pair whose estimated similarity is at least
 -- `threshold`, and returns the groups of two or more ids, each sorted, the
 -- groups sorted by their first id (numbers before strings). The result does
@@ -38,14 +39,13 @@ function lsh.new(opts)
   if type(threshold) ~= "number" or threshold < 0 or threshold > 1 then
     error("stet.lsh: threshold must be a number in [0, 1]", 2)
   end
-  local buckets = {}
-  for b = 1, bands do buckets[b] = {} end
-  return setmetatable({ bands = bands, threshold = threshold, buckets = buckets,
-                        sigs = {}, count = 0, header = nil, width = nil }, Index)
+  return setmetatable({ bands = bands, threshold = threshold, index = nil, ids = {},
+                        numbers = {}, count = 0, header = nil, width = nil }, Index)
 end
 
--- The band strings of sig, checked against the index's signature shape.
-function Index:_bands(sig, level)
+-- Checks sig against the index's signature shape (the first signature seen
+-- sets it, and creates the C index, core/lsh.c).
+function Index:_check(sig, level)
   if type(sig) ~= "string" or #sig < 8 or sig:sub(1, 1) ~= "M" then
     error("stet.lsh: not a signature", level + 1)
   end
@@ -55,87 +55,41 @@ function Index:_bands(sig, level)
       error(("stet.lsh: %d hashes do not split into %d bands"):format(values, self.bands), level + 1)
     end
     self.header, self.width = sig:sub(1, 4), (values // self.bands) * 4
+    self.index = core.lsh_index(self.bands, self.width)
   elseif sig:sub(1, 4) ~= self.header or #sig ~= 4 + self.width * self.bands then
     error("stet.lsh: signature made with other options than the first one", level + 1)
   end
-  local out, w = {}, self.width
-  for b = 1, self.bands do out[b] = sig:sub(5 + (b - 1) * w, 4 + b * w) end
-  return out
 end
 
 function Index:add(id, sig)
   if id == nil or (type(id) ~= "number" and type(id) ~= "string") then
     error("stet.lsh: id must be a number or a string", 2)
   end
-  if self.sigs[id] then error("stet.lsh: id " .. tostring(id) .. " added twice", 2) end
-  local bands = self:_bands(sig, 2)
-  self.sigs[id] = sig
-  self.count = self.count + 1
-  for b = 1, self.bands do
-    local bucket = self.buckets[b]
-    local list = bucket[bands[b]]
-    if list then list[#list + 1] = id else bucket[bands[b]] = { id } end
-  end
+  if self.numbers[id] then error("stet.lsh: id " .. tostring(id) .. " added twice", 2) end
+  self:_check(sig, 2)
+  self.index:add(sig)
+  local n = self.count + 1
+  self.count = n
+  self.ids[n] = id
+  self.numbers[id] = n
 end
 
 function Index:size() return self.count end
 
 function Index:candidates(sig)
-  local bands = self:_bands(sig, 2)
-  local seen, out = {}, {}
-  for b = 1, self.bands do
-    local list = self.buckets[b][bands[b]]
-    if list then
-      for _, id in ipairs(list) do
-        if not seen[id] then seen[id] = true out[#out + 1] = id end
-      end
-    end
-  end
+  self:_check(sig, 2)
+  local ids, out = self.ids, self.index:candidates(sig)
+  for i = 1, #out do out[i] = ids[out[i]] end
   table.sort(out, id_less)
   return out
 end
 
 function Index:clusters()
-  local parent = {}
-  local function find(x)
-    local root = x
-    while parent[root] and parent[root] ~= root do root = parent[root] end
-    while x ~= root do
-      local next = parent[x]
-      parent[x] = root
-      x = next
-    end
-    return root
-  end
-  local sigs, threshold, similarity = self.sigs, self.threshold, core.similarity
-  for b = 1, self.bands do
-    for _, list in pairs(self.buckets[b]) do
-      if #list > 1 then
-        for i = 1, #list - 1 do
-          local a = list[i]
-          for j = i + 1, #list do
-            local c = list[j]
-            local ra, rc = find(a), find(c)
-            if ra ~= rc and similarity(sigs[a], sigs[c]) >= threshold then
-              if id_less(ra, rc) then parent[rc] = ra else parent[ra] = rc end
-            end
-          end
-        end
-      end
-    end
-  end
-  local groups, out = {}, {}
-  for id in pairs(sigs) do
-    local r = find(id)
-    local g = groups[r]
-    if not g then g = {} groups[r] = g end
-    g[#g + 1] = id
-  end
-  for _, g in pairs(groups) do
-    if #g > 1 then
-      table.sort(g, id_less)
-      out[#out + 1] = g
-    end
+  if not self.index then return {} end
+  local ids, out = self.ids, self.index:clusters(self.threshold)
+  for _, g in ipairs(out) do
+    for i = 1, #g do g[i] = ids[g[i]] end
+    table.sort(g, id_less)
   end
   table.sort(out, function(x, y) return id_less(x[1], y[1]) end)
   return out

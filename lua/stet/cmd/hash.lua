@@ -3,11 +3,16 @@
 -- Until the clean pipeline exists this reads its own inputs: plain text
 -- files (one document each, site = the name of the folder holding the file)
 -- and JSON Lines files (*.jsonl, one document per line with a `text` field
--- and an optional `site` field). Folders are walked recursively in sorted
--- order. Paragraphs are split on blank lines by `count_paragraphs` below, the
--- one place to swap for stet's segmentation when it lands.
+-- and an optional `site` field); gzip and zstd files are decompressed
+-- (stet.open). Folders are walked recursively in sorted order. The work is
+-- in C: counter:add_file reads, splits (blank lines), fingerprints and
+-- counts a text file; for JSON Lines, stet.json_fields picks `text` and
+-- `site` out of each line and counter:add_paragraphs does the rest.
 
 local args = require "stet.args"
+
+local byte, find, sub = string.byte, string.find, string.sub
+local BLOCK = 4 * 1024 * 1024
 
 local hash = {
   summary = "count paragraph fingerprints into a table file",
@@ -31,14 +36,6 @@ local function shell_quote(s)
   return "'" .. s:gsub("'", "'\\''") .. "'"
 end
 
--- Counts the paragraphs of one document: blocks separated by blank lines,
--- split, fingerprinted and counted in C. The one place to change when
--- paragraphs come from stet's segmentation. Returns the paragraph count.
-local function count_paragraphs(counter, text, site, doc, samples)
-  return counter:add_paragraphs(text, site, doc, samples)
-end
-hash.count_paragraphs = count_paragraphs
-
 -- The regular files under path (path itself when it is a file), sorted.
 local function files_under(path)
   local p = io.popen("find " .. shell_quote(path) .. " -type f -print0 2>/dev/null | LC_ALL=C sort -z")
@@ -48,24 +45,52 @@ local function files_under(path)
   return list
 end
 
+-- The name of the folder holding path ("." when there is none). A byte
+-- loop from the end: Lua patterns anchored at the end try every start.
 local function folder_name(path)
-  return path:match("([^/]+)/[^/]*$") or "."
+  local j = #path
+  while j > 0 and byte(path, j) ~= 47 do j = j - 1 end
+  if j <= 1 then return "." end
+  local i = j - 1
+  while i > 0 and byte(path, i) ~= 47 do i = i - 1 end
+  return i + 1 < j and sub(path, i + 1, j - 1) or "."
+end
+
+-- A folder_name that remembers the last folder: the files of a folder come
+-- one after another, and most calls are then a compare.
+local function folder_namer()
+  local dir, dirlen, name
+  return function(path)
+    if dir and sub(path, 1, dirlen) == dir and not find(path, "/", dirlen + 1, true) then
+      return name
+    end
+    local j = #path
+    while j > 0 and byte(path, j) ~= 47 do j = j - 1 end
+    dir, dirlen, name = sub(path, 1, j), j, folder_name(path)
+    return name
+  end
+end
+
+-- JSON Lines files, compressed or not, by name.
+local function is_jsonl(path)
+  local j = find(path, ".jsonl", -10, true)
+  return j and (j + 5 == #path or sub(path, j + 6) == ".gz" or sub(path, j + 6) == ".zst")
 end
 
 function hash.run(opts, positional)
   if #positional == 0 then args.usage_error("hash", "missing PATH") end
   local stet = require "stet"
-  local cjson = require "cjson"
   local counter = stet.counter()
   local keep_samples = opts.samples
   local st = { docs = 0, paras = 0, bytes = 0, bad = 0 }
   local failed = false
+  local folder_of = folder_namer()
   local clock = os.clock()
 
   local function add_document(text, site)
     st.docs = st.docs + 1
     st.bytes = st.bytes + #text
-    st.paras = st.paras + count_paragraphs(counter, text, site, st.docs, keep_samples)
+    st.paras = st.paras + counter:add_paragraphs(text, site, st.docs, keep_samples)
   end
 
   local function bad_line(file, line, why)
@@ -73,22 +98,51 @@ function hash.run(opts, positional)
     io.stderr:write(("stet hash: %s:%d: %s (line skipped)\n"):format(file, line, why))
   end
 
-  local function read_jsonl(file, f)
-    local lineno = 0
-    for line in f:lines() do
-      lineno = lineno + 1
-      if line:find("%S") then
-        local ok, rec = pcall(cjson.decode, line)
-        if not ok then
-          bad_line(file, lineno, "invalid JSON: " .. tostring(rec):gsub("^.-: ", ""))
-        elseif type(rec) ~= "table" or type(rec.text) ~= "string" then
-          bad_line(file, lineno, "no string field 'text'")
-        else
-          local site = opts.site or (type(rec.site) == "string" and rec.site) or folder_name(file)
-          add_document(rec.text, site)
-        end
+  local fields = { "text", "site" }
+  local rec = {}
+
+  local function jsonl_line(file, lineno, line, folder)
+    if not find(line, "%S") then return end
+    local r, err = stet.json_fields(line, fields, rec)
+    if not r then
+      if err:find("^invalid JSON") then
+        bad_line(file, lineno, err)
+      else
+        bad_line(file, lineno, "no string field 'text'")
       end
+    elseif type(r.text) ~= "string" then
+      bad_line(file, lineno, "no string field 'text'")
+    else
+      local site = opts.site or (type(r.site) == "string" and r.site) or folder
+      add_document(r.text, site)
     end
+  end
+
+  -- JSON Lines read in big blocks (stet.open: gzip and zstd too).
+  local function read_jsonl(file)
+    local r, err = stet.open(file)
+    if not r then return err end
+    local lineno, rest, folder = 0, "", folder_name(file)
+    while true do
+      local block, rerr = r:read(BLOCK)
+      if not block then
+        err = rerr
+        break
+      end
+      if rest ~= "" then block = rest .. block end
+      local pos = 1
+      while true do
+        local nl = find(block, "\n", pos, true)
+        if not nl then break end
+        lineno = lineno + 1
+        jsonl_line(file, lineno, sub(block, pos, nl - 1), folder)
+        pos = nl + 1
+      end
+      rest = sub(block, pos)
+    end
+    r:close()
+    if not err and rest ~= "" then jsonl_line(file, lineno + 1, rest, folder) end
+    return err
   end
 
   for _, path in ipairs(positional) do
@@ -100,17 +154,21 @@ function hash.run(opts, positional)
       failed = true
     end
     for _, file in ipairs(files) do
-      local f, err = io.open(file, "rb")
-      if not f then
+      local err
+      if is_jsonl(file) then
+        err = read_jsonl(file)
+      else
+        local docs = st.docs + 1
+        local paras, bytes = counter:add_file(file, opts.site or folder_of(file), docs, keep_samples)
+        if paras then
+          st.docs, st.paras, st.bytes = docs, st.paras + paras, st.bytes + bytes
+        else
+          err = bytes
+        end
+      end
+      if err then
         io.stderr:write("stet hash: ", err, "\n")
         failed = true
-      elseif file:match("%.jsonl$") then
-        read_jsonl(file, f)
-        f:close()
-      else
-        local text = f:read("a")
-        f:close()
-        add_document(text, opts.site or folder_name(file))
       end
     end
   end

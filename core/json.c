@@ -1,0 +1,322 @@
+/* core/json.c: the JSON field scanner of json.h.
+ *
+ * One pass, no recursion: a bit stack remembers for each open container
+ * whether it is an object or an array. Strings are skipped with memchr (for
+ * the closing quote and for backslashes), so long text fields cost little
+ * more than a copy. */
+#include "json.h"
+
+#include <stdint.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+typedef struct scan {
+  const unsigned char *s;
+  size_t n, i;
+} scan;
+
+static inline void skip_ws(scan *sc) {
+  while (sc->i < sc->n) {
+    unsigned char c = sc->s[sc->i];
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
+    sc->i++;
+  }
+}
+
+/* The value of the hex digit c, or -1. */
+static inline int hexval(unsigned char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c |= 0x20;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+/* The code unit of the 4 hex digits at p (room checked), or -1. */
+static long hex4(const unsigned char *p) {
+  long v = 0;
+  for (int k = 0; k < 4; k++) {
+    int h = hexval(p[k]);
+    if (h < 0) return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+/* The offset of the first '"' or '\\' in s[i..n), or n. Strings have an
+ * escape every 70 bytes or so in news text, too often for memchr calls. */
+static inline size_t find_special(const unsigned char *s, size_t i, size_t n) {
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    unsigned m = (unsigned)_mm_movemask_epi8(
+      _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+    if (m) return i + (size_t)__builtin_ctz(m);
+    i += 16;
+  }
+#endif
+  while (i < n && s[i] != '"' && s[i] != '\\') i++;
+  return i;
+}
+
+/* Decodes the escape at s[i] ('\\') of s[0..n). Returns its length and the
+ * code point (or byte) in *cp, or 0 when it is invalid. */
+static size_t escape_at(const unsigned char *s, size_t n, size_t i, uint32_t *cp) {
+  if (i + 1 >= n || s[i] != '\\') return 0;
+  switch (s[i + 1]) {
+  case '"': *cp = '"'; return 2;
+  case '\\': *cp = '\\'; return 2;
+  case '/': *cp = '/'; return 2;
+  case 'b': *cp = '\b'; return 2;
+  case 'f': *cp = '\f'; return 2;
+  case 'n': *cp = '\n'; return 2;
+  case 'r': *cp = '\r'; return 2;
+  case 't': *cp = '\t'; return 2;
+  case 'u': break;
+  default: return 0;
+  }
+  if (i + 6 > n) return 0;
+  long hi = hex4(s + i + 2);
+  if (hi < 0 || (hi >= 0xDC00 && hi <= 0xDFFF)) return 0; /* lone low surrogate */
+  if (hi < 0xD800 || hi > 0xDBFF) {
+    *cp = (uint32_t)hi;
+    return 6;
+  }
+  if (i + 12 > n || s[i + 6] != '\\' || s[i + 7] != 'u') return 0;
+  long lo = hex4(s + i + 8);
+  if (lo < 0xDC00 || lo > 0xDFFF) return 0;
+  *cp = 0x10000 + (((uint32_t)hi - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
+  return 12;
+}
+
+/* Skips the string whose opening quote is at sc->i. On success sc->i is
+ * after the closing quote, the body is [*start, *stop) and *escaped says
+ * whether it holds escapes. Returns 0, or -1 when invalid. */
+static int skip_string(scan *sc, size_t *start, size_t *stop, int *escaped) {
+  const unsigned char *s = sc->s;
+  size_t n = sc->n, i = sc->i + 1;
+  *start = i;
+  *escaped = 0;
+  for (;;) {
+    i = find_special(s, i, n);
+    if (i >= n) {
+      sc->i = n;
+      return -1;
+    }
+    if (s[i] == '"') {
+      *stop = i;
+      sc->i = i + 1;
+      return 0;
+    }
+    uint32_t cp;
+    size_t len = escape_at(s, n, i, &cp);
+    if (!len) {
+      sc->i = i;
+      return -1;
+    }
+    *escaped = 1;
+    i += len;
+  }
+}
+
+/* Skips a number at sc->i (strict JSON grammar). 0, or -1 when invalid. */
+static int skip_number(scan *sc) {
+  const unsigned char *s = sc->s;
+  size_t n = sc->n, i = sc->i;
+  if (i < n && s[i] == '-') i++;
+  if (i >= n) return -1;
+  if (s[i] == '0') {
+    i++;
+  } else if (s[i] >= '1' && s[i] <= '9') {
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+  } else {
+    return -1;
+  }
+  if (i < n && s[i] == '.') {
+    size_t d = ++i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    if (i == d) return -1;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    i++;
+    if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+    size_t d = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    if (i == d) return -1;
+  }
+  /* a number must end at a delimiter ("01" is two tokens, so invalid) */
+  if (i < n && !(s[i] == ',' || s[i] == '}' || s[i] == ']' || s[i] == ' ' || s[i] == '\n' ||
+                 s[i] == '\r' || s[i] == '\t'))
+    return -1;
+  sc->i = i;
+  return 0;
+}
+
+/* Skips the literal word at sc->i. 0, or -1 when it is not there. */
+static int skip_word(scan *sc, const char *w, size_t len) {
+  if (sc->n - sc->i < len || memcmp(sc->s + sc->i, w, len) != 0) return -1;
+  sc->i += len;
+  return 0;
+}
+
+/* The index of the requested field named s[a..b), or -1. */
+static long field_index(const unsigned char *s, size_t a, size_t b, const stet_json_field *f,
+                        size_t nf) {
+  for (size_t k = 0; k < nf; k++)
+    if (f[k].len == b - a && memcmp(f[k].name, s + a, b - a) == 0) return (long)k;
+  return -1;
+}
+
+stet_json_status stet_json_scan(const char *str, size_t n, stet_json_field *fields, size_t nf,
+                                size_t *where) {
+  scan sc = {(const unsigned char *)str, n, 0};
+  const unsigned char *s = sc.s;
+  uint64_t stack[(STET_JSON_MAX_DEPTH + 63) / 64]; /* bit set: an array */
+  size_t depth = 0;
+  stet_json_status status = STET_JSON_INVALID;
+  for (size_t k = 0; k < nf; k++) fields[k].found = 0;
+  skip_ws(&sc);
+  if (sc.i >= n || s[sc.i] != '{') {
+    status = STET_JSON_UNUSUAL; /* not an object: the full decoder says what */
+    goto fail;
+  }
+  sc.i++;
+  stack[0] = 0;
+  depth = 1;
+  skip_ws(&sc);
+  if (sc.i < n && s[sc.i] == '}') { /* {} */
+    sc.i++;
+    skip_ws(&sc);
+    if (sc.i != n) goto fail;
+    return STET_JSON_OK;
+  }
+  for (;;) {
+    /* at a member of an object or an element of an array */
+    int in_array = (int)(stack[(depth - 1) / 64] >> ((depth - 1) % 64) & 1);
+    long want = -1;
+    if (!in_array) {
+      size_t a, b;
+      int esc;
+      if (sc.i >= n || s[sc.i] != '"' || skip_string(&sc, &a, &b, &esc)) goto fail;
+      if (depth == 1) {
+        if (esc) {
+          status = STET_JSON_UNUSUAL; /* an escaped key: leave it to the decoder */
+          goto fail;
+        }
+        want = field_index(s, a, b, fields, nf);
+      }
+      skip_ws(&sc);
+      if (sc.i >= n || s[sc.i] != ':') goto fail;
+      sc.i++;
+      skip_ws(&sc);
+    }
+    if (sc.i >= n) goto fail;
+    unsigned char c = s[sc.i];
+    if (c == '"') {
+      size_t a, b;
+      int esc;
+      if (skip_string(&sc, &a, &b, &esc)) goto fail;
+      if (want >= 0) {
+        stet_json_field *f = &fields[want];
+        f->found = 1;
+        f->escaped = esc;
+        f->start = a;
+        f->stop = b;
+      }
+    } else if (want >= 0) {
+      status = STET_JSON_UNUSUAL; /* a requested field that is not a string */
+      goto fail;
+    } else if (c == '{' || c == '[') {
+      if (depth >= STET_JSON_MAX_DEPTH) {
+        status = STET_JSON_UNUSUAL;
+        goto fail;
+      }
+      uint64_t bit = UINT64_C(1) << (depth % 64);
+      if (depth % 64 == 0) stack[depth / 64] = 0;
+      if (c == '[') stack[depth / 64] |= bit;
+      else stack[depth / 64] &= ~bit;
+      depth++;
+      sc.i++;
+      skip_ws(&sc);
+      if (sc.i < n && s[sc.i] == (c == '{' ? '}' : ']')) {
+        sc.i++;
+        depth--;
+      } else {
+        continue;
+      }
+    } else if (c == 't') {
+      if (skip_word(&sc, "true", 4)) goto fail;
+    } else if (c == 'f') {
+      if (skip_word(&sc, "false", 5)) goto fail;
+    } else if (c == 'n') {
+      if (skip_word(&sc, "null", 4)) goto fail;
+    } else if (skip_number(&sc)) {
+      goto fail;
+    }
+    for (;;) { /* after a value: a comma, or the ends of containers */
+      skip_ws(&sc);
+      if (depth == 0) {
+        if (sc.i != n) goto fail;
+        return STET_JSON_OK;
+      }
+      if (sc.i >= n) goto fail;
+      int arr = (int)(stack[(depth - 1) / 64] >> ((depth - 1) % 64) & 1);
+      if (s[sc.i] == ',') {
+        sc.i++;
+        skip_ws(&sc);
+        break;
+      }
+      if (s[sc.i] != (arr ? ']' : '}')) goto fail;
+      sc.i++;
+      depth--;
+    }
+  }
+fail:
+  if (where) *where = sc.i;
+  return status;
+}
+
+/* Appends code point cp as UTF-8 (room reserved). */
+static size_t put_utf8(unsigned char *o, uint32_t cp) {
+  if (cp < 0x80) {
+    o[0] = (unsigned char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (unsigned char)(0xC0 | cp >> 6);
+    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (unsigned char)(0xE0 | cp >> 12);
+    o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (unsigned char)(0xF0 | cp >> 18);
+  o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+  o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+  o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+size_t stet_json_unescape(const char *str, size_t n, char *out) {
+  const unsigned char *s = (const unsigned char *)str;
+  unsigned char *o = (unsigned char *)out;
+  size_t i = 0;
+  while (i < n) {
+    size_t b = find_special(s, i, n); /* the body holds no bare '"' */
+    memcpy(o, s + i, b - i);
+    o += b - i;
+    i = b;
+    if (i >= n) break;
+    uint32_t cp;
+    size_t len = escape_at(s, n, i, &cp);
+    if (!len) return (size_t)-1;
+    o += put_utf8(o, cp);
+    i += len;
+  }
+  return (size_t)(o - (unsigned char *)out);
+}

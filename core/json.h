@@ -1,0 +1,54 @@
+/* core/json.h: a small scanner that picks string fields out of one JSON
+ * object (a JSONL line) without building anything for the rest.
+ *
+ * stet_json_scan checks the whole text against the JSON grammar (RFC 8259)
+ * and reports where the string values of the requested top-level keys are.
+ * It handles only what is common in scraped corpora; anything else makes it
+ * answer STET_JSON_UNUSUAL, and the caller then uses a full decoder
+ * (lua-cjson in stet.json_fields). Unusual: a top level that is not an
+ * object, a requested key whose value is not a string, nesting deeper than
+ * STET_JSON_MAX_DEPTH. Invalid text (the grammar is not met) is
+ * STET_JSON_INVALID; the caller may still ask the full decoder, which is
+ * more lenient (numbers such as 0x10 or NaN) and has its own messages.
+ *
+ * Strings are taken as lua-cjson takes them: bytes other than '"' and '\\'
+ * pass through unchanged (raw control characters and invalid UTF-8
+ * included), escapes are \" \\ \/ \b \f \n \r \t and \uXXXX, where a high
+ * surrogate must be followed by an escaped low surrogate (the pair becomes
+ * one 4-byte UTF-8 character) and a lone surrogate is invalid. When a key
+ * occurs twice the last one wins. Nothing here allocates. */
+#ifndef STET_JSON_H
+#define STET_JSON_H
+
+#include <stddef.h>
+
+#define STET_JSON_MAX_DEPTH 1000
+
+typedef enum stet_json_status {
+  STET_JSON_OK = 0,       /* an object; the fields are filled in */
+  STET_JSON_UNUSUAL = 1,  /* valid as far as read, but ask a full decoder */
+  STET_JSON_INVALID = 2   /* not JSON */
+} stet_json_status;
+
+/* A requested key (name, len) and, after a scan, where its string is. */
+typedef struct stet_json_field {
+  const char *name;
+  size_t len;
+  int found;        /* the key occurs with a string value */
+  int escaped;      /* the raw value holds a backslash: unescape it */
+  size_t start;     /* the raw value (between the quotes) is s[start, stop) */
+  size_t stop;
+} stet_json_field;
+
+/* Scans s[0..n) as one JSON object and fills in fields[0..nf). On
+ * STET_JSON_INVALID, *where (may be NULL) is the byte offset of the error. */
+stet_json_status stet_json_scan(const char *s, size_t n, stet_json_field *fields, size_t nf,
+                                size_t *where);
+
+/* Writes the value of the raw string body s[0..n) (what lies between the
+ * quotes, as stet_json_scan reported it) to out, which has room for n
+ * bytes: a value is never longer than its body. Returns the length, or
+ * (size_t)-1 when an escape is invalid. */
+size_t stet_json_unescape(const char *s, size_t n, char *out);
+
+#endif

@@ -1,0 +1,162 @@
+/* core/lsh.c: the banded LSH index of lsh.h. */
+#include "lsh.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#define NIL UINT32_MAX
+#define FREE_BAND UINT32_MAX
+
+stet_lsh *stet_lsh_new(size_t bands, size_t width) {
+  stet_lsh *x = calloc(1, sizeof *x);
+  if (!x) return NULL;
+  x->bands = bands;
+  x->width = width;
+  x->nslots = 1024;
+  x->slots = malloc(x->nslots * sizeof *x->slots);
+  if (!x->slots) {
+    free(x);
+    return NULL;
+  }
+  for (size_t i = 0; i < x->nslots; i++) x->slots[i].band = FREE_BAND;
+  return x;
+}
+
+void stet_lsh_free(stet_lsh *x) {
+  if (!x) return;
+  free(x->sigs);
+  free(x->next);
+  free(x->slots);
+  free(x);
+}
+
+static inline const unsigned char *sig_at(const stet_lsh *x, size_t i) {
+  return x->sigs + i * x->bands * x->width;
+}
+
+/* The slot of (band, hash): the one holding it, or the free one where it
+ * would go. */
+static size_t slot_of(const stet_lsh_slot *slots, size_t nslots, uint32_t band, uint64_t h) {
+  size_t mask = nslots - 1, i = (size_t)(h ^ (h >> 29)) & mask;
+  while (slots[i].band != FREE_BAND && (slots[i].band != band || slots[i].hash != h))
+    i = (i + 1) & mask;
+  return i;
+}
+
+/* Doubles the slot table. 0, or -1 on ENOMEM. */
+static int grow_slots(stet_lsh *x) {
+  size_t ns = x->nslots * 2;
+  stet_lsh_slot *s = malloc(ns * sizeof *s);
+  if (!s) return -1;
+  for (size_t i = 0; i < ns; i++) s[i].band = FREE_BAND;
+  for (size_t i = 0; i < x->nslots; i++)
+    if (x->slots[i].band != FREE_BAND)
+      s[slot_of(s, ns, x->slots[i].band, x->slots[i].hash)] = x->slots[i];
+  free(x->slots);
+  x->slots = s;
+  x->nslots = ns;
+  return 0;
+}
+
+static inline uint64_t band_hash(const stet_lsh *x, const unsigned char *sig, size_t b) {
+  return XXH3_64bits_withSeed(sig + b * x->width, x->width, (uint64_t)b);
+}
+
+int stet_lsh_add(stet_lsh *x, const unsigned char *sig) {
+  size_t sb = x->bands * x->width;
+  if (x->n >= NIL - 1) return -1;
+  if (x->n == x->cap) {
+    size_t cap = x->cap ? x->cap * 2 : 256;
+    unsigned char *s = realloc(x->sigs, cap * sb);
+    if (!s) return -1;
+    x->sigs = s;
+    uint32_t *nx = realloc(x->next, cap * x->bands * sizeof *nx);
+    if (!nx) return -1;
+    x->next = nx;
+    x->cap = cap;
+  }
+  while ((x->used + x->bands) * 4 > x->nslots * 3)
+    if (grow_slots(x)) return -1;
+  size_t i = x->n;
+  memcpy(x->sigs + i * sb, sig, sb);
+  for (size_t b = 0; b < x->bands; b++) {
+    uint64_t h = band_hash(x, sig, b);
+    stet_lsh_slot *s = &x->slots[slot_of(x->slots, x->nslots, (uint32_t)b, h)];
+    if (s->band == FREE_BAND) {
+      s->band = (uint32_t)b;
+      s->hash = h;
+      s->head = NIL;
+      x->used++;
+    }
+    x->next[i * x->bands + b] = s->head;
+    s->head = (uint32_t)i;
+  }
+  x->n++;
+  return 0;
+}
+
+void stet_lsh_candidates(const stet_lsh *x, const unsigned char *sig, unsigned char *seen,
+                         void (*fn)(void *ud, size_t i), void *ud) {
+  size_t found = 0;
+  for (int pass = 0; pass < 2; pass++) { /* report, then clear seen */
+    for (size_t b = 0; b < x->bands; b++) {
+      uint64_t h = band_hash(x, sig, b);
+      const stet_lsh_slot *s = &x->slots[slot_of(x->slots, x->nslots, (uint32_t)b, h)];
+      if (s->band == FREE_BAND) continue;
+      for (uint32_t i = s->head; i != NIL; i = x->next[(size_t)i * x->bands + b]) {
+        if (memcmp(sig_at(x, i) + b * x->width, sig + b * x->width, x->width) != 0) continue;
+        if (pass == 1) {
+          seen[i] = 0;
+        } else if (!seen[i]) {
+          seen[i] = 1;
+          found++;
+          fn(ud, i);
+        }
+      }
+    }
+    if (!found) break;
+  }
+}
+
+static uint32_t find_root(uint32_t *root, uint32_t i) {
+  uint32_t r = i;
+  while (root[r] != r) r = root[r];
+  while (root[i] != r) {
+    uint32_t up = root[i];
+    root[i] = r;
+    i = up;
+  }
+  return r;
+}
+
+/* Equal 4-byte values of signatures a and c, over all bands. */
+static size_t same_values(const stet_lsh *x, const unsigned char *a, const unsigned char *c) {
+  size_t nv = x->bands * x->width / 4, same = 0;
+  for (size_t v = 0; v < nv; v++) same += memcmp(a + 4 * v, c + 4 * v, 4) == 0;
+  return same;
+}
+
+void stet_lsh_clusters(const stet_lsh *x, double threshold, uint32_t *root) {
+  for (size_t i = 0; i < x->n; i++) root[i] = (uint32_t)i;
+  double nv = (double)(x->bands * x->width / 4);
+  for (size_t k = 0; k < x->nslots; k++) {
+    const stet_lsh_slot *s = &x->slots[k];
+    if (s->band == FREE_BAND) continue;
+    size_t b = s->band;
+    for (uint32_t a = s->head; a != NIL; a = x->next[(size_t)a * x->bands + b]) {
+      const unsigned char *sa = sig_at(x, a);
+      for (uint32_t c = x->next[(size_t)a * x->bands + b]; c != NIL;
+           c = x->next[(size_t)c * x->bands + b]) {
+        uint32_t ra = find_root(root, a), rc = find_root(root, c);
+        if (ra == rc) continue;
+        const unsigned char *sc = sig_at(x, c);
+        if (memcmp(sa + b * x->width, sc + b * x->width, x->width) != 0) continue;
+        if ((double)same_values(x, sa, sc) / nv < threshold) continue;
+        if (ra < rc) root[rc] = ra;
+        else root[ra] = rc;
+      }
+    }
+  }
+  for (size_t i = 0; i < x->n; i++) root[i] = find_root(root, (uint32_t)i);
+}

@@ -1,0 +1,53 @@
+/* core/lsh.h: the banded LSH index under stet.lsh (lua/stet/lsh.lua).
+ *
+ * Signatures (the values part of a MinHash signature, minhash.h) are kept
+ * in insertion order and numbered 0, 1, 2, ... The values are cut into
+ * `bands` bands of `width` bytes; two signatures are candidates when one
+ * band is byte-for-byte equal. Each band value is hashed (XXH3, the band
+ * number as seed) into one open-addressing table whose slots head a chain
+ * of the signatures with that hash; chains are checked byte by byte, so a
+ * hash collision never makes a candidate. Clusters are the connected
+ * components of the candidate pairs whose estimated similarity (equal
+ * values / values) is at least the threshold: they do not depend on the
+ * order of the adds. Not locked: one thread at a time. */
+#ifndef STET_LSH_H
+#define STET_LSH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct stet_lsh_slot {
+  uint64_t hash;  /* XXH3 of the band bytes, seeded by the band */
+  uint32_t band;  /* UINT32_MAX: free slot */
+  uint32_t head;  /* the last signature added with this band hash */
+} stet_lsh_slot;
+
+typedef struct stet_lsh {
+  size_t bands, width;   /* width: bytes per band */
+  unsigned char *sigs;   /* n signatures of bands * width bytes */
+  size_t n, cap;
+  uint32_t *next;        /* next[i * bands + b]: the previous signature in i's chain of band b */
+  stet_lsh_slot *slots;  /* power of two */
+  size_t nslots, used;
+} stet_lsh;
+
+/* A new index, or NULL on ENOMEM. bands >= 1, width >= 1. */
+stet_lsh *stet_lsh_new(size_t bands, size_t width);
+void stet_lsh_free(stet_lsh *x);
+
+/* Adds the values sig (bands * width bytes) as signature number x->n.
+ * 0, or -1 on ENOMEM (the index is unchanged). */
+int stet_lsh_add(stet_lsh *x, const unsigned char *sig);
+
+/* Calls fn(ud, i) for every signature i sharing a band with sig, once
+ * each, in no particular order. seen is scratch of x->n bytes, all 0 on
+ * entry and on return. */
+void stet_lsh_candidates(const stet_lsh *x, const unsigned char *sig, unsigned char *seen,
+                         void (*fn)(void *ud, size_t i), void *ud);
+
+/* Fills root[0..n) with, for each signature, the smallest number of its
+ * cluster (root[i] == i for a signature alone or first of its cluster),
+ * joining candidate pairs whose similarity is at least threshold. */
+void stet_lsh_clusters(const stet_lsh *x, double threshold, uint32_t *root);
+
+#endif

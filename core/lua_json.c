@@ -1,0 +1,101 @@
+/* core/lua_json.c: the JSON field scanner (core/json.c) for Lua.
+ *
+ *   core.json_fields(s, names [, out [, i [, j]]]) -> out |
+ *       false, "unusual" | false, "invalid", offset
+ *
+ * Scans s[i..j] (default the whole string; i and j as string.sub takes
+ * them), so lines need not be cut out of a block first. names is an array
+ * of key names; out (a new table unless given) gets out[name] = the string
+ * value of each name found, and nil for the others.
+ * false means the caller must decode s with a full decoder: stet.json_fields
+ * (lua/stet/init.lua) does that with lua-cjson, so its answers are the same
+ * as cjson's whatever the line holds. */
+#include <string.h>
+
+#include "json.h"
+#include "lua_stet.h"
+
+#define MAX_FIELDS 32
+#define SCRATCH_KEEP (1024 * 1024)
+
+/* The start (0-based) and length of s[i..j] for 1-based i, j as string.sub
+ * takes them (negative counts from the end). */
+static void sub_range(lua_State *L, size_t len, int ia, int ja, size_t *off, size_t *n) {
+  lua_Integer i = luaL_optinteger(L, ia, 1), j = luaL_optinteger(L, ja, -1);
+  lua_Integer l = (lua_Integer)len;
+  if (i < 0) i = i < -l ? 1 : l + i + 1;
+  else if (i == 0) i = 1;
+  if (j < 0) j = j < -l ? 0 : l + j + 1;
+  else if (j > l) j = l;
+  if (i > j) {
+    *off = 0;
+    *n = 0;
+    return;
+  }
+  *off = (size_t)(i - 1);
+  *n = (size_t)(j - i + 1);
+}
+
+/* core.json_fields(s, names [, out [, i [, j]]]) [-0, +1|2|3]; upvalue 1
+ * is a stet_buf box, scratch for unescaped values. */
+static int l_json_fields(lua_State *L) {
+  size_t len, off, n;
+  const char *s = luaL_checklstring(L, 1, &len);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
+  sub_range(L, len, 4, 5, &off, &n);
+  s += off;
+  lua_Integer nf = (lua_Integer)lua_rawlen(L, 2);
+  luaL_argcheck(L, nf <= MAX_FIELDS, 2, "too many names (at most 32)");
+  stet_json_field f[MAX_FIELDS];
+  for (lua_Integer k = 0; k < nf; k++) {
+    lua_rawgeti(L, 2, k + 1);
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, 2, "names must be strings");
+    f[k].name = lua_tolstring(L, -1, &f[k].len); /* still referenced by names */
+    lua_pop(L, 1);
+  }
+  size_t where = 0;
+  stet_json_status st = stet_json_scan(s, n, f, (size_t)nf, &where);
+  if (st != STET_JSON_OK) {
+    lua_pushboolean(L, 0);
+    if (st == STET_JSON_UNUSUAL) {
+      lua_pushliteral(L, "unusual");
+      return 2;
+    }
+    lua_pushliteral(L, "invalid");
+    lua_pushinteger(L, (lua_Integer)(off + where) + 1);
+    return 3;
+  }
+  stet_buf *scratch = lua_touserdata(L, lua_upvalueindex(1));
+  if (lua_isnoneornil(L, 3)) lua_createtable(L, 0, (int)nf);
+  else lua_pushvalue(L, 3);
+  for (lua_Integer k = 0; k < nf; k++) {
+    lua_rawgeti(L, 2, k + 1); /* the key */
+    const stet_json_field *fk = &f[k];
+    if (!fk->found) {
+      lua_pushnil(L);
+    } else if (!fk->escaped) {
+      lua_pushlstring(L, s + fk->start, fk->stop - fk->start);
+    } else {
+      size_t raw = fk->stop - fk->start;
+      scratch->len = 0;
+      if (stet_buf_reserve(scratch, raw + 1)) return stet_lua_nomem(L);
+      size_t m = stet_json_unescape(s + fk->start, raw, scratch->data);
+      if (m == (size_t)-1) return luaL_error(L, "json_fields: escape checked twice differs");
+      lua_pushlstring(L, scratch->data, m);
+      if (scratch->cap > SCRATCH_KEEP) stet_buf_free(scratch);
+    }
+    lua_rawset(L, -3);
+  }
+  return 1;
+}
+
+static const luaL_Reg funcs[] = {
+  {"json_fields", l_json_fields},
+  {NULL, NULL},
+};
+
+void stet_lua_open_json(lua_State *L) {
+  stet_lua_newbuf(L); /* the scratch buffer, shared by the functions */
+  luaL_setfuncs(L, funcs, 1);
+}
