@@ -62,5 +62,6 @@ int luaopen_stet_core(lua_State *L) {
   stet_lua_open_fingerprint(L);
   stet_lua_open_counter(L);
   stet_lua_open_minhash(L);
+  stet_lua_open_luapat(L);
   return 1;
 }

@@ -20,6 +20,7 @@ void stet_lua_open_segment(lua_State *L);
 void stet_lua_open_fingerprint(lua_State *L);
 void stet_lua_open_counter(lua_State *L);
 void stet_lua_open_minhash(lua_State *L);
+void stet_lua_open_luapat(lua_State *L);
 
 /* Pushes a userdata that owns an empty stet_buf and returns the buffer. Its
  * __gc frees the memory, so nothing leaks when a Lua error unwinds between
