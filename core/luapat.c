@@ -582,11 +582,20 @@ int stet_pat_find(const stet_pat *p, const char *str, size_t n, size_t init, siz
 
 /* ---- sets ---- */
 
+/* A candidate of a dispatch list: a pattern, and for an anchored one up to
+ * 8 bytes of its literal prefix, so most are rejected by one comparison of
+ * the subject's next 8 bytes (key and mask in memory order). */
+typedef struct candidate_entry {
+  uint64_t key, mask;
+  uint32_t index;
+  uint32_t need; /* bytes the subject must have left for the prefix */
+} candidate_entry;
+
 struct stet_patset {
   stet_pat **pats;
   size_t count, room;
-  uint32_t *lists;     /* candidate indices, list after list */
-  size_t offset[258];  /* list of key b: lists[offset[b], offset[b + 1]) */
+  candidate_entry *lists; /* candidates, list after list */
+  size_t offset[258];     /* list of key b: lists[offset[b], offset[b + 1]) */
 };
 
 stet_patset *stet_patset_new(size_t count) {
@@ -631,8 +640,19 @@ int stet_patset_finish(stet_patset *set) {
   size_t at = 0;
   for (int key = 0; key <= 256; key++) {
     set->offset[key] = at;
-    for (size_t i = 0; i < set->count; i++)
-      if (candidate(set->pats[i], key)) set->lists[at++] = (uint32_t)i;
+    for (size_t i = 0; i < set->count; i++) {
+      const stet_pat *p = set->pats[i];
+      if (!candidate(p, key)) continue;
+      candidate_entry *c = &set->lists[at++];
+      unsigned char key8[8] = { 0 }, mask8[8] = { 0 };
+      size_t k = p->anchored ? (p->nprefix < 8 ? p->nprefix : 8) : 0;
+      memcpy(key8, p->prefix, k);
+      memset(mask8, 0xff, k);
+      memcpy(&c->key, key8, 8);
+      memcpy(&c->mask, mask8, 8);
+      c->index = (uint32_t)i;
+      c->need = (uint32_t)k;
+    }
   }
   set->offset[257] = at;
   return 0;
@@ -646,11 +666,17 @@ int stet_patset_first(const stet_patset *set, const char *s, size_t n, size_t in
                       size_t *index) {
   if (init > n) return STET_PAT_NOMATCH;
   int key = init < n ? (unsigned char)s[init] : 256;
+  size_t avail = n - init;
+  unsigned char next8[8] = { 0 };
+  memcpy(next8, s + init, avail < 8 ? avail : 8);
+  uint64_t w;
+  memcpy(&w, next8, 8);
   for (size_t j = set->offset[key]; j < set->offset[key + 1]; j++) {
-    size_t i = set->lists[j];
-    int rc = stet_pat_find(set->pats[i], s, n, init, max_steps, NULL);
+    const candidate_entry *c = &set->lists[j];
+    if (((w ^ c->key) & c->mask) != 0 || c->need > avail) continue;
+    int rc = stet_pat_find(set->pats[c->index], s, n, init, max_steps, NULL);
     if (rc != STET_PAT_NOMATCH) {
-      *index = i;
+      *index = c->index;
       return rc;
     }
   }
