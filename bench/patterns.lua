@@ -41,7 +41,7 @@ for line in io.lines(path) do
     if p ~= "" then paras[#paras + 1] = p end
   end
 end
-local distinct = #paras
+local distinct = math.min(#paras, want)
 assert(distinct > 0, "no paragraphs")
 for i = distinct + 1, want do paras[i] = paras[(i - 1) % distinct + 1] end
 for i = want + 1, #paras do paras[i] = nil end

@@ -43,6 +43,7 @@ struct stet_pat {
   size_t len;
   unsigned char *prefix; /* the leading single bytes every match starts with */
   size_t nprefix;
+  size_t rare; /* the offset of its byte least common in text */
   int anchored, ncap;
   int first_known;        /* every match starts with a byte in first */
   unsigned char first[32];
@@ -261,11 +262,23 @@ fail:
   return STET_PAT_EPATTERN;
 }
 
+/* How uncommon byte c is in English text, roughly (higher: rarer), to
+ * choose the prefix byte an unanchored search looks for. */
+static int rarity(int c) {
+  static const char by_frequency[] = "etaoinshrdlcumwfgypbvkjxqz";
+  if (c == ' ') return 0;
+  if (is_lower(c)) return 1 + (int)(strchr(by_frequency, c) - by_frequency);
+  if (is_upper(c)) return 20 + rarity(c + 32) / 4;
+  if (is_digit(c)) return 15;
+  return c == '.' || c == ',' ? 10 : 30;
+}
+
 /* The literal prefix and the set of possible first bytes. */
 static void analyse(stet_pat *p) {
   size_t i = 0;
   while (i < p->nitems && p->items[i].op == OP_CHAR && p->items[i].q == Q_ONE) {
     p->prefix[i] = p->items[i].a;
+    if (rarity(p->prefix[i]) > rarity(p->prefix[p->rare])) p->rare = i;
     i++;
   }
   p->nprefix = i;
@@ -564,12 +577,13 @@ int stet_pat_find(const stet_pat *p, const char *str, size_t n, size_t init, siz
   }
   for (size_t pos = init; pos <= n; pos++) {
     if (k) {
+      /* look for the prefix's rarest byte where a whole prefix fits */
+      size_t r = p->rare;
       if (n - pos < k) return STET_PAT_NOMATCH;
-      const unsigned char *f = memchr(s + pos, p->prefix[0], n - pos);
+      const unsigned char *f = memchr(s + pos + r, p->prefix[r], n - pos - k + 1);
       if (!f) return STET_PAT_NOMATCH;
-      pos = (size_t)(f - s);
-      if (n - pos < k) return STET_PAT_NOMATCH;
-      if (memcmp(f, p->prefix, k) != 0) continue;
+      pos = (size_t)(f - s) - r;
+      if (memcmp(s + pos, p->prefix, k) != 0) continue;
     } else if (p->first_known) {
       while (pos < n && !HAS(p->first, s[pos])) pos++;
       if (pos == n) return STET_PAT_NOMATCH;
