@@ -69,5 +69,6 @@ int luaopen_stet_core(lua_State *L) {
   stet_lua_open_minhash(L);
   stet_lua_open_json(L);
   stet_lua_open_lsh(L);
+  stet_lua_open_luapat(L);
   return 1;
 }

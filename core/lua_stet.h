@@ -30,6 +30,7 @@ struct stet_counter *stet_lua_checkcounter(lua_State *L, int idx);
 void stet_lua_open_minhash(lua_State *L);
 void stet_lua_open_json(lua_State *L);
 void stet_lua_open_lsh(lua_State *L);
+void stet_lua_open_luapat(lua_State *L);
 
 /* Pushes a userdata that owns an empty stet_buf and returns the buffer. Its
  * __gc frees the memory, so nothing leaks when a Lua error unwinds between
