@@ -120,35 +120,37 @@ local function apply_head(rule, doc, paras, ctx)
   return i
 end
 
--- Applies the declarative drops of one rule to the paragraphs still kept.
--- Only the matchers that can match a paragraph's first byte are tried
--- (rules.dispatch), so an anchored pattern runs only on paragraphs that
--- start with its first literal byte.
+-- Applies the declarative drops of one rule to the paragraphs still kept:
+-- the rule's C pattern set finds the first matching pattern in one call,
+-- and only the function matchers listed before it are tried.
 local function apply_drops(rule, doc, paras, first, last, ctx, limit)
-  local dispatch = rule.drop_dispatch
-  local find, byte = string.find, string.byte
+  local set, map, fns, drops = rule.drop_set, rule.drop_map, rule.drop_fns, rule.drops
   for i = first, last do
     local p = paras[i]
     local text = p.text
     if not p.drop and (not limit or #text <= limit) then
-      for _, m in ipairs(dispatch[byte(text, 1) or -1]) do
+      local pos = math.huge
+      if set then
+        local ok, k = pcall(set.first, set, text)
+        if not ok then return false, ("rule %s: %s"):format(rule.file, k) end
+        if k then pos = map[k] end
+      end
+      for _, f in ipairs(fns) do
+        if f.pos > pos then break end
         local hit
-        if m.fn then
-          if m.trusted then
-            hit = m.fn(p, doc)
-          else
-            local ok
-            ok, hit = call_hook(ctx, rule, m.fn, p, doc)
-            if not ok then return false, hit end
-          end
+        if f.m.trusted then
+          hit = f.m.fn(p, doc)
         else
-          hit = find(text, m.pattern) ~= nil
+          local ok
+          ok, hit = call_hook(ctx, rule, f.m.fn, p, doc)
+          if not ok then return false, hit end
         end
         if hit then
-          p.drop = m.label
+          pos = f.pos
           break
         end
       end
+      if pos ~= math.huge then p.drop = drops[pos].label end
     end
   end
   return true
@@ -156,16 +158,17 @@ end
 
 -- Finds the first cut marker at or after `first`; drops it and all after it.
 local function apply_cut(rule, paras, first)
-  local dispatch = rule.cut_dispatch
+  local set = rule.cut_set
+  if not set then return #paras end
   for i = first, #paras do
     local p = paras[i]
     if not p.drop then
-      for _, c in ipairs(dispatch[p.text:byte(1) or -1]) do
-        if p.text:find(c.pattern) then
-          p.marker = c.name or c.pattern
-          for j = i, #paras do paras[j].drop = paras[j].drop or "cut" end
-          return i - 1
-        end
+      local ok, k = pcall(set.first, set, p.text)
+      if ok and k then
+        local c = rule.cuts[rule.cut_map[k]]
+        p.marker = c.name or c.pattern
+        for j = i, #paras do paras[j].drop = paras[j].drop or "cut" end
+        return i - 1
       end
     end
   end

@@ -81,48 +81,28 @@ local function compile_drop(file, label, spec, out)
   end
 end
 
--- The literal bytes an anchored pattern must start with ("^Photo: " ->
--- "Photo: "), or nil when it is not anchored or starts with a class. A
--- literal followed by a quantifier is optional, so it is left out.
-function rules.literal_prefix(pat)
-  if pat:sub(1, 1) ~= "^" then return nil end
-  local i, out = 2, {}
-  while i <= #pat do
-    local c = pat:sub(i, i)
-    if c:match("[%^%$%*%+%?%.%(%)%[%]%-]") then break end
-    local lit = c
-    local step = 1
-    if c == "%" then
-      lit = pat:sub(i + 1, i + 1)
-      if lit == "" or lit:match("%w") then break end -- a class such as %u
-      step = 2
-    end
-    local after = pat:sub(i + step, i + step)
-    if after == "?" or after == "*" or after == "-" then break end
-    out[#out + 1] = lit
-    if after == "+" then break end
-    i = i + step
-  end
-  return #out > 0 and table.concat(out) or nil
-end
-
--- For a list of matchers, per first byte of a paragraph the matchers that
--- can match it, in their original order: anchored patterns with a literal
--- prefix go only under that prefix's first byte; the rest go everywhere.
--- Returns a table byte -> list (and [-1] for the empty paragraph).
-function rules.dispatch(list)
-  local by_byte = {}
-  for b = -1, 255 do by_byte[b] = {} end
-  for _, m in ipairs(list) do
-    local prefix = m.pattern and rules.literal_prefix(m.pattern)
-    m.prefix = prefix
-    if prefix then
-      table.insert(by_byte[prefix:byte(1)], m)
+-- Compiles the patterns of a matcher list into one C pattern set
+-- (stet.patterns), which finds the first matching pattern of a paragraph in
+-- one call. Returns the set (nil when there are no patterns), the map from
+-- set index to list position, and the function matchers with their
+-- positions, in order.
+function rules.compile_set(file, list)
+  local pats, map, fns = {}, {}, {}
+  for pos, m in ipairs(list) do
+    if m.pattern then
+      pats[#pats + 1] = m.pattern
+      map[#pats] = pos
     else
-      for b = -1, 255 do table.insert(by_byte[b], m) end
+      fns[#fns + 1] = { pos = pos, m = m }
     end
   end
-  return by_byte
+  local set
+  if #pats > 0 then
+    local err
+    set, err = stet.patterns(pats)
+    if not set then rule_error(file, err) end
+  end
+  return set, map, fns
 end
 
 local function sorted_keys(t)
@@ -190,8 +170,8 @@ function rules.compile(spec, file, default_name)
       end
     end
   end
-  rule.drop_dispatch = rules.dispatch(rule.drops)
-  rule.cut_dispatch = rules.dispatch(rule.cuts)
+  rule.drop_set, rule.drop_map, rule.drop_fns = rules.compile_set(file, rule.drops)
+  rule.cut_set, rule.cut_map = rules.compile_set(file, rule.cuts)
   return rule
 end
 
@@ -212,7 +192,7 @@ rules.generic = rules.compile(
   "stet/sites/generic.lua", "generic")
 rules.generic.is_generic = true
 -- the built-in functions are ours: they run without the hook budgets
-for _, m in ipairs(rules.generic.drops) do m.trusted = m.fn ~= nil end
+for _, f in ipairs(rules.generic.drop_fns) do f.m.trusted = true end
 
 local function lua_files(dir)
   local p = io.popen("find '" .. dir:gsub("'", "'\\''") .. "' -maxdepth 1 -type f -name '*.lua' | LC_ALL=C sort")
