@@ -28,7 +28,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = asan ]; then
   STET_SUMMARY="$summary" STET_BIN=bin/stet-asan STET_ASAN=1 \
     LD_PRELOAD="$asan_rt" ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    LSAN_OPTIONS=suppressions=spec/support/lsan.supp:print_suppressions=0 \
+    LSAN_OPTIONS=suppressions="$(pwd)/spec/support/lsan.supp":print_suppressions=0 \
     $BUSTED --run=asan
 fi
 awk '{ p += $1; f += $2 } END { printf "%d passed, %d failed\n", p, f; exit (f > 0) }' "$summary"
