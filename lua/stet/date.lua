@@ -415,6 +415,16 @@ function date.parse(s, opts)
     error("bad argument #2 to 'date' (table expected, got " .. type(opts) .. ")", 2)
   end
   opts = opts or {}
+  -- fast path: a plain ISO date without a reference (what records carry)
+  if opts.reference == nil and #s == 10 then
+    local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+    if y then
+      y, m, d = tonumber(y), tonumber(m), tonumber(d)
+      local mdays = { 31, is_leap(y) and 29 or 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+      if m < 1 or m > 12 or d < 1 or d > mdays[m] then return nil, "impossible date" end
+      return s
+    end
+  end
   local t = clean(s)
   if t == "" then return nil, "not a date" end
   local ref
