@@ -34,6 +34,13 @@ static int l_view(lua_State *L) {
   return 1;
 }
 
+/* The counting table at idx, a counter or a view of one. */
+const struct stet_counter *stet_lua_tocounter_any(lua_State *L, int idx) {
+  void *v = luaL_testudata(L, idx, VIEW_META);
+  if (v) return *(const stet_counter **)v;
+  return stet_lua_checkcounter(L, idx);
+}
+
 /* view:count(fp, site) -> integer */
 static int v_count(lua_State *L) {
   const stet_counter *c = *(const stet_counter **)luaL_checkudata(L, 1, VIEW_META);

@@ -27,6 +27,8 @@ void stet_lua_open_counter_view(lua_State *L); /* after stet_lua_open_counter */
 
 /* The counting table at idx (core/lua_counter.c); raises if it is not one. */
 struct stet_counter *stet_lua_checkcounter(lua_State *L, int idx);
+/* The same for a counter or a read-only view of one (core/lua_counter_view.c). */
+const struct stet_counter *stet_lua_tocounter_any(lua_State *L, int idx);
 void stet_lua_open_minhash(lua_State *L);
 void stet_lua_open_json(lua_State *L);
 void stet_lua_open_lsh(lua_State *L);

@@ -123,20 +123,13 @@ end
 
 -- Pass 1 summary of one processed document.
 local function summarize(doc, index, ctx)
-  local body, fps = {}, {}
-  for _, p in ipairs(doc.paragraphs) do
-    if not p.drop then
-      body[#body + 1] = p.text
-      fps[#fps + 1] = p.fp
-    end
-  end
-  local text = table.concat(body, "\n\n")
+  local text, fps, nkept = stet._kept(doc.paragraphs)
   local s = {
     index = index, id = doc.id, source = doc.source, site = doc.site or "", rule = doc.rule.name,
     title = doc.title, date = doc.date, authors = doc.authors, fps = fps,
     body_len = #text, text = nil,
   }
-  if #body > 0 then
+  if nkept > 0 then
     s.body_fp = stet.body_fingerprint(text)
     if ctx.near and ctx.near > 0 then s.sig = stet.minhash(text, ctx.minhash) end
   end
@@ -255,25 +248,16 @@ end
 -- Marks boilerplate paragraphs of a processed document.
 local function apply_boilerplate(doc, counter, threshold)
   if not counter or not threshold or threshold <= 0 then return end
-  local site = doc.site or ""
-  for _, p in ipairs(doc.paragraphs) do
-    if not p.drop then
-      local c = counter:count(p.fp, site)
-      if c >= threshold then
-        p.drop = "boilerplate"
-        p.count = c
-      end
-    end
-  end
+  stet._boilerplate(doc.paragraphs, counter, doc.site or "", threshold)
 end
 pipeline.apply_boilerplate = apply_boilerplate
 
 -- Builds the output record of a processed document.
 local function record_of(doc, decision)
-  local body = document.body(doc)
+  local text, _, nkept = stet._kept(doc.paragraphs)
   local r = {
     id = doc.id, site = doc.site, source = doc.source, title = doc.title, date = doc.date,
-    authors = doc.authors or {}, text = table.concat(body, "\n\n"), dup_of = nil, meta = doc.meta,
+    authors = doc.authors or {}, text = text, dup_of = nil, meta = doc.meta,
   }
   if decision then
     if decision.dup_of then
@@ -284,23 +268,14 @@ local function record_of(doc, decision)
       if #r.authors == 0 and decision.authors then r.authors = decision.authors end
     end
   end
-  return r, #body
+  return r, nkept
 end
 
 -- Counts the paragraphs of a processed document by fate into r.labels
 -- (label -> n), r.read and r.kept; `fate` "written" counts kept paragraphs
 -- as kept, anything else labels them with it.
 local function count_paragraphs_into(r, doc, fate)
-  for _, p in ipairs(doc.paragraphs) do
-    r.read = r.read + 1
-    if p.drop then
-      r.labels[p.drop] = (r.labels[p.drop] or 0) + 1
-    elseif fate == "written" then
-      r.kept = r.kept + 1
-    else
-      r.labels[fate] = (r.labels[fate] or 0) + 1
-    end
-  end
+  r.read, r.kept, r.labels = stet._tally(doc.paragraphs, fate)
 end
 
 -- Decodes a deferred JSON line and processes the document. Returns doc, or
@@ -336,16 +311,7 @@ end
 -- A processed document as pass 2 needs it, packed: metadata, the label of
 -- every dropped paragraph, and the text and fingerprint of the kept ones.
 function pipeline.spill(doc)
-  local labels, texts, fps = {}, {}, {}
-  for k, p in ipairs(doc.paragraphs) do
-    if p.drop then
-      labels[k] = p.drop
-    else
-      labels[k] = false
-      texts[#texts + 1] = p.text
-      fps[#fps + 1] = p.fp
-    end
-  end
+  local labels, texts, fps = stet._spill_parts(doc.paragraphs)
   return stet.pack({ id = doc.id, source = doc.source, site = doc.site, title = doc.title,
     date = doc.date, authors = doc.authors, meta = doc.meta, dropped = doc.dropped,
     labels = labels, texts = texts, fps = fps })
@@ -354,16 +320,8 @@ end
 -- The document back from pipeline.spill, with doc.paragraphs as before.
 function pipeline.unspill(blob)
   local d = stet.unpack(blob)
-  local paras, j = {}, 0
-  for k, label in ipairs(d.labels) do
-    if label then
-      paras[k] = { index = k, drop = label }
-    else
-      j = j + 1
-      paras[k] = { index = k, text = d.texts[j], fp = d.fps[j] }
-    end
-  end
-  d.paragraphs, d.labels, d.texts, d.fps = paras, nil, nil, nil
+  d.paragraphs = stet._unspill_parts(d.labels, d.texts, d.fps)
+  d.labels, d.texts, d.fps = nil, nil, nil
   return d
 end
 
