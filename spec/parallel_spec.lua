@@ -143,12 +143,13 @@ describe("SIGINT", function()
       f:write(("Paragraph one of document %d.\n\nParagraph two is here.\n\nAnd a third one."):format(i))
       f:close()
     end
-    local cmd = ("%s clean -j 2 -q -r %s/rules --stats %s/stats.json -o %s/out.jsonl %s/in & pid=$!; " ..
-      "sleep 1.5; kill -INT $pid; wait $pid; echo $?"):format(h.bin, dir, dir, dir, dir)
+    local cmd = ("%s clean -j 2 -q -r %s/rules --stats %s/stats.json -o %s/out.jsonl %s/in 2> %s/err & pid=$!; " ..
+      "sleep 1.5; kill -INT $pid; wait $pid; echo $?"):format(h.bin, dir, dir, dir, dir, dir)
     local p = io.popen("sh -c " .. h.quote(cmd))
     local rc = p:read("a")
     p:close()
     local stats = cjson.decode(h.slurp(dir .. "/stats.json"))
+    local err = h.slurp(dir .. "/err")
     local lines = 0
     for line in io.lines(dir .. "/out.jsonl") do
       assert.is_table(cjson.decode(line))
@@ -156,6 +157,7 @@ describe("SIGINT", function()
     end
     h.rmtree(dir)
     assert.are.equal("130\n", rc)
+    assert.matches("^stet clean: interrupted: 400 read, ", err)
     assert.is_true(stats.interrupted)
     local d = stats.documents
     assert.are.equal(d.read, d.kept + d.duplicate + d.dropped + d.rejected + d.unfinished)
