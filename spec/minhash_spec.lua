@@ -230,7 +230,7 @@ describe("stet.lsh", function()
       for k = 1, 112 do v[k] = (k >= from and k <= to) and (base * 1000 + k + 7777) or (base * 1000 + k) end
       return "M\1\5\0" .. string.pack(("<" .. ("I4"):rep(112)), table.unpack(v))
     end
-    local function build(order)
+    local function build_sigs(order)
       local all = {
         a = sig(1, 0, -1), b = sig(1, 1, 24),   -- a ~ b (88/112 equal)
         c = sig(1, 1, 48),                      -- b ~ c (88/112), a !~ c (64/112)
@@ -241,10 +241,10 @@ describe("stet.lsh", function()
       for id in order:gmatch("%a") do index:add(id, all[id]) end
       return index, all
     end
-    local index, all = build("abcdef")
+    local index, all = build_sigs("abcdef")
     assert.are.same({ { "a", "b", "c" }, { "e", "f" } }, index:clusters())
-    assert.are.same(index:clusters(), build("fedcba"):clusters())
-    assert.are.same(index:clusters(), build("dbfaec"):clusters())
+    assert.are.same(index:clusters(), build_sigs("fedcba"):clusters())
+    assert.are.same(index:clusters(), build_sigs("dbfaec"):clusters())
     assert.are.same({ "a", "b", "c", "d" }, index:candidates(all.a))
     assert.are.same({ "e", "f" }, index:candidates(all.f))
   end)
