@@ -69,6 +69,17 @@ describe("stet hash", function()
     assert.are.equal(3, t:count(stet.fingerprint(footer), "all"))
   end)
 
+  it("reads gzip-compressed text and JSON Lines files like plain ones", function()
+    local dir = corpus()
+    local _, _, code = helpers.run({ "hash", "-q", "-o", dir .. "/plain.tbl", dir .. "/shard2" })
+    assert.are.equal(0, code)
+    assert(os.execute("gzip " .. helpers.quote(dir .. "/shard2/feed.jsonl") .. " " ..
+      helpers.quote(dir .. "/shard2/axios/4.txt")))
+    _, _, code = helpers.run({ "hash", "-q", "-o", dir .. "/gz.tbl", dir .. "/shard2" })
+    assert.are.equal(0, code)
+    assert.are.same(entries(dir .. "/plain.tbl"), entries(dir .. "/gz.tbl"))
+  end)
+
   it("reports a missing path and exits with 2", function()
     local dir = tempdir()
     local _, err, code = helpers.run({ "hash", "-o", dir .. "/x.tbl", dir .. "/missing" })

@@ -21,7 +21,8 @@ local hash = {
 Counts, for every paragraph fingerprint and site, in how many documents it
 occurs, and saves the counts as a table file for `stet merge` and the
 boilerplate filter. PATH is a text file (one document), a .jsonl file (one
-document per line: `text`, optional `site`) or a folder walked recursively.
+document per line: `text`, optional `site`) or a folder walked recursively;
+gzip and zstd files (.gz, .zst, .jsonl.gz, .jsonl.zst) are decompressed.
 The site of a document is --site, else the record's `site` field, else the
 name of the folder holding the file. A summary line goes to stderr.]],
   options = {
