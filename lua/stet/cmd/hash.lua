@@ -33,19 +33,6 @@ name of the folder holding the file. A summary line goes to stderr.]],
   },
 }
 
-local function shell_quote(s)
-  return "'" .. s:gsub("'", "'\\''") .. "'"
-end
-
--- The regular files under path (path itself when it is a file), sorted.
-local function files_under(path)
-  local p = io.popen("find " .. shell_quote(path) .. " -type f -print0 2>/dev/null | LC_ALL=C sort -z")
-  local list = {}
-  for name in p:read("a"):gmatch("%Z+") do list[#list + 1] = name end
-  p:close()
-  return list
-end
-
 -- The name of the folder holding path ("." when there is none). A byte
 -- loop from the end: Lua patterns anchored at the end try every start.
 local function folder_name(path)
@@ -147,7 +134,7 @@ function hash.run(opts, positional)
   end
 
   for _, path in ipairs(positional) do
-    local files = files_under(path)
+    local files = stet.find_files(path) -- sorted, as find | LC_ALL=C sort
     if #files == 0 then
       local f, err = io.open(path, "rb")
       if f then f:close() err = path .. ": no files" end
