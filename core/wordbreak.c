@@ -175,6 +175,63 @@ static inline __attribute__((always_inline)) size_t scan_run(const unsigned char
   return j;
 }
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define WORD_WINDOWS 1
+
+/* Bit masks over the 64 bytes s[base .. base + 64): `run` has a bit for
+ * each ASCII letter, digit or "_" (stet_wb_ascii & 1), `stop` for those and
+ * every non-ASCII byte. Bytes past the end of the text count as neither. */
+typedef struct word_window {
+  size_t base;
+  uint64_t run, stop;
+} word_window;
+
+/* Loads the window at base (< n). */
+static void window_load(word_window *w, const unsigned char *s, size_t n, size_t base) {
+  unsigned char pad[64];
+  const unsigned char *p = s + base;
+  if (n - base < 64) {
+    memset(pad, 0, sizeof pad);
+    memcpy(pad, p, n - base);
+    p = pad;
+  }
+  const __m128i bit20 = _mm_set1_epi8(0x20), a1 = _mm_set1_epi8('a' - 1),
+                z1 = _mm_set1_epi8('z' + 1), d1 = _mm_set1_epi8('0' - 1),
+                d9 = _mm_set1_epi8('9' + 1), under = _mm_set1_epi8('_');
+  uint64_t run = 0, high = 0;
+  for (int k = 0; k < 4; k++) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+    __m128i low = _mm_or_si128(v, bit20);
+    __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(low, a1), _mm_cmpgt_epi8(z1, low));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, d1), _mm_cmpgt_epi8(d9, v));
+    __m128i r = _mm_or_si128(_mm_or_si128(letter, digit), _mm_cmpeq_epi8(v, under));
+    run |= (uint64_t)(unsigned)_mm_movemask_epi8(r) << (16 * k);
+    high |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * k);
+  }
+  w->base = base;
+  w->run = run;
+  w->stop = run | high;
+}
+
+/* scan_run with the windows: the first offset >= j whose byte is not in a
+ * run (want_word) or is in a run or non-ASCII (!want_word), or n. */
+static inline size_t window_scan(word_window *w, const unsigned char *s, size_t n, size_t j,
+                                 int want_word) {
+  while (j < n) {
+    if (j < w->base || j - w->base >= 64) window_load(w, s, n, j);
+    size_t off = j - w->base;
+    uint64_t bits = (want_word ? ~w->run : w->stop) >> off;
+    if (bits) {
+      size_t k = j + (size_t)__builtin_ctzll(bits);
+      return k < n ? k : n;
+    }
+    j = w->base + 64;
+  }
+  return n;
+}
+#endif
+
 /* The fast path: at a boundary pos, a run of ASCII letters, digits and "_"
  * is a whole segment unless what follows may extend it (a non-ASCII
  * character, or a mid-word mark before a letter or digit); in those cases
@@ -184,10 +241,16 @@ static inline __attribute__((always_inline)) size_t scan_run(const unsigned char
 int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
   const unsigned char *s = (const unsigned char *)str;
   size_t pos = 0;
+#ifdef WORD_WINDOWS
+  word_window win = {(size_t)-1, 0, 0};
+#define SCAN(j, want) window_scan(&win, s, n, (j), (want))
+#else
+#define SCAN(j, want) scan_run(s, n, (j), (want))
+#endif
   while (pos < n) {
     unsigned char c = s[pos];
     if (stet_wb_ascii[c] & 1) {
-      size_t j = scan_run(s, n, pos + 1, 1);
+      size_t j = SCAN(pos + 1, 1);
       if (j == n || (s[j] < 0x80 &&
                      (!(stet_wb_ascii[s[j]] & 4) || j + 1 == n ||
                       (s[j + 1] < 0x80 && !(stet_wb_ascii[s[j + 1]] & 2))))) {
@@ -201,7 +264,7 @@ int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
         continue;
       }
     } else if (c < 0x80) {
-      size_t q = scan_run(s, n, pos + 1, 0);
+      size_t q = SCAN(pos + 1, 0);
       if (q == n) return 0;
       if (s[q] < 0x80) {
         pos = q;
@@ -217,5 +280,6 @@ int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
     }
     pos = end;
   }
+#undef SCAN
   return 0;
 }
