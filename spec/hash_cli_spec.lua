@@ -80,6 +80,25 @@ describe("stet hash", function()
     assert.are.same(entries(dir .. "/plain.tbl"), entries(dir .. "/gz.tbl"))
   end)
 
+  it("reads JSON Lines whose lines cross the read blocks", function()
+    local dir = corpus()
+    local hash = require "stet.cmd.hash"
+    local function run(block, out)
+      local saved = hash.block_size
+      hash.block_size = block
+      local ok, code = pcall(hash.run, { output = out, quiet = true, samples = true },
+        { dir .. "/shard2/feed.jsonl" })
+      hash.block_size = saved
+      assert(ok, code)
+      return entries(out)
+    end
+    local whole = run(1 << 20, dir .. "/a.tbl")
+    assert.are.equal(4, #whole)
+    for _, block in ipairs({ 1, 2, 7, 33, 64 }) do
+      assert.are.same(whole, run(block, dir .. "/b" .. block .. ".tbl"))
+    end
+  end)
+
   it("reports a missing path and exits with 2", function()
     local dir = tempdir()
     local _, err, code = helpers.run({ "hash", "-o", dir .. "/x.tbl", dir .. "/missing" })
