@@ -203,7 +203,7 @@ fail:
 }
 
 static size_t next_home(size_t home) {
-  return home < 65536 ? home * 2 : home + home / 8;
+  return home < 262144 ? home * 2 : home + home / 8;
 }
 
 /* The entry of (fp, site), inserted with count 0 when absent; NULL on

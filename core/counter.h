@@ -9,8 +9,10 @@
  * the table grows in place: the array is realloc'ed (mremap for big
  * tables, no copy) and entries move from the last to the first, never over
  * an entry not yet moved. Peak memory is the grown table, not old + new.
- * Small tables double; from 64 Ki slots on they grow by 1/8, so the table
- * stays between 0.66 and 0.75 full: 16 / 0.66 = 24 bytes per entry at most.
+ * Small tables (up to 256 Ki slots, 4 MB) double, so a corpus of a few
+ * hundred thousand paragraphs does not grow a dozen times; from then on they
+ * grow by 1/8, so the table stays between 0.66 and 0.75 full: 16 / 0.66 =
+ * 24 bytes per entry at most.
  *
  * Per-document counting: add() takes a document key and counts a pair at
  * most once per document. The table remembers the keys of the current

@@ -16,9 +16,14 @@
  *   stet.load_counter(path) -> table | nil, "path: reason"
  * doc is an integer or a string (strings are hashed); the adds of one
  * document must be consecutive (see counter.h). */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include "counter.h"
@@ -171,9 +176,9 @@ static int c_add_paragraphs(lua_State *L) {
   return 1;
 }
 
-/* Reads the whole (decompressed) file path into b->file. 0, -1 with the
- * message in err, or -2 on ENOMEM. */
-static int read_whole(counter_box *b, const char *path, char *err, size_t errlen) {
+/* Reads the whole (decompressed) file path into b->file with stet_reader.
+ * 0, -1 with the message in err, or -2 on ENOMEM. */
+static int read_decompressed(counter_box *b, const char *path, char *err, size_t errlen) {
   stet_reader *r = stet_reader_open(path, err, errlen);
   if (!r) return -1;
   b->file.len = 0;
@@ -196,6 +201,61 @@ static int read_whole(counter_box *b, const char *path, char *err, size_t errlen
     b->file.len += (size_t)got;
   }
   stet_reader_close(r);
+  return 0;
+}
+
+/* Would stet_reader decompress (or refuse) a file with this name and these
+ * first bytes? The same test as its sniffing (core/decompress.c). */
+static int needs_reader(const char *path, const unsigned char *p, size_t n) {
+  if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) return 1;
+  if (n >= 4 && ((p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) ||
+                 ((p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18)))
+    return 1;
+  size_t l = strlen(path);
+  return (l >= 3 && strcasecmp(path + l - 3, ".gz") == 0) ||
+         (l >= 4 && strcasecmp(path + l - 4, ".zst") == 0);
+}
+
+/* Reads the whole file path into b->file: plain files straight into the
+ * buffer (sized by fstat), compressed ones through stet_reader. 0, -1 with
+ * "path: reason" in err, or -2 on ENOMEM. */
+static int read_whole(counter_box *b, const char *path, char *err, size_t errlen) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    return -1;
+  }
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    close(fd);
+    snprintf(err, errlen, "%s: %s", path, strerror(EISDIR));
+    return -1;
+  }
+  size_t want = st.st_size > 0 ? (size_t)st.st_size + 1 : READ_BLOCK;
+  b->file.len = 0;
+  if (stet_buf_reserve(&b->file, want)) {
+    close(fd);
+    return -2;
+  }
+  for (;;) {
+    if (b->file.len == b->file.cap && stet_buf_reserve(&b->file, b->file.cap)) {
+      close(fd);
+      return -2;
+    }
+    ssize_t got = read(fd, b->file.data + b->file.len, b->file.cap - b->file.len);
+    if (got > 0) {
+      b->file.len += (size_t)got;
+    } else if (got == 0) {
+      break;
+    } else if (errno != EINTR) {
+      snprintf(err, errlen, "%s: %s", path, strerror(errno));
+      close(fd);
+      return -1;
+    }
+  }
+  close(fd);
+  if (needs_reader(path, (const unsigned char *)b->file.data, b->file.len))
+    return read_decompressed(b, path, err, errlen);
   return 0;
 }
 

@@ -69,6 +69,36 @@ describe("stet hash", function()
     assert.are.equal(3, t:count(stet.fingerprint(footer), "all"))
   end)
 
+  it("reads gzip-compressed text and JSON Lines files like plain ones", function()
+    local dir = corpus()
+    local _, _, code = helpers.run({ "hash", "-q", "-o", dir .. "/plain.tbl", dir .. "/shard2" })
+    assert.are.equal(0, code)
+    assert(os.execute("gzip " .. helpers.quote(dir .. "/shard2/feed.jsonl") .. " " ..
+      helpers.quote(dir .. "/shard2/axios/4.txt")))
+    _, _, code = helpers.run({ "hash", "-q", "-o", dir .. "/gz.tbl", dir .. "/shard2" })
+    assert.are.equal(0, code)
+    assert.are.same(entries(dir .. "/plain.tbl"), entries(dir .. "/gz.tbl"))
+  end)
+
+  it("reads JSON Lines whose lines cross the read blocks", function()
+    local dir = corpus()
+    local hash = require "stet.cmd.hash"
+    local function run(block, out)
+      local saved = hash.block_size
+      hash.block_size = block
+      local ok, code = pcall(hash.run, { output = out, quiet = true, samples = true },
+        { dir .. "/shard2/feed.jsonl" })
+      hash.block_size = saved
+      assert(ok, code)
+      return entries(out)
+    end
+    local whole = run(1 << 20, dir .. "/a.tbl")
+    assert.are.equal(4, #whole)
+    for _, block in ipairs({ 1, 2, 7, 33, 64 }) do
+      assert.are.same(whole, run(block, dir .. "/b" .. block .. ".tbl"))
+    end
+  end)
+
   it("reports a missing path and exits with 2", function()
     local dir = tempdir()
     local _, err, code = helpers.run({ "hash", "-o", dir .. "/x.tbl", dir .. "/missing" })

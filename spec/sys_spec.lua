@@ -1,5 +1,5 @@
 -- spec/sys_spec.lua: the system helpers of core/lua_sys.c: stet.open (with
--- gzip and zstd decompression), stet.listdir, stet.stat, stet.isatty,
+-- gzip and zstd decompression), stet.listdir, stet.find_files, stet.stat, stet.isatty,
 -- stet.clock, stet.cpu_count. Compressed fixtures are made at test time.
 local stet = require "stet"
 local helpers = require "spec.support.helpers"
@@ -186,6 +186,35 @@ describe("stet.open", function()
     local out = run_lua("local s = require 'stet'; local r = assert(s.open('-')); io.write(r:compression(), ' ');" ..
       " while true do local c = r:read(3) if not c then break end io.write(c) end", path("multi.gz"))
     assert.are.equal("gzip first part\nsecond part\n", out)
+  end)
+end)
+
+describe("stet.find_files", function()
+  it("lists regular files under a folder, sorted bytewise by whole path like find | sort", function()
+    sh("mkdir -p " .. q(path("tree/a/b")) .. " " .. q(path("tree/a-b")) .. " " .. q(path("tree/e")))
+    write("tree/a/b/f", "x")
+    write("tree/a-b/g", "x")
+    write("tree/a.txt", "x")
+    write("tree/e/.hidden", "x")
+    sh("ln -s " .. q(path("tree/a")) .. " " .. q(path("tree/dirlink")))
+    sh("ln -s " .. q(path("tree/a.txt")) .. " " .. q(path("tree/filelink")))
+    sh("mkfifo " .. q(path("tree/fifo")))
+    local root = path("tree")
+    local want = { root .. "/a-b/g", root .. "/a.txt", root .. "/a/b/f", root .. "/e/.hidden" }
+    assert.are.same(want, stet.find_files(root))
+    assert.are.same(want, stet.find_files(root .. "/")) -- no doubled slash
+    local p = assert(io.popen("find " .. q(root) .. " -type f | LC_ALL=C sort"))
+    local found = {}
+    for line in p:lines() do found[#found + 1] = line end
+    p:close()
+    assert.are.same(found, stet.find_files(root))
+  end)
+
+  it("gives a file itself, and nothing for a missing path or a link", function()
+    assert.are.same({ path("plain.txt") }, stet.find_files(path("plain.txt")))
+    assert.are.same({}, stet.find_files(path("nope")))
+    sh("ln -sf " .. q(path("sub")) .. " " .. q(path("sublink")))
+    assert.are.same({}, stet.find_files(path("sublink")))
   end)
 end)
 

@@ -12,7 +12,6 @@
 local args = require "stet.args"
 
 local byte, find, sub = string.byte, string.find, string.sub
-local BLOCK = 4 * 1024 * 1024
 
 local hash = {
   summary = "count paragraph fingerprints into a table file",
@@ -21,7 +20,8 @@ local hash = {
 Counts, for every paragraph fingerprint and site, in how many documents it
 occurs, and saves the counts as a table file for `stet merge` and the
 boilerplate filter. PATH is a text file (one document), a .jsonl file (one
-document per line: `text`, optional `site`) or a folder walked recursively.
+document per line: `text`, optional `site`) or a folder walked recursively;
+gzip and zstd files (.gz, .zst, .jsonl.gz, .jsonl.zst) are decompressed.
 The site of a document is --site, else the record's `site` field, else the
 name of the folder holding the file. A summary line goes to stderr.]],
   options = {
@@ -31,19 +31,6 @@ name of the folder holding the file. A summary line goes to stderr.]],
     { name = "quiet", short = "q", help = "no summary line" },
   },
 }
-
-local function shell_quote(s)
-  return "'" .. s:gsub("'", "'\\''") .. "'"
-end
-
--- The regular files under path (path itself when it is a file), sorted.
-local function files_under(path)
-  local p = io.popen("find " .. shell_quote(path) .. " -type f -print0 2>/dev/null | LC_ALL=C sort -z")
-  local list = {}
-  for name in p:read("a"):gmatch("%Z+") do list[#list + 1] = name end
-  p:close()
-  return list
-end
 
 -- The name of the folder holding path ("." when there is none). A byte
 -- loop from the end: Lua patterns anchored at the end try every start.
@@ -77,6 +64,10 @@ local function is_jsonl(path)
   return j and (j + 5 == #path or sub(path, j + 6) == ".gz" or sub(path, j + 6) == ".zst")
 end
 
+-- Bytes read at a time from JSON Lines files (a field so specs can make
+-- lines cross block boundaries).
+hash.block_size = 4 * 1024 * 1024
+
 function hash.run(opts, positional)
   if #positional == 0 then args.usage_error("hash", "missing PATH") end
   local stet = require "stet"
@@ -101,9 +92,11 @@ function hash.run(opts, positional)
   local fields = { "text", "site" }
   local rec = {}
 
-  local function jsonl_line(file, lineno, line, folder)
-    if not find(line, "%S") then return end
-    local r, err = stet.json_fields(line, fields, rec)
+  -- One JSON line: s[i..j] (not cut out of its block: no copy).
+  local function jsonl_line(file, lineno, s, i, j, folder)
+    local k = find(s, "%S", i)
+    if not k or k > j then return end
+    local r, err = stet.json_fields(s, fields, rec, i, j)
     if not r then
       if err:find("^invalid JSON") then
         bad_line(file, lineno, err)
@@ -124,29 +117,39 @@ function hash.run(opts, positional)
     if not r then return err end
     local lineno, rest, folder = 0, "", folder_name(file)
     while true do
-      local block, rerr = r:read(BLOCK)
+      local block, rerr = r:read(hash.block_size)
       if not block then
         err = rerr
         break
       end
-      if rest ~= "" then block = rest .. block end
       local pos = 1
+      if rest ~= "" then -- the line cut by the block boundary, joined alone
+        local nl = find(block, "\n", 1, true)
+        if nl then
+          local line = rest .. sub(block, 1, nl - 1)
+          lineno = lineno + 1
+          jsonl_line(file, lineno, line, 1, #line, folder)
+          pos = nl + 1
+        else
+          block = rest .. block
+        end
+      end
       while true do
         local nl = find(block, "\n", pos, true)
         if not nl then break end
         lineno = lineno + 1
-        jsonl_line(file, lineno, sub(block, pos, nl - 1), folder)
+        jsonl_line(file, lineno, block, pos, nl - 1, folder)
         pos = nl + 1
       end
       rest = sub(block, pos)
     end
     r:close()
-    if not err and rest ~= "" then jsonl_line(file, lineno + 1, rest, folder) end
+    if not err and rest ~= "" then jsonl_line(file, lineno + 1, rest, 1, #rest, folder) end
     return err
   end
 
   for _, path in ipairs(positional) do
-    local files = files_under(path)
+    local files = stet.find_files(path) -- sorted, as find | LC_ALL=C sort
     if #files == 0 then
       local f, err = io.open(path, "rb")
       if f then f:close() err = path .. ": no files" end
