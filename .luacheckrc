@@ -6,3 +6,4 @@ files["spec/"] = { std = "+busted", max_line_length = false }
 -- analysis scripts and rule files may use the `stet` global set by `stet run`
 files["scripts/"] = { read_globals = { "stet" } }
 files["examples/"] = { read_globals = { "stet" } }
+files["bench/primitives.lua"] = { read_globals = { "stet" } }

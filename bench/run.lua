@@ -164,6 +164,15 @@ local rows = {
     argv = { PYTHON, "bench/baselines/ccnet_hash.py" }, input = "slice_jsonl" },
   { name = "stet normalize", kind = "normalize", stet = "normalize", argv = { STET, "normalize" }, input = "txt",
     against = { "uconv -x any-nfc", "python NFC" } },
+  -- the C primitives alone, on the corpus held in memory (bench/primitives.lua)
+  { name = "core: normalize (NFC+cleanup)", kind = "normalize", internal = "normalize", input = "txt",
+    against = { "uconv -x any-nfc", "python NFC" } },
+  { name = "core: paragraphs", kind = "segment", internal = "paragraphs", input = "txt", against = { "wc -l" } },
+  { name = "core: sentences", kind = "segment", internal = "sentences", input = "txt", against = { "wc -w" } },
+  { name = "core: words", kind = "segment", internal = "words", input = "txt", against = { "wc -w" } },
+  { name = "core: fingerprints", kind = "hash", internal = "fingerprints", input = "txt",
+    against = { "python CCNet hash" } },
+  { name = "core: minhash", kind = "hash", internal = "minhash", input = "txt", against = { "wc -w" } },
   { name = "stet segment --by paragraph", kind = "segment", stet = "segment",
     argv = { STET, "segment", "--by", "paragraph" }, input = "txt", against = { "wc -l" } },
   { name = "stet segment --by sentence", kind = "segment", stet = "segment",
@@ -226,8 +235,21 @@ for _, row in ipairs(rows) do
   by_name[row.name] = row
   local input = inputs[row.input]
   row.input_label, row.bytes, row.ndocs = input.label, input.bytes, input.docs
-  row.command = table.concat(row.argv, " ") .. " " .. input.path
-  if row.stet and not stet_has(row.stet) then
+  if row.argv then row.command = table.concat(row.argv, " ") .. " " .. input.path end
+  if row.internal then
+    local out = capture(("%s run bench/primitives.lua %s %s %d"):format(q(STET), row.internal, q(input.path), RUNS))
+    local secs = tonumber(out:match("([%d.]+)%s*$"))
+    if secs and secs > 0 then
+      row.status, row.seconds = "ok", secs
+      row.mb_per_s = row.bytes / 1e6 / secs
+      row.note = "in memory, C only"
+      row.command = ("stet run bench/primitives.lua %s %s"):format(row.internal, input.path)
+      io.stderr:write(("bench: %-32s best of %d %8.3f s\n"):format(row.name, RUNS, secs))
+    else
+      row.status, row.note = "failed", (out:match("[^\n]*") or ""):sub(1, 160)
+      failed = failed + 1
+    end
+  elseif row.stet and not stet_has(row.stet) then
     row.status = "n/a"
     row.note = "stet " .. row.stet .. " does not exist yet"
   elseif row.needs and not have(row.needs) then

@@ -65,6 +65,7 @@ int luaopen_stet_core(lua_State *L) {
   stet_lua_open_pool(L);
   stet_lua_open_signal(L);
   stet_lua_open_document(L);
+  stet_lua_open_bench(L);
   stet_lua_open_counter_view(L);
   stet_lua_open_minhash(L);
   stet_lua_open_json(L);

@@ -23,6 +23,7 @@ void stet_lua_open_wire(lua_State *L);
 void stet_lua_open_pool(lua_State *L);
 void stet_lua_open_signal(lua_State *L);
 void stet_lua_open_document(lua_State *L);
+void stet_lua_open_bench(lua_State *L);
 void stet_lua_open_counter_view(lua_State *L); /* after stet_lua_open_counter */
 
 /* The counting table at idx (core/lua_counter.c); raises if it is not one. */

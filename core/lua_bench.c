@@ -1,0 +1,80 @@
+/* core/lua_bench.c: stet._throughput(kind, s [, abbrevs]) -> segments,
+ * fingerprints or signatures counted over s by the C primitives alone, with
+ * nothing built for Lua, so that `make bench` (bench/primitives.lua) can
+ * report what the core does per second apart from the cost of handing its
+ * results to Lua. Kinds: "paragraphs", "lines", "sentences", "words",
+ * "fingerprints" (one per paragraph), "normalize" (returns 1). */
+#include <string.h>
+
+#include "fingerprint.h"
+#include "lua_stet.h"
+#include "normalize.h"
+#include "segment.h"
+
+static int count_span(void *ud, size_t start, size_t stop) {
+  (void)start;
+  (void)stop;
+  (*(lua_Integer *)ud)++;
+  return 0;
+}
+
+typedef struct fp_count {
+  const char *s;
+  stet_fp_ctx ctx;
+  lua_Integer n;
+  uint64_t mix;
+} fp_count;
+
+static int fp_span(void *ud, size_t start, size_t stop) {
+  fp_count *f = (fp_count *)ud;
+  uint64_t fp;
+  if (stet_fingerprint(&f->ctx, f->s + start, stop - start, &fp) == 0) f->mix ^= fp;
+  f->n++;
+  return 0;
+}
+
+static int l_throughput(lua_State *L) {
+  static const char *const kinds[] = {"paragraphs", "lines", "sentences", "words",
+                                      "fingerprints", "normalize", NULL};
+  int kind = luaL_checkoption(L, 1, NULL, kinds);
+  size_t n;
+  const char *s = luaL_checklstring(L, 2, &n);
+  lua_Integer count = 0;
+  switch (kind) {
+  case 0: stet_paragraphs_each(s, n, 0, count_span, &count); break;
+  case 1: stet_paragraphs_each(s, n, 1, count_span, &count); break;
+  case 2: {
+    const stet_abbrevs *a = NULL;
+    if (!lua_isnoneornil(L, 3)) a = *(stet_abbrevs **)luaL_checkudata(L, 3, "stet.abbrevs");
+    stet_sentences_each(s, n, a, count_span, &count);
+    break;
+  }
+  case 3: stet_words_each(s, n, count_span, &count); break;
+  case 4: {
+    fp_count f;
+    memset(&f, 0, sizeof f);
+    f.s = s;
+    stet_paragraphs_each(s, n, 0, fp_span, &f);
+    stet_fp_ctx_free(&f.ctx);
+    count = f.n;
+    break;
+  }
+  default: {
+    stet_norm_opts o;
+    stet_norm_defaults(&o);
+    stet_buf out = STET_BUF_INIT;
+    stet_norm_stats st = {0, 0};
+    int r = stet_normalize(s, n, &o, &out, &st);
+    stet_buf_free(&out);
+    if (r < 0) return stet_lua_nomem(L);
+    count = 1;
+  }
+  }
+  lua_pushinteger(L, count);
+  return 1;
+}
+
+void stet_lua_open_bench(lua_State *L) {
+  lua_pushcfunction(L, l_throughput);
+  lua_setfield(L, -2, "_throughput");
+}
