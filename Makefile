@@ -34,8 +34,9 @@ GEN_SCRIPTS = $(filter-out core/gen/ucd.lua,$(wildcard core/gen/*.lua))
 GEN_HEADERS = $(patsubst core/gen/%.lua,$(BUILD)/gen/%.h,$(GEN_SCRIPTS))
 OBJ         = $(patsubst core/%.c,$(BUILD)/obj/%.o,$(CORE_SRC))
 ASAN_OBJ    = $(patsubst core/%.c,$(BUILD)/asan/obj/%.o,$(CORE_SRC))
+TSAN_OBJ    = $(patsubst core/%.c,$(BUILD)/tsan/obj/%.o,$(CORE_SRC))
 
-.PHONY: all deps test demo bench install uninstall clean asan asan-build lint specs
+.PHONY: all deps test demo bench install uninstall clean asan asan-build tsan-build lint specs
 .DEFAULT_GOAL := all
 # generated headers are kept, not deleted as intermediates
 .SECONDARY:
@@ -84,7 +85,18 @@ bin/stet-asan: $(ASAN_OBJ) $(BUILD)/asan/obj/main.o
 
 asan-build: bin/stet-asan $(BUILD)/asan/lib/stet/core.so
 
--include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(BUILD)/obj/main.d $(BUILD)/asan/obj/main.d
+# ThreadSanitizer host, for the worker threads of `stet clean -j N`
+$(BUILD)/tsan/obj/%.o: core/%.c $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g -fsanitize=thread -MMD -MP $(ALLCPP) -c $< -o $@
+
+bin/stet-tsan: $(TSAN_OBJ) $(BUILD)/tsan/obj/main.o
+	@mkdir -p $(@D)
+	$(CC) -fsanitize=thread -Wl,-E -o $@ $^ $(LUA_LIB) $(LIBS)
+
+tsan-build: bin/stet-tsan
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d) $(BUILD)/obj/main.d $(BUILD)/asan/obj/main.d
 
 lint:
 	luacheck -q $(wildcard lua spec scripts examples bench core/gen)
@@ -98,7 +110,7 @@ asan: deps
 	@BUSTED="$(BUSTED)" BUILD="$(BUILD)" ONLY=asan sh spec/support/run.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all asan-build
+	@$(MAKE) --no-print-directory all asan-build tsan-build
 	@BUSTED="$(BUSTED)" BUILD="$(BUILD)" sh spec/support/run.sh
 
 demo: deps

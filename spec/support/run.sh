@@ -31,4 +31,21 @@ if [ -z "$ONLY" ] || [ "$ONLY" = asan ]; then
     LSAN_OPTIONS=suppressions="$(pwd)/spec/support/lsan.supp":print_suppressions=0 \
     $BUSTED --run=asan
 fi
+if [ -z "$ONLY" ] && [ -x bin/stet-tsan ]; then
+  # the worker threads under ThreadSanitizer: -j 3 must race-free give the
+  # -j 1 records, on the example corpus and on a generated one
+  echo "== stet clean -j 3 under ThreadSanitizer"
+  t="$BUILD/tsan-check"
+  rm -rf "$t" && mkdir -p "$t"
+  lua5.4 bench/gen_corpus.lua --mb 1 --seed 3 --quiet --out "$t/gen" >/dev/null 2>&1
+  for input in examples/corpus "$t/gen/text" "$t/gen/corpus.jsonl"; do
+    bin/stet clean -q -j 1 -r examples/sites --keep-dups "$input" > "$t/one" 2>/dev/null
+    if bin/stet-tsan clean -q -j 3 -r examples/sites --keep-dups "$input" > "$t/many" 2> "$t/err" &&
+       ! grep -q ThreadSanitizer "$t/err" && cmp -s "$t/one" "$t/many"; then
+      echo "ok   $input"; echo "1 0" >> "$summary"
+    else
+      echo "FAIL $input"; head -40 "$t/err"; echo "0 1" >> "$summary"
+    fi
+  done
+fi
 awk '{ p += $1; f += $2 } END { printf "%d passed, %d failed\n", p, f; exit (f > 0) }' "$summary"
