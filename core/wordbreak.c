@@ -9,7 +9,9 @@
  * letters and digits inside a word take a fast path.
  *
  * stet_words_each finds most words without those rules: ASCII runs and their
- * ends come from the 64-byte block masks of core/bytemask.h. */
+ * ends come from the 64-byte block masks of core/bytemask.h, and word_walk
+ * and lone_end decide the common cases around non-ASCII characters (accented
+ * letters, curly apostrophes, quotes, dashes) from their classes alone. */
 #include <stdint.h>
 #include <string.h>
 
@@ -139,6 +141,71 @@ done:
   return i;
 }
 
+/* The classes word_walk joins among themselves: WB5, WB8..WB10, WB13a and
+ * WB13b keep any two of them together. */
+static inline int walk_word(unsigned c) {
+  return c == STET_WB_ALETTER || c == STET_WB_NUMERIC || c == STET_WB_EXTENDNUMLET;
+}
+/* The classes after which nothing joins when the class before is a
+ * walk_word one (or a lone_end character): WB999 applies. */
+static inline int walk_stop(unsigned c) {
+  return c == STET_WB_OTHER || c == STET_WB_WSEGSPACE || c == STET_WB_DOUBLE_QUOTE ||
+         c == STET_WB_CR || c == STET_WB_LF || c == STET_WB_NEWLINE ||
+         c == STET_WB_REGIONAL_INDICATOR;
+}
+static inline int walk_mid(unsigned c) {
+  return c == STET_WB_MIDLETTER || c == STET_WB_MIDNUM || c == STET_WB_MIDNUMLET ||
+         c == STET_WB_SINGLE_QUOTE;
+}
+
+#define WALK_FAIL SIZE_MAX
+
+/* The end of the word segment whose characters before i all belong to
+ * walk_word classes, the last one of class prev, with no character that
+ * WB4 ignores (so each rule sees plain neighbours). Goes on over walk_word
+ * characters and over a mid-word mark between two letters (WB6, WB7) or
+ * two digits (WB11, WB12); stops before a walk_stop character or a mark
+ * that does not join. Returns WALK_FAIL when it meets a character whose
+ * rules need more context (WB4 ignorables, Hebrew letters, Katakana): the
+ * caller then runs the general rules from the segment's start. ORs the
+ * property bytes of the characters it takes into *v. */
+static size_t word_walk(const unsigned char *s, size_t n, size_t i, unsigned prev, unsigned *v) {
+  while (i < n) {
+    size_t len;
+    unsigned pc = wb_at(s, n, i, &len), cur = pc & STET_WB_MASK;
+    if (walk_word(cur)) {
+      *v |= pc;
+      prev = cur;
+      i += len;
+      continue;
+    }
+    if (walk_stop(cur)) return i;                                          /* WB999 */
+    if (!walk_mid(cur)) return WALK_FAIL;
+    if (i + len >= n) return i;
+    size_t len2;
+    unsigned pd = wb_at(s, n, i + len, &len2), next = pd & STET_WB_MASK;
+    if (!walk_word(next)) return walk_stop(next) || walk_mid(next) ? i : WALK_FAIL;
+    if (!((prev == STET_WB_ALETTER && midletter_q(cur) && next == STET_WB_ALETTER) || /* WB6, WB7 */
+          (prev == STET_WB_NUMERIC && midnum_q(cur) && next == STET_WB_NUMERIC)))     /* WB11, WB12 */
+      return i;
+    *v |= pd;
+    prev = next;
+    i += len + len2;
+  }
+  return n;
+}
+
+/* The end of the segment at a boundary a whose first character (len bytes)
+ * is of class Other or a mid-word mark: it joins nothing after it but WB4
+ * ignorables (then WALK_FAIL). A mark would join a letter or digit after it
+ * only by WB7 or WB11, whose conditions are those of WB6 and WB12 that did
+ * not join it to the character before, as a is a boundary. */
+static size_t lone_end(const unsigned char *s, size_t n, size_t a, size_t len) {
+  size_t e = a + len, len2;
+  if (e < n && ignorable(wb_at(s, n, e, &len2) & STET_WB_MASK)) return WALK_FAIL;
+  return e;
+}
+
 /* Whether a run of run bytes ending at j (s[j] is not a run byte, j < n)
  * may go on past j under the general rules: s[j] is not ASCII, or it is a
  * mid-word mark followed by an ASCII letter or digit or a non-ASCII byte. */
@@ -201,19 +268,45 @@ int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
         } else {
           more = b < base + 64 ? (int)((cont >> (b - base)) & 1) : run_may_continue(s, n, b);
         }
-        if (!more) {
-          int wl = s[a] != '_';
-          for (size_t t = a + 1; !wl && t < b; t++) wl = s[t] != '_';
-          if (wl) {
-            int r = fn(ud, a, b);
+        int wl = s[a] != '_';
+        for (size_t t = a + 1; !wl && t < b; t++) wl = s[t] != '_';
+        if (more) {
+          unsigned v = wl ? STET_WB_WORDLIKE : 0;
+          size_t e = word_walk(s, n, b, stet_wb_stage2[s[b - 1]] & STET_WB_MASK, &v);
+          if (e == WALK_FAIL) goto general;
+          b = e;
+          wl = (v & STET_WB_WORDLIKE) != 0;
+        }
+        if (wl) {
+          int r = fn(ud, a, b);
+          if (r) return r;
+        }
+        pos = b;
+        goto next_event;
+      } else {
+        /* a is a boundary: either pos == a, or the bytes from pos to a
+         * are ASCII bytes that are not run bytes, and none of those joins
+         * a letter, digit, mark or Other after it (by WB7 or WB11 only
+         * with a letter or digit before it, and that would have joined). */
+        size_t len, e;
+        unsigned v = wb_at(s, n, a, &len), cur = v & STET_WB_MASK;
+        if (walk_word(cur))
+          e = word_walk(s, n, a + len, cur, &v);
+        else if (cur == STET_WB_OTHER || walk_mid(cur))
+          e = lone_end(s, n, a, len);
+        else
+          e = WALK_FAIL;
+        if (e != WALK_FAIL) {
+          if (v & STET_WB_WORDLIKE) {
+            int r = fn(ud, a, e);
             if (r) return r;
           }
-          pos = b;
+          pos = e;
           goto next_event;
         }
-      } else if (pos < a) {
-        start = a - 1;
+        if (pos < a) start = a - 1;
       }
+    general:
       {
         int wl;
         size_t end = stet_word_next(str, n, start, &wl);
