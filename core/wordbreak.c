@@ -214,60 +214,87 @@ static inline int run_may_continue(const unsigned char *s, size_t n, size_t j) {
          (stet_is_midmark(s[j]) && j + 1 < n && (s[j + 1] >= 0x80 || stet_is_wordchar(s[j + 1])));
 }
 
-/* The end of the run of run bytes that goes on past the block at base
- * (the first offset >= base + 64 whose byte is not a run byte, or n). */
-static size_t long_run_end(const unsigned char *s, size_t n, size_t base) {
-  for (base += 64; base < n; base += 64) {
+/* The end of a run of run bytes that goes on up to p at least: the first
+ * offset >= p whose byte is not a run byte, or n. */
+static size_t long_run_end(const unsigned char *s, size_t n, size_t p) {
+  for (; p < n; p += 64) {
     unsigned char tail[64];
     stet_word_masks m;
-    stet_word_block(stet_block_at(s, n, base, tail), &m);
+    stet_word_block(stet_block_at(s, n, p, tail), &m);
     if (~m.run) {
-      size_t j = base + (size_t)__builtin_ctzll(~m.run);
+      size_t j = p + (size_t)__builtin_ctzll(~m.run);
       return j < n ? j : n;
     }
   }
   return n;
 }
 
+/* The masks of one block that stet_words_each uses. */
+typedef struct word_block {
+  uint64_t run;  /* stet_is_wordrun */
+  uint64_t high; /* byte >= 0x80 */
+  uint64_t cont; /* bytes after which a run may go on (run_may_continue) */
+} word_block;
+
+/* Fills *w with the masks of the block of s[0..n) at base; all zero when
+ * base >= n. The bytes of a short last block past n are zero (bytemask.h),
+ * so they are in no mask: no run goes on past n and no event lies there. */
+static inline void word_block_at(const unsigned char *s, size_t n, size_t base, word_block *w) {
+  if (base >= n) {
+    w->run = w->high = w->cont = 0;
+    return;
+  }
+  unsigned char tail[64];
+  stet_word_masks m;
+  stet_word_block(stet_block_at(s, n, base, tail), &m);
+  /* Bytes followed by a letter, digit or non-ASCII byte; bit 63 looks at
+   * s[base + 64]. */
+  uint64_t next = (m.word | m.high) >> 1;
+  if (base + 64 < n && (s[base + 64] >= 0x80 || stet_is_wordchar(s[base + 64])))
+    next |= 1ull << 63;
+  w->run = m.run;
+  w->high = m.high;
+  w->cont = m.high | (m.mid & next);
+}
+
 /* The fast path. From a boundary, a run of ASCII letters, digits and "_" is
  * a whole segment unless run_may_continue says what follows may extend it;
- * then, and from the last ASCII byte before a non-ASCII one, the general
- * rules (stet_word_next) decide. ASCII bytes outside runs are never part of
- * a word-like segment unless a non-ASCII character follows them, and no
- * segment ends inside a run (WB5, WB8..WB10, WB13a, WB13b), so the text
- * goes block by block: the events of a block (run starts and non-ASCII
- * bytes, from bytemask.h masks) are visited in order, each with a count of
- * trailing zeros, skipping those that a segment already covered. */
+ * then word_walk goes on from the run's end. A non-ASCII character at a
+ * boundary starts a word_walk or a lone_end segment. Where those need more
+ * context, the general rules (stet_word_next) decide, from the run's start
+ * or from the last ASCII byte before the non-ASCII one. ASCII bytes outside
+ * runs are never part of a word-like segment unless a non-ASCII character
+ * follows them, and no segment ends inside a run (WB5, WB8..WB10, WB13a,
+ * WB13b), so the text goes block by block: the events of a block (run
+ * starts and non-ASCII bytes, from bytemask.h masks) are visited in order,
+ * each with a count of trailing zeros, skipping those that a segment
+ * already covered. The masks of the next block are at hand too, so a run
+ * that crosses into it ends without a branch. */
 int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
   const unsigned char *s = (const unsigned char *)str;
   size_t pos = 0;  /* the boundary up to which segments were reported */
   size_t base = 0; /* the block: s[base..base+64) */
+  word_block cur, nx;
+  word_block_at(s, n, 0, &cur);
   while (base < n) {
-    unsigned char tail[64];
-    stet_word_masks m;
-    stet_word_block(stet_block_at(s, n, base, tail), &m);
+    word_block_at(s, n, base + 64, &nx);
     uint64_t before = base > 0 && stet_is_wordrun(s[base - 1]);
-    /* Bytes after which a run may go on; bit 63 looks at s[base + 64]. */
-    uint64_t next = (m.word | m.high) >> 1;
-    if (base + 64 < n && (s[base + 64] >= 0x80 || stet_is_wordchar(s[base + 64])))
-      next |= 1ull << 63;
-    uint64_t cont = m.high | (m.mid & next);
-    uint64_t ev = (m.run & ~((m.run << 1) | before)) | m.high;
+    uint64_t ev = (cur.run & ~((cur.run << 1) | before)) | cur.high;
     if (pos > base) ev &= ~0ull << (pos - base);
     while (ev) {
       size_t k = (size_t)__builtin_ctzll(ev), a = base + k;
-      if (a >= n) break;
       size_t start = a;
-      if (!((m.high >> k) & 1)) {
-        uint64_t rest = ~m.run >> k;
-        size_t b = rest ? a + (size_t)__builtin_ctzll(rest) : long_run_end(s, n, base);
+      if (!((cur.high >> k) & 1)) {
+        /* Bytes a..a+63 that end the run, from this block and the next
+         * (the second shift is by 64 - k, 0 when k is 0). */
+        uint64_t rest = (~cur.run >> k) | ((~nx.run << 1) << (63 - k));
+        size_t b = rest ? a + (size_t)__builtin_ctzll(rest) : long_run_end(s, n, a + 64);
+        size_t j = b - base;
         int more;
-        if (b >= n) {
-          b = n;
-          more = 0;
-        } else {
-          more = b < base + 64 ? (int)((cont >> (b - base)) & 1) : run_may_continue(s, n, b);
-        }
+        if (j < 128)
+          more = (int)(((j < 64 ? cur.cont : nx.cont) >> (j & 63)) & 1);
+        else
+          more = b < n && run_may_continue(s, n, b);
         int wl = s[a] != '_';
         for (size_t t = a + 1; !wl && t < b; t++) wl = s[t] != '_';
         if (more) {
@@ -289,10 +316,10 @@ int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
          * a letter, digit, mark or Other after it (by WB7 or WB11 only
          * with a letter or digit before it, and that would have joined). */
         size_t len, e;
-        unsigned v = wb_at(s, n, a, &len), cur = v & STET_WB_MASK;
-        if (walk_word(cur))
-          e = word_walk(s, n, a + len, cur, &v);
-        else if (cur == STET_WB_OTHER || walk_mid(cur))
+        unsigned v = wb_at(s, n, a, &len), c = v & STET_WB_MASK;
+        if (walk_word(c))
+          e = word_walk(s, n, a + len, c, &v);
+        else if (c == STET_WB_OTHER || walk_mid(c))
           e = lone_end(s, n, a, len);
         else
           e = WALK_FAIL;
@@ -320,7 +347,13 @@ int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
       if (pos >= base + 64) break;
       ev &= ~0ull << (pos - base);
     }
-    base = pos >= base + 64 ? pos & ~(size_t)63 : base + 64;
+    if (pos < base + 128) {
+      base += 64;
+      cur = nx;
+    } else {
+      base = pos & ~(size_t)63;
+      word_block_at(s, n, base, &cur);
+    }
   }
   return 0;
 }
