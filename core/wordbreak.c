@@ -22,15 +22,21 @@
 
 #define NONE 0xFFu
 
+/* The word property byte of the non-ASCII character at s[i], its length
+ * in *len. */
+static unsigned wb_at_multi(const unsigned char *s, size_t n, size_t i, size_t *len) {
+  int32_t cp;
+  *len = stet_utf8_decode(s + i, n - i, &cp);
+  return stet_wb((uint32_t)cp);
+}
+
 /* The word property byte of the character at s[i], its length in *len. */
 static inline unsigned wb_at(const unsigned char *s, size_t n, size_t i, size_t *len) {
   if (s[i] < 0x80) {
     *len = 1;
     return stet_wb_stage2[s[i]];
   }
-  int32_t cp;
-  *len = stet_utf8_decode(s + i, n - i, &cp);
-  return stet_wb((uint32_t)cp);
+  return wb_at_multi(s, n, i, len);
 }
 
 static inline int ignorable(unsigned c) {
@@ -234,6 +240,7 @@ typedef struct word_block {
   uint64_t run;  /* stet_is_wordrun */
   uint64_t high; /* byte >= 0x80 */
   uint64_t cont; /* bytes after which a run may go on (run_may_continue) */
+  uint64_t und;  /* "_" */
 } word_block;
 
 /* Fills *w with the masks of the block of s[0..n) at base; all zero when
@@ -241,7 +248,7 @@ typedef struct word_block {
  * so they are in no mask: no run goes on past n and no event lies there. */
 static inline void word_block_at(const unsigned char *s, size_t n, size_t base, word_block *w) {
   if (base >= n) {
-    w->run = w->high = w->cont = 0;
+    w->run = w->high = w->cont = w->und = 0;
     return;
   }
   unsigned char tail[64];
@@ -255,6 +262,7 @@ static inline void word_block_at(const unsigned char *s, size_t n, size_t base, 
   w->run = m.run;
   w->high = m.high;
   w->cont = m.high | (m.mid & next);
+  w->und = m.run & ~m.word;
 }
 
 /* The fast path. From a boundary, a run of ASCII letters, digits and "_" is
@@ -295,8 +303,11 @@ int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
           more = (int)(((j < 64 ? cur.cont : nx.cont) >> (j & 63)) & 1);
         else
           more = b < n && run_may_continue(s, n, b);
-        int wl = s[a] != '_';
-        for (size_t t = a + 1; !wl && t < b; t++) wl = s[t] != '_';
+        int wl = 1;
+        if ((cur.und >> k) & 1) {
+          wl = 0;
+          for (size_t t = a + 1; !wl && t < b; t++) wl = s[t] != '_';
+        }
         if (more) {
           unsigned v = wl ? STET_WB_WORDLIKE : 0;
           size_t e = word_walk(s, n, b, stet_wb_stage2[s[b - 1]] & STET_WB_MASK, &v);
