@@ -287,8 +287,27 @@ int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
   while (base < n) {
     word_block_at(s, n, base + 64, &nx);
     uint64_t before = base > 0 && stet_is_wordrun(s[base - 1]);
-    uint64_t ev = (cur.run & ~((cur.run << 1) | before)) | cur.high;
-    if (pos > base) ev &= ~0ull << (pos - base);
+    uint64_t from = pos > base ? ~0ull << (pos - base) : ~0ull;
+    uint64_t starts = cur.run & ~((cur.run << 1) | before) & from;
+    /* Runs that end in the block before anything that needs a closer look
+     * (a non-ASCII byte, a run that may go on, a run that starts with
+     * "_") are whole word-like segments: pair the starts and ends. */
+    uint64_t ends = cur.run & ~((cur.run >> 1) | (nx.run << 63)) & from;
+    uint64_t look = cur.high | (ends & ((cur.cont >> 1) | (nx.cont << 63))) | (starts & cur.und);
+    uint64_t plain = ends & ((look & -look) - 1);
+    if (plain) {
+      size_t j;
+      do {
+        size_t k = (size_t)__builtin_ctzll(starts);
+        j = (size_t)__builtin_ctzll(plain);
+        starts &= starts - 1;
+        plain &= plain - 1;
+        int r = fn(ud, base + k, base + j + 1);
+        if (r) return r;
+      } while (plain);
+      pos = base + j + 1;
+    }
+    uint64_t ev = starts | (cur.high & from);
     while (ev) {
       size_t k = (size_t)__builtin_ctzll(ev), a = base + k;
       size_t start = a;
