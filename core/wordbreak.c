@@ -287,28 +287,32 @@ int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
   while (base < n) {
     word_block_at(s, n, base + 64, &nx);
     uint64_t before = base > 0 && stet_is_wordrun(s[base - 1]);
-    uint64_t from = pos > base ? ~0ull << (pos - base) : ~0ull;
-    uint64_t starts = cur.run & ~((cur.run << 1) | before) & from;
-    /* Runs that end in the block before anything that needs a closer look
-     * (a non-ASCII byte, a run that may go on, a run that starts with
-     * "_") are whole word-like segments: pair the starts and ends. */
-    uint64_t ends = cur.run & ~((cur.run >> 1) | (nx.run << 63)) & from;
+    uint64_t starts = cur.run & ~((cur.run << 1) | before);
+    uint64_t ends = cur.run & ~((cur.run >> 1) | (nx.run << 63));
+    /* What needs a closer look: non-ASCII bytes, the ends of runs that may
+     * go on, the starts of runs that start with "_". */
     uint64_t look = cur.high | (ends & ((cur.cont >> 1) | (nx.cont << 63))) | (starts & cur.und);
-    uint64_t plain = ends & ((look & -look) - 1);
-    if (plain) {
-      size_t j;
-      do {
-        size_t k = (size_t)__builtin_ctzll(starts);
-        j = (size_t)__builtin_ctzll(plain);
-        starts &= starts - 1;
-        plain &= plain - 1;
-        int r = fn(ud, base + k, base + j + 1);
-        if (r) return r;
-      } while (plain);
-      pos = base + j + 1;
-    }
-    uint64_t ev = starts | (cur.high & from);
-    while (ev) {
+    for (;;) {
+      uint64_t from = pos > base ? ~0ull << (pos - base) : ~0ull;
+      starts &= from;
+      /* The runs that end in the block before the next closer look are
+       * whole word-like segments: pair their starts and ends. */
+      uint64_t la = look & from, plain = ends & from & ((la & -la) - 1);
+      if (plain) {
+        size_t j;
+        do {
+          size_t k = (size_t)__builtin_ctzll(starts);
+          j = (size_t)__builtin_ctzll(plain);
+          starts &= starts - 1;
+          plain &= plain - 1;
+          int r = fn(ud, base + k, base + j + 1);
+          if (r) return r;
+        } while (plain);
+        pos = base + j + 1;
+      }
+      /* Then the next event, a run start or a non-ASCII byte. */
+      uint64_t ev = starts | (cur.high & from);
+      if (!ev) break;
       size_t k = (size_t)__builtin_ctzll(ev), a = base + k;
       size_t start = a;
       if (!((cur.high >> k) & 1)) {
@@ -375,7 +379,6 @@ int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
       }
     next_event:
       if (pos >= base + 64) break;
-      ev &= ~0ull << (pos - base);
     }
     if (pos < base + 128) {
       base += 64;
