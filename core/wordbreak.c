@@ -273,11 +273,13 @@ static inline void word_block_at(const unsigned char *s, size_t n, size_t base, 
  * or from the last ASCII byte before the non-ASCII one. ASCII bytes outside
  * runs are never part of a word-like segment unless a non-ASCII character
  * follows them, and no segment ends inside a run (WB5, WB8..WB10, WB13a,
- * WB13b), so the text goes block by block: the events of a block (run
- * starts and non-ASCII bytes, from bytemask.h masks) are visited in order,
- * each with a count of trailing zeros, skipping those that a segment
- * already covered. The masks of the next block are at hand too, so a run
- * that crosses into it ends without a branch. */
+ * WB13b), so the text goes block by block with bytemask.h masks: the plain
+ * runs up to the next byte that needs a closer look are reported by
+ * pairing the bits of their starts and ends; that byte (a non-ASCII one,
+ * or the start of a run that may go on or starts with "_") is an event
+ * handled as above; and so on to the end of the block. The masks of the
+ * next block are at hand too, so a run that crosses into it ends without
+ * a branch. */
 int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
   const unsigned char *s = (const unsigned char *)str;
   size_t pos = 0;  /* the boundary up to which segments were reported */
