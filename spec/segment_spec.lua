@@ -351,6 +351,29 @@ describe("stet segment", function()
     assert.are.equal(0, bad)
   end)
 
+  it("keeps segments longer than a chunk whole and goes on after a missing file", function()
+    local parts = {}
+    for i = 1, 40 do parts[#parts + 1] = ("long line %d "):format(i):rep(30) .. "\n" end
+    local text = table.concat(parts, "\n") .. "tail without line end"
+    local path = helpers.tempfile(text)
+    for _, by in ipairs({ "paragraph", "sentence", "word" }) do
+      local whole = helpers.run({ "segment", "--by", by, "--spans", path })
+      local small, _, code = helpers.run({ "segment", "--by", by, "--spans", path }, nil,
+        { STET_SEGMENT_CHUNK = "100" })
+      assert.are.equal(0, code)
+      assert.are.equal(whole, small)
+    end
+    local out = helpers.run({ "segment", "--by", "paragraph", path })
+    assert.are.equal(40, select(2, out:gsub("\n", "")))
+    local two, err, code = helpers.run({ "segment", "--by", "word", "/nonexistent/a", "-", path },
+      "stdin words\n")
+    os.remove(path)
+    assert.are.equal(2, code)
+    assert.truthy(err:find("/nonexistent/a", 1, true))
+    assert.are.equal("stdin\nwords\nlong\nline\n1\nlong\n", two:sub(1, 29))
+    assert.truthy(two:find("\ntail\nwithout\nline\nend\n$"))
+  end)
+
   it("rejects a bad --by and reports a missing file", function()
     local _, err, code = helpers.run({ "segment", "--by", "line" }, "x")
     assert.are.equal(1, code)
