@@ -197,6 +197,33 @@ static inline int stet_has_nl64(const unsigned char *p) {
 #endif
 }
 
+/* The bytes among the 16 at p that are "\n", "\r", "\t" or "\\", as bits
+ * 0..15 (the escapes of `stet segment` output lines). */
+static inline unsigned stet_escapes16(const unsigned char *p) {
+#if defined(STET_BYTEMASK_SSE2)
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+  __m128i m = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+  return (unsigned)_mm_movemask_epi8(m);
+#elif defined(STET_BYTEMASK_SWAR)
+  unsigned r = 0;
+  for (unsigned k = 0; k < 16; k += 8) {
+    uint64_t v;
+    memcpy(&v, p + k, 8);
+    uint64_t ascii = ~v & STET_REP8(0x80), v7 = v & STET_REP8(0x7F);
+    uint64_t e = stet_eq8(v7, '\n') | stet_eq8(v7, '\r') | stet_eq8(v7, '\t') | stet_eq8(v7, '\\');
+    r |= (unsigned)stet_pack8(e & ascii) << k;
+  }
+  return r;
+#else
+  unsigned r = 0;
+  for (unsigned k = 0; k < 16; k++)
+    r |= (unsigned)(p[k] == '\n' || p[k] == '\r' || p[k] == '\t' || p[k] == '\\') << k;
+  return r;
+#endif
+}
+
 /* The block of s[0..n) at offset base (< n): s + base itself when 64 bytes
  * remain, else a copy of the rest into tail[64], zero-filled. */
 static inline const unsigned char *stet_block_at(const unsigned char *s, size_t n, size_t base,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytemask.h"
 #include "lua_stet.h"
 #include "normalize.h"
 #include "segment.h"
@@ -306,30 +307,15 @@ static inline uint64_t escapes8(uint64_t v) {
   return has_byte(v, '\n') | has_byte(v, '\r') | has_byte(v, '\t') | has_byte(v, '\\');
 }
 
-/* stet_span_fn: one escaped segment per line, optionally after
- * "start<TAB>stop<TAB>". A segment of at most 16 bytes (most words) is
- * checked and copied as 16 bytes when the text has 16 bytes from a
- * (line_room left room; the line end overwrites what is past it). */
-static int line_span(void *ud, size_t a, size_t b) {
-  lines_out *o = ud;
+/* line_span for any segment: offsets, then the bytes with escapes. Kept
+ * out of line so that line_span's common case saves no registers. */
+__attribute__((noinline)) static int line_span_any(lines_out *o, size_t a, size_t b) {
   size_t len = b - a;
   if (line_room(o->b, len)) return -1;
   line_offsets(o, a, b);
   stet_buf *out = o->b;
   const char *p = o->s + a;
   char *d = out->data + out->len;
-  if (len <= 16 && o->n - a >= 16) {
-    uint64_t v[2];
-    memcpy(v, p, 16);
-    uint64_t m0 = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
-    uint64_t m1 = len <= 8 ? 0 : len == 16 ? ~0ull : (1ull << (8 * (len - 8))) - 1;
-    if (!(escapes8(v[0]) & m0) && !(escapes8(v[1]) & m1)) {
-      memcpy(d, v, 16);
-      d[len] = '\n';
-      out->len += len + 1;
-      return 0;
-    }
-  }
   size_t k = 0;
   /* Eight bytes at a time while none of them needs an escape. */
   while (k + 8 <= len) {
@@ -352,6 +338,27 @@ static int line_span(void *ud, size_t a, size_t b) {
   *d++ = '\n';
   out->len = (size_t)(d - out->data);
   return 0;
+}
+
+/* stet_span_fn: one escaped segment per line, optionally after
+ * "start<TAB>stop<TAB>". A segment of at most 16 bytes (most words) that
+ * needs no escape is copied as 16 bytes when the text has 16 bytes from a
+ * (line_room leaves room; the line end overwrites what is past it). */
+static int line_span(void *ud, size_t a, size_t b) {
+  lines_out *o = ud;
+  size_t len = b - a;
+  if (len <= 16 && o->n - a >= 16 &&
+      !(stet_escapes16((const unsigned char *)o->s + a) & ((1u << len) - 1))) {
+    if (line_room(o->b, len)) return -1;
+    line_offsets(o, a, b);
+    stet_buf *out = o->b;
+    char *d = out->data + out->len;
+    memcpy(d, o->s + a, 16);
+    d[len] = '\n';
+    out->len += len + 1;
+    return 0;
+  }
+  return line_span_any(o, a, b);
 }
 
 /* The length of the longest prefix of s[0..n) that ends where no segment
