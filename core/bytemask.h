@@ -1,6 +1,7 @@
 /* core/bytemask.h: bitmasks of byte classes over 64-byte blocks, for the
  * fast paths of the word and paragraph segmenters (core/wordbreak.c,
- * core/segment.c). Internal header: static inline functions, no state.
+ * core/segment.c), and over 16 bytes for the line writer of `stet segment`
+ * (core/lua_segment.c). Internal header: static inline functions, no state.
  *
  * Bit k of a mask describes byte p[k] of the block. Each class is defined
  * by a plain predicate below (stet_is_wordrun ...), and there are three
