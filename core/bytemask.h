@@ -1,6 +1,7 @@
 /* core/bytemask.h: bitmasks of byte classes over 64-byte blocks, for the
  * fast paths of the word and paragraph segmenters (core/wordbreak.c,
- * core/segment.c). Internal header: static inline functions, no state.
+ * core/segment.c), and over 16 bytes for the line writer of `stet segment`
+ * (core/lua_segment.c). Internal header: static inline functions, no state.
  *
  * Bit k of a mask describes byte p[k] of the block. Each class is defined
  * by a plain predicate below (stet_is_wordrun ...), and there are three
@@ -194,6 +195,33 @@ static inline int stet_has_nl64(const unsigned char *p) {
   return _mm_movemask_epi8(_mm_or_si128(a, b)) != 0;
 #else
   return memchr(p, '\n', 64) != NULL;
+#endif
+}
+
+/* The bytes among the 16 at p that are "\n", "\r", "\t" or "\\", as bits
+ * 0..15 (the escapes of `stet segment` output lines). */
+static inline unsigned stet_escapes16(const unsigned char *p) {
+#if defined(STET_BYTEMASK_SSE2)
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+  __m128i m = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+  return (unsigned)_mm_movemask_epi8(m);
+#elif defined(STET_BYTEMASK_SWAR)
+  unsigned r = 0;
+  for (unsigned k = 0; k < 16; k += 8) {
+    uint64_t v;
+    memcpy(&v, p + k, 8);
+    uint64_t ascii = ~v & STET_REP8(0x80), v7 = v & STET_REP8(0x7F);
+    uint64_t e = stet_eq8(v7, '\n') | stet_eq8(v7, '\r') | stet_eq8(v7, '\t') | stet_eq8(v7, '\\');
+    r |= (unsigned)stet_pack8(e & ascii) << k;
+  }
+  return r;
+#else
+  unsigned r = 0;
+  for (unsigned k = 0; k < 16; k++)
+    r |= (unsigned)(p[k] == '\n' || p[k] == '\r' || p[k] == '\t' || p[k] == '\\') << k;
+  return r;
 #endif
 }
 

@@ -1,14 +1,18 @@
 /* core/lua_segment.c: the segmenters of core/segment.h for Lua:
- * segments, paragraphs, sentences, words, abbrevs and segment_lines.
- * lua/stet/init.lua wraps sentences and segment_lines so that they get the
- * abbreviation set built from lua/stet/abbreviations.lua.
+ * segments, paragraphs, sentences, words, abbrevs, segment_lines and
+ * segment_file. lua/stet/init.lua wraps sentences, segment_lines and
+ * segment_file so that they get the abbreviation set built from
+ * lua/stet/abbreviations.lua.
  *
  * Spans are tables {text, start, stop} (also as fields .text .start .stop):
  * start is the 1-based offset of the first byte and stop that of the last,
  * so s:sub(start, stop) == text. */
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "bytemask.h"
 #include "lua_stet.h"
 #include "normalize.h"
 #include "segment.h"
@@ -303,30 +307,15 @@ static inline uint64_t escapes8(uint64_t v) {
   return has_byte(v, '\n') | has_byte(v, '\r') | has_byte(v, '\t') | has_byte(v, '\\');
 }
 
-/* stet_span_fn: one escaped segment per line, optionally after
- * "start<TAB>stop<TAB>". A segment of at most 16 bytes (most words) is
- * checked and copied as 16 bytes when the text has 16 bytes from a
- * (line_room left room; the line end overwrites what is past it). */
-static int line_span(void *ud, size_t a, size_t b) {
-  lines_out *o = ud;
+/* line_span for any segment: offsets, then the bytes with escapes. Kept
+ * out of line so that line_span's common case saves no registers. */
+__attribute__((noinline)) static int line_span_any(lines_out *o, size_t a, size_t b) {
   size_t len = b - a;
   if (line_room(o->b, len)) return -1;
   line_offsets(o, a, b);
   stet_buf *out = o->b;
   const char *p = o->s + a;
   char *d = out->data + out->len;
-  if (len <= 16 && o->n - a >= 16) {
-    uint64_t v[2];
-    memcpy(v, p, 16);
-    uint64_t m0 = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
-    uint64_t m1 = len <= 8 ? 0 : len == 16 ? ~0ull : (1ull << (8 * (len - 8))) - 1;
-    if (!(escapes8(v[0]) & m0) && !(escapes8(v[1]) & m1)) {
-      memcpy(d, v, 16);
-      d[len] = '\n';
-      out->len += len + 1;
-      return 0;
-    }
-  }
   size_t k = 0;
   /* Eight bytes at a time while none of them needs an escape. */
   while (k + 8 <= len) {
@@ -351,6 +340,27 @@ static int line_span(void *ud, size_t a, size_t b) {
   return 0;
 }
 
+/* stet_span_fn: one escaped segment per line, optionally after
+ * "start<TAB>stop<TAB>". A segment of at most 16 bytes (most words) that
+ * needs no escape is copied as 16 bytes when the text has 16 bytes from a
+ * (line_room leaves room; the line end overwrites what is past it). */
+static int line_span(void *ud, size_t a, size_t b) {
+  lines_out *o = ud;
+  size_t len = b - a;
+  if (len <= 16 && o->n - a >= 16 &&
+      !(stet_escapes16((const unsigned char *)o->s + a) & ((1u << len) - 1))) {
+    if (line_room(o->b, len)) return -1;
+    line_offsets(o, a, b);
+    stet_buf *out = o->b;
+    char *d = out->data + out->len;
+    memcpy(d, o->s + a, 16);
+    d[len] = '\n';
+    out->len += len + 1;
+    return 0;
+  }
+  return line_span_any(o, a, b);
+}
+
 /* The length of the longest prefix of s[0..n) that ends where no segment
  * can continue: after the last blank line (paragraphs) or line end (the
  * other kinds). 0 when there is none. */
@@ -372,6 +382,94 @@ static size_t safe_cut(const char *s, size_t n, int blank_line) {
   return 0;
 }
 
+/* Appends the lines of the segments of o->s[0..o->n) of kind by (0
+ * paragraph, 1 sentence, 2 word, 3 grapheme) to o->b. 0, or -1 on ENOMEM. */
+static int segment_into(lines_out *o, int by, int lines, const stet_abbrevs *ab) {
+  const char *s = o->s;
+  size_t n = o->n;
+  if (stet_buf_reserve(o->b, n + n / 4 + 64)) return -1;
+  switch (by) {
+    case 0: return stet_paragraphs_each(s, n, lines, line_span, o);
+    case 1: return stet_sentences_each(s, n, ab, line_span, o);
+    case 2: return stet_words_each(s, n, line_span, o);
+    default:
+      for (size_t pos = 0; pos < n;) {
+        size_t e = stet_grapheme_next(s, n, pos);
+        if (line_span(o, pos, e)) return -1;
+        pos = e;
+      }
+      return 0;
+  }
+}
+
+static const char *const segment_kinds[] = {"paragraph", "sentence", "word", "grapheme", NULL};
+
+/* stet.core.segment_file(path | "-", by [, opts [, abbrevs]]) -> true |
+ * nil, err
+ * Writes the lines of segment_lines for a whole file (or standard input)
+ * to standard output, in blocks of opts.chunk bytes (default 4 MB) cut
+ * where no segment can continue, with buffers reused from block to block:
+ * no Lua string per block. by, opts.spans and opts.lines as for
+ * segment_lines; offsets count from the start of the file. */
+static int l_segment_file(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  int by = luaL_checkoption(L, 2, NULL, segment_kinds);
+  check_opts(L, 3);
+  const stet_abbrevs *ab = opt_abbrevs(L, 4);
+  int spans = stet_lua_optbool(L, 3, 3, "spans", 0);
+  int lines = stet_lua_optbool(L, 3, 3, "lines", 0);
+  lua_Integer chunk = 4 << 20;
+  if (!lua_isnoneornil(L, 3)) {
+    lua_getfield(L, 3, "chunk");
+    chunk = luaL_optinteger(L, -1, chunk);
+    lua_pop(L, 1);
+    luaL_argcheck(L, chunk > 0, 3, "field 'chunk' must be positive");
+  }
+  stet_buf *in = stet_lua_newbuf(L);
+  stet_buf *out = stet_lua_newbuf(L);
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (!f) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: %s", path, strerror(errno));
+    return 2;
+  }
+  size_t offset = 0;
+  int eof = 0, failed = 0;
+  in->len = 0;
+  while (!eof) {
+    if (stet_buf_reserve(in, (size_t)chunk)) { failed = ENOMEM; break; }
+    size_t got = fread(in->data + in->len, 1, (size_t)chunk, f);
+    in->len += got;
+    if (got < (size_t)chunk) {
+      if (ferror(f)) { failed = errno ? errno : EIO; break; }
+      eof = 1;
+    }
+    size_t cut = eof ? in->len : safe_cut(in->data, in->len, by == 0 && !lines);
+    if (cut == 0 && !eof) continue;
+    lines_out o = {out, in->data, cut, offset, spans};
+    out->len = 0;
+    if (segment_into(&o, by, lines, ab)) { failed = ENOMEM; break; }
+    if (out->len && fwrite(out->data, 1, out->len, stdout) != out->len) {
+      failed = errno ? errno : EIO;
+      break;
+    }
+    offset += cut;
+    memmove(in->data, in->data + cut, in->len - cut);
+    in->len -= cut;
+  }
+  if (f != stdin) fclose(f);
+  if (fflush(stdout) != 0 && !failed) failed = errno ? errno : EIO;
+  stet_buf_free(in);
+  stet_buf_free(out);
+  if (failed) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: %s", path, strerror(failed));
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 /* stet.core.segment_lines(s, by [, opts [, abbrevs]]) -> text, used
  * One segment per line with "\n", "\r", "\t" and "\\" escaped (and
  * "start\tstop\t" first with opts.spans, offsets plus opts.offset). by is
@@ -379,10 +477,9 @@ static size_t safe_cut(const char *s, size_t n, int blank_line) {
  * paragraphs. With opts.partial only the prefix up to the last point where
  * no segment can continue is done; used is its length. [-0, +2] */
 static int l_segment_lines(lua_State *L) {
-  static const char *const kinds[] = {"paragraph", "sentence", "word", "grapheme", NULL};
   size_t n;
   const char *s = luaL_checklstring(L, 1, &n);
-  int by = luaL_checkoption(L, 2, NULL, kinds);
+  int by = luaL_checkoption(L, 2, NULL, segment_kinds);
   check_opts(L, 3);
   const stet_abbrevs *ab = opt_abbrevs(L, 4);
   int spans = stet_lua_optbool(L, 3, 3, "spans", 0);
@@ -399,19 +496,7 @@ static int l_segment_lines(lua_State *L) {
   stet_buf *b = stet_lua_newbuf(L);
   int box = lua_gettop(L);
   lines_out o = {b, s, n, (size_t)offset, spans};
-  int r = stet_buf_reserve(b, n + n / 4 + 64);
-  switch (r ? -1 : by) {
-    case -1: break;
-    case 0: r = stet_paragraphs_each(s, n, lines, line_span, &o); break;
-    case 1: r = stet_sentences_each(s, n, ab, line_span, &o); break;
-    case 2: r = stet_words_each(s, n, line_span, &o); break;
-    default:
-      for (size_t pos = 0; pos < n && !r;) {
-        size_t e = stet_grapheme_next(s, n, pos);
-        r = line_span(&o, pos, e);
-        pos = e;
-      }
-  }
+  int r = segment_into(&o, by, lines, ab);
   if (r) {
     stet_buf_free(b);
     return stet_lua_nomem(L);
@@ -428,6 +513,7 @@ static const luaL_Reg funcs[] = {
   {"words", l_words},
   {"abbrevs", l_abbrevs},
   {"segment_lines", l_segment_lines},
+  {"segment_file", l_segment_file},
   {NULL, NULL},
 };
 

@@ -9,7 +9,9 @@
  * letters and digits inside a word take a fast path.
  *
  * stet_words_each finds most words without those rules: ASCII runs and their
- * ends come from the 64-byte block masks of core/bytemask.h. */
+ * ends come from the 64-byte block masks of core/bytemask.h, and word_walk
+ * and lone_end decide the common cases around non-ASCII characters (accented
+ * letters, curly apostrophes, quotes, dashes) from their classes alone. */
 #include <stdint.h>
 #include <string.h>
 
@@ -20,15 +22,21 @@
 
 #define NONE 0xFFu
 
+/* The word property byte of the non-ASCII character at s[i], its length
+ * in *len. */
+static unsigned wb_at_multi(const unsigned char *s, size_t n, size_t i, size_t *len) {
+  int32_t cp;
+  *len = stet_utf8_decode(s + i, n - i, &cp);
+  return stet_wb((uint32_t)cp);
+}
+
 /* The word property byte of the character at s[i], its length in *len. */
 static inline unsigned wb_at(const unsigned char *s, size_t n, size_t i, size_t *len) {
   if (s[i] < 0x80) {
     *len = 1;
     return stet_wb_stage2[s[i]];
   }
-  int32_t cp;
-  *len = stet_utf8_decode(s + i, n - i, &cp);
-  return stet_wb((uint32_t)cp);
+  return wb_at_multi(s, n, i, len);
 }
 
 static inline int ignorable(unsigned c) {
@@ -139,6 +147,71 @@ done:
   return i;
 }
 
+/* The classes word_walk joins among themselves: WB5, WB8..WB10, WB13a and
+ * WB13b keep any two of them together. */
+static inline int walk_word(unsigned c) {
+  return c == STET_WB_ALETTER || c == STET_WB_NUMERIC || c == STET_WB_EXTENDNUMLET;
+}
+/* The classes after which nothing joins when the class before is a
+ * walk_word one (or a lone_end character): WB999 applies. */
+static inline int walk_stop(unsigned c) {
+  return c == STET_WB_OTHER || c == STET_WB_WSEGSPACE || c == STET_WB_DOUBLE_QUOTE ||
+         c == STET_WB_CR || c == STET_WB_LF || c == STET_WB_NEWLINE ||
+         c == STET_WB_REGIONAL_INDICATOR;
+}
+static inline int walk_mid(unsigned c) {
+  return c == STET_WB_MIDLETTER || c == STET_WB_MIDNUM || c == STET_WB_MIDNUMLET ||
+         c == STET_WB_SINGLE_QUOTE;
+}
+
+#define WALK_FAIL SIZE_MAX
+
+/* The end of the word segment whose characters before i all belong to
+ * walk_word classes, the last one of class prev, with no character that
+ * WB4 ignores (so each rule sees plain neighbours). Goes on over walk_word
+ * characters and over a mid-word mark between two letters (WB6, WB7) or
+ * two digits (WB11, WB12); stops before a walk_stop character or a mark
+ * that does not join. Returns WALK_FAIL when it meets a character whose
+ * rules need more context (WB4 ignorables, Hebrew letters, Katakana): the
+ * caller then runs the general rules from the segment's start. ORs the
+ * property bytes of the characters it takes into *v. */
+static size_t word_walk(const unsigned char *s, size_t n, size_t i, unsigned prev, unsigned *v) {
+  while (i < n) {
+    size_t len;
+    unsigned pc = wb_at(s, n, i, &len), cur = pc & STET_WB_MASK;
+    if (walk_word(cur)) {
+      *v |= pc;
+      prev = cur;
+      i += len;
+      continue;
+    }
+    if (walk_stop(cur)) return i;                                          /* WB999 */
+    if (!walk_mid(cur)) return WALK_FAIL;
+    if (i + len >= n) return i;
+    size_t len2;
+    unsigned pd = wb_at(s, n, i + len, &len2), next = pd & STET_WB_MASK;
+    if (!walk_word(next)) return walk_stop(next) || walk_mid(next) ? i : WALK_FAIL;
+    if (!((prev == STET_WB_ALETTER && midletter_q(cur) && next == STET_WB_ALETTER) || /* WB6, WB7 */
+          (prev == STET_WB_NUMERIC && midnum_q(cur) && next == STET_WB_NUMERIC)))     /* WB11, WB12 */
+      return i;
+    *v |= pd;
+    prev = next;
+    i += len + len2;
+  }
+  return n;
+}
+
+/* The end of the segment at a boundary a whose first character (len bytes)
+ * is of class Other or a mid-word mark: it joins nothing after it but WB4
+ * ignorables (then WALK_FAIL). A mark would join a letter or digit after it
+ * only by WB7 or WB11, whose conditions are those of WB6 and WB12 that did
+ * not join it to the character before, as a is a boundary. */
+static size_t lone_end(const unsigned char *s, size_t n, size_t a, size_t len) {
+  size_t e = a + len, len2;
+  if (e < n && ignorable(wb_at(s, n, e, &len2) & STET_WB_MASK)) return WALK_FAIL;
+  return e;
+}
+
 /* Whether a run of run bytes ending at j (s[j] is not a run byte, j < n)
  * may go on past j under the general rules: s[j] is not ASCII, or it is a
  * mid-word mark followed by an ASCII letter or digit or a non-ASCII byte. */
@@ -147,73 +220,156 @@ static inline int run_may_continue(const unsigned char *s, size_t n, size_t j) {
          (stet_is_midmark(s[j]) && j + 1 < n && (s[j + 1] >= 0x80 || stet_is_wordchar(s[j + 1])));
 }
 
-/* The end of the run of run bytes that goes on past the block at base
- * (the first offset >= base + 64 whose byte is not a run byte, or n). */
-static size_t long_run_end(const unsigned char *s, size_t n, size_t base) {
-  for (base += 64; base < n; base += 64) {
+/* The end of a run of run bytes that goes on up to p at least: the first
+ * offset >= p whose byte is not a run byte, or n. */
+static size_t long_run_end(const unsigned char *s, size_t n, size_t p) {
+  for (; p < n; p += 64) {
     unsigned char tail[64];
     stet_word_masks m;
-    stet_word_block(stet_block_at(s, n, base, tail), &m);
+    stet_word_block(stet_block_at(s, n, p, tail), &m);
     if (~m.run) {
-      size_t j = base + (size_t)__builtin_ctzll(~m.run);
+      size_t j = p + (size_t)__builtin_ctzll(~m.run);
       return j < n ? j : n;
     }
   }
   return n;
 }
 
+/* The masks of one block that stet_words_each uses. */
+typedef struct word_block {
+  uint64_t run;  /* stet_is_wordrun */
+  uint64_t high; /* byte >= 0x80 */
+  uint64_t cont; /* bytes after which a run may go on (run_may_continue) */
+  uint64_t und;  /* "_" */
+} word_block;
+
+/* Fills *w with the masks of the block of s[0..n) at base; all zero when
+ * base >= n. The bytes of a short last block past n are zero (bytemask.h),
+ * so they are in no mask: no run goes on past n and no event lies there. */
+static inline void word_block_at(const unsigned char *s, size_t n, size_t base, word_block *w) {
+  if (base >= n) {
+    w->run = w->high = w->cont = w->und = 0;
+    return;
+  }
+  unsigned char tail[64];
+  stet_word_masks m;
+  stet_word_block(stet_block_at(s, n, base, tail), &m);
+  /* Bytes followed by a letter, digit or non-ASCII byte; bit 63 looks at
+   * s[base + 64]. */
+  uint64_t next = (m.word | m.high) >> 1;
+  if (base + 64 < n && (s[base + 64] >= 0x80 || stet_is_wordchar(s[base + 64])))
+    next |= 1ull << 63;
+  w->run = m.run;
+  w->high = m.high;
+  w->cont = m.high | (m.mid & next);
+  w->und = m.run & ~m.word;
+}
+
 /* The fast path. From a boundary, a run of ASCII letters, digits and "_" is
  * a whole segment unless run_may_continue says what follows may extend it;
- * then, and from the last ASCII byte before a non-ASCII one, the general
- * rules (stet_word_next) decide. ASCII bytes outside runs are never part of
- * a word-like segment unless a non-ASCII character follows them, and no
- * segment ends inside a run (WB5, WB8..WB10, WB13a, WB13b), so the text
- * goes block by block: the events of a block (run starts and non-ASCII
- * bytes, from bytemask.h masks) are visited in order, each with a count of
- * trailing zeros, skipping those that a segment already covered. */
+ * then word_walk goes on from the run's end. A non-ASCII character at a
+ * boundary starts a word_walk or a lone_end segment. Where those need more
+ * context, the general rules (stet_word_next) decide, from the run's start
+ * or from the last ASCII byte before the non-ASCII one. ASCII bytes outside
+ * runs are never part of a word-like segment unless a non-ASCII character
+ * follows them, and no segment ends inside a run (WB5, WB8..WB10, WB13a,
+ * WB13b), so the text goes block by block with bytemask.h masks: the plain
+ * runs up to the next byte that needs a closer look are reported by
+ * pairing the bits of their starts and ends; that byte (a non-ASCII one,
+ * or the start of a run that may go on or starts with "_") is an event
+ * handled as above; and so on to the end of the block. The masks of the
+ * next block are at hand too, so a run that crosses into it ends without
+ * a branch. */
 int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
   const unsigned char *s = (const unsigned char *)str;
   size_t pos = 0;  /* the boundary up to which segments were reported */
   size_t base = 0; /* the block: s[base..base+64) */
+  word_block cur, nx;
+  word_block_at(s, n, 0, &cur);
   while (base < n) {
-    unsigned char tail[64];
-    stet_word_masks m;
-    stet_word_block(stet_block_at(s, n, base, tail), &m);
+    word_block_at(s, n, base + 64, &nx);
     uint64_t before = base > 0 && stet_is_wordrun(s[base - 1]);
-    /* Bytes after which a run may go on; bit 63 looks at s[base + 64]. */
-    uint64_t next = (m.word | m.high) >> 1;
-    if (base + 64 < n && (s[base + 64] >= 0x80 || stet_is_wordchar(s[base + 64])))
-      next |= 1ull << 63;
-    uint64_t cont = m.high | (m.mid & next);
-    uint64_t ev = (m.run & ~((m.run << 1) | before)) | m.high;
-    if (pos > base) ev &= ~0ull << (pos - base);
-    while (ev) {
+    uint64_t starts = cur.run & ~((cur.run << 1) | before);
+    uint64_t ends = cur.run & ~((cur.run >> 1) | (nx.run << 63));
+    /* What needs a closer look: non-ASCII bytes, the ends of runs that may
+     * go on, the starts of runs that start with "_". */
+    uint64_t look = cur.high | (ends & ((cur.cont >> 1) | (nx.cont << 63))) | (starts & cur.und);
+    for (;;) {
+      uint64_t from = pos > base ? ~0ull << (pos - base) : ~0ull;
+      starts &= from;
+      /* The runs that end in the block before the next closer look are
+       * whole word-like segments: pair their starts and ends. */
+      uint64_t la = look & from, plain = ends & from & ((la & -la) - 1);
+      if (plain) {
+        size_t j;
+        do {
+          size_t k = (size_t)__builtin_ctzll(starts);
+          j = (size_t)__builtin_ctzll(plain);
+          starts &= starts - 1;
+          plain &= plain - 1;
+          int r = fn(ud, base + k, base + j + 1);
+          if (r) return r;
+        } while (plain);
+        pos = base + j + 1;
+      }
+      /* Then the next event, a run start or a non-ASCII byte. */
+      uint64_t ev = starts | (cur.high & from);
+      if (!ev) break;
       size_t k = (size_t)__builtin_ctzll(ev), a = base + k;
-      if (a >= n) break;
       size_t start = a;
-      if (!((m.high >> k) & 1)) {
-        uint64_t rest = ~m.run >> k;
-        size_t b = rest ? a + (size_t)__builtin_ctzll(rest) : long_run_end(s, n, base);
+      if (!((cur.high >> k) & 1)) {
+        /* Bytes a..a+63 that end the run, from this block and the next
+         * (the second shift is by 64 - k, 0 when k is 0). */
+        uint64_t rest = (~cur.run >> k) | ((~nx.run << 1) << (63 - k));
+        size_t b = rest ? a + (size_t)__builtin_ctzll(rest) : long_run_end(s, n, a + 64);
+        size_t j = b - base;
         int more;
-        if (b >= n) {
-          b = n;
-          more = 0;
-        } else {
-          more = b < base + 64 ? (int)((cont >> (b - base)) & 1) : run_may_continue(s, n, b);
-        }
-        if (!more) {
-          int wl = s[a] != '_';
+        if (j < 128)
+          more = (int)(((j < 64 ? cur.cont : nx.cont) >> (j & 63)) & 1);
+        else
+          more = b < n && run_may_continue(s, n, b);
+        int wl = 1;
+        if ((cur.und >> k) & 1) {
+          wl = 0;
           for (size_t t = a + 1; !wl && t < b; t++) wl = s[t] != '_';
-          if (wl) {
-            int r = fn(ud, a, b);
+        }
+        if (more) {
+          unsigned v = wl ? STET_WB_WORDLIKE : 0;
+          size_t e = word_walk(s, n, b, stet_wb_stage2[s[b - 1]] & STET_WB_MASK, &v);
+          if (e == WALK_FAIL) goto general;
+          b = e;
+          wl = (v & STET_WB_WORDLIKE) != 0;
+        }
+        if (wl) {
+          int r = fn(ud, a, b);
+          if (r) return r;
+        }
+        pos = b;
+        goto next_event;
+      } else {
+        /* a is a boundary: either pos == a, or the bytes from pos to a
+         * are ASCII bytes that are not run bytes, and none of those joins
+         * a letter, digit, mark or Other after it (by WB7 or WB11 only
+         * with a letter or digit before it, and that would have joined). */
+        size_t len, e;
+        unsigned v = wb_at(s, n, a, &len), c = v & STET_WB_MASK;
+        if (walk_word(c))
+          e = word_walk(s, n, a + len, c, &v);
+        else if (c == STET_WB_OTHER || walk_mid(c))
+          e = lone_end(s, n, a, len);
+        else
+          e = WALK_FAIL;
+        if (e != WALK_FAIL) {
+          if (v & STET_WB_WORDLIKE) {
+            int r = fn(ud, a, e);
             if (r) return r;
           }
-          pos = b;
+          pos = e;
           goto next_event;
         }
-      } else if (pos < a) {
-        start = a - 1;
+        if (pos < a) start = a - 1;
       }
+    general:
       {
         int wl;
         size_t end = stet_word_next(str, n, start, &wl);
@@ -225,9 +381,14 @@ int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
       }
     next_event:
       if (pos >= base + 64) break;
-      ev &= ~0ull << (pos - base);
     }
-    base = pos >= base + 64 ? pos & ~(size_t)63 : base + 64;
+    if (pos < base + 128) {
+      base += 64;
+      cur = nx;
+    } else {
+      base = pos & ~(size_t)63;
+      word_block_at(s, n, base, &cur);
+    }
   }
   return 0;
 }

@@ -112,9 +112,29 @@ describe("block-wise fast paths", function()
     { "\u{5D0}", true }, { "\u{30A2}", true }, { "\u{1F600}" }, { "\u{2019}" }, { "\u{3000}" },
     { "\u{B7}" }, { "\u{2139}", true }, { "\u{1F1FA}" }, { "\u{65E5}", true }, { "\u{FF10}", true },
   }
+  -- Characters around the non-ASCII fast paths of stet.words (core/wordbreak.c,
+  -- word_walk and lone_end): Latin letters of two bytes, curly quotes, dashes
+  -- and spaces that news text holds, ASCII neighbours, and characters that
+  -- send it back to the general rules (combining marks, ZWJ, soft hyphen,
+  -- Hebrew, Katakana, line separators, flags, broken UTF-8).
+  local news = {
+    { "a", true }, { "s", true }, { "Z", true }, { "1", true }, { "9", true }, { "_" }, { " " },
+    { " " }, { "'" }, { "." }, { ":" }, { "," }, { ";" }, { "\n" }, { "-" }, { "\"" },
+    { "\u{E9}", true }, { "\u{C0}", true }, { "\u{D6}", true }, { "\u{DF}", true },
+    { "\u{FF}", true }, { "\u{100}", true }, { "\u{159}", true }, { "\u{141}", true },
+    { "\u{1C5}", true }, { "\u{24F}", true }, { "\u{250}", true }, { "\u{2BC}", true },
+    { "\u{AA}", true }, { "\u{B2}", true }, { "\u{660}", true }, { "\u{D7}" }, { "\u{F7}" },
+    { "\u{2019}" }, { "\u{2019}" }, { "\u{2018}" }, { "\u{201C}" }, { "\u{201D}" },
+    { "\u{2014}" }, { "\u{2013}" }, { "\u{A0}" }, { "\u{2026}" }, { "\u{A9}" }, { "\u{20AC}" },
+    { "\u{B7}" }, { "\u{2024}" }, { "\u{301}" }, { "\u{200D}" }, { "\u{AD}" }, { "\u{5D0}", true },
+    { "\u{30A2}", true }, { "\u{3000}" }, { "\u{2028}" }, { "\u{1F1FA}" }, { "\u{65E5}", true },
+    { "\xC3(" }, { "\xE2\x80" },
+  }
   local wordlike = { "\u{EF}", "\u{5D1}" } -- non-ASCII letters and numbers used here
-  for _, c in ipairs(alphabet) do
-    if c[2] and #c[1] > 1 then wordlike[#wordlike + 1] = c[1] end
+  for _, list in ipairs({ alphabet, news }) do
+    for _, c in ipairs(list) do
+      if c[2] and #c[1] > 1 then wordlike[#wordlike + 1] = c[1] end
+    end
   end
 
   -- Word-like segments by the general rules, as {start, stop} pairs.
@@ -217,6 +237,48 @@ describe("block-wise fast paths", function()
     end
   end)
 
+  it("matches the general rules around accented letters, curly quotes and dashes", function()
+    local hand = {
+      ["it\u{2019}s Zo\u{EB}\u{2019}s rock\u{2019}n\u{2019}roll \u{2019}90s 1\u{2019}000 a\u{2019}1"] =
+        { "it\u{2019}s", "Zo\u{EB}\u{2019}s", "rock\u{2019}n\u{2019}roll", "90s", "1\u{2019}000", "a", "1" },
+      ["\u{201C}Na\u{EF}ve,\u{201D} she said\u{2014}a\u{A0}caf\u{E9}\u{2019}s \u{D7}2 a\u{D7}b \u{C5}str\u{F6}m"] =
+        { "Na\u{EF}ve", "she", "said", "a", "caf\u{E9}\u{2019}s", "2", "a", "b", "\u{C5}str\u{F6}m" },
+      ["l\u{2019}\u{E9}t\u{E9} x\u{2019}\u{301}s \u{E9}\u{301} 3.5\u{20AC} \u{141}\u{F3}d\u{17A}_1"] =
+        { "l\u{2019}\u{E9}t\u{E9}", "x\u{2019}\u{301}s", "\u{E9}\u{301}", "3.5", "\u{141}\u{F3}d\u{17A}_1" },
+    }
+    for s, want in pairs(hand) do
+      assert.are.same(want, stet.words(s))
+      assert.are.same(ref_words(s), words(s))
+    end
+    -- Every letter, mark, letter triple across a block edge.
+    local left = { "a", "9", "_", "\u{E9}", "\u{1C5}", "\u{5D0}" }
+    local mid = { "", "\u{2019}", "'", ".", ",", ":", "\u{B7}", "\u{201C}", "\u{2014}", "\u{A0}",
+                  "\u{D7}", "\u{E9}", "\u{2019}\u{2019}", "\u{301}" }
+    local right = { "", "s", "1", "_", "\u{E9}", "\u{2019}", "\u{301}", "\u{5D0}", "\u{AD}", " ", "\u{2028}" }
+    for k = 57, 64 do
+      local pad = ("x"):rep(k % 3) .. (" "):rep(k - k % 3)
+      for _, l in ipairs(left) do
+        for _, m in ipairs(mid) do
+          for _, r in ipairs(right) do
+            local s = pad .. "w" .. l .. m .. r .. "z \u{E9}" .. m .. r
+            assert.are.same(ref_words(s), words(s), ("%q"):format(s))
+          end
+        end
+      end
+    end
+    -- Random news-like text: letters weighted to make words.
+    math.randomseed(2019)
+    for _ = 1, 2000 do
+      local t, len = {}, math.random(1, 200)
+      for i = 1, len do
+        local c = math.random(3) == 1 and news[math.random(#news)] or news[math.random(1, 6)]
+        t[i] = c[1]
+      end
+      local s = table.concat(t)
+      assert.are.same(ref_words(s), words(s), ("%q"):format(s))
+    end
+  end)
+
   it("finds the same paragraphs at every offset, CRLF at block edges", function()
     local text = "para one\r\nstill one  \r\n\r\npara two\r\n \t \r\n\r\n  three\n\n\n"
     for _, lines in ipairs({ false, true }) do
@@ -258,6 +320,16 @@ describe("stet segment", function()
     assert.are.equal("a\\\\b\\nc\\td\nnext\n", out)
   end)
 
+  it("escapes short segments that have text after them", function()
+    local tail = (" tail"):rep(5)
+    local out = helpers.run({ "segment", "--by", "grapheme" }, "\t\\\r\nab" .. tail)
+    assert.are.equal("\\t\n\\\\\n\\r\\n\na\nb\n", out:sub(1, 15))
+    out = helpers.run({ "segment", "--by", "paragraph" }, "a\\b\nc\td\r\n\n" .. tail)
+    assert.are.equal("a\\\\b\\nc\\td\n" .. tail:sub(2) .. "\n", out)
+    out = helpers.run({ "segment", "--by", "paragraph", "--spans" }, "a\tb\n\n" .. tail)
+    assert.are.equal("1\t3\ta\\tb\n", out:sub(1, 9))
+  end)
+
   it("prints spans as TSV with 1-based offsets", function()
     local out = helpers.run({ "segment", "--by", "paragraph", "--spans" }, "ab\n\n cd\n")
     assert.are.equal("1\t2\tab\n6\t7\tcd\n", out)
@@ -287,6 +359,29 @@ describe("stet segment", function()
     end
     assert.are.equal(60000, n)
     assert.are.equal(0, bad)
+  end)
+
+  it("keeps segments longer than a chunk whole and goes on after a missing file", function()
+    local parts = {}
+    for i = 1, 40 do parts[#parts + 1] = ("long line %d "):format(i):rep(30) .. "\n" end
+    local text = table.concat(parts, "\n") .. "tail without line end"
+    local path = helpers.tempfile(text)
+    for _, by in ipairs({ "paragraph", "sentence", "word" }) do
+      local whole = helpers.run({ "segment", "--by", by, "--spans", path })
+      local small, _, code = helpers.run({ "segment", "--by", by, "--spans", path }, nil,
+        { STET_SEGMENT_CHUNK = "100" })
+      assert.are.equal(0, code)
+      assert.are.equal(whole, small)
+    end
+    local out = helpers.run({ "segment", "--by", "paragraph", path })
+    assert.are.equal(40, select(2, out:gsub("\n", "")))
+    local two, err, code = helpers.run({ "segment", "--by", "word", "/nonexistent/a", "-", path },
+      "stdin words\n")
+    os.remove(path)
+    assert.are.equal(2, code)
+    assert.truthy(err:find("/nonexistent/a", 1, true))
+    assert.are.equal("stdin\nwords\nlong\nline\n1\nlong\n", two:sub(1, 29))
+    assert.truthy(two:find("\ntail\nwithout\nline\nend\n$"))
   end)
 
   it("rejects a bad --by and reports a missing file", function()

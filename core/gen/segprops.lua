@@ -101,6 +101,22 @@ do
     end
   end
 end
+-- core/wordbreak.c (stet_words_each) also takes it that no ASCII byte has
+-- a class whose rules look further than its neighbours (WB4 ignorables,
+-- Hebrew_Letter, Katakana, Regional_Indicator, ZWJ): stop if one does.
+do
+  local idx = index_of(WB)
+  local plain = {}
+  for _, name in ipairs({ "Other", "CR", "LF", "Newline", "WSegSpace", "ALetter", "Numeric",
+      "ExtendNumLet", "MidLetter", "MidNum", "MidNumLet", "Single_Quote", "Double_Quote" }) do
+    plain[idx[name]] = true
+  end
+  for b = 0, 127 do
+    if not plain[wb[b] & 0x1F] or wb[b] & WB_EXTPICT ~= 0 then
+      error(("segprops: byte 0x%02X: Word_Break class no longer plain, see core/wordbreak.c"):format(b))
+    end
+  end
+end
 local ascii_src = "static const uint8_t stet_wb_ascii[256] = {\n"
 for i = 1, 256, 32 do
   ascii_src = ascii_src .. "  " .. table.concat(ascii, ",", i, i + 31) .. ",\n"

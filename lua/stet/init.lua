@@ -51,6 +51,14 @@ function stet.segment_lines(s, by, opts)
   return core.segment_lines(s, by, opts, set)
 end
 
+-- stet.segment_file(path | "-", by [, opts]) -> true | nil, err: the lines
+-- of stet.segment_lines for a whole file, written to standard output by a
+-- C loop in blocks of opts.chunk bytes (see core/lua_segment.c).
+function stet.segment_file(path, by, opts)
+  local set = by == "sentence" and abbrevs(opts and opts.abbreviations) or nil
+  return core.segment_file(path, by, opts, set)
+end
+
 -- stet.json_fields(s, names [, out [, i [, j]]]) -> out | nil, err: the
 -- top-level fields `names` of the JSON object in s[i..j] (default: all of s;
 -- i and j as string.sub takes them), without decoding the rest. out (a new

@@ -3,9 +3,9 @@
 --
 -- Input is read in chunks of CHUNK bytes; each chunk is cut where no segment
 -- can continue (after a blank line for paragraphs, after a line end for the
--- other kinds) and the whole chunk is segmented and formatted by one C call
--- (stet.segment_lines), so memory stays near two chunks whatever the file
--- size, and output goes out one large string per chunk.
+-- other kinds) and segmented, formatted and written by a C loop
+-- (stet.segment_file) that reuses its buffers, so memory stays near two
+-- chunks whatever the file size.
 
 local stet = require "stet"
 
@@ -38,47 +38,18 @@ the 1-based byte offsets of the segment's first and last byte in its file.]],
   },
 }
 
--- Segments one open file, writing to out. Returns nothing; raises on errors.
-local function run_file(f, opts, out)
-  local carry, offset = "", 0
-  local lopts = { spans = opts.spans, lines = opts.lines, partial = true, offset = 0 }
-  while true do
-    local chunk = f:read(CHUNK)
-    local text = chunk and (carry == "" and chunk or carry .. chunk) or carry
-    lopts.partial = chunk ~= nil
-    lopts.offset = offset
-    local lines, used = stet.segment_lines(text, opts.by, lopts)
-    if #lines > 0 then out:write(lines) end
-    if not chunk then return end
-    if used > 0 then
-      carry = text:sub(used + 1)
-      offset = offset + used
-    else
-      carry = text
-    end
-  end
-end
-
 function segment.run(opts, positional)
   if #positional == 0 then positional = { "-" } end
-  local out = io.stdout
-  out:setvbuf("full", 1 << 16)
+  local lopts = { spans = opts.spans, lines = opts.lines, chunk = CHUNK }
   local status = 0
+  io.stdout:flush()
   for _, path in ipairs(positional) do
-    if path == "-" then
-      run_file(io.stdin, opts, out)
-    else
-      local f, err = io.open(path, "rb")
-      if not f then
-        io.stderr:write("stet segment: ", err, "\n")
-        status = 2
-      else
-        run_file(f, opts, out)
-        f:close()
-      end
+    local ok, err = stet.segment_file(path, opts.by, lopts)
+    if not ok then
+      io.stderr:write("stet segment: ", err, "\n")
+      status = 2
     end
   end
-  out:flush()
   return status
 end
 
