@@ -126,13 +126,16 @@ static int delete(norm_state *z, size_t i, size_t k) {
 /* Index of the first byte in s[i..n) that the plain ASCII path cannot copy
  * as it is: >= 0x80, a control other than "\n" and "\t", DEL, A-Z when case
  * folding, and (when trimming) a "\n" right after a space or tab. It may stop
- * earlier than needed (special_ascii then keeps the byte), never later. */
-static size_t plain_ascii_end(const unsigned char *s, size_t i, size_t n, int fold, int trim) {
+ * earlier than needed (special_ascii then keeps the byte), never later.
+ * after_blank says whether the output so far ends with a space or tab: the
+ * input byte before i is not that byte when it was deleted or replaced. */
+static size_t plain_ascii_end(const unsigned char *s, size_t i, size_t n, int fold, int trim,
+                              int after_blank) {
 #ifdef __SSE2__
   const __m128i lim = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
   const __m128i a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1);
   const __m128i nl = _mm_set1_epi8('\n'), tab = _mm_set1_epi8('\t'), sp = _mm_set1_epi8(' ');
-  unsigned carry = (i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t')) ? 1u : 0u;
+  unsigned carry = after_blank ? 1u : 0u;
   while (i + 16 <= n) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
     __m128i is_nl = _mm_cmpeq_epi8(v, nl), is_tab = _mm_cmpeq_epi8(v, tab);
@@ -150,6 +153,7 @@ static size_t plain_ascii_end(const unsigned char *s, size_t i, size_t n, int fo
   }
 #else
   (void)trim;
+  (void)after_blank;
 #endif
   for (; i < n; i++) {
     unsigned c = s[i];
@@ -299,7 +303,8 @@ static int normalize_main(const char *in, size_t n, const stet_norm_opts *o,
   int rc = 0;
   size_t i = 0;
   while (i < n) {
-    size_t j = plain_ascii_end(z.s, i, n, o->casefold, o->spaces);
+    int p = o->spaces ? prev_byte(&z, i) : -1;
+    size_t j = plain_ascii_end(z.s, i, n, o->casefold, o->spaces, p == ' ' || p == '\t');
     if (j > i) {
       if (z.unstable && end_span(&z, i)) { rc = -1; break; }
       z.stable = vout(&z, j - 1);

@@ -105,6 +105,15 @@ describe("stet.normalize", function()
       assert.are.equal("one\ntwo\n\nthree", stet.normalize("one  \ntwo\t \n \nthree \u{A0}"))
       assert.are.equal("a\nb", stet.normalize("a \r\nb"))
     end)
+    it("trims a space or tab left before a newline by a removed or mapped character", function()
+      -- found by fuzzing (core/fuzz/fuzz_normalize.c): the 16-byte ASCII scan
+      -- looked at the input byte before the newline, not at the output's
+      local pad = ("x"):rep(20)
+      assert.are.equal("\n`", stet.normalize("\t\x0e\n` " .. ("\0"):rep(13)))
+      assert.are.equal("a\n" .. pad, stet.normalize("a \u{200B}\n" .. pad))
+      assert.are.equal("a\n" .. pad, stet.normalize("a\t\x01\n" .. pad))
+      assert.are.equal("a\n" .. pad, stet.normalize("a\u{A0}\n" .. pad))
+    end)
     it("keeps leading and inner spaces", function()
       local s = "  indented  text\n\tx"
       assert.are.equal(s, stet.normalize(s))
