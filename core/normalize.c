@@ -167,6 +167,10 @@ static size_t plain_ascii_end(const unsigned char *s, size_t i, size_t n, int fo
 static size_t special_ascii(norm_state *z, size_t i) {
   const stet_norm_opts *o = z->o;
   unsigned c = z->s[i];
+  /* A removed control is not there: like a removed non-ASCII character it
+   * neither ends a span nor separates the combining marks around it. */
+  if (o->controls && (c < 0x20 || c == 0x7F) && c != '\t' && c != '\n' && c != '\r')
+    return delete(z, i, 1) ? 0 : 1;
   if (z->unstable && end_span(z, i)) return 0;
   z->last_ccc = 0;
   if (c == '\r' && o->newlines) {
@@ -179,8 +183,6 @@ static size_t special_ascii(norm_state *z, size_t i) {
   } else if (c >= 'A' && c <= 'Z' && o->casefold) {
     char lower = (char)(c + 32);
     return replace(z, i, 1, &lower, 1) ? 0 : 1;
-  } else if (c != '\t' && c != '\r' && o->controls) {
-    return delete(z, i, 1) ? 0 : 1;
   }
   z->stable = vout(z, i);
   return 1;

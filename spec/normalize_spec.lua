@@ -128,6 +128,15 @@ describe("stet.normalize", function()
     it("removes C0 and C1 controls but keeps newline and tab", function()
       assert.are.equal("ab\tc\nd", stet.normalize("a\1b\t\27c\n\127d\u{80}\u{9F}"))
     end)
+    it("puts the combining marks around a removed control in canonical order", function()
+      -- found by fuzzing (core/fuzz/fuzz_normalize.c): a removed C0 control
+      -- ended the normalization span, so the marks after it were not
+      -- reordered with those before it and the output was not in the form
+      assert.are.equal("\u{423}\u{32C}\u{304}", stet.normalize("\u{4EE}\x14\u{32C}", { form = "NFD" }))
+      assert.are.equal("a\u{316}\u{301}", stet.normalize("a\u{301}\1\u{316}", { form = "NFD" }))
+      assert.are.equal("\u{E1}\u{316}", stet.normalize("a\u{301}\127\u{316}"))
+      assert.are.equal("\u{E1}\u{316}", stet.normalize("\u{E1}\u{316}"))
+    end)
     it("keeps them when off", function()
       local s = "a\1b\u{9F}"
       assert.are.equal(s, stet.normalize(s, with({ controls = false })))
