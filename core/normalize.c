@@ -65,6 +65,32 @@ static int flush(norm_state *z, size_t i) {
   return 0;
 }
 
+static int map_special(const stet_norm_opts *o, int32_t cp, const char **r);
+static int may_be_special(int32_t cp);
+
+/* Maps the quotes, dashes and ellipses in b->data[from, len) the way the
+ * input's are mapped: a compatibility decomposition makes new ones
+ * (U+2034 TRIPLE PRIME is three U+2032 PRIME under NFKC). In place: a
+ * replacement is never longer than what it replaces. */
+static void map_span_quotes(const stet_norm_opts *o, stet_buf *b, size_t from) {
+  size_t r = from, w = from;
+  while (r < b->len) {
+    int32_t cp;
+    size_t k = stet_utf8_decode((const unsigned char *)b->data + r, b->len - r, &cp);
+    const char *rep = NULL;
+    if (cp >= 0x2000 && may_be_special(cp) && map_special(o, cp, &rep) == 1 && strlen(rep) <= k) {
+      size_t m = strlen(rep);
+      memcpy(b->data + w, rep, m);
+      w += m;
+    } else {
+      memmove(b->data + w, b->data + r, k);
+      w += k;
+    }
+    r += k;
+  }
+  b->len = w;
+}
+
 /* Runs utf8proc over out[stable, vout(i)) and ends the unstable span. */
 static int end_span(norm_state *z, size_t i) {
   if (flush(z, i)) return -1;
@@ -80,6 +106,7 @@ static int end_span(norm_state *z, size_t i) {
       if (bytes < 0) return -1;
       b->len = z->stable;
       if (stet_buf_append(b, z->scratch, (size_t)bytes)) return -1;
+      if (z->o->quotes) map_span_quotes(z->o, b, z->stable);
       break;
     }
     /* reencode writes up to 4 bytes per code point into the same buffer */

@@ -148,6 +148,17 @@ describe("stet.normalize", function()
       local s = "\u{2018}a\u{2019} \u{201C}b\u{201D} \u{201A}\u{201E} 5\u{2032}6\u{2033} x\u{2013}y\u{2014}z\u{2026}"
       assert.are.equal("'a' \"b\" '\" 5'6\" x-y-z...", stet.normalize(s, { quotes = true }))
     end)
+    it("maps those that NFKC and NFKD make out of other characters", function()
+      -- found by fuzzing (core/fuzz/fuzz_normalize.c): U+2034 became three
+      -- U+2032 that were left as they were, and a second pass mapped them
+      for _, form in ipairs({ "NFKC", "NFKD" }) do
+        local o = { form = form, quotes = true }
+        assert.are.equal("z'''", stet.normalize("z\u{2034}", o))
+        assert.are.equal("''''x", stet.normalize("\u{2057}x", o))
+        assert.are.equal("a-b...", stet.normalize("a\u{FE31}b\u{FE19}", o))
+      end
+      assert.are.equal("z\u{2034}", stet.normalize("z\u{2034}", { quotes = true }))
+    end)
   end)
 
   describe("mojibake", function()
