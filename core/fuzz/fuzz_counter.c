@@ -146,11 +146,11 @@ static void run_ops(fuzz_in *in, stet_counter *c, model *m) {
       int with_text = (op & 0x40) != 0;
       int rc = stet_counter_add(c, fp, site, doc, with_text ? (const char *)text : NULL, tlen, &count);
       FUZZ_CHECK(rc == 0 || rc == 1, "add failed");
-      if (!m->have_doc || doc != m->doc) { m->doc = doc; m->have_doc = 1; m->ndoc = 0; }
-      if (fp == 0) {
+      if (fp == 0) { /* does nothing at all, not even start a document */
         FUZZ_CHECK(rc == 0 && count == 0, "the empty fingerprint was counted");
         continue;
       }
+      if (!m->have_doc || doc != m->doc) { m->doc = doc; m->have_doc = 1; m->ndoc = 0; }
       pair *p = model_pair(m, fp, site);
       if (!p) return;
       int seen = 0;
