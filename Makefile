@@ -2,9 +2,12 @@
 #
 #   make demo     install missing Debian packages, build, clean the example corpus
 #   make test     install missing Debian packages, build, lint, run every spec
-#                 normally and under ASan+UBSan; ends with "N passed, N failed"
+#                 normally and under ASan+UBSan, then every fuzz target for 5 s
+#                 (one check each); ends with "N passed, N failed"
 #   make bench    throughput and peak memory beside the baselines (bench/)
 #   make install  PREFIX=/usr/local DESTDIR=...
+#   make fuzz     build the libFuzzer harnesses (core/fuzz/) with clang and run
+#                 each for FUZZ_SECONDS (default 60); fuzz-smoke: 5 s each
 #
 # Generated Unicode tables: every core/gen/<name>.lua (except ucd.lua, the
 # shared helper) writes build/gen/<name>.h from Debian's unicode-data files.
@@ -22,7 +25,7 @@ LUA_LIB ?= -llua5.4
 
 DEB_PACKAGES = build-essential lua5.4 liblua5.4-dev libutf8proc-dev lua-busted \
   lua-check lua-cjson unicode-data libxxhash-dev zlib1g-dev libzstd-dev zstd \
-  gzip bzip2 icu-devtools python3 parallel time
+  gzip bzip2 icu-devtools python3 parallel time clang libclang-rt-14-dev
 
 WARN     = -std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes
 ALLCPP   = -D_POSIX_C_SOURCE=200809L -Icore -I$(BUILD)/gen $(LUA_INC)
@@ -36,7 +39,8 @@ OBJ         = $(patsubst core/%.c,$(BUILD)/obj/%.o,$(CORE_SRC))
 ASAN_OBJ    = $(patsubst core/%.c,$(BUILD)/asan/obj/%.o,$(CORE_SRC))
 TSAN_OBJ    = $(patsubst core/%.c,$(BUILD)/tsan/obj/%.o,$(CORE_SRC))
 
-.PHONY: all deps test demo bench install uninstall clean asan asan-build tsan-build lint specs
+.PHONY: all deps test demo bench install uninstall clean asan asan-build tsan-build lint specs \
+  fuzz fuzz-smoke fuzz-build
 .DEFAULT_GOAL := all
 # generated headers are kept, not deleted as intermediates
 .SECONDARY:
@@ -98,6 +102,38 @@ tsan-build: bin/stet-tsan
 
 -include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(TSAN_OBJ:.o=.d) $(BUILD)/obj/main.d $(BUILD)/asan/obj/main.d
 
+# Fuzzing: each core/fuzz/fuzz_<target>.c is a libFuzzer harness linked with
+# the plain C core (no Lua bindings) built by clang with the fuzzer hooks
+# and ASan+UBSan, into $(BUILD)/fuzz/<target>. core/fuzz/run.sh seeds the
+# corpora ($(BUILD)/fuzz/corpus/<target>/) and runs each target in turn.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  = -O1 -g $(FUZZ_SAN)
+FUZZ_SRC     = $(filter-out core/lua_%,$(CORE_SRC))
+FUZZ_OBJ     = $(patsubst core/%.c,$(BUILD)/fuzz/obj/%.o,$(FUZZ_SRC))
+FUZZ_TARGETS = $(patsubst core/fuzz/fuzz_%.c,%,$(wildcard core/fuzz/fuzz_*.c))
+FUZZ_BINS    = $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
+
+$(BUILD)/fuzz/obj/%.o: core/%.c $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP $(ALLCPP) -c $< -o $@
+
+$(FUZZ_BINS): $(BUILD)/fuzz/%: core/fuzz/fuzz_%.c core/fuzz/fuzz.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(ALLCPP) -o $@ $< $(FUZZ_OBJ) $(LIBS)
+
+-include $(FUZZ_OBJ:.o=.d)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@BUILD="$(BUILD)" FUZZ_SECONDS="$(FUZZ_SECONDS)" sh core/fuzz/run.sh $(FUZZ_TARGETS)
+
+fuzz-smoke: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@BUILD="$(BUILD)" FUZZ_SECONDS=5 sh core/fuzz/run.sh $(FUZZ_TARGETS)
+
 lint:
 	luacheck -q $(wildcard lua spec scripts examples bench core/gen)
 
@@ -110,8 +146,8 @@ asan: deps
 	@BUSTED="$(BUSTED)" BUILD="$(BUILD)" ONLY=asan sh spec/support/run.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all asan-build tsan-build
-	@BUSTED="$(BUSTED)" BUILD="$(BUILD)" sh spec/support/run.sh
+	@$(MAKE) --no-print-directory all asan-build tsan-build fuzz-build
+	@BUSTED="$(BUSTED)" BUILD="$(BUILD)" FUZZ_TARGETS="$(FUZZ_TARGETS)" sh spec/support/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -82,8 +82,9 @@ int stet_counter_find_site(const stet_counter *c, const char *name, size_t len, 
 /* The name of site id (id < c->nsites) and its length. */
 const char *stet_counter_site_name(const stet_counter *c, uint32_t id, size_t *len);
 
-/* Counts fp for site in document doc, unless fp is STET_FP_EMPTY or the
- * pair was already counted for this document. text (may be NULL) is the
+/* Counts fp for site in document doc, unless fp is STET_FP_EMPTY (then
+ * nothing happens: the current document stays what it was) or the pair
+ * was already counted for this document. text (may be NULL) is the
  * paragraph, for samples. Stores the pair's count in *count (may be NULL).
  * Returns 1 when counted, 0 when not, -1 on ENOMEM. */
 int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,

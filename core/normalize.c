@@ -65,6 +65,32 @@ static int flush(norm_state *z, size_t i) {
   return 0;
 }
 
+static int map_special(const stet_norm_opts *o, int32_t cp, const char **r);
+static int may_be_special(int32_t cp);
+
+/* Maps the quotes, dashes and ellipses in b->data[from, len) the way the
+ * input's are mapped: a compatibility decomposition makes new ones
+ * (U+2034 TRIPLE PRIME is three U+2032 PRIME under NFKC). In place: a
+ * replacement is never longer than what it replaces. */
+static void map_span_quotes(const stet_norm_opts *o, stet_buf *b, size_t from) {
+  size_t r = from, w = from;
+  while (r < b->len) {
+    int32_t cp;
+    size_t k = stet_utf8_decode((const unsigned char *)b->data + r, b->len - r, &cp);
+    const char *rep = NULL;
+    if (cp >= 0x2000 && may_be_special(cp) && map_special(o, cp, &rep) == 1 && strlen(rep) <= k) {
+      size_t m = strlen(rep);
+      memcpy(b->data + w, rep, m);
+      w += m;
+    } else {
+      memmove(b->data + w, b->data + r, k);
+      w += k;
+    }
+    r += k;
+  }
+  b->len = w;
+}
+
 /* Runs utf8proc over out[stable, vout(i)) and ends the unstable span. */
 static int end_span(norm_state *z, size_t i) {
   if (flush(z, i)) return -1;
@@ -80,6 +106,7 @@ static int end_span(norm_state *z, size_t i) {
       if (bytes < 0) return -1;
       b->len = z->stable;
       if (stet_buf_append(b, z->scratch, (size_t)bytes)) return -1;
+      if (z->o->quotes) map_span_quotes(z->o, b, z->stable);
       break;
     }
     /* reencode writes up to 4 bytes per code point into the same buffer */
@@ -126,13 +153,16 @@ static int delete(norm_state *z, size_t i, size_t k) {
 /* Index of the first byte in s[i..n) that the plain ASCII path cannot copy
  * as it is: >= 0x80, a control other than "\n" and "\t", DEL, A-Z when case
  * folding, and (when trimming) a "\n" right after a space or tab. It may stop
- * earlier than needed (special_ascii then keeps the byte), never later. */
-static size_t plain_ascii_end(const unsigned char *s, size_t i, size_t n, int fold, int trim) {
+ * earlier than needed (special_ascii then keeps the byte), never later.
+ * after_blank says whether the output so far ends with a space or tab: the
+ * input byte before i is not that byte when it was deleted or replaced. */
+static size_t plain_ascii_end(const unsigned char *s, size_t i, size_t n, int fold, int trim,
+                              int after_blank) {
 #ifdef __SSE2__
   const __m128i lim = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
   const __m128i a1 = _mm_set1_epi8('A' - 1), z1 = _mm_set1_epi8('Z' + 1);
   const __m128i nl = _mm_set1_epi8('\n'), tab = _mm_set1_epi8('\t'), sp = _mm_set1_epi8(' ');
-  unsigned carry = (i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t')) ? 1u : 0u;
+  unsigned carry = after_blank ? 1u : 0u;
   while (i + 16 <= n) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
     __m128i is_nl = _mm_cmpeq_epi8(v, nl), is_tab = _mm_cmpeq_epi8(v, tab);
@@ -150,6 +180,7 @@ static size_t plain_ascii_end(const unsigned char *s, size_t i, size_t n, int fo
   }
 #else
   (void)trim;
+  (void)after_blank;
 #endif
   for (; i < n; i++) {
     unsigned c = s[i];
@@ -163,6 +194,10 @@ static size_t plain_ascii_end(const unsigned char *s, size_t i, size_t n, int fo
 static size_t special_ascii(norm_state *z, size_t i) {
   const stet_norm_opts *o = z->o;
   unsigned c = z->s[i];
+  /* A removed control is not there: like a removed non-ASCII character it
+   * neither ends a span nor separates the combining marks around it. */
+  if (o->controls && (c < 0x20 || c == 0x7F) && c != '\t' && c != '\n' && c != '\r')
+    return delete(z, i, 1) ? 0 : 1;
   if (z->unstable && end_span(z, i)) return 0;
   z->last_ccc = 0;
   if (c == '\r' && o->newlines) {
@@ -175,8 +210,6 @@ static size_t special_ascii(norm_state *z, size_t i) {
   } else if (c >= 'A' && c <= 'Z' && o->casefold) {
     char lower = (char)(c + 32);
     return replace(z, i, 1, &lower, 1) ? 0 : 1;
-  } else if (c != '\t' && c != '\r' && o->controls) {
-    return delete(z, i, 1) ? 0 : 1;
   }
   z->stable = vout(z, i);
   return 1;
@@ -299,7 +332,8 @@ static int normalize_main(const char *in, size_t n, const stet_norm_opts *o,
   int rc = 0;
   size_t i = 0;
   while (i < n) {
-    size_t j = plain_ascii_end(z.s, i, n, o->casefold, o->spaces);
+    int p = o->spaces ? prev_byte(&z, i) : -1;
+    size_t j = plain_ascii_end(z.s, i, n, o->casefold, o->spaces, p == ' ' || p == '\t');
     if (j > i) {
       if (z.unstable && end_span(&z, i)) { rc = -1; break; }
       z.stable = vout(&z, j - 1);

@@ -105,6 +105,15 @@ describe("stet.normalize", function()
       assert.are.equal("one\ntwo\n\nthree", stet.normalize("one  \ntwo\t \n \nthree \u{A0}"))
       assert.are.equal("a\nb", stet.normalize("a \r\nb"))
     end)
+    it("trims a space or tab left before a newline by a removed or mapped character", function()
+      -- found by fuzzing (core/fuzz/fuzz_normalize.c): the 16-byte ASCII scan
+      -- looked at the input byte before the newline, not at the output's
+      local pad = ("x"):rep(20)
+      assert.are.equal("\n`", stet.normalize("\t\x0e\n` " .. ("\0"):rep(13)))
+      assert.are.equal("a\n" .. pad, stet.normalize("a \u{200B}\n" .. pad))
+      assert.are.equal("a\n" .. pad, stet.normalize("a\t\x01\n" .. pad))
+      assert.are.equal("a\n" .. pad, stet.normalize("a\u{A0}\n" .. pad))
+    end)
     it("keeps leading and inner spaces", function()
       local s = "  indented  text\n\tx"
       assert.are.equal(s, stet.normalize(s))
@@ -119,6 +128,15 @@ describe("stet.normalize", function()
     it("removes C0 and C1 controls but keeps newline and tab", function()
       assert.are.equal("ab\tc\nd", stet.normalize("a\1b\t\27c\n\127d\u{80}\u{9F}"))
     end)
+    it("puts the combining marks around a removed control in canonical order", function()
+      -- found by fuzzing (core/fuzz/fuzz_normalize.c): a removed C0 control
+      -- ended the normalization span, so the marks after it were not
+      -- reordered with those before it and the output was not in the form
+      assert.are.equal("\u{423}\u{32C}\u{304}", stet.normalize("\u{4EE}\x14\u{32C}", { form = "NFD" }))
+      assert.are.equal("a\u{316}\u{301}", stet.normalize("a\u{301}\1\u{316}", { form = "NFD" }))
+      assert.are.equal("\u{E1}\u{316}", stet.normalize("a\u{301}\127\u{316}"))
+      assert.are.equal("\u{E1}\u{316}", stet.normalize("\u{E1}\u{316}"))
+    end)
     it("keeps them when off", function()
       local s = "a\1b\u{9F}"
       assert.are.equal(s, stet.normalize(s, with({ controls = false })))
@@ -129,6 +147,17 @@ describe("stet.normalize", function()
     it("maps curly quotes, primes, dashes and the ellipsis to ASCII", function()
       local s = "\u{2018}a\u{2019} \u{201C}b\u{201D} \u{201A}\u{201E} 5\u{2032}6\u{2033} x\u{2013}y\u{2014}z\u{2026}"
       assert.are.equal("'a' \"b\" '\" 5'6\" x-y-z...", stet.normalize(s, { quotes = true }))
+    end)
+    it("maps those that NFKC and NFKD make out of other characters", function()
+      -- found by fuzzing (core/fuzz/fuzz_normalize.c): U+2034 became three
+      -- U+2032 that were left as they were, and a second pass mapped them
+      for _, form in ipairs({ "NFKC", "NFKD" }) do
+        local o = { form = form, quotes = true }
+        assert.are.equal("z'''", stet.normalize("z\u{2034}", o))
+        assert.are.equal("''''x", stet.normalize("\u{2057}x", o))
+        assert.are.equal("a-b...", stet.normalize("a\u{FE31}b\u{FE19}", o))
+      end
+      assert.are.equal("z\u{2034}", stet.normalize("z\u{2034}", { quotes = true }))
     end)
   end)
 

@@ -2,7 +2,10 @@
 # spec/support/run.sh: lint, then every spec with the normal build, then every
 # spec again with the ASan+UBSan build (C module and host). Ends with one line
 # "N passed, N failed" (the lint counts as one check) and fails if any did.
-# Environment: BUSTED (command), BUILD (build folder), ONLY=asan|default.
+# With FUZZ_TARGETS set (make test), each libFuzzer target of core/fuzz/
+# then runs for 5 s and counts as one check.
+# Environment: BUSTED (command), BUILD (build folder), ONLY=asan|default,
+# FUZZ_TARGETS.
 BUSTED=${BUSTED:-lua5.4 /usr/bin/busted}
 BUILD=${BUILD:-build}
 summary="$BUILD/spec-summary"
@@ -47,5 +50,9 @@ if [ -z "$ONLY" ] && [ -x bin/stet-tsan ]; then
       echo "FAIL $input"; head -40 "$t/err"; echo "0 1" >> "$summary"
     fi
   done
+fi
+if [ -z "$ONLY" ] && [ -n "$FUZZ_TARGETS" ]; then
+  echo "== fuzz smoke (5 s per target, core/fuzz/)"
+  STET_SUMMARY="$summary" BUILD="$BUILD" FUZZ_SECONDS=5 sh core/fuzz/run.sh $FUZZ_TARGETS
 fi
 awk '{ p += $1; f += $2 } END { printf "%d passed, %d failed\n", p, f; exit (f > 0) }' "$summary"

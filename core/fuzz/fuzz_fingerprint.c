@@ -1,0 +1,99 @@
+/* core/fuzz/fuzz_fingerprint.c: libFuzzer harness for paragraph keys and
+ * fingerprints (core/fingerprint.h).
+ *
+ * Checked on every input: the key equals a slow reference of its
+ * definition in fingerprint.h (the whole text through stet_normalize with
+ * NFKC and case folding and nothing else, then Nd -> "0" and P*, S*, C*,
+ * Z* removed, ill-formed sequences counting as U+FFFD); the key is valid
+ * UTF-8 whose ASCII bytes are a-z and 0 only; the same context gives the
+ * same key twice (its buffers are reused); the fingerprint and the body
+ * fingerprint are stet_fp_hash of the key with their seeds, STET_FP_EMPTY
+ * exactly for an empty key, and differ from each other for a non-empty
+ * one. */
+#include <string.h>
+#include <utf8proc.h>
+
+#include "fingerprint.h"
+#include "fuzz.h"
+#include "normalize.h"
+#include "utf8.h"
+
+/* The key of s[0..n) by its definition, into out. */
+static void ref_key(const char *s, size_t n, stet_buf *out) {
+  stet_norm_opts o;
+  memset(&o, 0, sizeof o);
+  o.form = STET_FORM_NFKC;
+  o.casefold = 1;
+  stet_buf norm = STET_BUF_INIT;
+  stet_norm_stats st = {0, 0};
+  int r = stet_normalize(s, n, &o, &norm, &st);
+  FUZZ_CHECK(r >= 0, "stet_normalize failed");
+  const unsigned char *t = r ? (const unsigned char *)norm.data : (const unsigned char *)s;
+  size_t m = r ? norm.len : n, i = 0;
+  while (i < m) {
+    int32_t cp;
+    size_t len = stet_utf8_decode(t + i, m - i, &cp);
+    FUZZ_CHECK(cp != STET_UTF8_INVALID, "normalized text is not valid UTF-8");
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_ND:
+      if (stet_buf_append(out, "0", 1)) abort();
+      break;
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+      if (stet_buf_append(out, t + i, len)) abort();
+      break;
+    default:
+      break;
+    }
+    i += len;
+  }
+  stet_buf_free(&norm);
+}
+
+static void dump(const char *what, const char *s, size_t n) {
+  fprintf(stderr, "%s (%zu):", what, n);
+  for (size_t i = 0; i < n && i < 200; i++) fprintf(stderr, " %02X", (unsigned char)s[i]);
+  fprintf(stderr, "\n");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  char *s = fuzz_copy(data, size);
+  stet_fp_ctx ctx = STET_FP_CTX_INIT;
+  FUZZ_CHECK(stet_fingerprint_key(&ctx, s, size) == 0, "fingerprint_key failed");
+  char *key = fuzz_copy(ctx.key.data, ctx.key.len);
+  size_t klen = ctx.key.len, where;
+  FUZZ_CHECK(stet_utf8_validate((const unsigned char *)key, klen, &where) == 0,
+             "key is not valid UTF-8");
+  for (size_t i = 0; i < klen; i++) {
+    unsigned char c = (unsigned char)key[i];
+    FUZZ_CHECK(c >= 0x80 || (c >= 'a' && c <= 'z') || c == '0', "key holds other ASCII");
+  }
+  stet_buf ref = STET_BUF_INIT;
+  ref_key(s, size, &ref);
+  if (ref.len != klen || (klen && memcmp(ref.data, key, klen) != 0)) {
+    dump("input", s, size);
+    dump("key", key, klen);
+    dump("reference", ref.data, ref.len);
+  }
+  FUZZ_CHECK(ref.len == klen && (klen == 0 || memcmp(ref.data, key, klen) == 0),
+             "key differs from NFKC + case folding + category filter of the whole text");
+
+  uint64_t fp, body;
+  FUZZ_CHECK(stet_fingerprint(&ctx, s, size, &fp) == 0, "fingerprint failed");
+  FUZZ_CHECK(ctx.key.len == klen && (klen == 0 || memcmp(ctx.key.data, key, klen) == 0),
+             "the same context gave another key");
+  FUZZ_CHECK(stet_body_fingerprint(&ctx, s, size, &body) == 0, "body fingerprint failed");
+  FUZZ_CHECK(fp == stet_fp_hash(key, klen, STET_FP_SEED), "fingerprint is not the key's hash");
+  FUZZ_CHECK(body == stet_fp_hash(key, klen, STET_BODY_SEED), "body fingerprint is not the key's hash");
+  FUZZ_CHECK((fp == STET_FP_EMPTY) == (klen == 0), "STET_FP_EMPTY and the empty key disagree");
+  FUZZ_CHECK((body == STET_FP_EMPTY) == (klen == 0), "body: STET_FP_EMPTY and the empty key disagree");
+  if (klen) FUZZ_CHECK(fp != body, "paragraph and body fingerprints coincide");
+
+  stet_buf_free(&ref);
+  stet_fp_ctx_free(&ctx);
+  free(key);
+  free(s);
+  return 0;
+}
