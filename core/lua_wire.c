@@ -12,6 +12,9 @@
  * Tables nest at most 100 deep (a cycle is an error, not a hang). */
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "lua_stet.h"
 
@@ -179,6 +182,27 @@ static int l_unpack(lua_State *L) {
   return 1;
 }
 
+/* The end of the run of bytes from i that JSON takes as they are: not a
+ * control, DEL, quote or backslash. 16 bytes at a time with SSE2. */
+static size_t plain_run(const unsigned char *s, size_t i, size_t n) {
+#ifdef __SSE2__
+  const __m128i lim = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
+  const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    /* signed compare: bytes >= 0x80 are negative, so mask them back out */
+    __m128i ctl = _mm_andnot_si128(v, _mm_cmplt_epi8(v, lim));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, quote)),
+                               _mm_cmpeq_epi8(v, bs));
+    int m = _mm_movemask_epi8(_mm_or_si128(hit, ctl));
+    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+    i += 16;
+  }
+#endif
+  while (i < n && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\' && s[i] != 0x7F) i++;
+  return i;
+}
+
 /* stet.json_quote(s) -> the JSON string literal of s: quotes, backslash,
  * C0 controls and DEL escaped, every other byte (UTF-8 included) as it is.
  * [-0, +1] */
@@ -192,7 +216,7 @@ static int l_json_quote(lua_State *L) {
   out[o++] = '"';
   while (i < n) {
     size_t run = i;
-    while (run < n && s[run] >= 0x20 && s[run] != '"' && s[run] != '\\' && s[run] != 0x7F) run++;
+    run = plain_run(s, run, n);
     if (run > i) {
       if (cap - o < run - i + 8) {
         luaL_addsize(&b, o);
