@@ -357,6 +357,11 @@ static int normalize_main(const char *in, size_t n, const stet_norm_opts *o,
   if (rc == 0 && z.changed && flush(&z, n)) rc = -1;
   free(z.scratch);
   if (rc) return -1;
+  /* a span that went through utf8proc may come back as it was */
+  if (z.changed && out->len - z.base == n && memcmp(out->data + z.base, in, n) == 0) {
+    out->len = z.base;
+    return 0;
+  }
   return z.changed ? 1 : 0;
 }
 

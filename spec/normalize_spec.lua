@@ -253,6 +253,10 @@ describe("stet.normalize", function()
       }
       for _, s in ipairs(samples) do assert.are.equal(s, (stet.normalize(s, ALL_OFF))) end
     end)
+    it("returns the same string when a checked span comes back unchanged", function()
+      local s = "x\u{301}y" -- a combining mark that composes with nothing: utf8proc keeps it
+      assert.is_true(rawequal(s, (stet.normalize(s))))
+    end)
     it("returns the identical string object for clean text", function()
       local s = ("Already clean text with caf\u{E9} and \u{201C}quotes\u{201D}.\n"):rep(1000)
       local out = stet.normalize(s)
