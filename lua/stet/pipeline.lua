@@ -98,7 +98,12 @@ local function reject(ctx, stats, raw, reason)
   stats.documents.rejected = stats.documents.rejected + 1
   local where = raw.source or "-"
   if raw.line then where = where .. ":" .. raw.line end
-  local kind = reason:match("^rule ") and "rule error" or reason:match("^([%w ]+)") or "unreadable"
+  -- the kind of reject for the stats: the reason without its file name and
+  -- details ("truncated gzip data", "invalid JSON", "rule error", ...)
+  local kind = reason
+  if raw.source and kind:sub(1, #raw.source + 2) == raw.source .. ": " then kind = kind:sub(#raw.source + 3) end
+  kind = kind:match("^rule error") or kind:match("^([^:%(']-)%s*[:%(']") or kind
+  if kind == "" then kind = "unreadable" end
   bump(stats.rejected_by, kind)
   if ctx.rejects then
     ctx.rejects:write(json.encode({ id = raw.id, source = raw.source, line = raw.line,
