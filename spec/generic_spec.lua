@@ -77,3 +77,31 @@ describe("generic rules", function()
     assert.is_nil(fate(long))
   end)
 end)
+
+describe("function matchers with cheap tests", function()
+  it("are called only on paragraphs that pass max_length and contains", function()
+    local calls = 0
+    local rule = rules.compile({
+      name = "t", generic = false,
+      drop = { slash = { match = function(p) calls = calls + 1; return p.text:find("^x/") ~= nil end,
+                         max_length = 10, contains = "/" },
+               zzz = "^never$" },
+    }, "t.lua", "t")
+    local reg = rules.registry({})
+    reg.by_name.t = rule
+    local doc = assert(document.process({ id = "d", site = "t",
+      text = "x/y\n\nno slash here\n\nx/this one is far too long to be tested\n\nab/c" },
+      { registry = reg, normalize = {} }))
+    assert.are.equal(2, calls)
+    assert.are.equal("slash", doc.paragraphs[1].drop)
+    assert.is_nil(doc.paragraphs[2].drop)
+    assert.is_nil(doc.paragraphs[3].drop)
+    assert.is_nil(doc.paragraphs[4].drop)
+  end)
+
+  it("refuse unknown keys", function()
+    assert.has_error(function()
+      rules.compile({ drop = { a = { match = function() end, maxlen = 3 } } }, "t.lua", "t")
+    end)
+  end)
+end)

@@ -120,23 +120,37 @@ local function apply_head(rule, doc, paras, ctx)
   return i
 end
 
--- Applies the declarative drops of one rule to the paragraphs still kept:
--- the rule's C pattern set finds the first matching pattern in one call,
--- and only the function matchers listed before it are tried.
+-- Applies the declarative drops of one rule to the paragraphs still kept.
+-- The rule's C pattern set labels them in one call (set:scan); paragraphs
+-- that a function matcher listed before their first matching pattern could
+-- still claim (it passes the matcher's max_length and contains tests) come
+-- back to be decided here.
 local function apply_drops(rule, doc, paras, first, last, ctx, limit)
-  local set, map, fns, drops = rule.drop_set, rule.drop_map, rule.drop_fns, rule.drops
-  for i = first, last do
-    local p = paras[i]
-    local text = p.text
-    if not p.drop and (not limit or #text <= limit) then
-      local pos = math.huge
-      if set then
-        local ok, k = pcall(set.first, set, text)
-        if not ok then return false, ("rule %s: %s"):format(rule.file, k) end
-        if k then pos = map[k] end
+  local set, fns, drops = rule.drop_set, rule.drop_fns, rule.drops
+  local checks
+  if set then
+    local ok, res = pcall(set.scan, set, paras, first, last, limit or 0, rule.drop_map, rule.drop_labels, fns)
+    if not ok then return false, ("rule %s: %s"):format(rule.file, res) end
+    checks = res
+  else
+    checks = {}
+    for i = first, last do
+      local p = paras[i]
+      if not p.drop and (not limit or #p.text <= limit) then
+        checks[#checks + 1] = i
+        checks[#checks + 1] = 0
       end
-      for _, f in ipairs(fns) do
-        if f.pos > pos then break end
+    end
+  end
+  for c = 1, #checks, 2 do
+    local p = paras[checks[c]]
+    local pos = checks[c + 1]
+    if pos == 0 then pos = math.huge end
+    local text = p.text
+    for _, f in ipairs(fns) do
+      if f.pos > pos then break end
+      if (f.max_length == 0 or #text <= f.max_length) and
+         (not f.contains or text:find(f.contains, 1, true)) then
         local hit
         if f.m.trusted then
           hit = f.m.fn(p, doc)
@@ -150,8 +164,8 @@ local function apply_drops(rule, doc, paras, first, last, ctx, limit)
           break
         end
       end
-      if pos ~= math.huge then p.drop = drops[pos].label end
     end
+    if pos ~= math.huge then p.drop = drops[pos].label end
   end
   return true
 end

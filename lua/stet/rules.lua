@@ -64,17 +64,26 @@ local function check_pattern(file, where, pat)
   if not ok then rule_error(file, ("%s: bad pattern %q: %s"):format(where, pat, err:gsub("^.-: ", ""))) end
 end
 
--- Turns one drop rule (pattern, array of patterns, function) into matchers.
+-- Turns one drop rule (pattern, array of patterns, function, or a table
+-- { match = function, max_length = N, contains = "text" } whose function
+-- is only called on paragraphs that pass those cheap tests) into matchers.
 local function compile_drop(file, label, spec, out)
   local function add(m)
     if type(m) == "function" then
       out[#out + 1] = { label = label, fn = m }
+    elseif type(m) == "table" and type(m.match) == "function" then
+      for k in pairs(m) do
+        if k ~= "match" and k ~= "max_length" and k ~= "contains" then
+          rule_error(file, ("drop.%s: unknown key '%s' in a function matcher"):format(label, tostring(k)))
+        end
+      end
+      out[#out + 1] = { label = label, fn = m.match, max_length = m.max_length, contains = m.contains }
     else
       check_pattern(file, ("drop.%s"):format(label), m)
       out[#out + 1] = { label = label, pattern = m }
     end
   end
-  if type(spec) == "table" then
+  if type(spec) == "table" and spec.match == nil then
     for _, m in ipairs(spec) do add(m) end
   else
     add(spec)
@@ -84,16 +93,17 @@ end
 -- Compiles the patterns of a matcher list into one C pattern set
 -- (stet.patterns), which finds the first matching pattern of a paragraph in
 -- one call. Returns the set (nil when there are no patterns), the map from
--- set index to list position, and the function matchers with their
--- positions, in order.
+-- set index to list position, the function matchers with their positions
+-- and cheap tests, in order, and the map from set index to label.
 function rules.compile_set(file, list)
-  local pats, map, fns = {}, {}, {}
+  local pats, map, fns, labels = {}, {}, {}, {}
   for pos, m in ipairs(list) do
     if m.pattern then
       pats[#pats + 1] = m.pattern
       map[#pats] = pos
+      labels[#pats] = m.label
     else
-      fns[#fns + 1] = { pos = pos, m = m }
+      fns[#fns + 1] = { pos = pos, m = m, max_length = m.max_length or 0, contains = m.contains }
     end
   end
   local set
@@ -102,7 +112,7 @@ function rules.compile_set(file, list)
     set, err = stet.patterns(pats)
     if not set then rule_error(file, err) end
   end
-  return set, map, fns
+  return set, map, fns, labels
 end
 
 local function sorted_keys(t)
@@ -170,7 +180,7 @@ function rules.compile(spec, file, default_name)
       end
     end
   end
-  rule.drop_set, rule.drop_map, rule.drop_fns = rules.compile_set(file, rule.drops)
+  rule.drop_set, rule.drop_map, rule.drop_fns, rule.drop_labels = rules.compile_set(file, rule.drops)
   rule.cut_set, rule.cut_map = rules.compile_set(file, rule.cuts)
   return rule
 end

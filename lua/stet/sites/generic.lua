@@ -35,7 +35,7 @@ local generic = {
   drop = {
     -- "Mike Allen / AP", "Jane Doe/Getty Images", "(AP Photo/Evan Vucci)"
     credit = {
-      function(p) return generic_credit(p.text) end,
+      { match = function(p) return generic_credit(p.text) end, max_length = 80, contains = "/" },
       "^%(AP Photo/[^)]*%)$",
       "^%(?[Pp]hoto:? [^)]*%)?$",
     },
