@@ -100,6 +100,24 @@ static uint64_t check_doc(lua_State *L, int idx) {
 }
 
 /* t:add(fp, site, doc [, text]) -> count of (fp, site) after the call */
+/* t:add_all(fps, site, doc): t:add(fp, site, doc) for every fp of the
+ * array fps, in one call. [-0, +0] */
+static int c_add_all(lua_State *L) {
+  stet_counter *c = check_counter(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  uint32_t site = check_site(L, c, 3);
+  uint64_t doc = check_doc(L, 4);
+  lua_Integer n = luaL_len(L, 2);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_geti(L, 2, i);
+    uint64_t fp = (uint64_t)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    uint32_t count;
+    if (stet_counter_add(c, fp, site, doc, NULL, 0, &count) < 0) return stet_lua_nomem(L);
+  }
+  return 0;
+}
+
 static int c_add(lua_State *L) {
   stet_counter *c = check_counter(L, 1);
   uint64_t fp = (uint64_t)luaL_checkinteger(L, 2);
@@ -413,6 +431,7 @@ static int l_load_counter(lua_State *L) {
 }
 
 static const luaL_Reg methods[] = {
+  {"add_all", c_add_all},
   {"add", c_add},
   {"add_paragraphs", c_add_paragraphs},
   {"add_file", c_add_file},

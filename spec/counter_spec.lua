@@ -277,3 +277,22 @@ describe("counter files", function()
     assert.matches("^/nonexistent/dir/t.tbl: cannot write", err)
   end)
 end)
+
+describe("counter:add_all", function()
+  it("adds an array of fingerprints for one document, as add would", function()
+    local stet = require "stet"
+    local a, b = stet.counter(), stet.counter()
+    a:add_all({ 11, 22, 22, 33 }, "site", 1)
+    a:add_all({ 22, 44 }, "site", 2)
+    a:add_all({ 22 }, "other", 3)
+    for _, v in ipairs({ { 11, "site", 1 }, { 22, "site", 1 }, { 22, "site", 1 }, { 33, "site", 1 },
+                         { 22, "site", 2 }, { 44, "site", 2 }, { 22, "other", 3 } }) do
+      b:add(v[1], v[2], v[3])
+    end
+    for _, q in ipairs({ { 11, "site" }, { 22, "site" }, { 33, "site" }, { 44, "site" }, { 22, "other" } }) do
+      assert.are.equal(b:count(q[1], q[2]), a:count(q[1], q[2]))
+    end
+    assert.are.equal(2, a:count(22, "site"))
+    assert.are.equal(b:size(), a:size())
+  end)
+end)

@@ -238,13 +238,13 @@ local function count_paragraphs(summaries, clusters, keys)
     for _, m in ipairs(members) do
       in_cluster[m] = true
       local s = summaries[m]
-      for _, fp in ipairs(s.fps) do counter:add(fp, s.site, members[1]) end
+      counter:add_all(s.fps, s.site, members[1])
     end
   end
   for _, k in ipairs(keys) do
     local s = summaries[k]
     if not in_cluster[k] and not s.dropped then
-      for _, fp in ipairs(s.fps) do counter:add(fp, s.site, k) end
+      counter:add_all(s.fps, s.site, k)
     end
   end
   return counter
