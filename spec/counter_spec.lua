@@ -280,7 +280,6 @@ end)
 
 describe("counter:add_all", function()
   it("adds an array of fingerprints for one document, as add would", function()
-    local stet = require "stet"
     local a, b = stet.counter(), stet.counter()
     a:add_all({ 11, 22, 22, 33 }, "site", 1)
     a:add_all({ 22, 44 }, "site", 2)
