@@ -70,34 +70,58 @@ static int get_drop(lua_State *L, int para) {
   return lua_getfield(L, para, "drop");
 }
 
-/* stet._kept(paras) -> body, fps, n */
+/* stet._kept(paras [, no_fps]) -> body, fps, n: the kept texts joined by
+ * a blank line, their fingerprints (unless no_fps), their number. The body
+ * is written straight into a buffer of the right size; the texts stay
+ * alive in the paragraph tables meanwhile. */
 static int l_kept(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
+  int want_fps = !lua_toboolean(L, 2);
+  lua_settop(L, 1);
   lua_Integer n = luaL_len(L, 1), kept = 0;
+  size_t total = 0;
   lua_newtable(L); /* 2: fps */
-  lua_newtable(L); /* 3: kept texts */
   for (lua_Integer i = 1; i <= n; i++) {
     lua_geti(L, 1, i);
     int dropped = get_drop(L, -1) != LUA_TNIL && lua_toboolean(L, -1);
     lua_pop(L, 1);
     if (!dropped) {
+      size_t len = 0;
+      if (lua_getfield(L, -1, "text") == LUA_TSTRING) lua_tolstring(L, -1, &len);
+      lua_pop(L, 1);
+      total += len + (kept > 0 ? 2 : 0);
       kept++;
-      lua_getfield(L, -1, "fp");
-      lua_rawseti(L, 2, kept);
-      lua_getfield(L, -1, "text");
-      lua_rawseti(L, 3, kept);
+      if (want_fps) {
+        lua_getfield(L, -1, "fp");
+        lua_rawseti(L, 2, kept);
+      }
     }
     lua_pop(L, 1);
   }
-  /* the buffer's stack use stays balanced: each text is pushed and added */
   luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  for (lua_Integer k = 1; k <= kept; k++) {
-    if (k > 1) luaL_addlstring(&b, "\n\n", 2);
-    if (lua_geti(L, 3, k) == LUA_TSTRING) luaL_addvalue(&b);
-    else lua_pop(L, 1);
+  char *out = luaL_buffinitsize(L, &b, total);
+  size_t o = 0;
+  lua_Integer k = 0;
+  for (lua_Integer i = 1; i <= n && k < kept; i++) {
+    lua_geti(L, 1, i);
+    int dropped = get_drop(L, -1) != LUA_TNIL && lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (!dropped) {
+      size_t len = 0;
+      const char *t = NULL;
+      if (lua_getfield(L, -1, "text") == LUA_TSTRING) t = lua_tolstring(L, -1, &len);
+      if (k > 0) {
+        out[o++] = '\n';
+        out[o++] = '\n';
+      }
+      if (t) memcpy(out + o, t, len);
+      o += len;
+      k++;
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
   }
-  luaL_pushresult(&b);
+  luaL_pushresultsize(&b, o);
   lua_pushvalue(L, 2);
   lua_pushinteger(L, kept);
   return 3;

@@ -259,7 +259,7 @@ pipeline.apply_boilerplate = apply_boilerplate
 
 -- Builds the output record of a processed document.
 local function record_of(doc, decision)
-  local text, _, nkept = stet._kept(doc.paragraphs)
+  local text, _, nkept = stet._kept(doc.paragraphs, true)
   local r = {
     id = doc.id, site = doc.site, source = doc.source, title = doc.title, date = doc.date,
     authors = doc.authors or {}, text = text, dup_of = nil, meta = doc.meta,
