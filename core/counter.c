@@ -244,6 +244,7 @@ uint32_t stet_counter_count(const stet_counter *c, uint64_t fp, uint32_t site) {
 
 int stet_counter_add_count(stet_counter *c, uint64_t fp, uint32_t site, uint32_t n) {
   if (!fp || !n) return 0;
+  c->sample_gaps = 1;
   stet_count_entry *e = upsert(c, fp, site);
   if (!e) return -1;
   e->count = e->count > UINT32_MAX - n ? UINT32_MAX : e->count + n;
@@ -362,7 +363,14 @@ int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,
   if (e->count < UINT32_MAX) e->count++;
   uint32_t n = e->count;
   if (count) *count = n;
-  if (text && n >= 2 && stet_counter_set_sample(c, fp, site, text, tlen)) return -1;
+  if (!text) {
+    c->sample_gaps = 1;
+  } else if (n >= 2 && (n == 2 || c->sample_gaps)) { /* else it has one already */
+    if (stet_counter_set_sample(c, fp, site, text, tlen)) {
+      c->sample_gaps = 1;
+      return -1;
+    }
+  }
   return 1;
 }
 

@@ -224,11 +224,13 @@ static int needs_reader(const char *path, const unsigned char *p, size_t n) {
          (l >= 4 && strcasecmp(path + l - 4, ".zst") == 0);
 }
 
-/* Reads the whole file path into b->file: plain files straight into the
- * buffer (sized by fstat), compressed ones through stet_reader. 0, -1 with
- * "path: reason" in err, or -2 on ENOMEM. */
-static int read_whole(counter_box *b, const char *path, char *err, size_t errlen) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+/* Reads the whole file path (opened as name relative to the folder dirfd,
+ * or AT_FDCWD) into b->file: plain files straight into the buffer (sized by
+ * fstat), compressed ones through stet_reader. 0, -1 with "path: reason" in
+ * err, or -2 on ENOMEM. */
+static int read_whole(counter_box *b, int dirfd, const char *name, const char *path, char *err,
+                      size_t errlen) {
+  int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     snprintf(err, errlen, "%s: %s", path, strerror(errno));
     return -1;
@@ -279,7 +281,7 @@ static int c_add_file(lua_State *L) {
   uint64_t doc = check_doc(L, 4);
   int samples = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
   char err[600];
-  int r = read_whole(b, path, err, sizeof err);
+  int r = read_whole(b, AT_FDCWD, path, path, err, sizeof err);
   if (r == -2) return stet_lua_nomem(L);
   if (r == -1) {
     luaL_pushfail(L);
@@ -337,31 +339,58 @@ static int c_add_files(lua_State *L) {
   lua_Integer docs = 0, paras = 0, bytes = 0, nerr = 0;
   const char *last = NULL; /* the folder of the last file, and its site */
   size_t lastlen = 0;
+  int dirfd = AT_FDCWD; /* the folder dir[0..dirlen) (ends with '/'), opened */
+  char dir[4096];
+  size_t dirlen = 0;
   char err[600];
   for (lua_Integer k = i; k <= j; k++) {
     lua_rawgeti(L, 2, k); /* 10: kept on the stack while used */
     size_t plen;
     const char *path = lua_tolstring(L, 10, &plen);
-    if (!path) return luaL_error(L, "add_files: files[%d] is not a string", (int)k);
+    if (!path) {
+      if (dirfd != AT_FDCWD) close(dirfd);
+      return luaL_error(L, "add_files: files[%d] is not a string", (int)k);
+    }
     if (!fixed) {
       size_t flen;
       const char *folder = folder_of(path, plen, &flen);
       if (!last || flen != lastlen || memcmp(folder, last, flen) != 0) {
-        if (stet_counter_site(c, folder, flen, &site)) return stet_lua_nomem(L);
+        if (stet_counter_site(c, folder, flen, &site)) {
+          if (dirfd != AT_FDCWD) close(dirfd);
+          return stet_lua_nomem(L);
+        }
         lua_pushlstring(L, folder, flen);
         lua_replace(L, 9);
         last = lua_tolstring(L, 9, &lastlen);
       }
     }
-    int r = read_whole(b, path, err, sizeof err);
-    if (r == -2) return stet_lua_nomem(L);
+    size_t base = plen;
+    while (base > 0 && path[base - 1] != '/') base--;
+    if (base > 0 && base < sizeof dir && (base != dirlen || memcmp(dir, path, base) != 0)) {
+      if (dirfd != AT_FDCWD) close(dirfd);
+      memcpy(dir, path, base);
+      dir[base] = '\0';
+      dirlen = base;
+      dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dirfd < 0) dirfd = AT_FDCWD, dirlen = 0;
+    }
+    int same = base > 0 && base == dirlen && dirfd != AT_FDCWD && memcmp(dir, path, base) == 0;
+    int r = read_whole(b, same ? dirfd : AT_FDCWD, same ? path + base : path, path, err,
+                       sizeof err);
+    if (r == -2) {
+      if (dirfd != AT_FDCWD) close(dirfd);
+      return stet_lua_nomem(L);
+    }
     if (r == -1) {
       lua_pushstring(L, err);
       lua_rawseti(L, 8, ++nerr);
     } else {
       lua_Integer count = add_text(b, b->file.data ? b->file.data : "", b->file.len, site,
                                    (uint64_t)(doc + docs), samples);
-      if (count < 0) return stet_lua_nomem(L);
+      if (count < 0) {
+        if (dirfd != AT_FDCWD) close(dirfd);
+        return stet_lua_nomem(L);
+      }
       docs++;
       paras += count;
       bytes += (lua_Integer)b->file.len;
@@ -369,6 +398,7 @@ static int c_add_files(lua_State *L) {
     }
     lua_settop(L, 9);
   }
+  if (dirfd != AT_FDCWD) close(dirfd);
   lua_pushinteger(L, docs);
   lua_pushinteger(L, paras);
   lua_pushinteger(L, bytes);
