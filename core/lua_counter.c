@@ -225,8 +225,9 @@ static int needs_reader(const char *path, const unsigned char *p, size_t n) {
 }
 
 /* Reads the whole file path (opened as name relative to the folder dirfd,
- * or AT_FDCWD) into b->file: plain files straight into the buffer (sized by
- * fstat), compressed ones through stet_reader. 0, -1 with "path: reason" in
+ * or AT_FDCWD) into b->file: plain files straight into the reused buffer
+ * (sized by fstat when they outgrow it), compressed ones through
+ * stet_reader. 0, -1 with "path: reason" in
  * err, or -2 on ENOMEM. */
 static int read_whole(counter_box *b, int dirfd, const char *name, const char *path, char *err,
                       size_t errlen) {
@@ -235,22 +236,25 @@ static int read_whole(counter_box *b, int dirfd, const char *name, const char *p
     snprintf(err, errlen, "%s: %s", path, strerror(errno));
     return -1;
   }
-  struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    close(fd);
-    snprintf(err, errlen, "%s: %s", path, strerror(EISDIR));
-    return -1;
-  }
-  size_t want = st.st_size > 0 ? (size_t)st.st_size + 1 : READ_BLOCK;
   b->file.len = 0;
-  if (stet_buf_reserve(&b->file, want)) {
+  if (b->file.cap < READ_BLOCK && stet_buf_reserve(&b->file, READ_BLOCK)) {
     close(fd);
     return -2;
   }
+  int sized = 0; /* fstat only for files bigger than the buffer (a folder
+                    fails its read with EISDIR) */
   for (;;) {
-    if (b->file.len == b->file.cap && stet_buf_reserve(&b->file, b->file.cap)) {
-      close(fd);
-      return -2;
+    if (b->file.len == b->file.cap) {
+      struct stat st;
+      size_t more = b->file.cap;
+      if (!sized && fstat(fd, &st) == 0 && st.st_size > 0 &&
+          (size_t)st.st_size + 1 > b->file.len + more)
+        more = (size_t)st.st_size + 1 - b->file.len;
+      sized = 1;
+      if (stet_buf_reserve(&b->file, more)) {
+        close(fd);
+        return -2;
+      }
     }
     ssize_t got = read(fd, b->file.data + b->file.len, b->file.cap - b->file.len);
     if (got > 0) {
