@@ -449,25 +449,23 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
   size_t k = 0;
   while (k < n && is_space((unsigned char)s[k])) k++;
   if (k == n) return 0;
-  stet_json_field f[2] = {{"text", 4, 0, 0, 0, 0}, {"site", 4, 0, 0, 0, 0}};
+  stet_buf *tb = &jr->b->text; /* the text unescaped (by the scan), then the site */
+  tb->len = 0;
+  if (stet_buf_reserve(tb, 2 * n + 2)) return -2;
+  stet_json_field f[2] = {{"text", 4, 0, 0, 0, 0, tb->data, 0}, {"site", 4, 0, 0, 0, 0, NULL, 0}};
   if (stet_json_scan(s, n, f, 2, NULL) == STET_JSON_OK && f[0].found) {
     const char *text = s + f[0].start, *site = s + f[1].start;
     size_t tlen = f[0].stop - f[0].start, slen = f[1].stop - f[1].start;
-    stet_buf *tb = &jr->b->text;
-    if (f[0].escaped || (f[1].found && f[1].escaped)) {
-      tb->len = 0;
-      if (stet_buf_reserve(tb, tlen + slen + 2)) return -2;
-      if (f[0].escaped) {
-        tlen = stet_json_unescape(text, tlen, tb->data);
-        text = tb->data;
-      }
-      if (f[1].found && f[1].escaped && tlen != (size_t)-1) {
-        char *out = tb->data + (f[0].stop - f[0].start) + 1;
-        slen = stet_json_unescape(site, slen, out);
-        site = out;
-      }
+    if (f[0].escaped) {
+      text = tb->data;
+      tlen = f[0].outlen;
     }
-    if (tlen != (size_t)-1 && slen != (size_t)-1) {
+    if (f[1].found && f[1].escaped) {
+      char *out = tb->data + n + 1;
+      slen = stet_json_unescape(site, slen, out);
+      site = out;
+    }
+    if (slen != (size_t)-1) {
       uint32_t id;
       if (f[1].found && !jr->fixed) {
         if (stet_counter_site(jr->b->c, site, slen, &id)) return -2;
