@@ -109,6 +109,27 @@ describe("stet.counter", function()
     assert.are.equal(8, #t:top(100))
   end)
 
+  it("takes a sample from a later add when the second one came without text", function()
+    local t = stet.counter()
+    local fp = stet.fingerprint("Read more")
+    t:add(fp, "s", 1, "Read more")
+    t:add(fp, "s", 2) -- count 2, no text
+    assert.is_nil(t:top(1)[1].sample)
+    t:add(fp, "s", 3, "Read more!")
+    assert.are.equal("Read more!", t:top(1)[1].sample)
+    t:add(fp, "s", 4, "Read more?") -- the first sample stays
+    assert.are.equal("Read more!", t:top(1)[1].sample)
+    local m = stet.counter() -- counts merged in without samples
+    m:add(fp, "s", 1, "Read more")
+    local o = stet.counter()
+    o:add(fp, "s", 1)
+    m:merge(o)
+    assert.is_nil(m:top(1)[1].sample)
+    m:add(fp, "s", 2, "Read more.")
+    assert.are.equal(3, m:top(1)[1].count)
+    assert.are.equal("Read more.", m:top(1)[1].sample)
+  end)
+
   it("keeps at most 80 bytes of a sample, cut at a character boundary", function()
     local t = stet.counter()
     local text = ("\u{E9}"):rep(60) -- 120 bytes
