@@ -161,12 +161,16 @@ static int grow_in_place(stet_counter *c, size_t want) {
   for (;;) { /* first pass: where blocks start in the new layout */
     na = nh + tail_of(nh);
     size_t next = 0;
-    for (size_t i = 0; i < c->alloc; i++) {
-      if (i % GROW_BLOCK == 0) chk[i / GROW_BLOCK] = next;
-      const stet_count_entry *e = &c->slots[i];
-      if (!e->fp) continue;
-      size_t p = home_of(order_hash(e->fp, e->site), nh);
-      next = (p > next ? p : next) + 1;
+    for (size_t blk = 0; blk < nblocks; blk++) { /* without branches: a third
+                                                      of the slots are free */
+      chk[blk] = next;
+      size_t hi = (blk + 1) * GROW_BLOCK < c->alloc ? (blk + 1) * GROW_BLOCK : c->alloc;
+      for (size_t i = blk * GROW_BLOCK; i < hi; i++) {
+        const stet_count_entry *e = &c->slots[i];
+        size_t p = home_of(order_hash(e->fp, e->site), nh);
+        size_t m = (p > next ? p : next) + 1;
+        next = e->fp ? m : next;
+      }
     }
     if (next <= na) break;
     nh += nh / 8 + 1; /* the tail overflowed: take more room */
@@ -178,16 +182,16 @@ static int grow_in_place(stet_counter *c, size_t want) {
     size_t lo = b * GROW_BLOCK, hi = lo + GROW_BLOCK;
     if (hi > c->alloc) hi = c->alloc;
     size_t next = chk[b];
-    for (size_t i = lo; i < hi; i++) {
-      if (!s[i].fp) continue;
+    for (size_t i = lo; i < hi; i++) { /* a free slot stays where it is */
       size_t p = home_of(order_hash(s[i].fp, s[i].site), nh);
-      newpos[i - lo] = p > next ? p : next;
-      next = newpos[i - lo] + 1;
+      size_t q = p > next ? p : next;
+      newpos[i - lo] = s[i].fp ? q : i;
+      next = s[i].fp ? q + 1 : next;
     }
-    for (size_t i = hi; i-- > lo;) {
-      if (!s[i].fp || newpos[i - lo] == i) continue;
-      s[newpos[i - lo]] = s[i];
+    for (size_t i = hi; i-- > lo;) { /* slot i is no entry's target yet */
+      stet_count_entry e = s[i];
       s[i].fp = 0;
+      s[newpos[i - lo]] = e;
     }
   }
   c->slots = s;
@@ -244,6 +248,7 @@ uint32_t stet_counter_count(const stet_counter *c, uint64_t fp, uint32_t site) {
 
 int stet_counter_add_count(stet_counter *c, uint64_t fp, uint32_t site, uint32_t n) {
   if (!fp || !n) return 0;
+  c->sample_gaps = 1;
   stet_count_entry *e = upsert(c, fp, site);
   if (!e) return -1;
   e->count = e->count > UINT32_MAX - n ? UINT32_MAX : e->count + n;
@@ -362,7 +367,14 @@ int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,
   if (e->count < UINT32_MAX) e->count++;
   uint32_t n = e->count;
   if (count) *count = n;
-  if (text && n >= 2 && stet_counter_set_sample(c, fp, site, text, tlen)) return -1;
+  if (!text) {
+    c->sample_gaps = 1;
+  } else if (n >= 2 && (n == 2 || c->sample_gaps)) { /* else it has one already */
+    if (stet_counter_set_sample(c, fp, site, text, tlen)) {
+      c->sample_gaps = 1;
+      return -1;
+    }
+  }
   return 1;
 }
 

@@ -69,6 +69,8 @@ typedef struct stet_counter {
   stet_sample_slot *samples;
   size_t samples_cap, samples_n;
   stet_buf sample_text;
+  int sample_gaps;      /* a pair may count 2 or more without a sample (an
+                           add without text, add_count, a failed set) */
 } stet_counter;
 
 /* A new empty table, or NULL on ENOMEM. Free it with stet_counter_free. */

@@ -61,6 +61,8 @@ static inline size_t find_special(const unsigned char *s, size_t i, size_t n) {
   return i;
 }
 
+static size_t put_utf8(unsigned char *o, uint32_t cp);
+
 /* Decodes the escape at s[i] ('\\') of s[0..n). Returns its length and the
  * code point (or byte) in *cp, or 0 when it is invalid. */
 static size_t escape_at(const unsigned char *s, size_t n, size_t i, uint32_t *cp) {
@@ -94,9 +96,11 @@ static size_t escape_at(const unsigned char *s, size_t n, size_t i, uint32_t *cp
 /* Skips the string whose opening quote is at sc->i. On success sc->i is
  * after the closing quote, the body is [*start, *stop) and *escaped says
  * whether it holds escapes. Returns 0, or -1 when invalid. */
-static int skip_string(scan *sc, size_t *start, size_t *stop, int *escaped) {
+static int skip_string(scan *sc, size_t *start, size_t *stop, int *escaped, char *out,
+                       size_t *outlen) {
   const unsigned char *s = sc->s;
-  size_t n = sc->n, i = sc->i + 1;
+  size_t n = sc->n, i = sc->i + 1, from = i; /* s[from, i) is not copied yet */
+  unsigned char *o = (unsigned char *)out;
   *start = i;
   *escaped = 0;
   for (;;) {
@@ -108,6 +112,10 @@ static int skip_string(scan *sc, size_t *start, size_t *stop, int *escaped) {
     if (s[i] == '"') {
       *stop = i;
       sc->i = i + 1;
+      if (o && *escaped) {
+        memcpy(o, s + from, i - from);
+        *outlen = (size_t)(o + (i - from) - (unsigned char *)out);
+      }
       return 0;
     }
     uint32_t cp;
@@ -117,6 +125,12 @@ static int skip_string(scan *sc, size_t *start, size_t *stop, int *escaped) {
       return -1;
     }
     *escaped = 1;
+    if (o) {
+      memcpy(o, s + from, i - from);
+      o += i - from;
+      o += put_utf8(o, cp);
+      from = i + len;
+    }
     i += len;
   }
 }
@@ -199,7 +213,7 @@ stet_json_status stet_json_scan(const char *str, size_t n, stet_json_field *fiel
     if (!in_array) {
       size_t a, b;
       int esc;
-      if (sc.i >= n || s[sc.i] != '"' || skip_string(&sc, &a, &b, &esc)) goto fail;
+      if (sc.i >= n || s[sc.i] != '"' || skip_string(&sc, &a, &b, &esc, NULL, NULL)) goto fail;
       if (depth == 1) {
         if (esc) {
           status = STET_JSON_UNUSUAL; /* an escaped key: leave it to the decoder */
@@ -217,9 +231,9 @@ stet_json_status stet_json_scan(const char *str, size_t n, stet_json_field *fiel
     if (c == '"') {
       size_t a, b;
       int esc;
-      if (skip_string(&sc, &a, &b, &esc)) goto fail;
-      if (want >= 0) {
-        stet_json_field *f = &fields[want];
+      stet_json_field *f = want >= 0 ? &fields[want] : NULL;
+      if (skip_string(&sc, &a, &b, &esc, f ? f->out : NULL, f ? &f->outlen : NULL)) goto fail;
+      if (f) {
         f->found = 1;
         f->escaped = esc;
         f->start = a;

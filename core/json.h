@@ -38,6 +38,10 @@ typedef struct stet_json_field {
   int escaped;      /* the raw value holds a backslash: unescape it */
   size_t start;     /* the raw value (between the quotes) is s[start, stop) */
   size_t stop;
+  char *out;        /* NULL, or room for n bytes (the whole text): an escaped
+                       value is written there unescaped while it is scanned,
+                       saving the caller a stet_json_unescape pass */
+  size_t outlen;    /* the length written to out (when found and escaped) */
 } stet_json_field;
 
 /* Scans s[0..n) as one JSON object and fills in fields[0..nf). On

@@ -13,6 +13,10 @@
  *       samples is false): the fast path of `stet hash`
  *   t:add_file(path, site, doc [, samples]) -> paragraphs, bytes | nil, err
  *       the same for the whole (decompressed) contents of a file
+ *   t:add_files(files, i, j, doc [, site [, samples]]) -> docs, paragraphs,
+ *       bytes, errors: add_file over files[i..j], one call per folder
+ *   t:add_jsonl(path, doc, site, default_site, samples, block_size,
+ *       fallback) -> docs, paragraphs, bytes [, err]: a JSON Lines file
  *   stet.load_counter(path) -> table | nil, "path: reason"
  * doc is an integer or a string (strings are hashed); the adds of one
  * document must be consecutive (see counter.h). */
@@ -28,6 +32,7 @@
 
 #include "counter.h"
 #include "decompress.h"
+#include "json.h"
 #include "fingerprint.h"
 #include "lua_stet.h"
 #include "segment.h"
@@ -42,7 +47,8 @@ typedef struct counter_box {
   stet_counter *c;
   stet_fp_ctx fp;  /* for add_paragraphs and add_file */
   stet_buf spans;  /* para_span of the text being added */
-  stet_buf file;   /* the file add_file read */
+  stet_buf file;   /* the file add_file read; add_jsonl's block */
+  stet_buf text;   /* add_jsonl: the unescaped text and site of a line */
 } counter_box;
 
 static stet_counter *check_counter(lua_State *L, int idx) {
@@ -59,6 +65,7 @@ static void init_box(counter_box *b) {
   b->fp = init;
   b->spans = empty;
   b->file = empty;
+  b->text = empty;
 }
 
 /* stet.counter() -> counter [-0, +1] */
@@ -77,6 +84,7 @@ static int c_gc(lua_State *L) {
   stet_fp_ctx_free(&b->fp);
   stet_buf_free(&b->spans);
   stet_buf_free(&b->file);
+  stet_buf_free(&b->text);
   b->c = NULL;
   return 0;
 }
@@ -234,31 +242,37 @@ static int needs_reader(const char *path, const unsigned char *p, size_t n) {
          (l >= 4 && strcasecmp(path + l - 4, ".zst") == 0);
 }
 
-/* Reads the whole file path into b->file: plain files straight into the
- * buffer (sized by fstat), compressed ones through stet_reader. 0, -1 with
- * "path: reason" in err, or -2 on ENOMEM. */
-static int read_whole(counter_box *b, const char *path, char *err, size_t errlen) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+/* Reads the whole file path (opened as name relative to the folder dirfd,
+ * or AT_FDCWD) into b->file: plain files straight into the reused buffer
+ * (sized by fstat when they outgrow it), compressed ones through
+ * stet_reader. 0, -1 with "path: reason" in
+ * err, or -2 on ENOMEM. */
+static int read_whole(counter_box *b, int dirfd, const char *name, const char *path, char *err,
+                      size_t errlen) {
+  int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     snprintf(err, errlen, "%s: %s", path, strerror(errno));
     return -1;
   }
-  struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    close(fd);
-    snprintf(err, errlen, "%s: %s", path, strerror(EISDIR));
-    return -1;
-  }
-  size_t want = st.st_size > 0 ? (size_t)st.st_size + 1 : READ_BLOCK;
   b->file.len = 0;
-  if (stet_buf_reserve(&b->file, want)) {
+  if (b->file.cap < READ_BLOCK && stet_buf_reserve(&b->file, READ_BLOCK)) {
     close(fd);
     return -2;
   }
+  int sized = 0; /* fstat only for files bigger than the buffer (a folder
+                    fails its read with EISDIR) */
   for (;;) {
-    if (b->file.len == b->file.cap && stet_buf_reserve(&b->file, b->file.cap)) {
-      close(fd);
-      return -2;
+    if (b->file.len == b->file.cap) {
+      struct stat st;
+      size_t more = b->file.cap;
+      if (!sized && fstat(fd, &st) == 0 && st.st_size > 0 &&
+          (size_t)st.st_size + 1 > b->file.len + more)
+        more = (size_t)st.st_size + 1 - b->file.len;
+      sized = 1;
+      if (stet_buf_reserve(&b->file, more)) {
+        close(fd);
+        return -2;
+      }
     }
     ssize_t got = read(fd, b->file.data + b->file.len, b->file.cap - b->file.len);
     if (got > 0) {
@@ -289,7 +303,7 @@ static int c_add_file(lua_State *L) {
   uint64_t doc = check_doc(L, 4);
   int samples = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
   char err[600];
-  int r = read_whole(b, path, err, sizeof err);
+  int r = read_whole(b, AT_FDCWD, path, path, err, sizeof err);
   if (r == -2) return stet_lua_nomem(L);
   if (r == -1) {
     luaL_pushfail(L);
@@ -304,6 +318,274 @@ static int c_add_file(lua_State *L) {
   lua_pushinteger(L, count);
   lua_pushinteger(L, (lua_Integer)bytes);
   return 2;
+}
+
+/* The name of the folder holding path, as `stet hash` names sites: the
+ * component before the last '/', or "." when there is none (or it is
+ * empty). Sets *len. */
+static const char *folder_of(const char *path, size_t n, size_t *len) {
+  size_t j = n;
+  while (j > 0 && path[j - 1] != '/') j--;
+  if (j <= 1) {
+    *len = 1;
+    return ".";
+  }
+  size_t i = j - 1; /* path[i] is the last '/', 0-based */
+  size_t k = i;
+  while (k > 0 && path[k - 1] != '/') k--;
+  if (k >= i) {
+    *len = 1;
+    return ".";
+  }
+  *len = i - k;
+  return path + k;
+}
+
+/* t:add_files(files, i, j, doc [, site [, samples]]) -> docs, paragraphs,
+ * bytes, errors. Adds files[i..j] as add_file does, one document each, the
+ * documents numbered doc, doc + 1, ... (a file that cannot be read takes no
+ * number); the site is site, else the name of the folder holding the file.
+ * errors is an array of "path: reason" messages, in order. */
+static int c_add_files(lua_State *L) {
+  counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
+  stet_counter *c = check_counter(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_Integer i = luaL_checkinteger(L, 3), j = luaL_checkinteger(L, 4);
+  lua_Integer doc = luaL_checkinteger(L, 5);
+  int fixed = !lua_isnoneornil(L, 6);
+  uint32_t site = fixed ? check_site(L, c, 6) : 0;
+  int samples = lua_isnoneornil(L, 7) || lua_toboolean(L, 7);
+  lua_settop(L, 7);
+  lua_newtable(L); /* 8: errors */
+  lua_pushnil(L);  /* 9: the folder of the last file */
+  lua_Integer docs = 0, paras = 0, bytes = 0, nerr = 0;
+  const char *last = NULL; /* the folder of the last file, and its site */
+  size_t lastlen = 0;
+  int dirfd = AT_FDCWD; /* the folder dir[0..dirlen) (ends with '/'), opened */
+  char dir[4096];
+  size_t dirlen = 0;
+  char err[600];
+  for (lua_Integer k = i; k <= j; k++) {
+    lua_rawgeti(L, 2, k); /* 10: kept on the stack while used */
+    size_t plen;
+    const char *path = lua_tolstring(L, 10, &plen);
+    if (!path) {
+      if (dirfd != AT_FDCWD) close(dirfd);
+      return luaL_error(L, "add_files: files[%d] is not a string", (int)k);
+    }
+    if (!fixed) {
+      size_t flen;
+      const char *folder = folder_of(path, plen, &flen);
+      if (!last || flen != lastlen || memcmp(folder, last, flen) != 0) {
+        if (stet_counter_site(c, folder, flen, &site)) {
+          if (dirfd != AT_FDCWD) close(dirfd);
+          return stet_lua_nomem(L);
+        }
+        lua_pushlstring(L, folder, flen);
+        lua_replace(L, 9);
+        last = lua_tolstring(L, 9, &lastlen);
+      }
+    }
+    size_t base = plen;
+    while (base > 0 && path[base - 1] != '/') base--;
+    if (base > 0 && base < sizeof dir && (base != dirlen || memcmp(dir, path, base) != 0)) {
+      if (dirfd != AT_FDCWD) close(dirfd);
+      memcpy(dir, path, base);
+      dir[base] = '\0';
+      dirlen = base;
+      dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dirfd < 0) dirfd = AT_FDCWD, dirlen = 0;
+    }
+    int same = base > 0 && base == dirlen && dirfd != AT_FDCWD && memcmp(dir, path, base) == 0;
+    int r = read_whole(b, same ? dirfd : AT_FDCWD, same ? path + base : path, path, err,
+                       sizeof err);
+    if (r == -2) {
+      if (dirfd != AT_FDCWD) close(dirfd);
+      return stet_lua_nomem(L);
+    }
+    if (r == -1) {
+      lua_pushstring(L, err);
+      lua_rawseti(L, 8, ++nerr);
+    } else {
+      lua_Integer count = add_text(b, b->file.data ? b->file.data : "", b->file.len, site,
+                                   (uint64_t)(doc + docs), samples);
+      if (count < 0) {
+        if (dirfd != AT_FDCWD) close(dirfd);
+        return stet_lua_nomem(L);
+      }
+      docs++;
+      paras += count;
+      bytes += (lua_Integer)b->file.len;
+      if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
+    }
+    lua_settop(L, 9);
+  }
+  if (dirfd != AT_FDCWD) close(dirfd);
+  lua_pushinteger(L, docs);
+  lua_pushinteger(L, paras);
+  lua_pushinteger(L, bytes);
+  lua_pushvalue(L, 8);
+  return 4;
+}
+
+/* The state of one add_jsonl call. */
+typedef struct jsonl_run {
+  lua_State *L;
+  counter_box *b;
+  lua_Integer doc, docs, paras, bytes;
+  int fixed;           /* every document has site default_name */
+  uint32_t default_site;
+  int have_default;    /* default_site is interned (only once used, so that
+                          site ids come in the order of first use) */
+  const char *default_name;
+  size_t default_len;
+  int samples;
+  stet_reader *r;
+} jsonl_run;
+
+/* Lua's isspace in the C locale. */
+static int is_space(unsigned char ch) {
+  return ch == ' ' || (ch >= '\t' && ch <= '\r');
+}
+
+/* Adds one document of a JSON line. 0, or -2 on ENOMEM. */
+static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, uint32_t site) {
+  lua_Integer count = add_text(jr->b, text, n, site, (uint64_t)(jr->doc + jr->docs),
+                               jr->samples);
+  if (count < 0) return -2;
+  jr->docs++;
+  jr->paras += count;
+  jr->bytes += (lua_Integer)n;
+  return 0;
+}
+
+/* One line s[0..n) of a JSON Lines file. Lines the scanner takes (an object
+ * with a string `text`) are added here; the others go to the fallback
+ * (stack index 8), which returns text, site or nothing. 0, -1 when the
+ * fallback raised (its error on the stack) or -2 on ENOMEM. */
+static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno) {
+  size_t k = 0;
+  while (k < n && is_space((unsigned char)s[k])) k++;
+  if (k == n) return 0;
+  stet_buf *tb = &jr->b->text; /* the text unescaped (by the scan), then the site */
+  tb->len = 0;
+  if (stet_buf_reserve(tb, 2 * n + 2)) return -2;
+  stet_json_field f[2] = {{"text", 4, 0, 0, 0, 0, tb->data, 0}, {"site", 4, 0, 0, 0, 0, NULL, 0}};
+  if (stet_json_scan(s, n, f, 2, NULL) == STET_JSON_OK && f[0].found) {
+    const char *text = s + f[0].start, *site = s + f[1].start;
+    size_t tlen = f[0].stop - f[0].start, slen = f[1].stop - f[1].start;
+    if (f[0].escaped) {
+      text = tb->data;
+      tlen = f[0].outlen;
+    }
+    if (f[1].found && f[1].escaped) {
+      char *out = tb->data + n + 1;
+      slen = stet_json_unescape(site, slen, out);
+      site = out;
+    }
+    if (slen != (size_t)-1) {
+      uint32_t id;
+      if (f[1].found && !jr->fixed) {
+        if (stet_counter_site(jr->b->c, site, slen, &id)) return -2;
+      } else {
+        if (!jr->have_default) {
+          if (stet_counter_site(jr->b->c, jr->default_name, jr->default_len, &jr->default_site))
+            return -2;
+          jr->have_default = 1;
+        }
+        id = jr->default_site;
+      }
+      return jsonl_doc(jr, text, tlen, id);
+    }
+  }
+  lua_State *L = jr->L;
+  lua_pushvalue(L, 8);
+  lua_pushlstring(L, s, n);
+  lua_pushinteger(L, lineno);
+  if (lua_pcall(L, 2, 2, 0) != LUA_OK) return -1;
+  int rc = 0;
+  if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING) {
+    size_t tlen, slen;
+    const char *text = lua_tolstring(L, -2, &tlen), *site = lua_tolstring(L, -1, &slen);
+    uint32_t id;
+    rc = stet_counter_site(jr->b->c, site, slen, &id) ? -2 : jsonl_doc(jr, text, tlen, id);
+  }
+  lua_pop(L, 2);
+  return rc;
+}
+
+/* Reads the JSON Lines file of jr->r in blocks of bs bytes and hands each
+ * line to jsonl_line. 0, 1 with the read error message on the stack, or
+ * what jsonl_line returned. */
+static int jsonl_read(jsonl_run *jr, size_t bs) {
+  stet_buf *f = &jr->b->file;
+  size_t keep = 0; /* the unfinished line at the start of f */
+  lua_Integer lineno = 0;
+  f->len = 0;
+  for (;;) {
+    if (f->cap < keep + bs && stet_buf_reserve(f, keep + bs - f->len)) return -2;
+    ssize_t got = stet_reader_read(jr->r, f->data + keep, bs);
+    if (got < 0) {
+      lua_pushstring(jr->L, stet_reader_error(jr->r));
+      return 1;
+    }
+    if (got == 0) break;
+    size_t end = keep + (size_t)got, pos = 0, scan = keep; /* keep has no '\n' */
+    const char *nl;
+    while ((nl = memchr(f->data + scan, '\n', end - scan)) != NULL) {
+      size_t stop = (size_t)(nl - f->data);
+      int rc = jsonl_line(jr, f->data + pos, stop - pos, ++lineno);
+      if (rc) return rc;
+      pos = scan = stop + 1;
+    }
+    keep = end - pos;
+    if (keep && pos) memmove(f->data, f->data + pos, keep);
+    f->len = keep;
+  }
+  if (keep) return jsonl_line(jr, f->data, keep, lineno + 1);
+  return 0;
+}
+
+/* t:add_jsonl(path, doc, site, default_site, samples, block_size, fallback)
+ * -> docs, paragraphs, bytes [, err]. Adds the documents of a JSON Lines
+ * file (gzip and zstd are decompressed), one a line, numbered doc, doc + 1,
+ * ...: the `text` field's paragraphs as add_paragraphs does, with site
+ * site, else the `site` field, else default_site (site may be nil). Blank
+ * lines are skipped; a line the JSON scanner (core/json.h) does not take
+ * is passed to fallback(line, lineno), which returns text, site to add or
+ * nothing (and must not use this counter). err is the "path: reason" of a
+ * file that could not be read (the lines read before it are added). */
+static int c_add_jsonl(lua_State *L) {
+  counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
+  check_counter(L, 1);
+  const char *path = luaL_checkstring(L, 2);
+  jsonl_run jr = {L, b, luaL_checkinteger(L, 3), 0, 0, 0, !lua_isnoneornil(L, 4), 0, 0,
+                  NULL, 0, 1, NULL};
+  jr.default_name = luaL_checklstring(L, jr.fixed ? 4 : 5, &jr.default_len);
+  luaL_checkstring(L, 5);
+  jr.samples = lua_isnoneornil(L, 6) || lua_toboolean(L, 6);
+  lua_Integer bs = luaL_optinteger(L, 7, 4 * 1024 * 1024);
+  luaL_argcheck(L, bs > 0 && bs <= (lua_Integer)1 << 30, 7, "must be in 1..2^30");
+  luaL_checktype(L, 8, LUA_TFUNCTION);
+  lua_settop(L, 8);
+  char err[600];
+  jr.r = stet_reader_open(path, err, sizeof err);
+  int rc = 1;
+  if (!jr.r) lua_pushstring(L, err);
+  else rc = jsonl_read(&jr, (size_t)bs);
+  stet_reader_close(jr.r);
+  if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
+  if (b->text.cap > FILE_KEEP) stet_buf_free(&b->text);
+  if (rc == -2) return stet_lua_nomem(L);
+  if (rc == -1) return lua_error(L);
+  lua_pushinteger(L, jr.docs);
+  lua_pushinteger(L, jr.paras);
+  lua_pushinteger(L, jr.bytes);
+  if (rc == 1) {
+    lua_rotate(L, -4, -1); /* the message last */
+    return 4;
+  }
+  return 3;
 }
 
 /* t:count(fp, site) -> integer */
@@ -435,6 +717,8 @@ static const luaL_Reg methods[] = {
   {"add", c_add},
   {"add_paragraphs", c_add_paragraphs},
   {"add_file", c_add_file},
+  {"add_files", c_add_files},
+  {"add_jsonl", c_add_jsonl},
   {"count", c_count},
   {"size", c_size},
   {"memory", c_memory},

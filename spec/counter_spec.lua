@@ -109,6 +109,27 @@ describe("stet.counter", function()
     assert.are.equal(8, #t:top(100))
   end)
 
+  it("takes a sample from a later add when the second one came without text", function()
+    local t = stet.counter()
+    local fp = stet.fingerprint("Read more")
+    t:add(fp, "s", 1, "Read more")
+    t:add(fp, "s", 2) -- count 2, no text
+    assert.is_nil(t:top(1)[1].sample)
+    t:add(fp, "s", 3, "Read more!")
+    assert.are.equal("Read more!", t:top(1)[1].sample)
+    t:add(fp, "s", 4, "Read more?") -- the first sample stays
+    assert.are.equal("Read more!", t:top(1)[1].sample)
+    local m = stet.counter() -- counts merged in without samples
+    m:add(fp, "s", 1, "Read more")
+    local o = stet.counter()
+    o:add(fp, "s", 1)
+    m:merge(o)
+    assert.is_nil(m:top(1)[1].sample)
+    m:add(fp, "s", 2, "Read more.")
+    assert.are.equal(3, m:top(1)[1].count)
+    assert.are.equal("Read more.", m:top(1)[1].sample)
+  end)
+
   it("keeps at most 80 bytes of a sample, cut at a character boundary", function()
     local t = stet.counter()
     local text = ("\u{E9}"):rep(60) -- 120 bytes
@@ -165,6 +186,95 @@ describe("stet.counter", function()
     assert.are.equal(3, b:add_paragraphs(text, "s", 1))
     assert.are.same(b:top(10), a:top(10))
     assert.are.equal(2, a:size())
+    os.remove(path)
+  end)
+
+  it("adds runs of files with add_files: folder sites, numbered documents, errors", function()
+    local dir = tmp()
+    assert(os.execute("mkdir -p " .. dir .. "/alpha " .. dir .. "/beta"))
+    local footer = "Subscribe now!"
+    local texts = { "First story.\n\n" .. footer, "Second story.\n\n" .. footer .. "\n\n" .. footer,
+      "Third story.\n\n" .. footer }
+    spit(dir .. "/alpha/1.txt", texts[1])
+    spit(dir .. "/alpha/2.txt", texts[2])
+    spit(dir .. "/beta/3.txt", texts[3])
+    local files = { dir .. "/alpha/1.txt", dir .. "/alpha/2.txt", dir .. "/alpha/missing.txt",
+      dir .. "/beta/3.txt", "top.txt" }
+    local a, b = stet.counter(), stet.counter()
+    local docs, paras, bytes, errs = a:add_files(files, 1, 4, 10)
+    assert.are.equal(3, docs)
+    assert.are.equal(7, paras)
+    assert.are.equal(#texts[1] + #texts[2] + #texts[3], bytes)
+    assert.are.equal(1, #errs)
+    assert.matches("missing%.txt: No such file or directory", errs[1])
+    assert.are.same({ "alpha", "beta" }, a:sites())
+    assert.are.equal(2, a:count(stet.fingerprint(footer), "alpha")) -- once per document
+    assert.are.equal(1, a:count(stet.fingerprint(footer), "beta"))
+    for k, f in ipairs({ files[1], files[2], files[4] }) do
+      b:add_file(f, k == 3 and "beta" or "alpha", 9 + k)
+    end
+    assert.are.same(b:top(10), a:top(10))
+    local c = stet.counter()
+    assert.are.same({ 1, 2, #texts[3], {} }, { c:add_files(files, 4, 4, 1, "all") })
+    assert.are.same({ "all" }, c:sites())
+    for _, f in ipairs({ "alpha/1.txt", "alpha/2.txt", "beta/3.txt" }) do os.remove(dir .. "/" .. f) end
+    os.remove(dir .. "/alpha")
+    os.remove(dir .. "/beta")
+    os.remove(dir)
+  end)
+
+  it("adds JSON Lines with add_jsonl whatever the block size, handing odd lines back", function()
+    local lines = {
+      '{"text": "One.\\n\\nSubscribe now!", "site": "s\\u00e9"}',
+      '',
+      '  {"site": "x"}',
+      '{"text": "Two.\\n\\nSubscribe now!"}',
+      '{"text": broken',
+      '{"text": "Plain, no escapes", "site": "plain"}',
+      '{"text": "Last.\\n\\nSubscribe now!"}',
+    }
+    local path = tmp()
+    spit(path, table.concat(lines, "\n")) -- no final newline
+    local want
+    for _, bs in ipairs({ 1, 3, 7, 64, 4096 }) do
+      local t, seen = stet.counter(), {}
+      local docs, paras, bytes, err = t:add_jsonl(path, 5, nil, "folder", true, bs,
+        function(line, lineno)
+          seen[#seen + 1] = lineno .. ":" .. line
+          if lineno == 3 then return "Handed back.", "fb" end
+        end)
+      assert.is_nil(err)
+      assert.are.same({ "3:" .. lines[3], "5:" .. lines[5] }, seen)
+      assert.are.equal(5, docs)
+      assert.are.equal(8, paras)
+      assert.are.equal(#"One.\n\nSubscribe now!" * 1 + #"Two.\n\nSubscribe now!" + #"Handed back."
+        + #"Plain, no escapes" + #"Last.\n\nSubscribe now!", bytes)
+      assert.are.same({ "s\u{e9}", "fb", "folder", "plain" }, t:sites())
+      assert.are.equal(2, t:count(stet.fingerprint("Subscribe now!"), "folder"))
+      want = want or t:top(20)
+      assert.are.same(want, t:top(20))
+    end
+    local r = stet.counter()
+    r:add_paragraphs("One.\n\nSubscribe now!", "s\u{e9}", 5)
+    r:add_paragraphs("Handed back.", "fb", 6)
+    r:add_paragraphs("Two.\n\nSubscribe now!", "folder", 7)
+    r:add_paragraphs("Plain, no escapes", "plain", 8)
+    r:add_paragraphs("Last.\n\nSubscribe now!", "folder", 9)
+    assert.are.same(r:top(20), want)
+    local f = stet.counter()
+    f:add_jsonl(path, 1, "fixed", "folder", false, 10, function() end)
+    assert.are.same({ "fixed" }, f:sites())
+    assert(os.execute("gzip -f " .. path))
+    local g = stet.counter()
+    assert.are.same({ 4, 7, 78 }, { g:add_jsonl(path .. ".gz", 5, nil, "folder", true, 4096,
+      function() end) })
+    os.remove(path .. ".gz")
+    local _, _, _, err = g:add_jsonl(path .. ".gz", 1, nil, "folder", true, 64, function() end)
+    assert.matches("%.gz: No such file or directory", err)
+    spit(path, '{"text": broken\n')
+    assert.has_error(function()
+      g:add_jsonl(path, 1, nil, "folder", true, 64, function() error("raised") end)
+    end, "raised")
     os.remove(path)
   end)
 

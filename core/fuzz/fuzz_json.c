@@ -200,6 +200,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (size_t k = 0; k + 1 < NF; k++)
     if (f[k].len == klen && memcmp(f[k].name, key, klen) == 0) nf = NF - 1;
 
+  char *textout = malloc(n ? n : 1); /* "text" is unescaped by the scan */
+  if (!textout) abort();
+  f[1].out = textout;
   size_t where = (size_t)-1;
   stet_json_status st = stet_json_scan(s, n, f, nf, &where);
   ref r;
@@ -226,6 +229,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (!out) abort();
       size_t len = stet_json_unescape(s + a, b - a, out);
       FUZZ_CHECK(len != (size_t)-1 && len <= b - a, "unescape of a scanned field failed or grew");
+      if (f[k].out && f[k].escaped)
+        FUZZ_CHECK(f[k].outlen == len && memcmp(f[k].out, out, len) == 0,
+                   "the value unescaped by the scan differs from stet_json_unescape's");
       size_t bad;
       if (stet_utf8_validate((const unsigned char *)s + a, b - a, &bad) == 0)
         FUZZ_CHECK(stet_utf8_validate((const unsigned char *)out, len, &bad) == 0,
@@ -239,6 +245,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t len = stet_json_unescape(s, n, out);
   FUZZ_CHECK(len == (size_t)-1 || len <= n, "unescape wrote more than its input");
   free(out);
+  free(textout);
   free(key);
   free(s);
   return 0;

@@ -3,11 +3,11 @@
 -- Until the clean pipeline exists this reads its own inputs: plain text
 -- files (one document each, site = the name of the folder holding the file)
 -- and JSON Lines files (*.jsonl, one document per line with a `text` field
--- and an optional `site` field); gzip and zstd files are decompressed
--- (stet.open). Folders are walked recursively in sorted order. The work is
--- in C: counter:add_file reads, splits (blank lines), fingerprints and
--- counts a text file; for JSON Lines, stet.json_fields picks `text` and
--- `site` out of each line and counter:add_paragraphs does the rest.
+-- and an optional `site` field); gzip and zstd files are decompressed.
+-- Folders are walked recursively in sorted order. The work is in C:
+-- counter:add_files reads, splits (blank lines), fingerprints and counts a
+-- run of text files, counter:add_jsonl a whole JSON Lines file, handing
+-- back only the lines its JSON scanner does not take.
 
 local args = require "stet.args"
 
@@ -43,21 +43,6 @@ local function folder_name(path)
   return i + 1 < j and sub(path, i + 1, j - 1) or "."
 end
 
--- A folder_name that remembers the last folder: the files of a folder come
--- one after another, and most calls are then a compare.
-local function folder_namer()
-  local dir, dirlen, name
-  return function(path)
-    if dir and sub(path, 1, dirlen) == dir and not find(path, "/", dirlen + 1, true) then
-      return name
-    end
-    local j = #path
-    while j > 0 and byte(path, j) ~= 47 do j = j - 1 end
-    dir, dirlen, name = sub(path, 1, j), j, folder_name(path)
-    return name
-  end
-end
-
 -- JSON Lines files, compressed or not, by name.
 local function is_jsonl(path)
   local j = find(path, ".jsonl", -10, true)
@@ -75,14 +60,7 @@ function hash.run(opts, positional)
   local keep_samples = opts.samples
   local st = { docs = 0, paras = 0, bytes = 0, bad = 0 }
   local failed = false
-  local folder_of = folder_namer()
   local clock = os.clock()
-
-  local function add_document(text, site)
-    st.docs = st.docs + 1
-    st.bytes = st.bytes + #text
-    st.paras = st.paras + counter:add_paragraphs(text, site, st.docs, keep_samples)
-  end
 
   local function bad_line(file, line, why)
     st.bad = st.bad + 1
@@ -92,60 +70,40 @@ function hash.run(opts, positional)
   local fields = { "text", "site" }
   local rec = {}
 
-  -- One JSON line: s[i..j] (not cut out of its block: no copy).
-  local function jsonl_line(file, lineno, s, i, j, folder)
-    local k = find(s, "%S", i)
-    if not k or k > j then return end
-    local r, err = stet.json_fields(s, fields, rec, i, j)
-    if not r then
-      if err:find("^invalid JSON") then
-        bad_line(file, lineno, err)
-      else
+  -- A JSON Lines file: counter:add_jsonl reads it and adds the lines the C
+  -- scanner takes; the others (invalid or unusual JSON, no string `text`)
+  -- come back here one at a time, to be decoded as stet.json_fields does.
+  local function read_jsonl(file)
+    local folder = folder_name(file)
+    local function fallback(line, lineno)
+      local r, err = stet.json_fields(line, fields, rec)
+      if not r then
+        if err:find("^invalid JSON") then
+          bad_line(file, lineno, err)
+        else
+          bad_line(file, lineno, "no string field 'text'")
+        end
+      elseif type(r.text) ~= "string" then
         bad_line(file, lineno, "no string field 'text'")
+      else
+        return r.text, opts.site or (type(r.site) == "string" and r.site) or folder
       end
-    elseif type(r.text) ~= "string" then
-      bad_line(file, lineno, "no string field 'text'")
-    else
-      local site = opts.site or (type(r.site) == "string" and r.site) or folder
-      add_document(r.text, site)
     end
+    local docs, paras, bytes, err = counter:add_jsonl(file, st.docs + 1, opts.site, folder,
+      keep_samples, hash.block_size, fallback)
+    st.docs, st.paras, st.bytes = st.docs + docs, st.paras + paras, st.bytes + bytes
+    return err
   end
 
-  -- JSON Lines read in big blocks (stet.open: gzip and zstd too).
-  local function read_jsonl(file)
-    local r, err = stet.open(file)
-    if not r then return err end
-    local lineno, rest, folder = 0, "", folder_name(file)
-    while true do
-      local block, rerr = r:read(hash.block_size)
-      if not block then
-        err = rerr
-        break
-      end
-      local pos = 1
-      if rest ~= "" then -- the line cut by the block boundary, joined alone
-        local nl = find(block, "\n", 1, true)
-        if nl then
-          local line = rest .. sub(block, 1, nl - 1)
-          lineno = lineno + 1
-          jsonl_line(file, lineno, line, 1, #line, folder)
-          pos = nl + 1
-        else
-          block = rest .. block
-        end
-      end
-      while true do
-        local nl = find(block, "\n", pos, true)
-        if not nl then break end
-        lineno = lineno + 1
-        jsonl_line(file, lineno, block, pos, nl - 1, folder)
-        pos = nl + 1
-      end
-      rest = sub(block, pos)
+  -- files[i..j], text files: one C call (counter:add_files).
+  local function add_files(files, i, j)
+    local docs, paras, bytes, errs = counter:add_files(files, i, j, st.docs + 1, opts.site,
+      keep_samples)
+    st.docs, st.paras, st.bytes = st.docs + docs, st.paras + paras, st.bytes + bytes
+    for _, err in ipairs(errs) do
+      io.stderr:write("stet hash: ", err, "\n")
+      failed = true
     end
-    r:close()
-    if not err and rest ~= "" then jsonl_line(file, lineno + 1, rest, 1, #rest, folder) end
-    return err
   end
 
   for _, path in ipairs(positional) do
@@ -156,24 +114,19 @@ function hash.run(opts, positional)
       io.stderr:write("stet hash: ", err, "\n")
       failed = true
     end
-    for _, file in ipairs(files) do
-      local err
+    local first = 1 -- the first text file not yet added
+    for k, file in ipairs(files) do
       if is_jsonl(file) then
-        err = read_jsonl(file)
-      else
-        local docs = st.docs + 1
-        local paras, bytes = counter:add_file(file, opts.site or folder_of(file), docs, keep_samples)
-        if paras then
-          st.docs, st.paras, st.bytes = docs, st.paras + paras, st.bytes + bytes
-        else
-          err = bytes
+        if first < k then add_files(files, first, k - 1) end
+        first = k + 1
+        local err = read_jsonl(file)
+        if err then
+          io.stderr:write("stet hash: ", err, "\n")
+          failed = true
         end
       end
-      if err then
-        io.stderr:write("stet hash: ", err, "\n")
-        failed = true
-      end
     end
+    if first <= #files then add_files(files, first, #files) end
   end
 
   local ok, err = counter:save(opts.output)
