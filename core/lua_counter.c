@@ -588,9 +588,10 @@ static int c_add_jsonl(lua_State *L) {
   return 3;
 }
 
-/* t:count(fp, site) -> integer */
+/* t:count(fp, site) -> integer; also the count method of read-only views
+ * (core/lua_counter_view.c) */
 static int c_count(lua_State *L) {
-  stet_counter *c = check_counter(L, 1);
+  const stet_counter *c = stet_lua_tocounter_any(L, 1);
   uint64_t fp = (uint64_t)luaL_checkinteger(L, 2);
   size_t len;
   const char *s = luaL_checklstring(L, 3, &len);

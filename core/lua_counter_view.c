@@ -41,34 +41,20 @@ const struct stet_counter *stet_lua_tocounter_any(lua_State *L, int idx) {
   return stet_lua_checkcounter(L, idx);
 }
 
-/* view:count(fp, site) -> integer */
-static int v_count(lua_State *L) {
-  const stet_counter *c = *(const stet_counter **)luaL_checkudata(L, 1, VIEW_META);
-  uint64_t fp = (uint64_t)luaL_checkinteger(L, 2);
-  size_t len;
-  const char *s = luaL_checklstring(L, 3, &len);
-  uint32_t id;
-  lua_Integer n = 0;
-  if (stet_counter_find_site(c, s, len, &id)) n = (lua_Integer)stet_counter_count(c, fp, id);
-  lua_pushinteger(L, n);
-  return 1;
-}
-
 void stet_lua_open_counter_view(lua_State *L) {
+  /* counter:address(), added to the counter's methods; a view's count is
+   * the counter's own (it accepts both) */
+  luaL_getmetatable(L, "stet.counter");
+  lua_getfield(L, -1, "__index");
+  lua_pushcfunction(L, c_address);
+  lua_setfield(L, -2, "address");
   if (luaL_newmetatable(L, VIEW_META)) {
     lua_newtable(L);
-    lua_pushcfunction(L, v_count);
+    lua_getfield(L, -3, "count");
     lua_setfield(L, -2, "count");
     lua_setfield(L, -2, "__index");
   }
-  lua_pop(L, 1);
-  /* counter:address(), added to the counter's methods */
-  luaL_getmetatable(L, "stet.counter");
-  if (lua_getfield(L, -1, "__index") == LUA_TTABLE) {
-    lua_pushcfunction(L, c_address);
-    lua_setfield(L, -2, "address");
-  }
-  lua_pop(L, 2);
+  lua_pop(L, 3);
   lua_pushcfunction(L, l_view);
   lua_setfield(L, -2, "_counter_view");
 }
