@@ -199,10 +199,7 @@ static size_t hard_span_end(const unsigned char *s, size_t n, size_t i, size_t l
 static int add_hard_span(stet_fp_ctx *ctx, const unsigned char *s, size_t a, size_t e,
                          size_t rest) {
   stet_norm_opts o;
-  stet_norm_defaults(&o);
-  o.form = STET_FORM_NFKC;
-  o.casefold = 1;
-  o.newlines = o.spaces = o.controls = 0;
+  stet_norm_fold_opts(&o);
   stet_norm_stats st = {0, 0};
   ctx->norm.len = 0;
   int r = stet_normalize((const char *)s + a, e - a, &o, &ctx->norm, &st);

@@ -83,10 +83,7 @@ static int word_hash(stet_mh_ctx *ctx, const unsigned char *s, size_t n, uint64_
     return 0;
   }
   stet_norm_opts o;
-  stet_norm_defaults(&o);
-  o.form = STET_FORM_NFKC;
-  o.casefold = 1;
-  o.newlines = o.spaces = o.controls = 0;
+  stet_norm_fold_opts(&o);
   stet_norm_stats st = {0, 0};
   ctx->fold.len = 0;
   int r = stet_normalize((const char *)s, n, &o, &ctx->fold, &st);

@@ -34,6 +34,13 @@ void stet_norm_defaults(stet_norm_opts *o) {
   o->mojibake = 0;
 }
 
+void stet_norm_fold_opts(stet_norm_opts *o) {
+  stet_norm_defaults(o);
+  o->form = STET_FORM_NFKC;
+  o->casefold = 1;
+  o->newlines = o->spaces = o->controls = 0;
+}
+
 typedef struct norm_state {
   const unsigned char *s;
   size_t n;

@@ -43,6 +43,10 @@ typedef struct stet_norm_stats {
 /* Fills o with the defaults listed above. */
 void stet_norm_defaults(stet_norm_opts *o);
 
+/* Fills o for keys that compare text loosely (fingerprints, MinHash words):
+ * NFKC with case folding and no line, space or control cleanup. */
+void stet_norm_fold_opts(stet_norm_opts *o);
+
 /* Normalizes in[0..n) according to o, adding to *st (which the caller zeroes).
  * Returns 0 when the result equals the input: nothing was written to out and
  * the caller may reuse the input. Returns 1 when the result was appended to
