@@ -193,8 +193,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *s = fuzz_copy(in.p, in.n);
   size_t n = in.n;
   stet_json_field f[NF] = {
-    {"title", 5, 0, 0, 0, 0}, {"text", 4, 0, 0, 0, 0}, {"url", 3, 0, 0, 0, 0}, {"", 0, 0, 0, 0, 0},
-    {key, klen, 0, 0, 0, 0},
+    {"title", 5, 0, 0, 0, 0, NULL, 0}, {"text", 4, 0, 0, 0, 0, NULL, 0}, {"url", 3, 0, 0, 0, 0, NULL, 0},
+    {"", 0, 0, 0, 0, 0, NULL, 0}, {key, klen, 0, 0, 0, 0, NULL, 0},
   };
   size_t nf = NF;
   for (size_t k = 0; k + 1 < NF; k++)
