@@ -108,10 +108,25 @@ static uint64_t check_doc(lua_State *L, int idx) {
 }
 
 /* t:add(fp, site, doc [, text]) -> count of (fp, site) after the call */
-/* t:add_all(fps, site, doc): t:add(fp, site, doc) for every fp of the
- * array fps, in one call. [-0, +0] */
+/* t:add_all(fps, site, doc): t:add(fp, site, doc) for every fp of fps, an
+ * array or a string of 8-byte little-endian fingerprints (string.pack
+ * "<j" each), in one call. [-0, +0] */
 static int c_add_all(lua_State *L) {
   stet_counter *c = check_counter(L, 1);
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    size_t len;
+    const unsigned char *p = (const unsigned char *)lua_tolstring(L, 2, &len);
+    luaL_argcheck(L, len % 8 == 0, 2, "a string of fingerprints must be 8 bytes each");
+    uint32_t site = check_site(L, c, 3);
+    uint64_t doc = check_doc(L, 4);
+    for (size_t i = 0; i < len; i += 8) {
+      uint64_t fp = 0;
+      for (int b = 7; b >= 0; b--) fp = fp << 8 | p[i + (size_t)b];
+      uint32_t count;
+      if (stet_counter_add(c, fp, site, doc, NULL, 0, &count) < 0) return stet_lua_nomem(L);
+    }
+    return 0;
+  }
   luaL_checktype(L, 2, LUA_TTABLE);
   uint32_t site = check_site(L, c, 3);
   uint64_t doc = check_doc(L, 4);

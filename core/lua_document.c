@@ -1,172 +1,290 @@
-/* core/lua_document.c: C helpers of stet.document and stet.pipeline, the
- * per-document loops over paragraphs that would cost the Lua VM a few
- * instructions per paragraph. A paragraph is the table rule hooks see:
- * { text, index, fp, drop (label, nil when kept), count }.
+/* core/lua_document.c: the document of stet.document and stet.pipeline as
+ * a userdata (core/doc.h), so a document goes through the cleaning passes
+ * with its paragraphs in C and Lua only touches what a rule asks for.
  *
- *   stet._paragraph_table(text, lines) -> paragraphs (split + fingerprints)
- *   stet._kept(paras) -> body, fps, n   (kept texts joined by a blank line)
- *   stet._tally(paras, fate) -> read, kept, labels
- *   stet._boilerplate(paras, counter, site, threshold) -> dropped
- *   stet._spill_parts(paras) -> labels, texts, fps
- *   stet._unspill_parts(labels, texts, fps) -> paras
+ *   stet._doc(text, lines) -> d          paragraphs of normalized text
+ *   stet._doc_load(bytes) -> d           a document from d:dump()
+ *   #d, d:text(i), d:fp(i), d:label(i), d:marker(i), d:count(i)
+ *   d:set_text(i, s), d:set_label(i, label|nil), d:set_marker(i, name)
+ *   d:split_line(i) -> split?            first line into a paragraph of its own
+ *   d:cut(set, first) -> i, k | nil      first kept paragraph >= first that a
+ *                                        pattern of set matches; it and all
+ *                                        after it get the label "cut"
+ *   d:scan(set, first, last, limit, pos_of, labels, fns) -> checks
+ *   d:boilerplate(counter, site, threshold) -> dropped
+ *   d:body([sep]) -> text, kept          kept texts joined (default "\n\n")
+ *   d:summary([shingle, hashes]) -> kept, body_len, fps, body_fp, sig
+ *   d:tally(fate) -> read, kept, labels
+ *   d:dump() -> bytes
+ *   d:tables() -> paragraphs             { text, index, fp, drop, marker, count }
+ *   d:load_tables(paragraphs)            the document from such tables
  *
- * The fingerprint scratch buffers belong to _paragraph_table's upvalue, one
- * per Lua state. */
+ * Indices are 1-based. The fingerprint, MinHash and body buffers are
+ * scratch shared by all documents of a Lua state (an upvalue). */
+#define _GNU_SOURCE /* memmem */
 #include <stdint.h>
 #include <string.h>
 
 #include "counter.h"
+#include "doc.h"
 #include "fingerprint.h"
 #include "lua_stet.h"
-#include "segment.h"
+#include "luapat.h"
+#include "minhash.h"
 
-#define CTX_META "stet.document_ctx"
+#define DOC_META "stet.doc"
+#define SCRATCH_META "stet.doc_scratch"
 
-typedef struct split_state {
-  lua_State *L;
-  const char *s;
-  stet_fp_ctx *fp;
-  lua_Integer n;
-  int failed;
-} split_state;
+typedef struct scratch {
+  stet_fp_ctx fp;
+  stet_mh_ctx mh;
+  stet_buf body;
+} scratch;
 
-/* Appends { text, index, fp } for s[start, stop) to the table on top. */
-static int add_paragraph(void *ud, size_t start, size_t stop) {
-  split_state *st = (split_state *)ud;
-  lua_State *L = st->L;
-  uint64_t fp;
-  if (stet_fingerprint(st->fp, st->s + start, stop - start, &fp)) {
-    st->failed = 1;
-    return 1;
-  }
-  st->n++;
-  lua_createtable(L, 0, 4);
-  lua_pushlstring(L, st->s + start, stop - start);
-  lua_setfield(L, -2, "text");
-  lua_pushinteger(L, st->n);
-  lua_setfield(L, -2, "index");
-  lua_pushinteger(L, (lua_Integer)fp);
-  lua_setfield(L, -2, "fp");
-  lua_rawseti(L, -2, st->n);
-  return 0;
+#define SCRATCH(L) ((scratch *)lua_touserdata(L, lua_upvalueindex(1)))
+
+static stet_doc *check_doc(lua_State *L, int idx) {
+  return (stet_doc *)luaL_checkudata(L, idx, DOC_META);
 }
 
-/* stet._paragraph_table(text, lines) -> array [-0, +1] */
-static int l_paragraph_table(lua_State *L) {
+/* Paragraph index argument (1-based) as a 0-based index. */
+static size_t check_index(lua_State *L, const stet_doc *d, int idx) {
+  lua_Integer i = luaL_checkinteger(L, idx);
+  luaL_argcheck(L, i >= 1 && (size_t)i <= d->n, idx, "paragraph index out of range");
+  return (size_t)i - 1;
+}
+
+static stet_doc *new_doc(lua_State *L) {
+  stet_doc *d = lua_newuserdatauv(L, sizeof *d, 0);
+  stet_doc init = STET_DOC_INIT;
+  *d = init;
+  luaL_setmetatable(L, DOC_META);
+  return d;
+}
+
+/* A label id for the string at idx, raising on too many or ENOMEM. */
+static uint16_t label_arg(lua_State *L, stet_doc *d, int idx) {
+  size_t n;
+  const char *s = luaL_checklstring(L, idx, &n);
+  int id = stet_doc_label(d, s, n);
+  if (id < 0) return (uint16_t)stet_lua_nomem(L);
+  if (id == 0) luaL_error(L, "too many drop labels in one document");
+  return (uint16_t)id;
+}
+
+static void push_label(lua_State *L, const stet_doc *d, unsigned id) {
+  if (!id) {
+    lua_pushnil(L);
+    return;
+  }
+  size_t len;
+  const char *s = stet_doc_label_name(d, id, &len);
+  lua_pushlstring(L, s, len);
+}
+
+/* stet._doc(text, lines) -> d [-0, +1] */
+static int l_doc(lua_State *L) {
   size_t n;
   const char *s = luaL_checklstring(L, 1, &n);
   int lines = lua_toboolean(L, 2);
-  stet_fp_ctx *fp = (stet_fp_ctx *)lua_touserdata(L, lua_upvalueindex(1));
-  lua_newtable(L);
-  split_state st = {L, s, fp, 0, 0};
-  stet_paragraphs_each(s, n, lines, add_paragraph, &st);
-  if (st.failed) return stet_lua_nomem(L);
+  stet_doc *d = new_doc(L);
+  if (stet_doc_split(d, &SCRATCH(L)->fp, s, n, lines)) return stet_lua_nomem(L);
   return 1;
 }
 
-/* Pushes p.drop of the paragraph table on top (nil when kept) and returns
- * its type. [-0, +1] */
-static int get_drop(lua_State *L, int para) {
-  return lua_getfield(L, para, "drop");
+/* stet._doc_load(bytes) -> d [-0, +1] */
+static int l_doc_load(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  stet_doc *d = new_doc(L);
+  int rc = stet_doc_load(d, s, n);
+  if (rc == -1) return stet_lua_nomem(L);
+  if (rc) return luaL_error(L, "not a dumped document");
+  return 1;
 }
 
-/* stet._kept(paras [, no_fps]) -> body, fps, n: the kept texts joined by
- * a blank line, their fingerprints (unless no_fps), their number. The body
- * is written straight into a buffer of the right size; the texts stay
- * alive in the paragraph tables meanwhile. */
-static int l_kept(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  int want_fps = !lua_toboolean(L, 2);
-  lua_settop(L, 1);
-  lua_Integer n = luaL_len(L, 1), kept = 0;
-  size_t total = 0;
-  lua_newtable(L); /* 2: fps */
-  for (lua_Integer i = 1; i <= n; i++) {
-    lua_geti(L, 1, i);
-    int dropped = get_drop(L, -1) != LUA_TNIL && lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    if (!dropped) {
-      size_t len = 0;
-      if (lua_getfield(L, -1, "text") == LUA_TSTRING) lua_tolstring(L, -1, &len);
-      lua_pop(L, 1);
-      total += len + (kept > 0 ? 2 : 0);
-      kept++;
-      if (want_fps) {
-        lua_getfield(L, -1, "fp");
-        lua_rawseti(L, 2, kept);
-      }
-    }
-    lua_pop(L, 1);
-  }
-  luaL_Buffer b;
-  char *out = luaL_buffinitsize(L, &b, total);
-  size_t o = 0;
-  lua_Integer k = 0;
-  for (lua_Integer i = 1; i <= n && k < kept; i++) {
-    lua_geti(L, 1, i);
-    int dropped = get_drop(L, -1) != LUA_TNIL && lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    if (!dropped) {
-      size_t len = 0;
-      const char *t = NULL;
-      if (lua_getfield(L, -1, "text") == LUA_TSTRING) t = lua_tolstring(L, -1, &len);
-      if (k > 0) {
-        out[o++] = '\n';
-        out[o++] = '\n';
-      }
-      if (t) memcpy(out + o, t, len);
-      o += len;
-      k++;
-      lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-  }
-  luaL_pushresultsize(&b, o);
-  lua_pushvalue(L, 2);
-  lua_pushinteger(L, kept);
-  return 3;
+static int d_len(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)check_doc(L, 1)->n);
+  return 1;
 }
 
-/* stet._tally(paras, fate) -> read, kept, labels: kept paragraphs count as
- * kept when fate is "written", else under the label fate. */
-static int l_tally(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  size_t flen;
-  const char *fate = luaL_checklstring(L, 2, &flen);
-  int written = flen == 7 && memcmp(fate, "written", 7) == 0;
-  lua_Integer n = luaL_len(L, 1), kept = 0;
-  lua_newtable(L); /* labels, index 3 */
-  for (lua_Integer i = 1; i <= n; i++) {
-    lua_geti(L, 1, i);
-    if (get_drop(L, -1) == LUA_TNIL || !lua_toboolean(L, -1)) {
-      lua_pop(L, 1);
-      if (written) {
-        kept++;
-        lua_pop(L, 1);
-        continue;
-      }
-      lua_pushvalue(L, 2);
-    }
-    /* stack: para, label */
-    lua_pushvalue(L, -1);
-    lua_rawget(L, 3);
-    lua_Integer c = lua_tointeger(L, -1);
-    lua_pop(L, 1);
-    lua_pushinteger(L, c + 1);
-    lua_rawset(L, 3);
-    lua_pop(L, 1);
-  }
-  lua_pushinteger(L, n);
-  lua_pushinteger(L, kept);
-  lua_pushvalue(L, 3);
-  return 3;
+static int d_text(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  size_t i = check_index(L, d, 2);
+  lua_pushlstring(L, d->text.data + d->p[i].off, d->p[i].len);
+  return 1;
 }
 
-/* stet._boilerplate(paras, counter, site, threshold) -> number dropped:
- * kept paragraphs whose fingerprint the counter saw in at least threshold
- * documents of the site get drop = "boilerplate" and count = n. */
-static int l_boilerplate(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
+static int d_fp(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  lua_pushinteger(L, (lua_Integer)d->p[check_index(L, d, 2)].fp);
+  return 1;
+}
+
+static int d_label(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  push_label(L, d, d->p[check_index(L, d, 2)].label);
+  return 1;
+}
+
+static int d_marker(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  push_label(L, d, d->p[check_index(L, d, 2)].marker);
+  return 1;
+}
+
+static int d_count(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  uint32_t c = d->p[check_index(L, d, 2)].count;
+  if (c) lua_pushinteger(L, (lua_Integer)c);
+  else lua_pushnil(L);
+  return 1;
+}
+
+static int d_set_text(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  size_t i = check_index(L, d, 2), n;
+  const char *s = luaL_checklstring(L, 3, &n);
+  if (stet_doc_set_text(d, &SCRATCH(L)->fp, i, s, n)) return stet_lua_nomem(L);
+  return 0;
+}
+
+static int d_set_label(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  size_t i = check_index(L, d, 2);
+  d->p[i].label = lua_isnoneornil(L, 3) ? 0 : label_arg(L, d, 3);
+  return 0;
+}
+
+static int d_set_marker(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  size_t i = check_index(L, d, 2);
+  d->p[i].marker = lua_isnoneornil(L, 3) ? 0 : label_arg(L, d, 3);
+  return 0;
+}
+
+static int d_split_line(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  size_t i = check_index(L, d, 2);
+  int rc = stet_doc_split_line(d, &SCRATCH(L)->fp, i);
+  if (rc < 0) return stet_lua_nomem(L);
+  lua_pushboolean(L, rc);
+  return 1;
+}
+
+/* d:cut(set, first) -> i, k | nil [-0, +2|1] */
+static int d_cut(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  size_t steps;
+  const stet_patset *set = stet_lua_checkpatset(L, 2, &steps);
+  lua_Integer first = luaL_checkinteger(L, 3);
+  for (size_t i = first > 1 ? (size_t)first - 1 : 0; i < d->n; i++) {
+    stet_para *q = &d->p[i];
+    if (q->label) continue;
+    size_t k;
+    int rc = stet_patset_first(set, d->text.data + q->off, q->len, 0, steps, &k);
+    if (rc < 0) continue; /* a pattern too complex for this paragraph does not cut */
+    if (rc == STET_PAT_NOMATCH) continue;
+    lua_pushliteral(L, "cut");
+    uint16_t cut = label_arg(L, d, -1);
+    lua_pop(L, 1);
+    for (size_t j = i; j < d->n; j++)
+      if (!d->p[j].label) d->p[j].label = cut;
+    lua_pushinteger(L, (lua_Integer)i + 1);
+    lua_pushinteger(L, (lua_Integer)k + 1);
+    return 2;
+  }
+  lua_pushnil(L);
+  return 1;
+}
+
+/* d:scan(set, first, last, limit, pos_of, labels, fns) -> checks
+ * The drop loop of stet.document in one call. For each kept paragraph
+ * first..last at most limit bytes long (limit 0: any), finds the first
+ * matching pattern k. When a function matcher that comes before it in the
+ * rule (fns[j] = { pos, max_length, contains }, sorted by pos; pos_of[k] is
+ * pattern k's position) could match the paragraph, the paragraph is left to
+ * Lua: its index and pattern position (0: none) are appended to the
+ * returned array. Otherwise a match labels it labels[k]. Raises on a
+ * pattern error. [-0, +1] */
+typedef struct fn_spec {
+  lua_Integer pos;
+  lua_Integer max_length;
+  const char *contains;
+  size_t contains_len;
+} fn_spec;
+
+#define MAX_FNS 32
+
+static int d_scan(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  size_t steps;
+  const stet_patset *set = stet_lua_checkpatset(L, 2, &steps);
+  lua_Integer first = luaL_checkinteger(L, 3), last = luaL_checkinteger(L, 4);
+  lua_Integer limit = luaL_checkinteger(L, 5);
+  luaL_checktype(L, 6, LUA_TTABLE);
+  luaL_checktype(L, 7, LUA_TTABLE);
+  luaL_checktype(L, 8, LUA_TTABLE);
+  fn_spec fns[MAX_FNS];
+  lua_Integer nfns = luaL_len(L, 8);
+  luaL_argcheck(L, nfns <= MAX_FNS, 8, "too many function matchers");
+  for (lua_Integer j = 0; j < nfns; j++) {
+    lua_geti(L, 8, j + 1);
+    lua_getfield(L, -1, "pos");
+    fns[j].pos = lua_tointeger(L, -1);
+    lua_getfield(L, -2, "max_length");
+    fns[j].max_length = lua_tointeger(L, -1);
+    lua_getfield(L, -3, "contains");
+    fns[j].contains = lua_tolstring(L, -1, &fns[j].contains_len); /* kept alive by the table */
+    lua_pop(L, 4);
+  }
+  if (first < 1) first = 1;
+  if (last > (lua_Integer)d->n) last = (lua_Integer)d->n;
+  lua_newtable(L); /* 9: checks */
+  lua_Integer nchecks = 0;
+  for (lua_Integer i = first; i <= last; i++) {
+    stet_para *q = &d->p[i - 1];
+    if (q->label) continue;
+    size_t n = q->len;
+    if (limit > 0 && (lua_Integer)n > limit) continue;
+    const char *t = d->text.data + q->off;
+    size_t index;
+    int rc = stet_patset_first(set, t, n, 0, steps, &index);
+    if (rc < 0) return stet_lua_pattern_error(L, set, index, rc);
+    lua_Integer pos = 0;
+    if (rc != STET_PAT_NOMATCH) {
+      lua_geti(L, 6, (lua_Integer)index + 1);
+      pos = lua_tointeger(L, -1);
+      lua_pop(L, 1);
+    }
+    int need = 0;
+    for (lua_Integer j = 0; j < nfns && !need; j++) {
+      if (pos && fns[j].pos > pos) break;
+      if (fns[j].max_length > 0 && (lua_Integer)n > fns[j].max_length) continue;
+      if (fns[j].contains && fns[j].contains_len &&
+          !memmem(t, n, fns[j].contains, fns[j].contains_len)) continue;
+      need = 1;
+    }
+    if (need) {
+      lua_pushinteger(L, i);
+      lua_rawseti(L, 9, ++nchecks);
+      lua_pushinteger(L, pos);
+      lua_rawseti(L, 9, ++nchecks);
+    } else if (pos) {
+      lua_geti(L, 7, (lua_Integer)index + 1);
+      uint16_t id = label_arg(L, d, -1);
+      lua_pop(L, 1);
+      d->p[i - 1].label = id;
+    }
+  }
+  return 1;
+}
+
+/* d:boilerplate(counter, site, threshold) -> dropped: kept paragraphs the
+ * counter saw in at least threshold documents of the site get the label
+ * "boilerplate" and their count. [-0, +1] */
+static int d_boilerplate(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
   const stet_counter *c = stet_lua_tocounter_any(L, 2);
   size_t slen;
   const char *site = luaL_checklstring(L, 3, &slen);
@@ -174,107 +292,269 @@ static int l_boilerplate(lua_State *L) {
   uint32_t id;
   lua_Integer dropped = 0;
   if (threshold > 0 && stet_counter_find_site(c, site, slen, &id)) {
-    lua_Integer n = luaL_len(L, 1);
-    for (lua_Integer i = 1; i <= n; i++) {
-      lua_geti(L, 1, i);
-      if (get_drop(L, -1) == LUA_TNIL || !lua_toboolean(L, -1)) {
-        lua_getfield(L, -2, "fp");
-        uint64_t fp = (uint64_t)lua_tointeger(L, -1);
+    uint16_t label = 0;
+    for (size_t i = 0; i < d->n; i++) {
+      stet_para *q = &d->p[i];
+      if (q->label) continue;
+      uint32_t count = stet_counter_count(c, q->fp, id);
+      if ((lua_Integer)count < threshold) continue;
+      if (!label) {
+        lua_pushliteral(L, "boilerplate");
+        label = label_arg(L, d, -1);
         lua_pop(L, 1);
-        uint32_t count = stet_counter_count(c, fp, id);
-        if ((lua_Integer)count >= threshold) {
-          lua_pushliteral(L, "boilerplate");
-          lua_setfield(L, -3, "drop");
-          lua_pushinteger(L, (lua_Integer)count);
-          lua_setfield(L, -3, "count");
-          dropped++;
-        }
       }
-      lua_pop(L, 2);
+      q->label = label;
+      q->count = count;
+      dropped++;
     }
   }
   lua_pushinteger(L, dropped);
   return 1;
 }
 
-/* stet._spill_parts(paras) -> labels, texts, fps: labels[i] is the drop
- * label of paragraph i or false; texts and fps list the kept ones. */
-static int l_spill_parts(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  lua_Integer n = luaL_len(L, 1), kept = 0;
-  lua_createtable(L, (int)n, 0); /* 2 labels */
-  lua_newtable(L);               /* 3 texts */
-  lua_newtable(L);               /* 4 fps */
-  for (lua_Integer i = 1; i <= n; i++) {
-    lua_geti(L, 1, i);
-    if (get_drop(L, -1) != LUA_TNIL && lua_toboolean(L, -1)) {
-      lua_rawseti(L, 2, i);
-    } else {
-      lua_pop(L, 1);
-      lua_pushboolean(L, 0);
-      lua_rawseti(L, 2, i);
-      kept++;
-      lua_getfield(L, -1, "text");
-      lua_rawseti(L, 3, kept);
-      lua_getfield(L, -1, "fp");
-      lua_rawseti(L, 4, kept);
-    }
-    lua_pop(L, 1);
+/* d:body([sep]) -> text, kept [-0, +2] */
+static int d_body(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  size_t seplen;
+  const char *sep = luaL_optlstring(L, 2, "\n\n", &seplen);
+  stet_buf *b = stet_lua_newbuf(L);
+  int box = lua_gettop(L);
+  long kept = stet_doc_body(d, b, sep, seplen);
+  if (kept < 0) return stet_lua_nomem(L);
+  stet_lua_pushbuf(L, box);
+  lua_pushinteger(L, kept);
+  return 2;
+}
+
+/* d:summary([shingle, hashes]) -> kept, body_len, fps, body_fp, sig
+ * fps: the kept paragraphs' fingerprints, 8 bytes each (string.pack "<j");
+ * body_fp and sig (a MinHash of the body, when shingle is given) are nil
+ * when nothing is kept. [-0, +5] */
+static int d_summary(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  scratch *sc = SCRATCH(L);
+  int want_sig = !lua_isnoneornil(L, 2);
+  stet_minhash_opts mo;
+  stet_minhash_defaults(&mo);
+  if (want_sig) {
+    lua_Integer k = luaL_checkinteger(L, 2), h = luaL_optinteger(L, 3, mo.hashes);
+    luaL_argcheck(L, k >= 1 && k <= STET_MH_MAX_SHINGLE, 2, "shingle must be 1..255");
+    luaL_argcheck(L, h >= 1 && h <= STET_MH_MAX_HASHES, 3, "hashes must be 1..8192");
+    mo.shingle = (int)k;
+    mo.hashes = (int)h;
   }
+  lua_Integer kept = 0;
+  luaL_Buffer fb;
+  luaL_buffinit(L, &fb);
+  for (size_t i = 0; i < d->n; i++) {
+    if (d->p[i].label) continue;
+    unsigned char le[8];
+    uint64_t v = d->p[i].fp;
+    for (int b = 0; b < 8; b++) le[b] = (unsigned char)(v >> (8 * b));
+    luaL_addlstring(&fb, (const char *)le, 8);
+    kept++;
+  }
+  luaL_pushresult(&fb);
+  lua_pushinteger(L, kept);
+  lua_pushinteger(L, (lua_Integer)stet_doc_body_len(d));
+  lua_rotate(L, -3, 2); /* kept, body_len, fps */
+  if (!kept) {
+    lua_pushnil(L);
+    lua_pushnil(L);
+    return 5;
+  }
+  uint64_t bfp;
+  if (stet_doc_body_fp(d, &sc->fp, &sc->body, &bfp)) return stet_lua_nomem(L);
+  lua_pushinteger(L, (lua_Integer)bfp);
+  if (!want_sig) {
+    lua_pushnil(L);
+    return 5;
+  }
+  sc->body.len = 0;
+  if (stet_doc_body(d, &sc->body, "\n\n", 2) < 0) return stet_lua_nomem(L);
+  size_t size = stet_minhash_size(&mo);
+  luaL_Buffer sb;
+  unsigned char *out = (unsigned char *)luaL_buffinitsize(L, &sb, size);
+  if (stet_minhash(&sc->mh, sc->body.data ? sc->body.data : "", sc->body.len, &mo, out))
+    return stet_lua_nomem(L);
+  luaL_pushresultsize(&sb, size);
+  return 5;
+}
+
+/* d:tally(fate) -> read, kept, labels: kept paragraphs count as kept when
+ * fate is "written", else under the label fate. [-0, +3] */
+static int d_tally(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  size_t flen;
+  const char *fate = luaL_checklstring(L, 2, &flen);
+  int written = flen == 7 && memcmp(fate, "written", 7) == 0;
+  lua_Integer counts[64] = {0}, kept = 0, others = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    unsigned id = d->p[i].label;
+    if (!id) {
+      if (written) kept++;
+      else others++;
+    } else if (id < 64) {
+      counts[id]++;
+    }
+  }
+  lua_newtable(L);
+  for (unsigned id = 1; id < 64 && id <= d->nlab; id++) {
+    if (!counts[id]) continue;
+    push_label(L, d, id);
+    lua_pushinteger(L, counts[id]);
+    lua_rawset(L, -3);
+  }
+  for (size_t i = 0; i < d->n; i++) { /* labels past the 63rd, one at a time */
+    unsigned id = d->p[i].label;
+    if (id < 64) continue;
+    push_label(L, d, id);
+    lua_pushvalue(L, -1);
+    lua_rawget(L, -3);
+    lua_Integer c = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    lua_pushinteger(L, c + 1);
+    lua_rawset(L, -3);
+  }
+  if (others) {
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -1);
+    lua_rawget(L, -3);
+    lua_Integer c = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    lua_pushinteger(L, c + others);
+    lua_rawset(L, -3);
+  }
+  lua_pushinteger(L, (lua_Integer)d->n);
+  lua_pushinteger(L, kept);
+  lua_rotate(L, -3, -1);
   return 3;
 }
 
-/* stet._unspill_parts(labels, texts, fps) -> paras */
-static int l_unspill_parts(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  luaL_checktype(L, 3, LUA_TTABLE);
-  lua_Integer n = luaL_len(L, 1), j = 0;
-  lua_createtable(L, (int)n, 0);
-  for (lua_Integer i = 1; i <= n; i++) {
+static int d_dump(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  stet_buf *b = stet_lua_newbuf(L);
+  int box = lua_gettop(L);
+  if (stet_doc_dump(d, b)) return stet_lua_nomem(L);
+  stet_lua_pushbuf(L, box);
+  return 1;
+}
+
+/* d:tables() -> { { text, index, fp, drop, marker, count }... } [-0, +1] */
+static int d_tables(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  lua_createtable(L, (int)d->n, 0);
+  for (size_t i = 0; i < d->n; i++) {
+    const stet_para *q = &d->p[i];
     lua_createtable(L, 0, 4);
-    lua_pushinteger(L, i);
+    lua_pushlstring(L, d->text.data + q->off, q->len);
+    lua_setfield(L, -2, "text");
+    lua_pushinteger(L, (lua_Integer)i + 1);
     lua_setfield(L, -2, "index");
-    lua_geti(L, 1, i);
-    if (lua_toboolean(L, -1)) {
+    lua_pushinteger(L, (lua_Integer)q->fp);
+    lua_setfield(L, -2, "fp");
+    if (q->label) {
+      push_label(L, d, q->label);
       lua_setfield(L, -2, "drop");
-    } else {
-      lua_pop(L, 1);
-      j++;
-      lua_geti(L, 2, j);
-      lua_setfield(L, -2, "text");
-      lua_geti(L, 3, j);
-      lua_setfield(L, -2, "fp");
     }
-    lua_rawseti(L, -2, i);
+    if (q->marker) {
+      push_label(L, d, q->marker);
+      lua_setfield(L, -2, "marker");
+    }
+    if (q->count) {
+      lua_pushinteger(L, (lua_Integer)q->count);
+      lua_setfield(L, -2, "count");
+    }
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   return 1;
 }
 
-static const luaL_Reg helpers[] = {
-  {"_kept", l_kept},
-  {"_tally", l_tally},
-  {"_boilerplate", l_boilerplate},
-  {"_spill_parts", l_spill_parts},
-  {"_unspill_parts", l_unspill_parts},
-  {NULL, NULL},
-};
-
-static int ctx_gc(lua_State *L) {
-  stet_fp_ctx_free((stet_fp_ctx *)lua_touserdata(L, 1));
+/* d:load_tables(paras): the document becomes the paragraph tables' texts,
+ * drop labels (any true value that is not a string: "dropped"), markers and
+ * counts; fingerprints are computed again from the texts. [-0, +0] */
+static int d_load_tables(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  stet_fp_ctx *fp = &SCRATCH(L)->fp;
+  stet_doc fresh = STET_DOC_INIT;
+  stet_doc old = *d;
+  *d = fresh; /* build into d, so a raised error leaves a valid document */
+  stet_doc_free(&old);
+  lua_Integer n = luaL_len(L, 2);
+  for (lua_Integer i = 1; i <= n; i++) {
+    if (lua_geti(L, 2, i) != LUA_TTABLE) luaL_error(L, "paragraph %I is not a table", (LUAI_UACINT)i);
+    size_t len = 0;
+    const char *t = NULL;
+    if (lua_getfield(L, -1, "text") == LUA_TSTRING) t = lua_tolstring(L, -1, &len);
+    if (!t) luaL_error(L, "paragraph %I has no text", (LUAI_UACINT)i);
+    if (stet_doc_push(d, fp, t, len)) return stet_lua_nomem(L);
+    lua_pop(L, 1);
+    stet_para *q = &d->p[d->n - 1];
+    if (lua_getfield(L, -1, "drop") == LUA_TSTRING) q->label = label_arg(L, d, -1);
+    else if (lua_toboolean(L, -1)) {
+      lua_pushliteral(L, "dropped");
+      q->label = label_arg(L, d, -1);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, -1, "marker") == LUA_TSTRING) q->marker = label_arg(L, d, -1);
+    lua_pop(L, 1);
+    if (lua_getfield(L, -1, "count") == LUA_TNUMBER) q->count = (uint32_t)lua_tointeger(L, -1);
+    lua_pop(L, 2);
+  }
   return 0;
 }
 
+static int d_gc(lua_State *L) {
+  stet_doc_free(check_doc(L, 1));
+  return 0;
+}
+
+static int scratch_gc(lua_State *L) {
+  scratch *s = lua_touserdata(L, 1);
+  stet_fp_ctx_free(&s->fp);
+  stet_mh_ctx_free(&s->mh);
+  stet_buf_free(&s->body);
+  return 0;
+}
+
+static const luaL_Reg methods[] = {
+  {"text", d_text}, {"fp", d_fp}, {"label", d_label}, {"marker", d_marker},
+  {"count", d_count}, {"set_text", d_set_text}, {"set_label", d_set_label},
+  {"set_marker", d_set_marker}, {"split_line", d_split_line}, {"cut", d_cut},
+  {"scan", d_scan}, {"boilerplate", d_boilerplate}, {"body", d_body},
+  {"summary", d_summary}, {"tally", d_tally}, {"dump", d_dump}, {"tables", d_tables},
+  {"load_tables", d_load_tables}, {"len", d_len},
+  {NULL, NULL},
+};
+
+static const luaL_Reg funcs[] = {
+  {"_doc", l_doc},
+  {"_doc_load", l_doc_load},
+  {NULL, NULL},
+};
+
 void stet_lua_open_document(lua_State *L) {
-  stet_fp_ctx *fp = lua_newuserdatauv(L, sizeof *fp, 0);
-  stet_fp_ctx init = STET_FP_CTX_INIT;
-  *fp = init;
-  if (luaL_newmetatable(L, CTX_META)) {
-    lua_pushcfunction(L, ctx_gc);
+  scratch *s = lua_newuserdatauv(L, sizeof *s, 0); /* the shared upvalue */
+  scratch init = {STET_FP_CTX_INIT, STET_MH_CTX_INIT, STET_BUF_INIT};
+  *s = init;
+  if (luaL_newmetatable(L, SCRATCH_META)) {
+    lua_pushcfunction(L, scratch_gc);
     lua_setfield(L, -2, "__gc");
   }
   lua_setmetatable(L, -2);
-  lua_pushcclosure(L, l_paragraph_table, 1);
-  lua_setfield(L, -2, "_paragraph_table");
-  luaL_setfuncs(L, helpers, 0);
+  int up = lua_gettop(L);
+  if (luaL_newmetatable(L, DOC_META)) {
+    lua_newtable(L);
+    lua_pushvalue(L, up);
+    luaL_setfuncs(L, methods, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, d_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, d_len);
+    lua_setfield(L, -2, "__len");
+  }
+  lua_pop(L, 1);
+  luaL_setfuncs(L, funcs, 1); /* pops the scratch, the upvalue */
 }

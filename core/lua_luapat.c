@@ -13,7 +13,6 @@
  *   #set -> the number of patterns
  * A match that runs into the depth or step limit raises "pattern too
  * complex" (first names the pattern). */
-#define _GNU_SOURCE /* memmem */
 #include "lua_stet.h"
 #include "luapat.h"
 
@@ -89,6 +88,16 @@ static int match_error(lua_State *L, const stet_patset *set, size_t i, int rc, i
   return luaL_error(L, "pattern %I \"%s\": %s", (LUAI_UACINT)(i + 1), src, stet_pat_strerror(rc));
 }
 
+stet_patset *stet_lua_checkpatset(lua_State *L, int idx, size_t *steps) {
+  patset_box *b = check_set(L, idx);
+  *steps = b->steps;
+  return b->set;
+}
+
+int stet_lua_pattern_error(lua_State *L, const stet_patset *set, size_t i, int rc) {
+  return match_error(L, set, i, rc, 1);
+}
+
 /* set:first(text [, init]) -> index | nil [-0, +1] */
 static int s_first(lua_State *L) {
   patset_box *b = check_set(L, 1);
@@ -149,95 +158,7 @@ static int s_gc(lua_State *L) {
   return 0;
 }
 
-/* set:scan(paras, first, last, limit, labels, pos_of, fns) -> checks
- * The drop loop of stet.document in one call. For each paragraph table
- * paras[first..last] without a `drop` and (limit > 0) at most limit bytes
- * long, finds the first matching pattern k. When a function matcher that
- * comes before it in the rule (fns[j] = {pos, max_length, contains}, sorted
- * by pos; pos_of[k] is pattern k's position) could match the paragraph,
- * the paragraph is left to Lua: its index and pattern position (0: none)
- * are appended to the returned array. Otherwise a match sets
- * p.drop = labels[k]. Raises on a pattern error. [-0, +1] */
-typedef struct fn_spec {
-  lua_Integer pos;
-  lua_Integer max_length;
-  const char *contains;
-  size_t contains_len;
-} fn_spec;
-
-#define MAX_FNS 32
-
-static int s_scan(lua_State *L) {
-  patset_box *b = check_set(L, 1);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  lua_Integer first = luaL_checkinteger(L, 3), last = luaL_checkinteger(L, 4);
-  lua_Integer limit = luaL_checkinteger(L, 5);
-  luaL_checktype(L, 6, LUA_TTABLE);
-  luaL_checktype(L, 7, LUA_TTABLE);
-  luaL_checktype(L, 8, LUA_TTABLE);
-  fn_spec fns[MAX_FNS];
-  lua_Integer nfns = luaL_len(L, 8);
-  luaL_argcheck(L, nfns <= MAX_FNS, 8, "too many function matchers");
-  for (lua_Integer j = 0; j < nfns; j++) {
-    lua_geti(L, 8, j + 1);
-    lua_getfield(L, -1, "pos");
-    fns[j].pos = lua_tointeger(L, -1);
-    lua_getfield(L, -2, "max_length");
-    fns[j].max_length = lua_tointeger(L, -1);
-    lua_getfield(L, -3, "contains");
-    fns[j].contains = lua_tolstring(L, -1, &fns[j].contains_len); /* kept alive by the table */
-    lua_pop(L, 4);
-  }
-  lua_newtable(L); /* 9: checks */
-  lua_Integer nchecks = 0;
-  for (lua_Integer i = first; i <= last; i++) {
-    lua_geti(L, 2, i);
-    int para = lua_gettop(L);
-    if (lua_getfield(L, para, "drop") != LUA_TNIL && lua_toboolean(L, -1)) {
-      lua_settop(L, para - 1);
-      continue;
-    }
-    lua_pop(L, 1);
-    lua_getfield(L, para, "text");
-    size_t n;
-    const char *t = lua_tolstring(L, -1, &n);
-    if (!t || (limit > 0 && (lua_Integer)n > limit)) {
-      lua_settop(L, para - 1);
-      continue;
-    }
-    size_t index;
-    int rc = stet_patset_first(b->set, t, n, 0, b->steps, &index);
-    if (rc < 0) return match_error(L, b->set, index, rc, 1);
-    lua_Integer pos = 0;
-    if (rc != STET_PAT_NOMATCH) {
-      lua_geti(L, 6, (lua_Integer)index + 1);
-      pos = lua_tointeger(L, -1);
-      lua_pop(L, 1);
-    }
-    int need = 0;
-    for (lua_Integer j = 0; j < nfns && !need; j++) {
-      if (pos && fns[j].pos > pos) break;
-      if (fns[j].max_length > 0 && (lua_Integer)n > fns[j].max_length) continue;
-      if (fns[j].contains && fns[j].contains_len &&
-          !memmem(t, n, fns[j].contains, fns[j].contains_len)) continue;
-      need = 1;
-    }
-    if (need) {
-      lua_pushinteger(L, i);
-      lua_rawseti(L, 9, ++nchecks);
-      lua_pushinteger(L, pos);
-      lua_rawseti(L, 9, ++nchecks);
-    } else if (pos) {
-      lua_geti(L, 7, (lua_Integer)index + 1);
-      lua_setfield(L, para, "drop");
-    }
-    lua_settop(L, para - 1);
-  }
-  return 1;
-}
-
 static const luaL_Reg methods[] = {
-  {"scan", s_scan},
   {"first", s_first},
   {"find", s_find},
   {NULL, NULL},

@@ -35,6 +35,12 @@ void stet_lua_open_json(lua_State *L);
 void stet_lua_open_lsh(lua_State *L);
 void stet_lua_open_luapat(lua_State *L);
 
+/* The pattern set at idx (core/lua_luapat.c) and its step limit; raises if
+ * it is not one. */
+struct stet_patset *stet_lua_checkpatset(lua_State *L, int idx, size_t *steps);
+/* Raises the error rc of a match of pattern i (0-based) of set, naming it. */
+int stet_lua_pattern_error(lua_State *L, const struct stet_patset *set, size_t i, int rc);
+
 /* Pushes a userdata that owns an empty stet_buf and returns the buffer. Its
  * __gc frees the memory, so nothing leaks when a Lua error unwinds between
  * filling the buffer and pushing the result. [-0, +1, m] */

@@ -1,12 +1,15 @@
 -- stet.document: one raw document through normalize, segment and site rules.
 --
---   local doc, err = document.process(raw, ctx)
+--   local doc, err = document.run(raw, ctx)      -- the pipeline's form
+--   local doc, err = document.process(raw, ctx)  -- with doc.paragraphs
 --
 -- raw is what stet.readers yields ({ id, source, text, url, site, title,
 -- date, meta, folder, ... }); ctx holds the rule registry and options. The
--- result is the document a hook sees (docs/rules.md) plus the fate of every
--- paragraph:
---   doc.paragraphs[i] = { text, index, fp, drop = nil | label, marker }
+-- paragraphs live in C (doc._d, core/lua_document.c): their text, key,
+-- fingerprint and fate. document.process adds the tables a hook sees
+-- (docs/rules.md):
+--   doc.paragraphs[i] = { text, index, fp, drop = nil | label, marker, count }
+-- and document.run makes them only when a hook reads doc.paragraphs.
 -- doc.dropped is set (a reason) when a hook dropped the whole document.
 -- On a rule error or budget overrun, returns nil and the reason. Nothing in
 -- here touches state shared between documents, so workers can run it on
@@ -76,20 +79,44 @@ function document.parse_byline(text)
   return #out > 0 and out or nil
 end
 
+-- doc.paragraphs, the array of paragraph tables that hooks see, is made
+-- from the C document (doc._d) when a hook first reads it; after the hook,
+-- what it holds is written back (sync).
+local DOC_MT = {
+  __index = function(doc, k)
+    if k == "paragraphs" and rawget(doc, "_d") then
+      local paras = doc._d:tables()
+      rawset(doc, "paragraphs", paras)
+      return paras
+    end
+  end,
+}
+
+-- Writes doc.paragraphs back into the C document if a hook made it.
+local function sync(doc)
+  local paras = rawget(doc, "paragraphs")
+  if paras then
+    doc._d:load_tables(paras)
+    doc.paragraphs = nil
+  end
+end
+
+-- The table a function matcher or paragraph hook gets for paragraph i.
+local function para_table(d, i)
+  return { text = d:text(i), index = i, fp = d:fp(i), drop = d:label(i) }
+end
+
 -- Takes the head paragraphs (date, title, byline) off the top. Scrapes
 -- often put the date and headline on consecutive lines of one paragraph, so
 -- the head is matched line by line: a matched first line is split off into
 -- a paragraph of its own.
-local function apply_head(rule, doc, paras, ctx)
+local function apply_head(rule, doc, d, ctx)
   local i = 1
   for _, h in ipairs(rule.head) do
-    local p = paras[i]
-    if not p then break end
-    local first, rest = p.text:match("^([^\n]*)\n(.*)$")
-    if first then
-      p = { text = first, index = p.index, fp = stet.fingerprint(first) }
-    end
-    local text = p.text
+    if i > #d then break end
+    local text = d:text(i)
+    local nl = text:find("\n", 1, true)
+    if nl then text = text:sub(1, nl - 1) end
     if h.pattern then
       local cap = text:match(h.pattern)
       if not cap then break end
@@ -107,48 +134,43 @@ local function apply_head(rule, doc, paras, ctx)
       if not names then break end
       if #doc.authors == 0 then doc.authors = names end
     end
-    p.drop = h.kind
-    if first then
-      local tail = paras[i]
-      tail.text = rest
-      tail.fp = stet.fingerprint(rest)
-      table.insert(paras, i, p)
-    end
+    if nl then d:split_line(i) end
+    d:set_label(i, h.kind)
     i = i + 1
   end
-  for k, p in ipairs(paras) do p.index = k end
   return i
 end
 
 -- Applies the declarative drops of one rule to the paragraphs still kept.
--- The rule's C pattern set labels them in one call (set:scan); paragraphs
+-- The rule's C pattern set labels them in one call (d:scan); paragraphs
 -- that a function matcher listed before their first matching pattern could
 -- still claim (it passes the matcher's max_length and contains tests) come
 -- back to be decided here.
-local function apply_drops(rule, doc, paras, first, last, ctx, limit)
+local function apply_drops(rule, doc, d, first, last, ctx, limit)
   local set, fns, drops = rule.drop_set, rule.drop_fns, rule.drops
   local checks
   if set then
-    local ok, res = pcall(set.scan, set, paras, first, last, limit or 0, rule.drop_map, rule.drop_labels, fns)
+    local ok, res = pcall(d.scan, d, set, first, last, limit or 0, rule.drop_map, rule.drop_labels, fns)
     if not ok then return false, ("rule %s: %s"):format(rule.file, res) end
     checks = res
   else
     checks = {}
-    for i = first, last do
-      local p = paras[i]
-      if not p.drop and (not limit or #p.text <= limit) then
+    for i = first, math.min(last, #d) do
+      if not d:label(i) and (not limit or #d:text(i) <= limit) then
         checks[#checks + 1] = i
         checks[#checks + 1] = 0
       end
     end
   end
   for c = 1, #checks, 2 do
-    local p = paras[checks[c]]
+    local i = checks[c]
     local pos = checks[c + 1]
     if pos == 0 then pos = math.huge end
-    local text = p.text
+    local p
     for _, f in ipairs(fns) do
       if f.pos > pos then break end
+      p = p or para_table(d, i)
+      local text = p.text
       if (f.max_length == 0 or #text <= f.max_length) and
          (not f.contains or text:find(f.contains, 1, true)) then
         local hit
@@ -157,6 +179,7 @@ local function apply_drops(rule, doc, paras, first, last, ctx, limit)
         else
           local ok
           ok, hit = call_hook(ctx, rule, f.m.fn, p, doc)
+          sync(doc)
           if not ok then return false, hit end
         end
         if hit then
@@ -165,41 +188,35 @@ local function apply_drops(rule, doc, paras, first, last, ctx, limit)
         end
       end
     end
-    if pos ~= math.huge then p.drop = drops[pos].label end
+    if pos ~= math.huge then d:set_label(i, drops[pos].label) end
   end
   return true
 end
 
 -- Finds the first cut marker at or after `first`; drops it and all after it.
-local function apply_cut(rule, paras, first)
+local function apply_cut(rule, d, first)
   local set = rule.cut_set
-  if not set then return #paras end
-  for i = first, #paras do
-    local p = paras[i]
-    if not p.drop then
-      local ok, k = pcall(set.first, set, p.text)
-      if ok and k then
-        local c = rule.cuts[rule.cut_map[k]]
-        p.marker = c.name or c.pattern
-        for j = i, #paras do paras[j].drop = paras[j].drop or "cut" end
-        return i - 1
-      end
-    end
-  end
-  return #paras
+  if not set then return #d end
+  local i, k = d:cut(set, first)
+  if not i then return #d end
+  local c = rule.cuts[rule.cut_map[k]]
+  d:set_marker(i, c.name or c.pattern)
+  return i - 1
 end
 
 -- Runs the paragraph hook on the kept paragraphs (pandoc's contract).
-local function apply_paragraph_hook(rule, doc, paras, ctx)
-  for _, p in ipairs(paras) do
-    if not p.drop then
-      local ok, res, label = call_hook(ctx, rule, rule.paragraph, p, doc)
+local function apply_paragraph_hook(rule, doc, d, ctx)
+  for i = 1, #d do
+    if not d:label(i) then
+      local ok, res, label = call_hook(ctx, rule, rule.paragraph, para_table(d, i), doc)
+      sync(doc)
       if not ok then return false, res end
-      if type(res) == "string" then
-        p.text = res
-        p.fp = stet.fingerprint(res)
-      elseif res == false or (type(res) == "table" and next(res) == nil) then
-        p.drop = type(label) == "string" and label or rule.name
+      if i <= #d then
+        if type(res) == "string" then
+          d:set_text(i, res)
+        elseif res == false or (type(res) == "table" and next(res) == nil) then
+          d:set_label(i, type(label) == "string" and label or rule.name)
+        end
       end
     end
   end
@@ -211,41 +228,55 @@ local function normalize_date(value, ctx)
   return stet.date(value, { reference = ctx.reference }) or nil
 end
 
--- Processes one raw document. Returns doc, or nil and a reason (rejected).
-function document.process(raw, ctx)
+-- Processes one raw document into the C document doc._d (the pipeline's
+-- form; doc.paragraphs is made only if a hook reads it). Returns doc, or
+-- nil and a reason (rejected).
+function document.run(raw, ctx)
   local rule, site = ctx.registry:resolve(raw, ctx.site)
   local text = stet.normalize(raw.text, ctx.normalize)
   local meta = raw.meta or {}
-  local doc = {
+  local doc = setmetatable({
     id = raw.id, source = raw.source, line = raw.line, site = site, url = raw.url,
     title = raw.title, date = normalize_date(raw.date, ctx), authors = {},
     meta = meta, rule = rule, bytes = raw.bytes or #raw.text,
-  }
+  }, DOC_MT)
   if raw.date and not doc.date then meta.date_text = raw.date end
   if type(meta.authors) == "table" then
     for _, a in ipairs(meta.authors) do doc.authors[#doc.authors + 1] = tostring(a) end
     meta.authors = nil
   end
-  local paras = stet._paragraph_table(text, rule.lines)
-  doc.paragraphs = paras
-  local first = apply_head(rule, doc, paras, ctx)
-  local last = apply_cut(rule, paras, first)
+  local d = stet._doc(text, rule.lines)
+  doc._d = d
+  local first = apply_head(rule, doc, d, ctx)
+  local last = apply_cut(rule, d, first)
   -- the generic rules only look at paragraphs up to generic_max bytes, so
   -- long body text is safe from them whatever it mentions
   local generic_max = ctx.generic_max or require("stet.sites.generic").max_length
-  local ok, err = apply_drops(rule, doc, paras, first, last, ctx, rule.is_generic and generic_max or nil)
+  local ok, err = apply_drops(rule, doc, d, first, last, ctx, rule.is_generic and generic_max or nil)
   if ok and rule.generic and not rule.is_generic then
-    ok, err = apply_drops(rules.generic, doc, paras, first, last, ctx, generic_max)
+    ok, err = apply_drops(rules.generic, doc, d, first, last, ctx, generic_max)
   end
-  if ok and rule.paragraph then ok, err = apply_paragraph_hook(rule, doc, paras, ctx) end
+  if ok and rule.paragraph then ok, err = apply_paragraph_hook(rule, doc, d, ctx) end
   if ok and rule.document then
     local res, reason
     ok, res, reason = call_hook(ctx, rule, rule.document, doc)
+    sync(doc)
     if not ok then err = res
     elseif res == false then doc.dropped = type(reason) == "string" and reason or rule.name end
   end
   if not ok then return nil, ("%s (document %s)"):format(err, tostring(raw.id)) end
   return doc
+end
+
+-- Processes one raw document (document.run) and gives it doc.paragraphs:
+-- { text, index, fp, drop = nil | label, marker, count }. Returns doc, or
+-- nil and a reason (rejected).
+function document.process(raw, ctx)
+  local doc, err = document.run(raw, ctx)
+  if doc then
+    local _ = doc.paragraphs
+  end
+  return doc, err
 end
 
 -- The kept paragraphs' texts.

@@ -127,18 +127,21 @@ function pipeline.default_prefer(a, b)
 end
 
 -- Pass 1 summary of one processed document.
+-- fps: the kept paragraphs' fingerprints packed 8 bytes each (see
+-- doc:summary in core/lua_document.c).
 local function summarize(doc, index, ctx)
-  local text, fps, nkept = stet._kept(doc.paragraphs)
-  local s = {
+  local _, body_len, fps, body_fp, sig
+  if ctx.near and ctx.near > 0 then
+    local mh = ctx.minhash or {}
+    _, body_len, fps, body_fp, sig = doc._d:summary(mh.shingle or 5, mh.hashes)
+  else
+    _, body_len, fps, body_fp = doc._d:summary()
+  end
+  return {
     index = index, id = doc.id, source = doc.source, site = doc.site or "", rule = doc.rule.name,
     title = doc.title, date = doc.date, authors = doc.authors, fps = fps,
-    body_len = #text, text = nil,
+    body_len = body_len, body_fp = body_fp, sig = sig,
   }
-  if nkept > 0 then
-    s.body_fp = stet.body_fingerprint(text)
-    if ctx.near and ctx.near > 0 then s.sig = stet.minhash(text, ctx.minhash) end
-  end
-  return s
 end
 
 -- Finds duplicate clusters among pass-1 summaries (arrays of indices, each
@@ -253,13 +256,14 @@ end
 -- Marks boilerplate paragraphs of a processed document.
 local function apply_boilerplate(doc, counter, threshold)
   if not counter or not threshold or threshold <= 0 then return end
-  stet._boilerplate(doc.paragraphs, counter, doc.site or "", threshold)
+  doc._d:boilerplate(counter, doc.site or "", threshold)
+  if rawget(doc, "paragraphs") then doc.paragraphs = doc._d:tables() end
 end
 pipeline.apply_boilerplate = apply_boilerplate
 
 -- Builds the output record of a processed document.
 local function record_of(doc, decision)
-  local text, _, nkept = stet._kept(doc.paragraphs, true)
+  local text, nkept = doc._d:body()
   local r = {
     id = doc.id, site = doc.site, source = doc.source, title = doc.title, date = doc.date,
     authors = doc.authors or {}, text = text, dup_of = nil, meta = doc.meta,
@@ -280,7 +284,7 @@ end
 -- (label -> n), r.read and r.kept; `fate` "written" counts kept paragraphs
 -- as kept, anything else labels them with it.
 local function count_paragraphs_into(r, doc, fate)
-  r.read, r.kept, r.labels = stet._tally(doc.paragraphs, fate)
+  r.read, r.kept, r.labels = doc._d:tally(fate)
 end
 
 -- Decodes a deferred JSON line and processes the document. Returns doc, or
@@ -291,7 +295,7 @@ local function process_item(item, ctx)
   if raw.reject then
     return nil, { reject = raw.reject, id = raw.id, source = raw.source, line = raw.line, raw = raw.raw }
   end
-  local ok, doc, err = pcall(document.process, raw, ctx)
+  local ok, doc, err = pcall(document.run, raw, ctx)
   if not ok then
     if type(doc) == "table" then error(doc, 0) end -- a usage error from a rule file
     err = tostring(doc)
@@ -308,25 +312,24 @@ end
 function pipeline.stage1(item, index, ctx)
   local doc, rej = process_item(item, ctx)
   if not doc then return rej end
-  local s = doc.dropped and { dropped = true, fps = {} } or summarize(doc, index, ctx)
+  local s = doc.dropped and { dropped = true, fps = "" } or summarize(doc, index, ctx)
   if ctx.spill_docs then s.spill = pipeline.spill(doc) end
   return s
 end
 
--- A processed document as pass 2 needs it, packed: metadata, the label of
--- every dropped paragraph, and the text and fingerprint of the kept ones.
+-- A processed document as pass 2 needs it, packed: metadata and the C
+-- document's bytes (its paragraphs, labels and fingerprints).
 function pipeline.spill(doc)
-  local labels, texts, fps = stet._spill_parts(doc.paragraphs)
   return stet.pack({ id = doc.id, source = doc.source, site = doc.site, title = doc.title,
     date = doc.date, authors = doc.authors, meta = doc.meta, dropped = doc.dropped,
-    labels = labels, texts = texts, fps = fps })
+    body = doc._d:dump() })
 end
 
--- The document back from pipeline.spill, with doc.paragraphs as before.
+-- The document back from pipeline.spill, with its C document in doc._d.
 function pipeline.unspill(blob)
   local d = stet.unpack(blob)
-  d.paragraphs = stet._unspill_parts(d.labels, d.texts, d.fps)
-  d.labels, d.texts, d.fps = nil, nil, nil
+  d._d = stet._doc_load(d.body)
+  d.body = nil
   return d
 end
 
@@ -612,7 +615,7 @@ local function run_stream(ctx, stats)
       else
         apply_boilerplate(doc, ctx.table, ctx.boilerplate)
         local decision
-        local text = table.concat(document.body(doc), "\n\n")
+        local text = doc._d:body()
         if not doc.dropped and text ~= "" then
           local bfp = stet.body_fingerprint(text)
           if seen_body[bfp] then
