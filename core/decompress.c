@@ -31,6 +31,7 @@ struct stet_reader {
   z_stream z;
   int z_ready;
   ZSTD_DStream *zs;
+  size_t size;            /* the file's size when it is a regular file, else 0 */
   char *name;             /* owned, for messages */
   char err[512];
 };
@@ -142,7 +143,9 @@ stet_reader *stet_reader_open(const char *path, char *err, size_t cap) {
     }
     r->own_fd = 1;
     struct stat st;
-    if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    int ok = fstat(r->fd, &st) == 0;
+    if (ok && S_ISREG(st.st_mode) && st.st_size > 0) r->size = (size_t)st.st_size;
+    if (ok && S_ISDIR(st.st_mode)) {
       snprintf(err, cap, "%s: %s", path, strerror(EISDIR));
       stet_reader_close(r);
       return NULL;
@@ -270,6 +273,10 @@ ssize_t stet_reader_read(stet_reader *r, void *out, size_t n) {
   /* Data before an error is handed out first; the error comes next call. */
   if (got == 0 && r->failed) return -1;
   return (ssize_t)got;
+}
+
+size_t stet_reader_size_hint(const stet_reader *r) {
+  return r->comp == STET_COMP_NONE ? r->size : 0;
 }
 
 const char *stet_reader_error(const stet_reader *r) {

@@ -36,6 +36,10 @@ ssize_t stet_reader_read(stet_reader *r, void *out, size_t n);
 /* The last error message ("path: reason"), or "" when there was none. */
 const char *stet_reader_error(const stet_reader *r);
 
+/* The size of a plain regular file (what reading it all will give, unless
+ * it changes meanwhile), or 0 when unknown (compressed, a pipe, empty). */
+size_t stet_reader_size_hint(const stet_reader *r);
+
 /* Which decoder the magic bytes chose. */
 stet_compression stet_reader_compression(const stet_reader *r);
 

@@ -3,7 +3,7 @@
  * with its paragraphs in C and Lua only touches what a rule asks for.
  *
  *   stet._doc(text, lines) -> d          paragraphs of normalized text
- *   stet._doc_load(bytes) -> d           a document from d:dump()
+ *   stet._doc_load(bytes) -> d, head     a document from d:dump([head])
  *   #d, d:text(i), d:fp(i), d:label(i), d:marker(i), d:count(i)
  *   d:set_text(i, s), d:set_label(i, label|nil), d:set_marker(i, name)
  *   d:split_line(i) -> split?            first line into a paragraph of its own
@@ -15,7 +15,7 @@
  *   d:body([sep]) -> text, kept          kept texts joined (default "\n\n")
  *   d:summary([shingle, hashes]) -> kept, body_len, fps, body_fp, sig
  *   d:tally(fate) -> read, kept, labels
- *   d:dump() -> bytes
+ *   d:dump([head]) -> bytes              the document after a string head
  *   d:tables() -> paragraphs             { text, index, fp, drop, marker, count }
  *   d:load_tables(paragraphs)            the document from such tables
  *
@@ -92,15 +92,20 @@ static int l_doc(lua_State *L) {
   return 1;
 }
 
-/* stet._doc_load(bytes) -> d [-0, +1] */
+/* stet._doc_load(bytes) -> d, head: the document and head of d:dump(head).
+ * [-0, +2] */
 static int l_doc_load(lua_State *L) {
   size_t n;
   const char *s = luaL_checklstring(L, 1, &n);
+  uint32_t hlen = 0;
+  if (n >= 4) memcpy(&hlen, s, 4);
+  if (n < 4 || n - 4 < hlen) return luaL_error(L, "not a dumped document");
   stet_doc *d = new_doc(L);
-  int rc = stet_doc_load(d, s, n);
+  int rc = stet_doc_load(d, s + 4 + hlen, n - 4 - hlen);
   if (rc == -1) return stet_lua_nomem(L);
   if (rc) return luaL_error(L, "not a dumped document");
-  return 1;
+  lua_pushlstring(L, s + 4, hlen);
+  return 2;
 }
 
 static int d_len(lua_State *L) {
@@ -431,11 +436,19 @@ static int d_tally(lua_State *L) {
   return 3;
 }
 
+/* d:dump([head]) -> bytes: a u32 length and head (a string the caller
+ * gets back from stet._doc_load, "" by default), then the document. One
+ * string, so a spilled document costs one copy. [-0, +1] */
 static int d_dump(lua_State *L) {
   stet_doc *d = check_doc(L, 1);
+  size_t hlen;
+  const char *head = luaL_optlstring(L, 2, "", &hlen);
+  luaL_argcheck(L, hlen <= UINT32_MAX, 2, "too long");
   stet_buf *b = stet_lua_newbuf(L);
   int box = lua_gettop(L);
-  if (stet_doc_dump(d, b)) return stet_lua_nomem(L);
+  uint32_t h32 = (uint32_t)hlen;
+  if (stet_buf_append(b, &h32, 4) || stet_buf_append(b, head, hlen) || stet_doc_dump(d, b))
+    return stet_lua_nomem(L);
   stet_lua_pushbuf(L, box);
   return 1;
 }

@@ -67,6 +67,32 @@ static int l_read(lua_State *L) {
   return 1;
 }
 
+/* reader:read_all() -> the rest of the stream ("" at the end) | nil,
+ * "path: reason". Sized from the file's size when it is a plain file, so a
+ * small document costs one buffer, not a 1 MB block. [-0, +1|2] */
+static int l_read_all(lua_State *L) {
+  stet_reader *r = check_reader(L);
+  size_t hint = stet_reader_size_hint(r);
+  size_t step = hint ? hint + 1 : READ_DEFAULT;
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (;;) {
+    char *p = luaL_prepbuffsize(&b, step);
+    ssize_t got = stet_reader_read(r, p, step);
+    if (got < 0) {
+      lua_pushnil(L);
+      lua_pushstring(L, stet_reader_error(r));
+      return 2;
+    }
+    if (got == 0) break;
+    luaL_addsize(&b, (size_t)got);
+    if (hint && (size_t)got < step) break; /* a plain read stops short only at the end */
+    if (step < (1 << 20)) step *= 2;
+  }
+  luaL_pushresult(&b);
+  return 1;
+}
+
 /* reader:compression() -> "plain" | "gzip" | "zstd". [-0, +1] */
 static int l_compression(lua_State *L) {
   static const char *const names[] = {"plain", "gzip", "zstd"};
@@ -259,6 +285,7 @@ static int l_cpu_count(lua_State *L) {
 
 static const luaL_Reg reader_methods[] = {
   {"read", l_read},
+  {"read_all", l_read_all},
   {"close", l_close},
   {"compression", l_compression},
   {NULL, NULL},

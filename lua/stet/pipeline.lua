@@ -320,17 +320,17 @@ end
 -- A processed document as pass 2 needs it, packed: metadata and the C
 -- document's bytes (its paragraphs, labels and fingerprints).
 function pipeline.spill(doc)
-  return stet.pack({ id = doc.id, source = doc.source, site = doc.site, title = doc.title,
-    date = doc.date, authors = doc.authors, meta = doc.meta, dropped = doc.dropped,
-    body = doc._d:dump() })
+  return doc._d:dump(stet.pack({ id = doc.id, source = doc.source, site = doc.site,
+    title = doc.title, date = doc.date, authors = doc.authors, meta = doc.meta,
+    dropped = doc.dropped }))
 end
 
 -- The document back from pipeline.spill, with its C document in doc._d.
 function pipeline.unspill(blob)
-  local d = stet.unpack(blob)
-  d._d = stet._doc_load(d.body)
-  d.body = nil
-  return d
+  local d, head = stet._doc_load(blob)
+  local doc = stet.unpack(head)
+  doc._d = d
+  return doc
 end
 
 -- Stage 2 of one input item (any Lua state): processes the document again,
@@ -489,7 +489,7 @@ function pipeline.collect(ctx, stats)
       else
         local k = key_of(ctx, i)
         if r.spill then
-          ctx.spill_file:write(string.pack("<js4", i, r.spill))
+          ctx.spill_file:write(string.pack("<jI4", i, #r.spill), r.spill)
           r.spill = nil
         end
         summaries[k] = r

@@ -281,10 +281,16 @@ local function text_producer(_, file, st)
   return function()
     if done then return nil end
     done = true
-    local text, err = read_rest(st)
+    local text, err
+    if st.buf == "" and st.owned and st.r.read_all then
+      text, err = st.r:read_all() -- one buffer of the file's size
+    else
+      text, err = read_rest(st)
+    end
     close_stream(st)
     if not text then return reject(err, file, nil, nil, file.id_base) end
-    if find(sub(text, 1, SNIFF_BINARY), "\0", 1, true) then
+    local nul = find(text, "\0", 1, true)
+    if nul and nul <= SNIFF_BINARY then
       return reject("binary file", file, nil, nil, file.id_base)
     end
     return { id = file.id_base, source = file.source, text = text, bytes = #text, meta = {},
