@@ -93,6 +93,28 @@ static int l_read_all(lua_State *L) {
   return 1;
 }
 
+/* stet.read_file(path) -> the whole file, decompressed (as stet.open
+ * reads it) | nil, "path: reason". One call per document file. [-0, +1|2] */
+static int l_read_file(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  lua_settop(L, 1);
+  reader_box *box = lua_newuserdatauv(L, sizeof *box, 0); /* closed by __gc on an error */
+  box->r = NULL;
+  luaL_setmetatable(L, READER_META);
+  char err[600];
+  box->r = stet_reader_open(path, err, sizeof err);
+  if (!box->r) {
+    lua_pushnil(L);
+    lua_pushstring(L, err);
+    return 2;
+  }
+  lua_replace(L, 1); /* read_all's reader at index 1 */
+  int n = l_read_all(L);
+  stet_reader_close(box->r);
+  box->r = NULL;
+  return n;
+}
+
 /* reader:compression() -> "plain" | "gzip" | "zstd". [-0, +1] */
 static int l_compression(lua_State *L) {
   static const char *const names[] = {"plain", "gzip", "zstd"};
@@ -294,6 +316,7 @@ static const luaL_Reg reader_methods[] = {
 static const luaL_Reg funcs[] = {
   {"open", l_open},
   {"listdir", l_listdir},
+  {"read_file", l_read_file},
   {"find_files", l_find_files},
   {"stat", l_stat},
   {"isatty", l_isatty},

@@ -52,10 +52,15 @@ end
 readers.is_jsonl_name = is_jsonl_name
 
 -- "axios/0001.txt.gz" -> "axios/0001": compression suffix and one extension.
+-- (Positions come from "^.*()x" patterns, which find the last x in one
+-- backward scan; "^(.*)x[^x]*$" would rescan the tail at every step.)
 local function without_extension(rel)
   local base = strip_compression(rel)
-  local stem = match(base, "^(.*[^/])%.[^./]*$")
-  return stem or base
+  local dot = match(base, "^.*()%.")
+  if not dot or dot == 1 or byte(base, dot - 1) == 47 or find(base, "/", dot, true) then
+    return base
+  end
+  return sub(base, 1, dot - 1)
 end
 
 -- The name of the folder holding the file at path, or nil (standard input,
@@ -63,12 +68,13 @@ end
 -- started from; it names the site when the path has no folder part.
 function readers.site_of_path(path, root)
   if path == nil or path == "-" then return nil end
-  local dir = match(path, "^(.*)/[^/]*$")
-  if dir == nil then dir = root end
+  local slash = match(path, "^.*()/")
+  local dir = slash and sub(path, 1, slash - 1) or root
   if dir == nil then return nil end
-  dir = dir:gsub("/+$", "")
-  local name = match(dir, "([^/]+)$")
-  if name == nil or name == "." or name == ".." then return nil end
+  while byte(dir, -1) == 47 do dir = sub(dir, 1, -2) end
+  slash = match(dir, "^.*()/")
+  local name = slash and sub(dir, slash + 1) or dir
+  if name == "" or name == "." or name == ".." then return nil end
   return name
 end
 
@@ -308,6 +314,21 @@ end
 
 -- Opens one file (or stdin) and returns a producer, or a reject.
 local function open_file(ctx, file)
+  if file.source ~= "-" and not is_jsonl_name(file.source) then
+    -- a text file: one document, read in one C call
+    return function()
+      if file.done then return nil end
+      file.done = true
+      local text, err = core.read_file(file.source)
+      if not text then return reject(err, file, nil, nil, file.id_base) end
+      local nul = find(text, "\0", 1, true)
+      if nul and nul <= SNIFF_BINARY then
+        return reject("binary file", file, nil, nil, file.id_base)
+      end
+      return { id = file.id_base, source = file.source, text = text, bytes = #text, meta = {},
+               folder = file.folder }
+    end
+  end
   local r, err, owned
   if file.source == "-" then
     if ctx.stdin then r, owned = ctx.stdin, false
