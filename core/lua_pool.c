@@ -131,6 +131,7 @@ static void *worker_main(void *arg) {
 /* Protected set-up of one worker state: args init source, config, path,
  * cpath. [-0, +1] the handler's registry ref. */
 static int init_worker(lua_State *W) {
+  lua_gc(W, LUA_GCGEN, 0, 0); /* as the main state (core/main.c) */
   luaL_openlibs(W);
   luaL_getsubtable(W, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   lua_pushcfunction(W, luaopen_stet_core);

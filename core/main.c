@@ -69,6 +69,11 @@ static int boot(lua_State *L) {
   char **argv = (char **)lua_touserdata(L, 2);
   const char *exe = lua_tostring(L, 3);
   const char *luadir = lua_tostring(L, 4);
+  /* Generational collection: a run allocates many short-lived strings (a
+   * document's text, its spill, its record) beside long-lived summaries, and
+   * full incremental cycles kept sweeping the summaries (about 20% of
+   * `stet clean`). */
+  lua_gc(L, LUA_GCGEN, 0, 0);
   luaL_openlibs(L);
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   lua_pushcfunction(L, luaopen_stet_core);
