@@ -18,6 +18,7 @@
  *   d:dump([head]) -> bytes              the document after a string head
  *   d:tables() -> paragraphs             { text, index, fp, drop, marker, count }
  *   d:load_tables(paragraphs)            the document from such tables
+ *   d:release()                          empty it; its buffers serve the next
  *
  * Indices are 1-based. The fingerprint, MinHash and body buffers are
  * scratch shared by all documents of a Lua state (an upvalue). */
@@ -39,6 +40,8 @@ typedef struct scratch {
   stet_fp_ctx fp;
   stet_mh_ctx mh;
   stet_buf body;
+  stet_doc spare; /* the buffers of the last released document */
+  int has_spare;
 } scratch;
 
 #define SCRATCH(L) ((scratch *)lua_touserdata(L, lua_upvalueindex(1)))
@@ -54,11 +57,20 @@ static size_t check_index(lua_State *L, const stet_doc *d, int idx) {
   return (size_t)i - 1;
 }
 
+/* A new empty document, with the buffers of the last released one when
+ * there is one (so a run does not allocate them for every document). */
 static stet_doc *new_doc(lua_State *L) {
+  scratch *sc = SCRATCH(L);
   stet_doc *d = lua_newuserdatauv(L, sizeof *d, 0);
   stet_doc init = STET_DOC_INIT;
   *d = init;
   luaL_setmetatable(L, DOC_META);
+  if (sc->has_spare) {
+    *d = sc->spare;
+    sc->spare = init;
+    sc->has_spare = 0;
+    stet_doc_clear(d);
+  }
   return d;
 }
 
@@ -519,6 +531,23 @@ static int d_load_tables(lua_State *L) {
   return 0;
 }
 
+/* d:release(): the document becomes empty and its buffers go to the next
+ * document made in this Lua state. For the pipeline, once a document has
+ * been spilled or written. [-0, +0] */
+static int d_release(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  scratch *sc = SCRATCH(L);
+  stet_doc init = STET_DOC_INIT;
+  if (!sc->has_spare) {
+    sc->spare = *d;
+    sc->has_spare = 1;
+  } else {
+    stet_doc_free(d);
+  }
+  *d = init;
+  return 0;
+}
+
 static int d_gc(lua_State *L) {
   stet_doc_free(check_doc(L, 1));
   return 0;
@@ -529,6 +558,8 @@ static int scratch_gc(lua_State *L) {
   stet_fp_ctx_free(&s->fp);
   stet_mh_ctx_free(&s->mh);
   stet_buf_free(&s->body);
+  stet_doc_free(&s->spare);
+  s->has_spare = 0;
   return 0;
 }
 
@@ -538,7 +569,7 @@ static const luaL_Reg methods[] = {
   {"set_marker", d_set_marker}, {"split_line", d_split_line}, {"cut", d_cut},
   {"scan", d_scan}, {"boilerplate", d_boilerplate}, {"body", d_body},
   {"summary", d_summary}, {"tally", d_tally}, {"dump", d_dump}, {"tables", d_tables},
-  {"load_tables", d_load_tables}, {"len", d_len},
+  {"load_tables", d_load_tables}, {"len", d_len}, {"release", d_release},
   {NULL, NULL},
 };
 
@@ -550,7 +581,7 @@ static const luaL_Reg funcs[] = {
 
 void stet_lua_open_document(lua_State *L) {
   scratch *s = lua_newuserdatauv(L, sizeof *s, 0); /* the shared upvalue */
-  scratch init = {STET_FP_CTX_INIT, STET_MH_CTX_INIT, STET_BUF_INIT};
+  scratch init = {STET_FP_CTX_INIT, STET_MH_CTX_INIT, STET_BUF_INIT, STET_DOC_INIT, 0};
   *s = init;
   if (luaL_newmetatable(L, SCRATCH_META)) {
     lua_pushcfunction(L, scratch_gc);

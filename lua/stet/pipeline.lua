@@ -313,7 +313,10 @@ function pipeline.stage1(item, index, ctx)
   local doc, rej = process_item(item, ctx)
   if not doc then return rej end
   local s = doc.dropped and { dropped = true, fps = "" } or summarize(doc, index, ctx)
-  if ctx.spill_docs then s.spill = pipeline.spill(doc) end
+  if ctx.spill_docs then
+    s.spill = pipeline.spill(doc)
+    doc._d:release() -- its buffers serve the next document
+  end
   return s
 end
 
@@ -346,7 +349,9 @@ function pipeline.stage2(item, decision, ctx)
     if not doc then return rej end
   end
   apply_boilerplate(doc, ctx.counter, ctx.boilerplate)
-  return pipeline.finish(doc, decision, ctx)
+  local r = pipeline.finish(doc, decision, ctx)
+  doc._d:release()
+  return r
 end
 
 -- The fate, accounting and formatted record of a processed document.
