@@ -275,6 +275,53 @@ ssize_t stet_reader_read(stet_reader *r, void *out, size_t n) {
   return (ssize_t)got;
 }
 
+int stet_read_plain_file(const char *path, stet_buf *out, char *err, size_t cap) {
+  if (has_suffix(path, ".gz") || has_suffix(path, ".zst")) return 1;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(err, cap, "%s: %s", path, strerror(errno));
+    return -1;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return 1; /* a directory, a pipe...: the stream reader says what it is */
+  }
+  size_t start = out->len, want = (size_t)st.st_size + 1;
+  if (stet_buf_reserve(out, want)) {
+    close(fd);
+    snprintf(err, cap, "%s: not enough memory", path);
+    return -1;
+  }
+  for (;;) {
+    if (out->cap - out->len < 4096 && stet_buf_reserve(out, out->cap - start)) {
+      close(fd);
+      snprintf(err, cap, "%s: not enough memory", path);
+      return -1;
+    }
+    ssize_t got = read(fd, out->data + out->len, out->cap - out->len);
+    if (got > 0) {
+      out->len += (size_t)got;
+      continue;
+    }
+    if (got == 0) break;
+    if (errno == EINTR) continue;
+    snprintf(err, cap, "%s: %s", path, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  close(fd);
+  const unsigned char *b = (const unsigned char *)out->data + start;
+  size_t n = out->len - start;
+  if ((n >= 2 && b[0] == 0x1f && b[1] == 0x8b) ||
+      (n >= 4 && ((b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd) ||
+                  ((b[0] & 0xf0) == 0x50 && b[1] == 0x2a && b[2] == 0x4d && b[3] == 0x18)))) {
+    out->len = start;
+    return 1; /* compressed after all */
+  }
+  return 0;
+}
+
 size_t stet_reader_size_hint(const stet_reader *r) {
   return r->comp == STET_COMP_NONE ? r->size : 0;
 }

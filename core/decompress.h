@@ -12,6 +12,8 @@
 #define STET_DECOMPRESS_H
 
 #include <stddef.h>
+
+#include "buf.h"
 #include <sys/types.h>
 
 typedef enum stet_compression {
@@ -35,6 +37,13 @@ ssize_t stet_reader_read(stet_reader *r, void *out, size_t n);
 
 /* The last error message ("path: reason"), or "" when there was none. */
 const char *stet_reader_error(const stet_reader *r);
+
+/* Appends the whole of the plain regular file at path to out, in one read
+ * sized by its length: the fast way to read a document file. Returns 0; 1
+ * when the file is not for this (compressed by its magic bytes or name, or
+ * not a regular file: read it with stet_reader, out unchanged); -1 with the
+ * message "path: reason" in err. */
+int stet_read_plain_file(const char *path, stet_buf *out, char *err, size_t cap);
 
 /* The size of a plain regular file (what reading it all will give, unless
  * it changes meanwhile), or 0 when unknown (compressed, a pipe, empty). */

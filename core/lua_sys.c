@@ -94,14 +94,28 @@ static int l_read_all(lua_State *L) {
 }
 
 /* stet.read_file(path) -> the whole file, decompressed (as stet.open
- * reads it) | nil, "path: reason". One call per document file. [-0, +1|2] */
+ * reads it) | nil, "path: reason". One call per document file: a plain
+ * file is read in one go into a buffer kept between calls. [-0, +1|2] */
 static int l_read_file(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   lua_settop(L, 1);
+  stet_buf *scratch = (stet_buf *)lua_touserdata(L, lua_upvalueindex(1));
+  char err[600];
+  scratch->len = 0;
+  int rc = stet_read_plain_file(path, scratch, err, sizeof err);
+  if (rc < 0) {
+    lua_pushnil(L);
+    lua_pushstring(L, err);
+    return 2;
+  }
+  if (rc == 0) {
+    lua_pushlstring(L, scratch->data ? scratch->data : "", scratch->len);
+    if (scratch->cap > (16u << 20)) stet_buf_free(scratch); /* keep small buffers only */
+    return 1;
+  }
   reader_box *box = lua_newuserdatauv(L, sizeof *box, 0); /* closed by __gc on an error */
   box->r = NULL;
   luaL_setmetatable(L, READER_META);
-  char err[600];
   box->r = stet_reader_open(path, err, sizeof err);
   if (!box->r) {
     lua_pushnil(L);
@@ -316,7 +330,6 @@ static const luaL_Reg reader_methods[] = {
 static const luaL_Reg funcs[] = {
   {"open", l_open},
   {"listdir", l_listdir},
-  {"read_file", l_read_file},
   {"find_files", l_find_files},
   {"stat", l_stat},
   {"isatty", l_isatty},
@@ -338,4 +351,7 @@ void stet_lua_open_sys(lua_State *L) {
   }
   lua_pop(L, 1);
   luaL_setfuncs(L, funcs, 0);
+  stet_lua_newbuf(L); /* read_file's buffer, reused from file to file */
+  lua_pushcclosure(L, l_read_file, 1);
+  lua_setfield(L, -2, "read_file");
 }
