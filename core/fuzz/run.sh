@@ -44,6 +44,9 @@ seed() {
   fingerprint)
     seed_texts "$d" ''
     printf 'Caf\303\251 \357\254\201 12\342\200\231s \303\205ngstr\303\266m e\314\201 \357\274\241\331\243' > "$d/seed-mixed" ;;
+  doc)
+    seed_texts "$d" '\376'
+    printf '\001June 7, 2017\nA headline\n\nBy Jane Doe\n\nBody e\314\201 text.\n\nGo deeper' > "$d/seed-head" ;;
   minhash)
     seed_texts "$d" '\004\000\160' ;;
   lsh)
