@@ -19,10 +19,16 @@
  *   d:tables() -> paragraphs             { text, index, fp, drop, marker, count }
  *   d:load_tables(paragraphs)            the document from such tables
  *   d:release()                          empty it; its buffers serve the next
+ *   stet._spill() -> sp                  a spill file (core/spill.h): sp:address(),
+ *                                        sp:size(), sp:close()
+ *   d:spill(sp, [head]) -> off, len      d:dump(head) appended to it
+ *   stet._doc_unspill(sp, off, len) -> d, head
+ * (sp may also be its address, from a worker thread's state)
  *
  * Indices are 1-based. The fingerprint, MinHash and body buffers are
  * scratch shared by all documents of a Lua state (an upvalue). */
 #define _GNU_SOURCE /* memmem */
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -32,9 +38,11 @@
 #include "lua_stet.h"
 #include "luapat.h"
 #include "minhash.h"
+#include "spill.h"
 
 #define DOC_META "stet.doc"
 #define SCRATCH_META "stet.doc_scratch"
+#define SPILL_META "stet.spill"
 
 typedef struct scratch {
   stet_fp_ctx fp;
@@ -42,6 +50,7 @@ typedef struct scratch {
   stet_buf body;
   stet_doc spare; /* the buffers of the last released document */
   int has_spare;
+  stet_buf io;    /* a document on its way to or from the spill file */
 } scratch;
 
 #define SCRATCH(L) ((scratch *)lua_touserdata(L, lua_upvalueindex(1)))
@@ -548,6 +557,96 @@ static int d_release(lua_State *L) {
   return 0;
 }
 
+/* The spill file at idx: the owning userdata, or its address (an integer,
+ * from sp:address(), for worker states; the owner outlives them). */
+static stet_spill *check_spill(lua_State *L, int idx) {
+  if (lua_type(L, idx) == LUA_TNUMBER) {
+    lua_Integer a = luaL_checkinteger(L, idx);
+    luaL_argcheck(L, a != 0, idx, "null spill file");
+    return (stet_spill *)(uintptr_t)a;
+  }
+  stet_spill **box = luaL_checkudata(L, idx, SPILL_META);
+  if (!*box) luaL_argerror(L, idx, "spill file closed");
+  return *box;
+}
+
+/* d:spill(sp, [head]) -> offset, length: d:dump(head)'s bytes appended to
+ * the spill file, without a Lua string in between. [-0, +2] */
+static int d_spill(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  stet_spill *sp = check_spill(L, 2);
+  size_t hlen;
+  const char *head = luaL_optlstring(L, 3, "", &hlen);
+  luaL_argcheck(L, hlen <= UINT32_MAX, 3, "too long");
+  stet_buf *b = &SCRATCH(L)->io;
+  b->len = 0;
+  uint32_t h32 = (uint32_t)hlen;
+  if (stet_buf_append(b, &h32, 4) || stet_buf_append(b, head, hlen) || stet_doc_dump(d, b))
+    return stet_lua_nomem(L);
+  uint64_t off;
+  if (stet_spill_append(sp, b->data, b->len, &off))
+    return luaL_error(L, "spill file: %s", strerror(errno));
+  lua_pushinteger(L, (lua_Integer)off);
+  lua_pushinteger(L, (lua_Integer)b->len);
+  if (b->cap > (16u << 20)) stet_buf_free(b);
+  return 2;
+}
+
+/* stet._doc_unspill(sp, offset, length) -> d, head: the document d:spill
+ * wrote there. [-0, +2] */
+static int l_doc_unspill(lua_State *L) {
+  stet_spill *sp = check_spill(L, 1);
+  lua_Integer off = luaL_checkinteger(L, 2), len = luaL_checkinteger(L, 3);
+  luaL_argcheck(L, off >= 0, 2, "negative offset");
+  luaL_argcheck(L, len >= 4, 3, "too short");
+  stet_buf *b = &SCRATCH(L)->io;
+  b->len = 0;
+  if (stet_buf_reserve(b, (size_t)len)) return stet_lua_nomem(L);
+  if (stet_spill_read(sp, (uint64_t)off, b->data, (size_t)len))
+    return luaL_error(L, "spill file: %s", strerror(errno));
+  const char *s = b->data;
+  size_t n = (size_t)len;
+  uint32_t hlen;
+  memcpy(&hlen, s, 4);
+  if (n - 4 < hlen) return luaL_error(L, "not a dumped document");
+  stet_doc *d = new_doc(L);
+  int rc = stet_doc_load(d, s + 4 + hlen, n - 4 - hlen);
+  if (rc == -1) return stet_lua_nomem(L);
+  if (rc) return luaL_error(L, "not a dumped document");
+  lua_pushlstring(L, s + 4, hlen);
+  if (b->cap > (16u << 20)) stet_buf_free(b);
+  return 2;
+}
+
+/* stet._spill() -> sp: a new spill file (core/spill.h). [-0, +1] */
+static int l_spill(lua_State *L) {
+  stet_spill **box = lua_newuserdatauv(L, sizeof *box, 0);
+  *box = NULL;
+  luaL_setmetatable(L, SPILL_META);
+  char err[300];
+  *box = stet_spill_open(err, sizeof err);
+  if (!*box) return luaL_error(L, "%s", err);
+  return 1;
+}
+
+static int sp_address(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)(uintptr_t)check_spill(L, 1));
+  return 1;
+}
+
+static int sp_size(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)stet_spill_size(check_spill(L, 1)));
+  return 1;
+}
+
+/* sp:close(), also __gc: closes and removes the file. [-0, +0] */
+static int sp_close(lua_State *L) {
+  stet_spill **box = luaL_checkudata(L, 1, SPILL_META);
+  stet_spill_close(*box);
+  *box = NULL;
+  return 0;
+}
+
 static int d_gc(lua_State *L) {
   stet_doc_free(check_doc(L, 1));
   return 0;
@@ -560,6 +659,7 @@ static int scratch_gc(lua_State *L) {
   stet_buf_free(&s->body);
   stet_doc_free(&s->spare);
   s->has_spare = 0;
+  stet_buf_free(&s->io);
   return 0;
 }
 
@@ -570,18 +670,20 @@ static const luaL_Reg methods[] = {
   {"scan", d_scan}, {"boilerplate", d_boilerplate}, {"body", d_body},
   {"summary", d_summary}, {"tally", d_tally}, {"dump", d_dump}, {"tables", d_tables},
   {"load_tables", d_load_tables}, {"len", d_len}, {"release", d_release},
+  {"spill", d_spill},
   {NULL, NULL},
 };
 
 static const luaL_Reg funcs[] = {
   {"_doc", l_doc},
   {"_doc_load", l_doc_load},
+  {"_doc_unspill", l_doc_unspill},
   {NULL, NULL},
 };
 
 void stet_lua_open_document(lua_State *L) {
   scratch *s = lua_newuserdatauv(L, sizeof *s, 0); /* the shared upvalue */
-  scratch init = {STET_FP_CTX_INIT, STET_MH_CTX_INIT, STET_BUF_INIT, STET_DOC_INIT, 0};
+  scratch init = {STET_FP_CTX_INIT, STET_MH_CTX_INIT, STET_BUF_INIT, STET_DOC_INIT, 0, STET_BUF_INIT};
   *s = init;
   if (luaL_newmetatable(L, SCRATCH_META)) {
     lua_pushcfunction(L, scratch_gc);
@@ -600,5 +702,20 @@ void stet_lua_open_document(lua_State *L) {
     lua_setfield(L, -2, "__len");
   }
   lua_pop(L, 1);
+  if (luaL_newmetatable(L, SPILL_META)) {
+    lua_newtable(L);
+    lua_pushcfunction(L, sp_address);
+    lua_setfield(L, -2, "address");
+    lua_pushcfunction(L, sp_size);
+    lua_setfield(L, -2, "size");
+    lua_pushcfunction(L, sp_close);
+    lua_setfield(L, -2, "close");
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, sp_close);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_pop(L, 1);
+  lua_pushcfunction(L, l_spill);
+  lua_setfield(L, -3, "_spill");
   luaL_setfuncs(L, funcs, 1); /* pops the scratch, the upvalue */
 }

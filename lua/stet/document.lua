@@ -33,12 +33,18 @@ end
 -- in a coroutine of its own, so the instruction count hook (which is per
 -- coroutine) never fires outside it. Returns true, results... or false,
 -- reason.
+-- Lifts the memory budget first thing after the hook: until then any
+-- allocation (even of the table holding the results) could fail.
+local function unbudgeted(...)
+  stet.memory_budget(nil)
+  return table.pack(...)
+end
+
 local function call_hook(ctx, rule, fn, ...)
   local co = coroutine.create(fn)
   debug.sethook(co, budget_hook, "", ctx.rule_instructions or 10000000)
   stet.memory_budget(ctx.rule_memory or (64 << 20))
-  local res = table.pack(coroutine.resume(co, ...))
-  stet.memory_budget(nil)
+  local res = unbudgeted(coroutine.resume(co, ...))
   if res[1] and coroutine.status(co) ~= "dead" then
     res = { false, "a rule hook may not yield", n = 2 }
   end

@@ -289,11 +289,16 @@ end
 
 -- Decodes a deferred JSON line and processes the document. Returns doc, or
 -- nil and a reject table.
+-- A text file the reader left unread (item.path) is read here, on the
+-- worker; the bytes it really held replace the reader's estimate (its size
+-- on disk) through bytes_fix, which the caller puts in its result.
 local function process_item(item, ctx)
   local raw = item
-  if item.deferred then raw = readers.decode(item, ctx.reader) end
+  if item.deferred then raw = readers.decode(item, ctx.reader)
+  elseif item.path then raw = readers.load(item) end
   if raw.reject then
-    return nil, { reject = raw.reject, id = raw.id, source = raw.source, line = raw.line, raw = raw.raw }
+    return nil, { reject = raw.reject, id = raw.id, source = raw.source, line = raw.line, raw = raw.raw,
+                  bytes_fix = item.path and -(item.bytes or 0) or nil }
   end
   local ok, doc, err = pcall(document.run, raw, ctx)
   if not ok then
@@ -302,8 +307,10 @@ local function process_item(item, ctx)
     doc = nil
   end
   if not doc then
-    return nil, { reject = err, id = raw.id, source = raw.source, line = raw.line, raw = raw.text }
+    return nil, { reject = err, id = raw.id, source = raw.source, line = raw.line, raw = raw.text,
+                  bytes_fix = item.path and (raw.bytes - (item.bytes or 0)) or nil }
   end
+  if item.path and raw.bytes ~= item.bytes then doc.bytes_fix = raw.bytes - (item.bytes or 0) end
   return doc
 end
 
@@ -313,24 +320,28 @@ function pipeline.stage1(item, index, ctx)
   local doc, rej = process_item(item, ctx)
   if not doc then return rej end
   local s = doc.dropped and { dropped = true, fps = "" } or summarize(doc, index, ctx)
-  if ctx.spill_docs then
-    s.spill = pipeline.spill(doc)
+  s.bytes_fix = doc.bytes_fix
+  if ctx.spill then
+    -- pass 2 finds the document in the spill file at s.off
+    s.off, s.len = pipeline.spill(doc, ctx.spill)
     doc._d:release() -- its buffers serve the next document
   end
   return s
 end
 
--- A processed document as pass 2 needs it, packed: metadata and the C
--- document's bytes (its paragraphs, labels and fingerprints).
-function pipeline.spill(doc)
-  return doc._d:dump(stet.pack({ id = doc.id, source = doc.source, site = doc.site,
+-- Appends a processed document to the spill file sp (stet._spill, or its
+-- address in a worker) as pass 2 needs it: metadata and the C document
+-- (its paragraphs, labels and fingerprints). Returns offset, length.
+function pipeline.spill(doc, sp)
+  return doc._d:spill(sp, stet.pack({ id = doc.id, source = doc.source, site = doc.site,
     title = doc.title, date = doc.date, authors = doc.authors, meta = doc.meta,
     dropped = doc.dropped }))
 end
 
--- The document back from pipeline.spill, with its C document in doc._d.
-function pipeline.unspill(blob)
-  local d, head = stet._doc_load(blob)
+-- The document pipeline.spill left at offset off, with its C document in
+-- doc._d.
+function pipeline.unspill(sp, off, len)
+  local d, head = stet._doc_unspill(sp, off, len)
   local doc = stet.unpack(head)
   doc._d = d
   return doc
@@ -342,14 +353,15 @@ end
 -- labels } or a reject table.
 function pipeline.stage2(item, decision, ctx)
   local doc, rej
-  if item.spilled then
-    doc = pipeline.unspill(item.spilled)
+  if item.off then
+    doc = pipeline.unspill(ctx.spill, item.off, item.len)
   else
     doc, rej = process_item(item, ctx)
     if not doc then return rej end
   end
   apply_boilerplate(doc, ctx.counter, ctx.boilerplate)
   local r = pipeline.finish(doc, decision, ctx)
+  r.bytes_fix = doc.bytes_fix
   doc._d:release()
   return r
 end
@@ -383,6 +395,7 @@ end
 
 -- Applies a stage-2 result in the main state: accounting and output.
 local function apply2(ctx, stats, r)
+  if r.bytes_fix then stats.bytes.read = stats.bytes.read + r.bytes_fix end
   if r.reject then return reject(ctx, stats, r, r.reject) end
   local d = stats.documents
   d[r.fate] = d[r.fate] + 1
@@ -480,7 +493,7 @@ pipeline.key_of = key_of
 -- summary, rejects left out) and their keys in input order, plus the
 -- number of items read.
 function pipeline.collect(ctx, stats)
-  local summaries, keys, n = {}, {}, 0
+  local summaries, keys, n, spilled = {}, {}, 0, {}
   drive(ctx, stats, 1, "pass 1/2",
     function(i, item) return { item = item, index = key_of(ctx, i) } end,
     function(i, item)
@@ -489,29 +502,33 @@ function pipeline.collect(ctx, stats)
     end,
     function(i, r)
       n = math.max(n, i)
+      if r.bytes_fix then
+        stats.bytes.read = stats.bytes.read + r.bytes_fix
+        r.bytes_fix = nil
+      end
       if r.reject then
         reject(ctx, stats, r, r.reject)
       else
         local k = key_of(ctx, i)
-        if r.spill then
-          ctx.spill_file:write(string.pack("<jI4", i, #r.spill), r.spill)
-          r.spill = nil
-        end
         summaries[k] = r
         keys[#keys + 1] = k
+        if r.off then spilled[#spilled + 1] = i end
       end
     end)
+  ctx.spilled = spilled
   return summaries, keys, n
 end
 
--- Iterates the documents pass 1 spilled: { key = i, spilled = blob }.
-local function spill_reader(f)
-  f:seek("set")
+-- Iterates the documents pass 1 spilled, in input order: { key = i, off,
+-- len, bytes = len }.
+local function spill_reader(ctx, summaries)
+  local k = 0
   return function()
-    local head = f:read(12)
-    if not head or #head < 12 then return nil end
-    local i, len = string.unpack("<jI4", head)
-    return { key = i, spilled = f:read(len), bytes = len }
+    k = k + 1
+    local i = ctx.spilled[k]
+    if not i then return nil end
+    local s = summaries[key_of(ctx, i)]
+    return { key = i, off = s.off, len = s.len, bytes = s.len }
   end
 end
 
@@ -560,9 +577,9 @@ local function run_files(ctx, stats)
     summaries = sig.summaries
     decision = pipeline.decide(sig.summaries, sig.keys, ctx)
   else
-    -- pass 1 spills every processed document to a temporary file, so pass
-    -- 2 reads them back instead of reading and processing the input again
-    ctx.spill_file = assert(io.tmpfile())
+    -- pass 1 spills every processed document to a temporary file
+    -- (ctx.spill, made with the pool), so pass 2 reads them back instead of
+    -- reading and processing the input again
     summaries, decision = pipeline.analyze(ctx, stats)
     if stats.interrupted or stet.interrupted() then
       stats.interrupted = true
@@ -583,11 +600,7 @@ local function run_files(ctx, stats)
       reject(ctx, stats, item, item.reject)
     end,
     function(_, r) apply2(ctx, stats, r) end,
-    (not sig) and spill_reader(ctx.spill_file) or nil)
-  if ctx.spill_file then
-    ctx.spill_file:close()
-    ctx.spill_file = nil
-  end
+    (not sig) and spill_reader(ctx, summaries) or nil)
   if sig and not stats.interrupted then
     local want = sig.items[ctx.shard or 0]
     if want ~= n then
@@ -661,7 +674,7 @@ function pipeline.config(ctx)
     rule_memory = ctx.rule_memory, boilerplate = ctx.boilerplate, near = ctx.near,
     minhash = ctx.minhash, keep_dups = ctx.keep_dups, format = ctx.format_name,
     format_opts = ctx.format_opts, reader = { text_field = ctx.reader.text_field },
-    spill_docs = ctx.spill_docs,
+    spill = ctx.spill and ctx.spill:address(),
   }
 end
 
@@ -675,7 +688,7 @@ function pipeline.worker(config)
     rule_instructions = cfg.rule_instructions, rule_memory = cfg.rule_memory,
     boilerplate = cfg.boilerplate, near = cfg.near, minhash = cfg.minhash,
     keep_dups = cfg.keep_dups, format = require("stet.formats").load(cfg.format),
-    format_opts = cfg.format_opts, reader = cfg.reader, spill_docs = cfg.spill_docs,
+    format_opts = cfg.format_opts, reader = cfg.reader, spill = cfg.spill,
   }
   local view_address
   return function(job)
@@ -712,10 +725,12 @@ function pipeline.run(ctx)
   local streaming = false
   for _, p in ipairs(ctx.paths) do streaming = streaming or p == "-" end
   if ctx.signatures then streaming = false end
-  ctx.spill_docs = not streaming and not ctx.signatures
+  if not streaming and not ctx.signatures then ctx.spill = stet._spill() end
   if ctx.progress then ctx.total_bytes = pipeline.input_size(ctx.paths) end
   if not streaming then
+    -- JSON lines are decoded and text files read where they are processed
     ctx.reader.defer_json = true
+    ctx.reader.defer_text = true
     if (ctx.jobs or 1) > 1 then
       ctx.pool = stet.pool(ctx.jobs, WORKER_INIT, stet.pack(pipeline.config(ctx)))
     end
@@ -724,6 +739,10 @@ function pipeline.run(ctx)
   if ctx.pool then
     ctx.pool:close()
     ctx.pool = nil
+  end
+  if ctx.spill then
+    ctx.spill:close()
+    ctx.spill = nil
   end
   clear_progress(ctx)
   stats.seconds = stet.clock() - ctx.started

@@ -313,20 +313,28 @@ local function sniff_jsonl(ctx, line)
 end
 
 -- Opens one file (or stdin) and returns a producer, or a reject.
+-- The document of a text file (one C call to read it), or a reject.
+local function load_text(file)
+  local text, err = core.read_file(file.source)
+  if not text then return reject(err, file, nil, nil, file.id_base) end
+  local nul = find(text, "\0", 1, true)
+  if nul and nul <= SNIFF_BINARY then
+    return reject("binary file", file, nil, nil, file.id_base)
+  end
+  return { id = file.id_base, source = file.source, text = text, bytes = #text, meta = {},
+           folder = file.folder }
+end
+
 local function open_file(ctx, file)
   if file.source ~= "-" and not is_jsonl_name(file.source) then
-    -- a text file: one document, read in one C call
     return function()
       if file.done then return nil end
       file.done = true
-      local text, err = core.read_file(file.source)
-      if not text then return reject(err, file, nil, nil, file.id_base) end
-      local nul = find(text, "\0", 1, true)
-      if nul and nul <= SNIFF_BINARY then
-        return reject("binary file", file, nil, nil, file.id_base)
+      if ctx.defer_text then
+        return { path = file.source, id = file.id_base, source = file.source, folder = file.folder,
+                 id_base = file.id_base, bytes = file.size or 0 }
       end
-      return { id = file.id_base, source = file.source, text = text, bytes = #text, meta = {},
-               folder = file.folder }
+      return load_text(file)
     end
   end
   local r, err, owned
@@ -378,9 +386,10 @@ local function next_file(it)
       elseif byte(name, 1) ~= 46 then -- not hidden
         local path = join(top.dir, name)
         local rel = top.rel and (top.rel .. "/" .. name) or name
-        local kind, _, ident = core.stat(path)
+        local kind, size, ident = core.stat(path)
         if kind == "file" then
-          return { source = path, id_base = without_extension(rel), folder = readers.site_of_path(path, top.root) }
+          return { source = path, id_base = without_extension(rel), size = size,
+                   folder = readers.site_of_path(path, top.root) }
         elseif kind == "dir" then
           local loop = false
           for k = 1, #stack do
@@ -400,15 +409,15 @@ local function next_file(it)
       local p = it.paths[it.pi]
       if p == nil then return nil end
       if p == "-" then return { source = "-", id_base = "-" } end
-      local kind, err, ident = core.stat(p)
+      local kind, size, ident = core.stat(p)
       if kind == nil then
-        return { reject = err, source = p, id = p }
+        return { reject = size, source = p, id = p }
       elseif kind == "dir" then
         local names, lerr = core.listdir(p)
         if not names then return { reject = lerr, source = p, id = p } end
         stack[1] = { dir = p, rel = nil, root = p, names = names, i = 0, ident = ident }
       else
-        return { source = p, id_base = p, folder = readers.site_of_path(p) }
+        return { source = p, id_base = p, size = size, folder = readers.site_of_path(p) }
       end
     end
   end
@@ -421,6 +430,8 @@ end
 --   stdin      = reader          what "-" reads (default stet.open("-")):
 --                                any object with :read(n) -> string|nil[, err]
 --   block      = 1048576         bytes per read (tests use small blocks)
+--   defer_json, defer_text       leave JSON lines undecoded and text files
+--                                unread (readers.decode, readers.load)
 function readers.open(paths, opts)
   opts = opts or {}
   if type(paths) == "string" then paths = { paths } end
@@ -434,7 +445,7 @@ function readers.open(paths, opts)
   local block = opts.block or BLOCK
   assert(math.type(block) == "integer" and block > 0, "readers.open: block must be a positive integer")
   local ctx = { text_field = tf, input = opts.input, stdin = opts.stdin, json = json, block = block,
-                defer_json = opts.defer_json }
+                defer_json = opts.defer_json, defer_text = opts.defer_text }
   local it = { paths = paths, pi = 0, stack = {} }
   local produce -- the current file's producer
   return function()
@@ -471,6 +482,14 @@ function readers.decode(item, opts)
   end
   local file = { source = item.source, id_base = item.id_base, folder = item.folder }
   return line_doc(ctx, file, item.deferred, item.lineno)
+end
+
+-- With opts.defer_text, a text file comes out unread, as
+--   { path, id, source, folder, id_base, bytes = its size on disk }
+-- and readers.load(item) -> document or reject reads it, exactly what the
+-- iterator would have yielded (bytes then counts the text read).
+function readers.load(item)
+  return load_text({ source = item.path, id_base = item.id_base, folder = item.folder })
 end
 
 -- for doc in readers.each(paths, opts) do ... end (the same iterator).

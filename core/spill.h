@@ -1,0 +1,34 @@
+/* core/spill.h: the spill file of `stet clean`, where pass 1 leaves each
+ * processed document for pass 2.
+ *
+ * An anonymous temporary file that any thread may append to and read from
+ * at once: an append reserves its range with an atomic add and writes it
+ * with pwrite, a read is a pread, so worker threads spill and reload
+ * documents without going through the main thread. */
+#ifndef STET_SPILL_H
+#define STET_SPILL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct stet_spill stet_spill;
+
+/* A new empty spill file (tmpfile(3): in the system's temporary folder,
+ * removed when closed), or NULL with the reason in err. */
+stet_spill *stet_spill_open(char *err, size_t cap);
+
+/* Appends p[0..n) and sets *off to where it starts. 0, or -1 with errno set
+ * (ENOSPC, EIO...). Safe from any thread. */
+int stet_spill_append(stet_spill *s, const void *p, size_t n, uint64_t *off);
+
+/* Reads n bytes at off into p. 0; -1 with errno set, or EINVAL when the
+ * range was never written. Safe from any thread. */
+int stet_spill_read(stet_spill *s, uint64_t off, void *p, size_t n);
+
+/* The bytes appended so far. */
+uint64_t stet_spill_size(stet_spill *s);
+
+/* Closes and removes the file. */
+void stet_spill_close(stet_spill *s);
+
+#endif
