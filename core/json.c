@@ -334,3 +334,54 @@ size_t stet_json_unescape(const char *str, size_t n, char *out) {
   }
   return (size_t)(o - (unsigned char *)out);
 }
+
+/* The end of the run of bytes from i that JSON takes as they are: not a
+ * control, DEL, quote or backslash. 16 bytes at a time with SSE2. */
+static size_t plain_run(const unsigned char *s, size_t i, size_t n) {
+#ifdef __SSE2__
+  const __m128i lim = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
+  const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    /* signed compare: bytes >= 0x80 are negative, so mask them back out */
+    __m128i ctl = _mm_andnot_si128(v, _mm_cmplt_epi8(v, lim));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, quote)),
+                               _mm_cmpeq_epi8(v, bs));
+    int m = _mm_movemask_epi8(_mm_or_si128(hit, ctl));
+    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+    i += 16;
+  }
+#endif
+  while (i < n && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\' && s[i] != 0x7F) i++;
+  return i;
+}
+
+size_t stet_json_escape_to(char *out, const char *str, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *s = (const unsigned char *)str;
+  size_t i = 0, o = 0;
+  while (i < n) {
+    size_t run = plain_run(s, i, n);
+    if (run > i) {
+      memcpy(out + o, s + i, run - i);
+      o += run - i;
+      i = run;
+      if (i >= n) break;
+    }
+    unsigned char c = s[i++];
+    out[o++] = '\\';
+    switch (c) {
+    case '"': out[o++] = '"'; break;
+    case '\\': out[o++] = '\\'; break;
+    case '\n': out[o++] = 'n'; break;
+    case '\r': out[o++] = 'r'; break;
+    case '\t': out[o++] = 't'; break;
+    case '\b': out[o++] = 'b'; break;
+    case '\f': out[o++] = 'f'; break;
+    default:
+      out[o++] = 'u'; out[o++] = '0'; out[o++] = '0';
+      out[o++] = hex[c >> 4]; out[o++] = hex[c & 15];
+    }
+  }
+  return o;
+}

@@ -55,4 +55,10 @@ stet_json_status stet_json_scan(const char *s, size_t n, stet_json_field *fields
  * (size_t)-1 when an escape is invalid. */
 size_t stet_json_unescape(const char *s, size_t n, char *out);
 
+/* Writes s[0..n) escaped for the inside of a JSON string literal to out,
+ * which has room for 6 * n bytes, and returns the length: quote, backslash,
+ * C0 controls and DEL escaped (\n, \t... or \u00XX), every other byte
+ * (UTF-8 included) as it is. */
+size_t stet_json_escape_to(char *out, const char *s, size_t n);
+
 #endif

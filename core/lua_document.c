@@ -13,6 +13,7 @@
  *   d:scan(set, first, last, limit, pos_of, labels, fns) -> checks
  *   d:boilerplate(counter, site, threshold) -> dropped
  *   d:body([sep]) -> text, kept          kept texts joined (default "\n\n")
+ *   d:body_json() -> literal, kept       the JSON string literal of d:body()
  *   d:summary([shingle, hashes]) -> kept, body_len, fps, body_fp, sig
  *   d:tally(fate) -> read, kept, labels
  *   d:dump([head]) -> bytes              the document after a string head
@@ -35,6 +36,7 @@
 #include "counter.h"
 #include "doc.h"
 #include "fingerprint.h"
+#include "json.h"
 #include "lua_stet.h"
 #include "luapat.h"
 #include "minhash.h"
@@ -348,6 +350,32 @@ static int d_body(lua_State *L) {
   long kept = stet_doc_body(d, b, sep, seplen);
   if (kept < 0) return stet_lua_nomem(L);
   stet_lua_pushbuf(L, box);
+  lua_pushinteger(L, kept);
+  return 2;
+}
+
+/* d:body_json() -> literal, kept: the JSON string literal of d:body(),
+ * built from the paragraphs without the body string in between. [-0, +2] */
+static int d_body_json(lua_State *L) {
+  stet_doc *d = check_doc(L, 1);
+  stet_buf *b = &SCRATCH(L)->body;
+  b->len = 0;
+  if (stet_buf_reserve(b, stet_doc_body_len(d) + 64)) return stet_lua_nomem(L);
+  b->data[b->len++] = '"';
+  lua_Integer kept = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    const stet_para *q = &d->p[i];
+    if (q->label) continue;
+    if (kept++ && stet_buf_append(b, "\\n\\n", 4)) return stet_lua_nomem(L);
+    for (size_t j = 0; j < q->len; j += 4096) { /* room for 6 bytes per byte */
+      size_t k = q->len - j < 4096 ? q->len - j : 4096;
+      if (stet_buf_reserve(b, 6 * k + 1)) return stet_lua_nomem(L);
+      b->len += stet_json_escape_to(b->data + b->len, d->text.data + q->off + j, k);
+    }
+  }
+  b->data[b->len++] = '"';
+  lua_pushlstring(L, b->data, b->len);
+  if (b->cap > (16u << 20)) stet_buf_free(b);
   lua_pushinteger(L, kept);
   return 2;
 }
@@ -667,7 +695,7 @@ static const luaL_Reg methods[] = {
   {"text", d_text}, {"fp", d_fp}, {"label", d_label}, {"marker", d_marker},
   {"count", d_count}, {"set_text", d_set_text}, {"set_label", d_set_label},
   {"set_marker", d_set_marker}, {"split_line", d_split_line}, {"cut", d_cut},
-  {"scan", d_scan}, {"boilerplate", d_boilerplate}, {"body", d_body},
+  {"scan", d_scan}, {"boilerplate", d_boilerplate}, {"body", d_body}, {"body_json", d_body_json},
   {"summary", d_summary}, {"tally", d_tally}, {"dump", d_dump}, {"tables", d_tables},
   {"load_tables", d_load_tables}, {"len", d_len}, {"release", d_release},
   {"spill", d_spill},

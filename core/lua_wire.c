@@ -12,10 +12,8 @@
  * Tables nest at most 100 deep (a cycle is an error, not a hang). */
 #include <stdint.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
+#include "json.h"
 #include "lua_stet.h"
 
 #define MAX_DEPTH 100
@@ -182,81 +180,23 @@ static int l_unpack(lua_State *L) {
   return 1;
 }
 
-/* The end of the run of bytes from i that JSON takes as they are: not a
- * control, DEL, quote or backslash. 16 bytes at a time with SSE2. */
-static size_t plain_run(const unsigned char *s, size_t i, size_t n) {
-#ifdef __SSE2__
-  const __m128i lim = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
-  const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
-  while (i + 16 <= n) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    /* signed compare: bytes >= 0x80 are negative, so mask them back out */
-    __m128i ctl = _mm_andnot_si128(v, _mm_cmplt_epi8(v, lim));
-    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, quote)),
-                               _mm_cmpeq_epi8(v, bs));
-    int m = _mm_movemask_epi8(_mm_or_si128(hit, ctl));
-    if (m) return i + (size_t)__builtin_ctz((unsigned)m);
-    i += 16;
-  }
-#endif
-  while (i < n && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\' && s[i] != 0x7F) i++;
-  return i;
-}
+/* stet.json_quote(s) -> the JSON string literal of s (stet_json_quote):
+ * quotes, backslash, C0 controls and DEL escaped, every other byte (UTF-8
+ * included) as it is. [-0, +1] */
+#define QUOTE_CHUNK 4096
 
-/* stet.json_quote(s) -> the JSON string literal of s: quotes, backslash,
- * C0 controls and DEL escaped, every other byte (UTF-8 included) as it is.
- * [-0, +1] */
 static int l_json_quote(lua_State *L) {
   size_t n;
-  const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &n);
-  static const char hex[] = "0123456789abcdef";
+  const char *s = luaL_checklstring(L, 1, &n);
   luaL_Buffer b;
-  char *out = luaL_buffinitsize(L, &b, n + 2);
-  size_t o = 0, cap = n + 2, i = 0;
-  out[o++] = '"';
-  while (i < n) {
-    size_t run = i;
-    run = plain_run(s, run, n);
-    if (run > i) {
-      if (cap - o < run - i + 8) {
-        luaL_addsize(&b, o);
-        out = luaL_prepbuffsize(&b, run - i + 8);
-        cap = run - i + 8;
-        o = 0;
-      }
-      memcpy(out + o, s + i, run - i);
-      o += run - i;
-      i = run;
-      if (i >= n) break;
-    }
-    if (cap - o < 8) {
-      luaL_addsize(&b, o);
-      out = luaL_prepbuffsize(&b, 64);
-      cap = 64;
-      o = 0;
-    }
-    unsigned char c = s[i++];
-    out[o++] = '\\';
-    switch (c) {
-    case '"': out[o++] = '"'; break;
-    case '\\': out[o++] = '\\'; break;
-    case '\n': out[o++] = 'n'; break;
-    case '\r': out[o++] = 'r'; break;
-    case '\t': out[o++] = 't'; break;
-    case '\b': out[o++] = 'b'; break;
-    case '\f': out[o++] = 'f'; break;
-    default:
-      out[o++] = 'u'; out[o++] = '0'; out[o++] = '0';
-      out[o++] = hex[c >> 4]; out[o++] = hex[c & 15];
-    }
+  luaL_buffinit(L, &b); /* short strings stay in its own space */
+  luaL_addchar(&b, '"');
+  for (size_t i = 0; i < n; i += QUOTE_CHUNK) { /* room for 6 bytes per byte */
+    size_t k = n - i < QUOTE_CHUNK ? n - i : QUOTE_CHUNK;
+    char *out = luaL_prepbuffsize(&b, 6 * k);
+    luaL_addsize(&b, stet_json_escape_to(out, s + i, k));
   }
-  if (cap - o < 1) {
-    luaL_addsize(&b, o);
-    out = luaL_prepbuffsize(&b, 1);
-    o = 0;
-  }
-  out[o++] = '"';
-  luaL_addsize(&b, o);
+  luaL_addchar(&b, '"');
   luaL_pushresult(&b);
   return 1;
 }

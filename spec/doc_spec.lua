@@ -79,6 +79,28 @@ describe("stet._doc", function()
     assert.is_true(checked > 250)
   end)
 
+  it("gives the JSON literal of its body, escaped as JSON wants", function()
+    local function reference(s)
+      local map = { ['"'] = '\\"', ["\\"] = "\\\\", ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t",
+                    ["\b"] = "\\b", ["\f"] = "\\f" }
+      return '"' .. s:gsub('[%c"\\\127]', function(c)
+        return map[c] or ("\\u%04x"):format(c:byte())
+      end) .. '"'
+    end
+    local texts = corpus_texts()
+    texts[#texts + 1] = ('q"\\\1\127é\t'):rep(3000) .. "\n\nend"
+    for _ = 1, 100 do texts[#texts + 1] = random_text(rand(60)) .. "\"\\\r\t\2" end
+    for _, text in ipairs(texts) do
+      local d = stet._doc(text, false)
+      if #d > 1 then d:set_label(1, "gone") end
+      local body, kept = d:body()
+      local literal, k = d:body_json()
+      assert.are.equal(kept, k)
+      assert.are.equal(reference(body), literal)
+      assert.are.equal(reference(body), stet.json_quote(body))
+    end
+  end)
+
   it("splits a first line off, and keys a replaced text again", function()
     local d = stet._doc("June 7, 2017\nA headline\n\nBody text here.", false)
     assert.are.equal(2, #d)

@@ -1,6 +1,10 @@
 -- stet.formats: output formats. A format is a table
 --   { extension = "jsonl", header = function(opts) -> string (optional),
---     write = function(record, opts) -> string, footer = function(opts) -> string (optional) }
+--     write = function(record, opts) -> string, footer = function(opts) -> string (optional),
+--     json_text = true (optional) }
+-- With json_text the record also carries text_json, the JSON string literal
+-- of text, made straight from the paragraphs in C; text is then built only
+-- if write reads it.
 -- Built-in formats live in stet/formats/<name>.lua; a user format is a path
 -- to a .lua file returning such a table, loaded in a sandbox like rule files.
 --
@@ -11,7 +15,8 @@ local formats = {}
 
 formats.builtin = { "jsonl", "text", "markdown", "csv" }
 
-local KNOWN = { extension = "string", header = "function", write = "function", footer = "function", name = "string" }
+local KNOWN = { extension = "string", header = "function", write = "function", footer = "function", name = "string",
+                json_text = "boolean" }
 
 local function fail(msg) error({ exit = 1, message = "stet: " .. msg }, 0) end
 

@@ -261,13 +261,32 @@ local function apply_boilerplate(doc, counter, threshold)
 end
 pipeline.apply_boilerplate = apply_boilerplate
 
--- Builds the output record of a processed document.
-local function record_of(doc, decision)
-  local text, nkept = doc._d:body()
-  local r = {
+-- Builds the output record of a processed document. A format that asks for
+-- json_text (stet.formats) gets text_json, and text only if it reads it.
+local LAZY_TEXT = {
+  __index = function(r, k)
+    if k == "text" then
+      local text = r._d:body()
+      rawset(r, "text", text)
+      return text
+    end
+  end,
+}
+local function record_of(doc, decision, json_text)
+  local text, text_json, nkept, r
+  if json_text then
+    text_json, nkept = doc._d:body_json()
+  else
+    text, nkept = doc._d:body()
+  end
+  r = {
     id = doc.id, site = doc.site, source = doc.source, title = doc.title, date = doc.date,
-    authors = doc.authors or {}, text = text, dup_of = nil, meta = doc.meta,
+    authors = doc.authors or {}, text = text, text_json = text_json, dup_of = nil, meta = doc.meta,
   }
+  if json_text then
+    r._d = doc._d
+    setmetatable(r, LAZY_TEXT)
+  end
   if decision then
     if decision.dup_of then
       r.dup_of = decision.dup_of
@@ -369,7 +388,7 @@ end
 -- The fate, accounting and formatted record of a processed document.
 function pipeline.finish(doc, decision, ctx)
   local r = { read = 0, kept = 0, labels = {} }
-  local rec, kept = record_of(doc, decision)
+  local rec, kept = record_of(doc, decision, ctx.format.json_text)
   if doc.dropped then
     r.fate, r.reason = "dropped", doc.dropped
     count_paragraphs_into(r, doc, doc.dropped)

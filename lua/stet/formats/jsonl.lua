@@ -12,6 +12,7 @@ end
 
 return {
   extension = "jsonl",
+  json_text = true, -- r.text_json: the body's JSON literal, made in C
   write = function(r)
     local authors = "[]"
     if r.authors and #r.authors > 0 then
@@ -23,7 +24,7 @@ return {
     return table.concat({
       '{"id": ', str(r.id), ', "site": ', str(r.site), ', "source": ', str(r.source),
       ', "title": ', str(r.title), ', "date": ', str(r.date), ', "authors": ', authors,
-      ', "text": ', str(r.text), ', "dup_of": ', str(r.dup_of), ', "meta": ', meta, "}\n",
+      ', "text": ', r.text_json or str(r.text), ', "dup_of": ', str(r.dup_of), ', "meta": ', meta, "}\n",
     })
   end,
 }
