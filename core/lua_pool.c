@@ -171,7 +171,7 @@ static void pool_shutdown(pool *p) {
   }
   if (p->states) {
     for (int i = 0; i < p->n; i++)
-      if (p->states[i]) lua_close(p->states[i]);
+      if (p->states[i]) stet_lua_closestate(p->states[i]);
   }
   if (p->slots) {
     for (size_t i = 0; i < p->cap; i++) free(p->slots[i].data);
@@ -228,7 +228,7 @@ static int l_pool(lua_State *L) {
     return stet_lua_nomem(L);
   }
   for (int i = 0; i < p->n; i++) {
-    lua_State *W = luaL_newstate();
+    lua_State *W = stet_lua_newstate();
     if (!W) {
       pool_shutdown(p);
       return stet_lua_nomem(L);

@@ -1,6 +1,9 @@
 /* core/lua_stet.c: luaopen_stet_core, the C module "stet.core", and the
  * helpers of lua_stet.h. lua/stet/init.lua wraps this module into the
  * public "stet" library. */
+#include <stdio.h>
+
+#include "lalloc.h"
 #include "lua_stet.h"
 
 #include <stdlib.h>
@@ -72,4 +75,35 @@ int luaopen_stet_core(lua_State *L) {
   stet_lua_open_lsh(L);
   stet_lua_open_luapat(L);
   return 1;
+}
+
+/* Like lauxlib's: an error outside any protected call ends the process. */
+static int panic(lua_State *L) {
+  const char *msg = lua_tostring(L, -1);
+  fprintf(stderr, "stet: unprotected error in a Lua call (%s)\n", msg ? msg : "not a string");
+  return 0; /* Lua aborts */
+}
+
+#define LALLOC_KEY "stet.lalloc"
+
+lua_State *stet_lua_newstate(void) {
+  stet_lalloc *a = stet_lalloc_new();
+  if (!a) return NULL;
+  lua_State *L = lua_newstate(stet_lalloc_fn, a);
+  if (!L) {
+    stet_lalloc_destroy(a);
+    return NULL;
+  }
+  lua_atpanic(L, panic);
+  lua_pushlightuserdata(L, a);
+  lua_setfield(L, LUA_REGISTRYINDEX, LALLOC_KEY);
+  return L;
+}
+
+void stet_lua_closestate(lua_State *L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, LALLOC_KEY);
+  stet_lalloc *a = (stet_lalloc *)lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  lua_close(L);
+  stet_lalloc_destroy(a);
 }

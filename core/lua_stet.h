@@ -54,6 +54,11 @@ void stet_lua_pushbuf(lua_State *L, int box);
  * than a boolean or nil raises "bad argument #arg ... (field 'k' ...)". */
 int stet_lua_optbool(lua_State *L, int idx, int arg, const char *k, int def);
 
+/* A new Lua state on stet's allocator (core/lalloc.h), with a panic
+ * handler; NULL on ENOMEM. Close it with stet_lua_closestate. */
+lua_State *stet_lua_newstate(void);
+void stet_lua_closestate(lua_State *L);
+
 /* Raises a Lua memory error after the caller freed what it owned. */
 int stet_lua_nomem(lua_State *L);
 

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lua_stet.h"
+
 int luaopen_stet_core(lua_State *L);
 
 /* Message handler: keeps error tables as they are (the CLI's structured
@@ -118,7 +120,7 @@ int main(int argc, char **argv) {
    * work done on them. */
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  lua_State *L = luaL_newstate();
+  lua_State *L = stet_lua_newstate();
   if (!L) {
     fprintf(stderr, "stet: cannot create a Lua state: %s\n", strerror(ENOMEM));
     return 3;
@@ -151,6 +153,6 @@ int main(int argc, char **argv) {
     }
     code = 3;
   }
-  lua_close(L);
+  stet_lua_closestate(L);
   return code;
 }
