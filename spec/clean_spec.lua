@@ -226,6 +226,36 @@ describe("stet clean", function()
   end)
 end)
 
+describe("hooks that change paragraphs in place", function()
+  it("keeps what a paragraph hook wrote into p and what a document hook did to doc.paragraphs", function()
+    local dir = h.tree({
+      ["rules/news.lua"] = [[
+return {
+  name = "news",
+  paragraph = function(p)
+    if p.text:find("^MUT") then p.text = "mutated" end
+    if p.text:find("^DROPME") then p.drop = "mine" end
+  end,
+  document = function(doc)
+    for _, p in ipairs(doc.paragraphs) do
+      if p.text == "Last." then p.drop = "lastword" end
+    end
+    table.insert(doc.paragraphs, { text = "Added by the hook." })
+  end,
+}]],
+      ["in/news/a.txt"] = "First paragraph.\n\nMUT this\n\nDROPME please\n\nLast.\n",
+    })
+    for _, jobs in ipairs({ "1", "2" }) do
+      local out, err, code, stats = clean(dir, { "-j", jobs })
+      assert.are.equal(0, code, err)
+      local r = h.jsonl(out)[1]
+      assert.are.equal("First paragraph.\n\nmutated\n\nAdded by the hook.", r.text)
+      assert.are.same({ read = 5, kept = 3, dropped = { lastword = 1, mine = 1 } }, stats.paragraphs)
+    end
+    h.rmtree(dir)
+  end)
+end)
+
 describe("rule budgets and sandbox", function()
   it("rejects a document whose hook loops or eats memory, naming the budget", function()
     local dir = h.tree({

@@ -214,7 +214,9 @@ end
 local function apply_paragraph_hook(rule, doc, d, ctx)
   for i = 1, #d do
     if not d:label(i) then
-      local ok, res, label = call_hook(ctx, rule, rule.paragraph, para_table(d, i), doc)
+      local p = para_table(d, i)
+      local text = p.text
+      local ok, res, label = call_hook(ctx, rule, rule.paragraph, p, doc)
       sync(doc)
       if not ok then return false, res end
       if i <= #d then
@@ -222,6 +224,9 @@ local function apply_paragraph_hook(rule, doc, d, ctx)
           d:set_text(i, res)
         elseif res == false or (type(res) == "table" and next(res) == nil) then
           d:set_label(i, type(label) == "string" and label or rule.name)
+        else -- a hook that changed p itself
+          if type(p.text) == "string" and p.text ~= text then d:set_text(i, p.text) end
+          if p.drop then d:set_label(i, type(p.drop) == "string" and p.drop or rule.name) end
         end
       end
     end
