@@ -144,61 +144,84 @@ local function summarize(doc, index, ctx)
   }
 end
 
--- Finds duplicate clusters among pass-1 summaries (arrays of indices, each
--- sorted, in order of their first member). Exact duplicates by body
--- fingerprint first; near duplicates by MinHash among the distinct bodies.
+-- Finds duplicate clusters among pass-1 summaries: arrays of two or more
+-- indices, each sorted, in order of their first member (a document alone is
+-- in no cluster). Exact duplicates by body fingerprint first; near
+-- duplicates by MinHash among the distinct bodies.
 function pipeline.clusters(summaries, ctx)
-  local first_of, exact, reps = {}, {}, {}
+  local first_of, more, reps = {}, {}, {}
   for _, s in ipairs(summaries) do
-    if s.body_fp then
-      local f = first_of[s.body_fp]
+    local fp = s.body_fp
+    if fp then
+      local f = first_of[fp]
       if f then
-        exact[f][#exact[f] + 1] = s.index
+        local m = more[f]
+        if not m then
+          m = { f }
+          more[f] = m
+        end
+        m[#m + 1] = s.index
       else
-        first_of[s.body_fp] = s.index
-        exact[s.index] = { s.index }
+        first_of[fp] = s.index
         reps[#reps + 1] = s
       end
     end
   end
-  local parent = {}
+  local parent, touched = {}, {}
   local function find(x)
     while parent[x] and parent[x] ~= x do x = parent[x] end
     return x
-  end
-  local function union(a, b)
-    a, b = find(a), find(b)
-    if a == b then return end
-    if a < b then parent[b] = a else parent[a] = b end
   end
   if ctx.near and ctx.near > 0 and #reps > 1 then
     local lsh = stet.lsh({ threshold = ctx.near, bands = ctx.minhash and ctx.minhash.bands })
     for _, s in ipairs(reps) do lsh:add(s.index, s.sig) end
     for _, group in ipairs(lsh:clusters()) do
-      for i = 2, #group do union(group[1], group[i]) end
+      for i = 1, #group do touched[#touched + 1] = group[i] end
+      for i = 2, #group do
+        local a, b = find(group[1]), find(group[i])
+        if a ~= b then
+          if a < b then parent[b] = a else parent[a] = b end
+        end
+      end
     end
   end
-  local by_root, order = {}, {}
-  for _, s in ipairs(reps) do
-    local root = find(s.index)
-    if not by_root[root] then
-      by_root[root] = {}
-      order[#order + 1] = root
+  for f in pairs(more) do
+    if not parent[f] then touched[#touched + 1] = f end
+  end
+  local by_root, order, seen = {}, {}, {}
+  for _, r in ipairs(touched) do
+    if not seen[r] then
+      seen[r] = true
+      local root = find(r)
+      local g = by_root[root]
+      if not g then
+        g = {}
+        by_root[root] = g
+        order[#order + 1] = root
+      end
+      local m = more[r]
+      if m then
+        for _, x in ipairs(m) do g[#g + 1] = x end
+      else
+        g[#g + 1] = r
+      end
     end
-    for _, m in ipairs(exact[s.index]) do table.insert(by_root[root], m) end
   end
   local out = {}
   table.sort(order)
   for _, root in ipairs(order) do
     local members = by_root[root]
-    table.sort(members)
-    out[#out + 1] = members
+    if #members > 1 then
+      table.sort(members)
+      out[#out + 1] = members
+    end
   end
   return out
 end
 
--- Chooses survivors and merges metadata. Sets, per index, decision[i] =
--- { dup_of = id } or { survivor = true, title =, date =, authors = }.
+-- Chooses survivors and merges metadata. Sets, per index of a cluster
+-- member, decision[i] = { dup_of = id } or { survivor = true, title =,
+-- date =, authors = }; a document in no cluster has no decision.
 local function decide(summaries_by_index, clusters, ctx)
   local decision = {}
   for _, members in ipairs(clusters) do
