@@ -5,7 +5,14 @@
  * private to one build of stet: native byte order, no versioning.
  *
  *   value := 'n' | 'f' | 't' | 'i' int64 | 'd' double | 's' u64 len, bytes
+ *          | 'K' u8 k  (the k-th key string seen before, counting from 0)
  *          | 'T' u32 narray, u32 nhash, narray values, nhash (key, value)
+ *
+ * Key strings: the first KEYS table keys that are strings of at most
+ * KEY_MAX bytes are numbered in the order they are first written; a key
+ * written again is 'K' and its number. A batch of documents repeats the
+ * same few field names hundreds of times, and each would otherwise be
+ * copied, then hashed and interned again by the reader.
  *          | 'L' pointer   (a light userdata such as lua-cjson's null, which
  *                           is the same value in every state of a process)
  *
@@ -22,37 +29,56 @@
 /* The output lives in a stet_buf owned by a box on the stack (so a Lua
  * error frees it), not a luaL_Buffer, because packing pushes and pops
  * values between appends. */
+#define KEYS 256
+#define KEY_MAX 40   /* Lua's short strings: interned, so equal means same pointer */
+#define KEY_SLOTS 512
+
 typedef struct packer {
   lua_State *L;
   stet_buf *out;
+  const char *slot_ptr[KEY_SLOTS]; /* key string -> number, by address */
+  unsigned char slot_num[KEY_SLOTS];
+  size_t nkeys;
 } packer;
 
-static void pack_value(lua_State *L, packer *b, int idx, int depth);
-
-static void put(packer *b, const void *p, size_t n) {
-  if (stet_buf_append(b->out, p, n)) luaL_error(b->L, "not enough memory");
+/* The slot of key string s: where it is, or the empty one it would go to. */
+static size_t key_slot(const packer *b, const char *s) {
+  size_t h = ((uintptr_t)s >> 4) * UINT64_C(0x9E3779B97F4A7C15) >> 55; /* 9 bits */
+  while (b->slot_ptr[h] && b->slot_ptr[h] != s) h = (h + 1) & (KEY_SLOTS - 1);
+  return h;
 }
 
-static void put_char(packer *b, char c) {
-  put(b, &c, 1);
+static void pack_value(lua_State *L, packer *b, int idx, int depth);
+static void pack_key(lua_State *L, packer *b, int idx, int depth);
+
+/* Room for n more bytes at the end of the output. */
+static inline char *room(packer *b, size_t n) {
+  stet_buf *o = b->out;
+  if (o->cap - o->len < n && stet_buf_reserve(o, n)) luaL_error(b->L, "not enough memory");
+  return o->data + o->len;
+}
+
+/* A tag byte and a fixed-size value. */
+static inline void put_tagged(packer *b, char tag, const void *p, size_t n) {
+  char *w = room(b, 1 + n);
+  w[0] = tag;
+  if (n) memcpy(w + 1, p, n);
+  b->out->len += 1 + n;
 }
 
 /* Packs the table at idx: its array part 1..n (up to the first nil), then
- * every other key. */
+ * every other key, in one walk; the count of other keys is written when
+ * known. */
 static void pack_table(lua_State *L, packer *b, int idx, int depth) {
   if (depth > MAX_DEPTH) luaL_error(L, "stet.pack: tables nested too deep (a cycle?)");
   luaL_checkstack(L, 6, "stet.pack");
   lua_Integer narr = (lua_Integer)lua_rawlen(L, idx);
-  uint32_t nhash = 0;
-  lua_pushnil(L);
-  while (lua_next(L, idx)) {
-    lua_pop(L, 1);
-    if (!(lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1 && lua_tointeger(L, -1) <= narr)) nhash++;
-  }
-  uint32_t na = (uint32_t)narr;
-  put_char(b, 'T');
-  put(b, &na, sizeof na);
-  put(b, &nhash, sizeof nhash);
+  uint32_t na = (uint32_t)narr, nhash = 0;
+  char *w = room(b, 9);
+  w[0] = 'T';
+  memcpy(w + 1, &na, sizeof na);
+  size_t at = b->out->len + 5; /* where nhash goes */
+  b->out->len += 9;
   for (lua_Integer i = 1; i <= narr; i++) {
     lua_rawgeti(L, idx, i);
     pack_value(L, b, lua_gettop(L), depth + 1);
@@ -61,44 +87,45 @@ static void pack_table(lua_State *L, packer *b, int idx, int depth) {
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     int k = lua_gettop(L) - 1;
-    if (!(lua_isinteger(L, k) && lua_tointeger(L, k) >= 1 && lua_tointeger(L, k) <= narr)) {
-      pack_value(L, b, k, depth + 1);
+    if (!(narr > 0 && lua_isinteger(L, k) && lua_tointeger(L, k) >= 1 && lua_tointeger(L, k) <= narr)) {
+      pack_key(L, b, k, depth + 1);
       pack_value(L, b, k + 1, depth + 1);
+      nhash++;
     }
     lua_pop(L, 1);
   }
+  memcpy(b->out->data + at, &nhash, sizeof nhash);
 }
 
 /* Appends the value at idx (an absolute index). */
 static void pack_value(lua_State *L, packer *b, int idx, int depth) {
   switch (lua_type(L, idx)) {
-  case LUA_TNIL: put_char(b, 'n'); break;
-  case LUA_TBOOLEAN: put_char(b, lua_toboolean(L, idx) ? 't' : 'f'); break;
+  case LUA_TNIL: put_tagged(b, 'n', NULL, 0); break;
+  case LUA_TBOOLEAN: put_tagged(b, lua_toboolean(L, idx) ? 't' : 'f', NULL, 0); break;
   case LUA_TNUMBER:
     if (lua_isinteger(L, idx)) {
       int64_t v = (int64_t)lua_tointeger(L, idx);
-      put_char(b, 'i');
-      put(b, &v, sizeof v);
+      put_tagged(b, 'i', &v, sizeof v);
     } else {
       double d = (double)lua_tonumber(L, idx);
-      put_char(b, 'd');
-      put(b, &d, sizeof d);
+      put_tagged(b, 'd', &d, sizeof d);
     }
     break;
   case LUA_TSTRING: {
     size_t n;
     const char *s = lua_tolstring(L, idx, &n);
     uint64_t len = n;
-    put_char(b, 's');
-    put(b, &len, sizeof len);
-    put(b, s, n);
+    char *w = room(b, 9 + n);
+    w[0] = 's';
+    memcpy(w + 1, &len, sizeof len);
+    memcpy(w + 9, s, n);
+    b->out->len += 9 + n;
     break;
   }
   case LUA_TTABLE: pack_table(L, b, idx, depth); break;
   case LUA_TLIGHTUSERDATA: {
     void *ptr = lua_touserdata(L, idx);
-    put_char(b, 'L');
-    put(b, &ptr, sizeof ptr);
+    put_tagged(b, 'L', &ptr, sizeof ptr);
     break;
   }
   default:
@@ -106,24 +133,75 @@ static void pack_value(lua_State *L, packer *b, int idx, int depth) {
   }
 }
 
+/* Appends the table key at idx: a number of a key string seen before, or
+ * the value (a short string key is numbered as it goes). */
+static void pack_key(lua_State *L, packer *b, int idx, int depth) {
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    size_t n;
+    const char *s = lua_tolstring(L, idx, &n);
+    if (n <= KEY_MAX) {
+      size_t h = key_slot(b, s);
+      if (b->slot_ptr[h]) {
+        char *w = room(b, 2);
+        w[0] = 'K';
+        w[1] = (char)b->slot_num[h];
+        b->out->len += 2;
+        return;
+      }
+      if (b->nkeys < KEYS) {
+        b->slot_ptr[h] = s; /* the string stays alive: it is a key of a table being packed */
+        b->slot_num[h] = (unsigned char)b->nkeys++;
+      }
+    }
+  }
+  pack_value(L, b, idx, depth);
+}
+
 /* stet.pack(value) -> string [-0, +1] */
 static int l_pack(lua_State *L) {
   luaL_checkany(L, 1);
   lua_settop(L, 1);
-  packer pk = {L, stet_lua_newbuf(L)};
-  pack_value(L, &pk, 1, 0);
+  packer *pk = lua_newuserdatauv(L, sizeof *pk, 0); /* 2: big for the C stack of a worker */
+  memset(pk, 0, sizeof *pk);
+  pk->L = L;
+  pk->out = stet_lua_newbuf(L); /* 3 */
+  pack_value(L, pk, 1, 0);
+  lua_remove(L, 2);
   stet_lua_pushbuf(L, 2);
   return 1;
 }
 
 typedef struct reader {
   const unsigned char *p, *end;
+  int keys;     /* stack index of the array of key strings */
+  size_t nkeys;
 } reader;
 
 static void take(lua_State *L, reader *r, void *out, size_t n) {
   if ((size_t)(r->end - r->p) < n) luaL_error(L, "stet.unpack: truncated data");
   memcpy(out, r->p, n);
   r->p += n;
+}
+
+static void unpack_value(lua_State *L, reader *r, int depth);
+
+/* Pushes the next table key: as unpack_value, and key strings are
+ * numbered as pack_key numbers them. [-0, +1] */
+static void unpack_key(lua_State *L, reader *r, int depth) {
+  if (r->p < r->end && *r->p == 'K') {
+    if (r->end - r->p < 2) luaL_error(L, "stet.unpack: truncated data");
+    size_t k = r->p[1];
+    r->p += 2;
+    if (k >= r->nkeys) luaL_error(L, "stet.unpack: bad data (key %d)", (int)k);
+    lua_rawgeti(L, r->keys, (lua_Integer)k + 1);
+    return;
+  }
+  int is_str = r->p < r->end && *r->p == 's';
+  unpack_value(L, r, depth);
+  if (is_str && lua_rawlen(L, -1) <= KEY_MAX && r->nkeys < KEYS) {
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, r->keys, (lua_Integer)++r->nkeys);
+  }
 }
 
 /* Pushes the next value. [-0, +1] */
@@ -158,7 +236,7 @@ static void unpack_value(lua_State *L, reader *r, int depth) {
       lua_rawseti(L, -2, i);
     }
     for (uint32_t i = 0; i < nh; i++) {
-      unpack_value(L, r, depth + 1);
+      unpack_key(L, r, depth + 1);
       unpack_value(L, r, depth + 1);
       if (lua_isnil(L, -2)) luaL_error(L, "stet.unpack: nil key");
       lua_rawset(L, -3);
@@ -174,7 +252,9 @@ static void unpack_value(lua_State *L, reader *r, int depth) {
 static int l_unpack(lua_State *L) {
   size_t n;
   const char *s = luaL_checklstring(L, 1, &n);
-  reader r = {(const unsigned char *)s, (const unsigned char *)s + n};
+  lua_settop(L, 1);
+  lua_createtable(L, 16, 0); /* 2: the key strings */
+  reader r = {(const unsigned char *)s, (const unsigned char *)s + n, 2, 0};
   unpack_value(L, &r, 0);
   if (r.p != r.end) luaL_error(L, "stet.unpack: %d bytes of trailing data", (int)(r.end - r.p));
   return 1;

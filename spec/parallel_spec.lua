@@ -13,6 +13,23 @@ describe("stet.pack", function()
     assert.is_nil(stet.unpack(stet.pack(nil)))
   end)
 
+  it("writes a repeated key string once and numbers it after, past 256 keys too", function()
+    local many = {}
+    for i = 1, 600 do
+      many[i] = { common = i, ["key" .. i] = -i, [("long"):rep(20) .. i] = i, [i + 0.5] = "float key" }
+    end
+    local packed = stet.pack(many)
+    assert.are.same(many, stet.unpack(packed))
+    local _, commons = packed:gsub("common", "")
+    assert.are.equal(1, commons)
+    -- a damaged key number is an error, not a crash
+    local one = stet.pack({ { a = 1 }, { a = 2 } })
+    local bad = one:gsub("K\0", "K\9")
+    assert.are_not.equal(one, bad)
+    assert.has_error(function() stet.unpack(bad) end, "stet.unpack: bad data (key 9)")
+    assert.has_error(function() stet.unpack(one:sub(1, #one - 10)) end, "stet.unpack: truncated data")
+  end)
+
   it("refuses functions, cycles and damaged data", function()
     assert.has_error(function() stet.pack({ print }) end, "stet.pack: cannot pack a function")
     local t = {}

@@ -139,7 +139,8 @@ local function summarize(doc, index, ctx)
   end
   return {
     index = index, id = doc.id, source = doc.source, site = doc.site or "", rule = doc.rule.name,
-    title = doc.title, date = doc.date, authors = doc.authors, fps = fps,
+    title = doc.title, date = doc.date, authors = (doc.authors and #doc.authors > 0) and doc.authors or nil,
+    fps = fps,
     body_len = body_len, body_fp = body_fp, sig = sig,
   }
 end
@@ -228,6 +229,12 @@ local function decide(summaries_by_index, clusters, ctx)
     local best = summaries_by_index[members[1]]
     local rule = ctx.registry.by_name[best.rule]
     local prefer = rule and rule.prefer
+    if prefer then -- summaries leave out empty author lists; hooks get one
+      for _, m in ipairs(members) do
+        local s = summaries_by_index[m]
+        s.authors = s.authors or {}
+      end
+    end
     for i = 2, #members do
       local s = summaries_by_index[members[i]]
       local better
@@ -304,7 +311,7 @@ local function record_of(doc, decision, json_text)
   end
   r = {
     id = doc.id, site = doc.site, source = doc.source, title = doc.title, date = doc.date,
-    authors = doc.authors or {}, text = text, text_json = text_json, dup_of = nil, meta = doc.meta,
+    authors = doc.authors or {}, text = text, text_json = text_json, dup_of = nil, meta = doc.meta or {},
   }
   if json_text then
     r._d = doc._d
@@ -376,7 +383,8 @@ end
 -- (its paragraphs, labels and fingerprints). Returns offset, length.
 function pipeline.spill(doc, sp)
   return doc._d:spill(sp, stet.pack({ id = doc.id, source = doc.source, site = doc.site,
-    title = doc.title, date = doc.date, authors = doc.authors, meta = doc.meta,
+    title = doc.title, date = doc.date, authors = (doc.authors and #doc.authors > 0) and doc.authors or nil,
+    meta = next(doc.meta) ~= nil and doc.meta or nil,
     dropped = doc.dropped }))
 end
 
@@ -454,8 +462,9 @@ end
 
 -- Runs `stage` over the input items in order, in this state or on the
 -- worker pool, and hands each result to `apply(index, result)` in input
--- order. `filter(index, item)` (optional) returns the job arguments for an
--- item, or nil to skip it. Reader rejects go to `on_reject` directly.
+-- order. `filter(index, item)` returns the job for an item (the item
+-- itself, with the fields stage1 or stage2 needs added: a flat table packs
+-- faster), or nil to skip it. Reader rejects go to `on_reject` directly.
 local BATCH_BYTES, BATCH_ITEMS = 1 << 20, 256
 local function drive(ctx, stats, pass, label, filter, on_reject, apply, source)
   -- pass 1 counts what is read; with a signatures file the single pass is
@@ -504,9 +513,9 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source)
           batch_bytes = batch_bytes + (item.bytes or 0)
           if batch_bytes >= BATCH_BYTES or #batch >= BATCH_ITEMS then flush() end
         elseif job.stage ~= 2 and pass == 1 then
-          apply(i, pipeline.stage1(job.item, job.index, ctx))
+          apply(i, pipeline.stage1(job, job.index, ctx))
         else
-          apply(i, pipeline.stage2(job.item, job.decision, ctx))
+          apply(i, pipeline.stage2(job, job.decision, ctx))
         end
       end
     end
@@ -537,7 +546,10 @@ pipeline.key_of = key_of
 function pipeline.collect(ctx, stats)
   local summaries, keys, n, spilled = {}, {}, 0, {}
   drive(ctx, stats, 1, "pass 1/2",
-    function(i, item) return { item = item, index = key_of(ctx, i) } end,
+    function(i, item)
+      item.index = key_of(ctx, i)
+      return item
+    end,
     function(i, item)
       n = math.max(n, i)
       reject(ctx, stats, item, item.reject)
@@ -635,7 +647,10 @@ local function run_files(ctx, stats)
     function(i, item)
       n = i
       local k = key_of(ctx, i)
-      if sig or summaries[k] then return { item = item, decision = decision[k], stage = 2 } end
+      if sig or summaries[k] then
+        item.decision, item.stage = decision[k], 2
+        return item
+      end
     end,
     function(i, item)
       n = i
@@ -744,9 +759,9 @@ function pipeline.worker(config)
       -- on SIGINT, stop mid-batch: the main thread sees a short result
       if stet.interrupted() then break end
       if j.pass == 1 and it.stage ~= 2 then
-        out[k] = pipeline.stage1(it.item, it.index, ctx)
+        out[k] = pipeline.stage1(it, it.index, ctx)
       else
-        out[k] = pipeline.stage2(it.item, it.decision, ctx)
+        out[k] = pipeline.stage2(it, it.decision, ctx)
       end
     end
     return stet.pack(out)
