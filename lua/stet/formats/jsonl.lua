@@ -21,10 +21,10 @@ return {
       authors = "[" .. table.concat(parts, ", ") .. "]"
     end
     local meta = (r.meta and next(r.meta) ~= nil) and encode(r.meta) or "{}"
-    return table.concat({
-      '{"id": ', str(r.id), ', "site": ', str(r.site), ', "source": ', str(r.source),
-      ', "title": ', str(r.title), ', "date": ', str(r.date), ', "authors": ', authors,
-      ', "text": ', r.text_json or str(r.text), ', "dup_of": ', str(r.dup_of), ', "meta": ', meta, "}\n",
-    })
+    -- one concatenation: Lua sizes the result once and copies each piece
+    return '{"id": ' .. str(r.id) .. ', "site": ' .. str(r.site) .. ', "source": ' .. str(r.source) ..
+      ', "title": ' .. str(r.title) .. ', "date": ' .. str(r.date) .. ', "authors": ' .. authors ..
+      ', "text": ' .. (r.text_json or str(r.text)) .. ', "dup_of": ' .. str(r.dup_of) ..
+      ', "meta": ' .. meta .. "}\n"
   end,
 }
