@@ -149,6 +149,7 @@ typedef struct para_span {
 typedef struct para_batch {
   counter_box *b;
   const char *s;
+  size_t avail; /* s[0..avail) is readable */
   int oom;
 } para_batch;
 
@@ -156,7 +157,7 @@ typedef struct para_batch {
 static int batch_span(void *ud, size_t start, size_t stop) {
   para_batch *pb = ud;
   para_span sp = {start, stop, 0};
-  if (stet_fingerprint(&pb->b->fp, pb->s + start, stop - start, &sp.fp) ||
+  if (stet_fingerprint_in(&pb->b->fp, pb->s + start, stop - start, pb->avail - stop, &sp.fp) ||
       stet_buf_append(&pb->b->spans, &sp, sizeof sp)) {
     pb->oom = 1;
     return 1;
@@ -166,12 +167,13 @@ static int batch_span(void *ud, size_t start, size_t stop) {
 
 /* Splits s[0..n) into paragraphs (stet_paragraphs_each, blank lines),
  * fingerprints them all, then counts them in order, fetching the table slot
- * of a paragraph a few adds ahead. Returns the paragraph count, or -1 on
- * ENOMEM. */
-static lua_Integer add_text(counter_box *b, const char *s, size_t n, uint32_t site,
+ * of a paragraph a few adds ahead. s[0..avail) is readable (avail >= n: the
+ * key builder may load past the end of a paragraph). Returns the paragraph
+ * count, or -1 on ENOMEM. */
+static lua_Integer add_text(counter_box *b, const char *s, size_t n, size_t avail, uint32_t site,
                             uint64_t doc, int samples) {
   enum { AHEAD = 4 };
-  para_batch pb = {b, s, 0};
+  para_batch pb = {b, s, avail, 0};
   b->spans.len = 0;
   stet_paragraphs_each(s, n, 0, batch_span, &pb);
   if (pb.oom) return -1;
@@ -196,7 +198,7 @@ static int c_add_paragraphs(lua_State *L) {
   uint32_t site = check_site(L, c, 3);
   uint64_t doc = check_doc(L, 4);
   int samples = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
-  lua_Integer count = add_text(b, s, n, site, doc, samples);
+  lua_Integer count = add_text(b, s, n, n, site, doc, samples);
   if (count < 0) return stet_lua_nomem(L);
   lua_pushinteger(L, count);
   return 1;
@@ -310,8 +312,8 @@ static int c_add_file(lua_State *L) {
     lua_pushstring(L, err);
     return 2;
   }
-  lua_Integer count = add_text(b, b->file.data ? b->file.data : "", b->file.len, site, doc,
-                               samples);
+  lua_Integer count = add_text(b, b->file.data ? b->file.data : "", b->file.len,
+                               b->file.data ? b->file.cap : 0, site, doc, samples);
   size_t bytes = b->file.len;
   if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
   if (count < 0) return stet_lua_nomem(L);
@@ -407,7 +409,8 @@ static int c_add_files(lua_State *L) {
       lua_pushstring(L, err);
       lua_rawseti(L, 8, ++nerr);
     } else {
-      lua_Integer count = add_text(b, b->file.data ? b->file.data : "", b->file.len, site,
+      lua_Integer count = add_text(b, b->file.data ? b->file.data : "", b->file.len,
+                                   b->file.data ? b->file.cap : 0, site,
                                    (uint64_t)(doc + docs), samples);
       if (count < 0) {
         if (dirfd != AT_FDCWD) close(dirfd);
@@ -448,9 +451,10 @@ static int is_space(unsigned char ch) {
   return ch == ' ' || (ch >= '\t' && ch <= '\r');
 }
 
-/* Adds one document of a JSON line. 0, or -2 on ENOMEM. */
-static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, uint32_t site) {
-  lua_Integer count = add_text(jr->b, text, n, site, (uint64_t)(jr->doc + jr->docs),
+/* Adds one document of a JSON line, text[0..n) (text[0..avail) readable).
+ * 0, or -2 on ENOMEM. */
+static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, size_t avail, uint32_t site) {
+  lua_Integer count = add_text(jr->b, text, n, avail, site, (uint64_t)(jr->doc + jr->docs),
                                jr->samples);
   if (count < 0) return -2;
   jr->docs++;
@@ -459,7 +463,8 @@ static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, uint32_t site) {
   return 0;
 }
 
-/* One line s[0..n) of a JSON Lines file. Lines the scanner takes (an object
+/* One line s[0..n) of a JSON Lines file, in the block buffer jr->b->file.
+ * Lines the scanner takes (an object
  * with a string `text`) are added here; the others go to the fallback
  * (stack index 8), which returns text, site or nothing. 0, -1 when the
  * fallback raised (its error on the stack) or -2 on ENOMEM. */
@@ -474,9 +479,11 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
   if (stet_json_scan(s, n, f, 2, NULL) == STET_JSON_OK && f[0].found) {
     const char *text = s + f[0].start, *site = s + f[1].start;
     size_t tlen = f[0].stop - f[0].start, slen = f[1].stop - f[1].start;
+    size_t avail = (size_t)(jr->b->file.data + jr->b->file.cap - text);
     if (f[0].escaped) {
       text = tb->data;
       tlen = f[0].outlen;
+      avail = tb->cap;
     }
     if (f[1].found && f[1].escaped) {
       char *out = tb->data + n + 1;
@@ -495,7 +502,7 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
         }
         id = jr->default_site;
       }
-      return jsonl_doc(jr, text, tlen, id);
+      return jsonl_doc(jr, text, tlen, avail, id);
     }
   }
   lua_State *L = jr->L;
@@ -508,7 +515,8 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
     size_t tlen, slen;
     const char *text = lua_tolstring(L, -2, &tlen), *site = lua_tolstring(L, -1, &slen);
     uint32_t id;
-    rc = stet_counter_site(jr->b->c, site, slen, &id) ? -2 : jsonl_doc(jr, text, tlen, id);
+    rc = stet_counter_site(jr->b->c, site, slen, &id) ? -2
+                                                      : jsonl_doc(jr, text, tlen, tlen, id);
   }
   lua_pop(L, 2);
   return rc;

@@ -9,7 +9,11 @@
  * same key twice (its buffers are reused); the fingerprint and the body
  * fingerprint are stet_fp_hash of the key with their seeds, STET_FP_EMPTY
  * exactly for an empty key, and differ from each other for a non-empty
- * one. */
+ * one. Every ASCII path (scalar, SSE2, SSSE3, AVX2, as far as the
+ * processor has them) gives the same key byte for byte, on the whole input
+ * and on a prefix whose loads may run into the rest of the input
+ * (stet_fingerprint_key_in with slack), with a fresh context and with one
+ * whose per-code-point cache is already filled. */
 #include <string.h>
 #include <utf8proc.h>
 
@@ -79,6 +83,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   FUZZ_CHECK(ref.len == klen && (klen == 0 || memcmp(ref.data, key, klen) == 0),
              "key differs from NFKC + case folding + category filter of the whole text");
+
+  /* the fast paths against the byte loop, whole and as a prefix */
+  size_t cut = size ? (size_t)data[0] * size / 256 : 0; /* a prefix s[0..cut) */
+  stet_buf pre = STET_BUF_INIT;
+  stet_fp_ctx fresh = STET_FP_CTX_INIT;
+  fresh.path = STET_FP_SCALAR;
+  FUZZ_CHECK(stet_fingerprint_key(&fresh, s, cut) == 0, "fingerprint_key failed");
+  if (stet_buf_append(&pre, fresh.key.data ? fresh.key.data : "", fresh.key.len)) abort();
+  for (int path = STET_FP_SCALAR; path <= STET_FP_AVX2; path++) {
+    stet_fp_ctx *c = path & 1 ? &ctx : &fresh;
+    int saved = c->path;
+    c->path = path;
+    FUZZ_CHECK(stet_fingerprint_key_in(c, s, size, 0) == 0, "fingerprint_key_in failed");
+    if (c->key.len != klen || (klen && memcmp(c->key.data, key, klen) != 0)) {
+      dump("input", s, size);
+      fprintf(stderr, "path %d\n", stet_fp_path(c));
+    }
+    FUZZ_CHECK(c->key.len == klen && (klen == 0 || memcmp(c->key.data, key, klen) == 0),
+               "an ASCII path gave another key for the whole input");
+    FUZZ_CHECK(stet_fingerprint_key_in(c, s, cut, size - cut) == 0, "fingerprint_key_in failed");
+    if (c->key.len != pre.len || (pre.len && memcmp(c->key.data, pre.data, pre.len) != 0)) {
+      dump("input", s, size);
+      fprintf(stderr, "prefix %zu, path %d\n", cut, stet_fp_path(c));
+    }
+    FUZZ_CHECK(c->key.len == pre.len && (pre.len == 0 || memcmp(c->key.data, pre.data, pre.len) == 0),
+               "an ASCII path reading past the end gave another key for the prefix");
+    c->path = saved;
+  }
+  stet_buf_free(&pre);
+  stet_fp_ctx_free(&fresh);
 
   uint64_t fp, body;
   FUZZ_CHECK(stet_fingerprint(&ctx, s, size, &fp) == 0, "fingerprint failed");
