@@ -125,22 +125,27 @@ int stet_counter_save(const stet_counter *c, const char *path, char *err, size_t
     w_u32(w, (uint32_t)l);
     w_bytes(w, s, l);
   }
-  for (size_t i = 0; i < c->alloc; i++) {
+  for (size_t i = 0; i < c->alloc; i++) { /* straight into the buffer */
     const stet_count_entry *e = &c->slots[i];
     if (!e->fp) continue;
-    unsigned char b[16];
+    if (w->len + 16 > IO_BUF) w_flush(w);
+    unsigned char *b = w->buf + w->len;
     put_u64(b, e->fp);
     put_u32(b + 8, e->site);
     put_u32(b + 12, e->count);
-    w_bytes(w, b, 16);
+    w->len += 16;
   }
   for (size_t i = 0; i < c->samples_cap; i++) {
     const stet_sample_slot *s = &c->samples[i];
     if (!s->fp) continue;
     const unsigned char *p = (const unsigned char *)c->sample_text.data + s->off;
-    w_u64(w, s->fp);
-    w_u32(w, s->site);
-    w_bytes(w, p, 1 + (size_t)p[0]);
+    size_t k = 1 + (size_t)p[0];
+    if (w->len + 12 + k > IO_BUF) w_flush(w);
+    unsigned char *b = w->buf + w->len;
+    put_u64(b, s->fp);
+    put_u32(b + 8, s->site);
+    memcpy(b + 12, p, k);
+    w->len += 12 + k;
   }
   w_flush(w);
   unsigned char sum[8];

@@ -211,7 +211,9 @@ void stet_fp_ctx_free(stet_fp_ctx *ctx) {
   stet_buf_free(&ctx->key);
   stet_buf_free(&ctx->norm);
   free(ctx->acts);
+  free(ctx->hard);
   ctx->acts = NULL;
+  ctx->hard = NULL;
 }
 
 uint64_t stet_fp_hash(const char *key, size_t n, uint64_t seed) {
@@ -280,6 +282,67 @@ static void filter_normalized(stet_buf *b, const unsigned char *t, size_t m) {
   }
 }
 
+/* The cache of hard characters: the key of a character that needs
+ * normalizing, when it is a hard span by itself (the character after it is
+ * ASCII or passes the quick checks), so that the next time it is met it
+ * costs a copy instead of a stet_normalize call. Direct-mapped by code
+ * point. indep says whether its key may also follow a kept character
+ * without taking it back into the span: when the first code point of its
+ * full compatibility decomposition (case folded) is a starter that never
+ * composes with a character before it (canonical combining class 0 and not
+ * NFKC_QC=Maybe), normalizing "kept + X" can neither reorder nor compose
+ * across the two, so it gives kept followed by the normalized X. */
+#define HARD_SLOTS 256
+#define HARD_KEY_MAX 10
+
+typedef struct hard_entry {
+  int32_t cp;        /* 0: empty (NUL is never hard) */
+  unsigned char len; /* key bytes, or HARD_KEY_MAX + 1: key too long */
+  unsigned char indep;
+  char key[HARD_KEY_MAX];
+} hard_entry;
+
+/* Normalizes s[0..n) (NFKC + case folding, or form with case folding)
+ * into ctx->norm when it changes; returns the text and its length. NULL
+ * on ENOMEM. */
+static const unsigned char *fold_form(stet_fp_ctx *ctx, const unsigned char *s, size_t n,
+                                      stet_form form, size_t *m) {
+  stet_norm_opts o;
+  stet_norm_fold_opts(&o);
+  o.form = form;
+  stet_norm_stats st = {0, 0};
+  ctx->norm.len = 0;
+  int r = stet_normalize((const char *)s, n, &o, &ctx->norm, &st);
+  if (r < 0) return NULL;
+  *m = r ? ctx->norm.len : n;
+  return r ? (const unsigned char *)ctx->norm.data : s;
+}
+
+/* The cache entry of code point cp (its bytes s[0..len)), filled when it
+ * was not there; NULL when there is no memory for it. */
+static const hard_entry *hard_lookup(stet_fp_ctx *ctx, int32_t cp, const unsigned char *s,
+                                     size_t len) {
+  if (!ctx->hard && !(ctx->hard = calloc(HARD_SLOTS, sizeof(hard_entry)))) return NULL;
+  hard_entry *h = (hard_entry *)ctx->hard + ((uint32_t)cp * 2654435761u >> 24) % HARD_SLOTS;
+  if (h->cp == cp) return h;
+  size_t m;
+  const unsigned char *t = fold_form(ctx, s, len, STET_FORM_NFKC, &m);
+  if (!t) return NULL;
+  char tmp[4 * HARD_KEY_MAX];
+  stet_buf kb = {tmp, 0, sizeof tmp};
+  if (m <= HARD_KEY_MAX) filter_normalized(&kb, t, m);
+  h->len = m <= HARD_KEY_MAX ? (unsigned char)kb.len : HARD_KEY_MAX + 1;
+  memcpy(h->key, tmp, kb.len);
+  t = fold_form(ctx, s, len, STET_FORM_NFKD, &m);
+  if (!t) return NULL;
+  int32_t first = 0;
+  if (m) stet_utf8_decode(t, m, &first);
+  h->indep = m == 0 || (first != STET_UTF8_INVALID &&
+                        !(stet_normprops((uint32_t)first) & (STET_NP_CCC | STET_NP_NFKC_MAYBE)));
+  h->cp = cp;
+  return h;
+}
+
 /* End of the hard span that begins with the character at i (of length len). */
 static size_t hard_span_end(const unsigned char *s, size_t n, size_t i, size_t len) {
   size_t e = i + len;
@@ -319,7 +382,8 @@ typedef void block_fn(const unsigned char *s, size_t n, size_t slack, size_t *i,
  * the UTF-8 decoding and the cached actions are one piece of code. */
 static inline __attribute__((always_inline)) int key_build(stet_fp_ctx *ctx,
                                                            const unsigned char *s, size_t n,
-                                                           size_t slack, block_fn *blocks) {
+                                                           size_t slack, block_fn *blocks,
+                                                           int cache) {
   stet_buf *b = &ctx->key;
   b->len = 0;
   if (stet_buf_reserve(b, n + 32)) return -1;
@@ -352,8 +416,8 @@ static inline __attribute__((always_inline)) int key_build(stet_fp_ctx *ctx,
       i += len;
       continue;
     }
-    if (!ctx->acts) ctx->acts = calloc(0x10000, 1); /* NULL: no cache */
-    int a = cached_action(ctx, cp);
+    if (cache && !ctx->acts) ctx->acts = calloc(0x10000, 1); /* NULL: no cache */
+    int a = cache ? cached_action(ctx, cp) : input_action(cp);
     if (a != ACT_HARD) {
       if (a) {
         kept_in = i;
@@ -369,12 +433,23 @@ static inline __attribute__((always_inline)) int key_build(stet_fp_ctx *ctx,
       i += len;
       continue;
     }
+    size_t e = hard_span_end(s, n, i, len);
+    if (cache && e == i + len) { /* alone in its span: its key may be cached */
+      const hard_entry *h = hard_lookup(ctx, cp, s + i, len);
+      if (h && h->len <= HARD_KEY_MAX && (h->indep || kept_end != i)) {
+        if (stet_buf_reserve(b, h->len + (n - e) + 32)) return -1;
+        memcpy(b->data + b->len, h->key, h->len);
+        b->len += h->len;
+        kept_end = (size_t)-1;
+        i = e;
+        continue;
+      }
+    }
     size_t from = i;
     if (kept_end == i) { /* take the kept character back into the span */
       from = kept_in;
       b->len = kept_out;
     }
-    size_t e = hard_span_end(s, n, i, len);
     if (add_hard_span(ctx, s, from, e, n - e)) return -1;
     kept_end = (size_t)-1;
     i = e;
@@ -382,24 +457,25 @@ static inline __attribute__((always_inline)) int key_build(stet_fp_ctx *ctx,
   return 0;
 }
 
-/* key_build for each path. */
+/* key_build for each path; the scalar one is the plain algorithm, without
+ * the caches, which specs and the fuzz target compare the others with. */
 static int key_scalar(stet_fp_ctx *ctx, const unsigned char *s, size_t n, size_t slack) {
-  return key_build(ctx, s, n, slack, NULL);
+  return key_build(ctx, s, n, slack, NULL, 0);
 }
 
 #ifdef ASCII_BLOCKS
 static int key_sse2(stet_fp_ctx *ctx, const unsigned char *s, size_t n, size_t slack) {
-  return key_build(ctx, s, n, slack, ascii_blocks);
+  return key_build(ctx, s, n, slack, ascii_blocks, 1);
 }
 
 __attribute__((target("ssse3,popcnt")))
 static int key_ssse3(stet_fp_ctx *ctx, const unsigned char *s, size_t n, size_t slack) {
-  return key_build(ctx, s, n, slack, ascii_blocks_ssse3);
+  return key_build(ctx, s, n, slack, ascii_blocks_ssse3, 1);
 }
 
 __attribute__((target("avx2,bmi,bmi2,popcnt")))
 static int key_avx2(stet_fp_ctx *ctx, const unsigned char *s, size_t n, size_t slack) {
-  return key_build(ctx, s, n, slack, ascii_blocks_avx2);
+  return key_build(ctx, s, n, slack, ascii_blocks_avx2, 1);
 }
 #endif
 

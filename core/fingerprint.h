@@ -7,10 +7,11 @@
  * key on purpose. The fingerprint is XXH3-64 of the key with a fixed seed, so
  * it is the same on every machine and every run.
  *
- * ASCII is handled by a table lookup per byte with no allocation; only the
+ * ASCII is keyed 16 or 32 bytes at a time with no allocation; only the
  * spans of non-ASCII text that fail the Unicode quick check go through
- * stet_normalize. A stet_fp_ctx holds the reusable buffers: one per thread,
- * never shared. */
+ * stet_normalize (and a character alone in such a span only the first time
+ * a context meets it). A stet_fp_ctx holds the reusable buffers and caches:
+ * one per thread, never shared. */
 #ifndef STET_FINGERPRINT_H
 #define STET_FINGERPRINT_H
 
@@ -45,10 +46,13 @@ typedef struct stet_fp_ctx {
   stet_buf norm;       /* scratch for normalized spans */
   unsigned char *acts; /* what each BMP code point does (allocated on
                           first use, filled as met), see fingerprint.c */
-  int path;            /* STET_FP_BEST or a cap */
+  void *hard;          /* the keys of recent characters that need
+                          normalizing (fingerprint.c), or NULL */
+  int path;            /* STET_FP_BEST or a cap; STET_FP_SCALAR also
+                          leaves both caches unused */
 } stet_fp_ctx;
 
-#define STET_FP_CTX_INIT {STET_BUF_INIT, STET_BUF_INIT, NULL, STET_FP_BEST}
+#define STET_FP_CTX_INIT {STET_BUF_INIT, STET_BUF_INIT, NULL, NULL, STET_FP_BEST}
 
 /* Frees the buffers of ctx (which may be reused afterwards). */
 void stet_fp_ctx_free(stet_fp_ctx *ctx);

@@ -82,6 +82,35 @@ describe("fingerprint key paths", function()
     assert.are.same({}, bad)
   end)
 
+  it("agree on every BMP character (and some beyond) in many neighbourhoods", function()
+    -- each character once before and once after a kept letter, a hard
+    -- letter, a combining mark, a Hangul leading jamo, itself: the cached
+    -- actions and the cached keys of hard characters against the plain
+    -- algorithm
+    local contexts = { "a%sb", " %s ", "\u{E9}%s.", "%s%s", "\u{3A9}%s1", "\u{1100}%s",
+      "x\u{301}%s", "%s\u{308}", "\u{C5}%s\u{1161}" }
+    local ranges = { { 0x80, 0xD7FF }, { 0xE000, 0xFFFF }, { 0x10000, 0x103FF },
+      { 0x1D400, 0x1D7FF }, { 0x1F100, 0x1F2FF }, { 0x2F800, 0x2FA1F } }
+    local bad, checked = {}, 0
+    for _, ctx in ipairs(contexts) do
+      for _, r in ipairs(ranges) do
+        for lo = r[1], r[2], 64 do
+          local parts = {}
+          for cp = lo, math.min(lo + 63, r[2]) do
+            parts[#parts + 1] = ctx:gsub("%%s", utf8.char(cp))
+          end
+          local str = table.concat(parts, "|")
+          checked = checked + 1
+          if stet.fingerprint_key(str, "best") ~= stet.fingerprint_key(str, "scalar") then
+            bad[#bad + 1] = ("%s U+%04X.."):format(ctx, lo)
+          end
+        end
+      end
+    end
+    assert.is_true(checked > 9000)
+    assert.are.same({}, bad)
+  end)
+
   it("agree on every paragraph of a generated news corpus", function()
     local dir = os.tmpname()
     os.remove(dir)
