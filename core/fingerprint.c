@@ -138,34 +138,77 @@ static inline uint64_t pack_row(unsigned m, int hi) {
 }
 
 /* ascii_blocks_ssse3 32 bytes at a time with AVX2 (BMI2 clears the bits
- * past the run). With slack >= 32 the last, short block is loaded in place
- * (s[n..n + slack) is readable; those bytes are masked off), else it is
- * left to the byte loop of the caller: no call in the loop, so the
- * constants stay in registers. */
+ * past the run), where the run also takes in the non-ASCII characters
+ * news text is full of and whose action is known: the dashes and quotes
+ * U+2012..U+2015 and U+2018..U+201F (E2 80 92..95, 98..9F: P*, dropped)
+ * and the small Latin-1 letters U+00E0..U+00FF but U+00F7 (C3 A0..BF but
+ * B7: kept as they are); these pass the NFKC and case folding quick checks
+ * (spec/fingerprint_paths_spec.lua compares every BMP character with the
+ * plain path). Only whole sequences inside the run count. With slack >= 32
+ * the last, short block is loaded in place (s[n..n + slack) is readable;
+ * those bytes are masked off), else it is left to the byte loop of the
+ * caller: no call in the loop, so the constants stay in registers. */
 __attribute__((target("avx2,bmi,bmi2,popcnt")))
-static inline __attribute__((always_inline)) void ascii_blocks_avx2(const unsigned char *s, size_t n, size_t slack,
-                                                           size_t *i, char *o, size_t *j) {
-  const __m256i bit20 = _mm256_set1_epi8(0x20), a1 = _mm256_set1_epi8('a' - 1),
-                z1 = _mm256_set1_epi8('z' + 1), d1 = _mm256_set1_epi8('0' - 1),
-                d9 = _mm256_set1_epi8('9' + 1), zero = _mm256_set1_epi8('0');
+static inline __attribute__((always_inline)) void ascii_blocks_avx2(const unsigned char *s,
+                                                                    size_t n, size_t slack,
+                                                                    size_t *i, char *o,
+                                                                    size_t *j) {
+  /* The constants, made opaque so that the compiler keeps them in
+   * registers (or one load away) instead of building them again in every
+   * round of the loop. */
+#define OPAQUE(x) __asm__("" : "+x"(x))
+  __m256i bit20 = _mm256_set1_epi8(0x20), a1 = _mm256_set1_epi8('a' - 1),
+          z1 = _mm256_set1_epi8('z' + 1), d1 = _mm256_set1_epi8('0' - 1),
+          d9 = _mm256_set1_epi8('9' + 1), zero = _mm256_set1_epi8('0');
+  __m256i xfe = _mm256_set1_epi8((char)0xFE), x92 = _mm256_set1_epi8((char)0x92),
+          x94 = _mm256_set1_epi8((char)0x94), xf8 = _mm256_set1_epi8((char)0xF8),
+          x98 = _mm256_set1_epi8((char)0x98), xe2 = _mm256_set1_epi8((char)0xE2),
+          x80 = _mm256_set1_epi8((char)0x80), xc3 = _mm256_set1_epi8((char)0xC3),
+          xb7 = _mm256_set1_epi8((char)0xB7), xe0 = _mm256_set1_epi8((char)0xE0),
+          xa0 = _mm256_set1_epi8((char)0xA0);
+  OPAQUE(bit20); OPAQUE(a1); OPAQUE(z1); OPAQUE(d1); OPAQUE(d9); OPAQUE(zero);
+  OPAQUE(xfe); OPAQUE(x92); OPAQUE(x94); OPAQUE(xf8); OPAQUE(x98); OPAQUE(xe2); OPAQUE(x80);
+  OPAQUE(xc3); OPAQUE(xb7); OPAQUE(xe0); OPAQUE(xa0);
+#undef OPAQUE
   size_t k = *i, w = *j;
   while (k < n) {
     size_t take = n - k;
     if (take < 32 && slack < 32) break; /* left to the byte loop */
     if (take > 32) take = 32;
     __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + k));
-    unsigned high = (unsigned)_mm256_movemask_epi8(v);
+    unsigned high = (unsigned)_mm256_movemask_epi8(v), pair = 0;
+    __m256i latin = _mm256_setzero_si256();
     if (high) {
-      size_t first = (size_t)__builtin_ctz(high);
-      if (first < take) take = first;
+      unsigned inside = _bzhi_u32(~0u, (unsigned)take);
+      __m256i fe = _mm256_and_si256(v, xfe);
+      __m256i third = _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(fe, x92), _mm256_cmpeq_epi8(fe, x94)),
+        _mm256_cmpeq_epi8(_mm256_and_si256(v, xf8), x98));
+      unsigned e2 = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, xe2));
+      unsigned c80 = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, x80));
+      unsigned triple = e2 & c80 >> 1 & (unsigned)_mm256_movemask_epi8(third) >> 2 & inside >> 2;
+      __m256i c3 = _mm256_cmpeq_epi8(v, xc3);
+      __m256i small = _mm256_andnot_si256(_mm256_cmpeq_epi8(v, xb7),
+                                          _mm256_cmpeq_epi8(_mm256_and_si256(v, xe0), xa0));
+      pair = (unsigned)_mm256_movemask_epi8(c3) & (unsigned)_mm256_movemask_epi8(small) >> 1 &
+             inside >> 1;
+      latin = _mm256_or_si256(c3, small); /* bytes taken as they are where kept */
+      unsigned stop = high & ~(triple | triple << 1 | triple << 2 | pair | pair << 1);
+      if (stop) {
+        size_t first = (size_t)__builtin_ctz(stop);
+        if (first < take) take = first;
+      }
     }
     if (take == 0) break;
     __m256i low = _mm256_or_si256(v, bit20);
     __m256i letter = _mm256_and_si256(_mm256_cmpgt_epi8(low, a1), _mm256_cmpgt_epi8(z1, low));
     __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, d1), _mm256_cmpgt_epi8(d9, v));
-    unsigned keep = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit));
+    unsigned keep = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)) | pair |
+                    pair << 1;
     keep = _bzhi_u32(keep, (unsigned)take);
-    __m256i out = _mm256_or_si256(_mm256_and_si256(letter, low), _mm256_and_si256(digit, zero));
+    __m256i out = _mm256_or_si256(
+      _mm256_or_si256(_mm256_and_si256(letter, low), _mm256_and_si256(digit, zero)),
+      _mm256_and_si256(v, latin));
     unsigned m0 = keep & 0xFF, m1 = keep >> 8 & 0xFF, m2 = keep >> 16 & 0xFF, m3 = keep >> 24;
     __m256i idx = _mm256_set_epi64x((long long)pack_row(m3, 1), (long long)pack_row(m2, 0),
                                     (long long)pack_row(m1, 1), (long long)pack_row(m0, 0));
@@ -403,10 +446,18 @@ static inline __attribute__((always_inline)) int key_build(stet_fp_ctx *ctx,
         i++;
       }
       b->len = j;
-      if (i < n && ascii_key[s[i - 1]]) {
-        kept_in = i - 1;
-        kept_end = i;
-        kept_out = j - 1;
+      if (i < n) { /* the run ends before a non-ASCII character */
+        if (s[i - 1] < 0x80) {
+          if (ascii_key[s[i - 1]]) {
+            kept_in = i - 1;
+            kept_end = i;
+            kept_out = j - 1;
+          }
+        } else if (s[i - 1] >= 0xA0) { /* a Latin-1 letter the AVX2 run took */
+          kept_in = i - 2;
+          kept_end = i;
+          kept_out = j - 2;
+        }
       }
       continue;
     }
