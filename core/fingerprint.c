@@ -19,6 +19,7 @@
 #if defined(__SSE2__) && defined(__GNUC__)
 #include <immintrin.h>
 #endif
+#define XXH_INLINE_ALL /* XXH3 of short keys inlined: no call per paragraph */
 #include <xxhash.h>
 
 #include "normalize.h"
@@ -508,10 +509,31 @@ static inline __attribute__((always_inline)) int key_build(stet_fp_ctx *ctx,
   return 0;
 }
 
-/* key_build for each path; the scalar one is the plain algorithm, without
- * the caches, which specs and the fuzz target compare the others with. */
+/* The fingerprints of spans[0..k) of s, keys built by key_build with
+ * blocks and cache. Inlined into one function per path. */
+static inline __attribute__((always_inline)) int spans_build(stet_fp_ctx *ctx,
+                                                             const unsigned char *s,
+                                                             size_t avail, stet_fp_span *spans,
+                                                             size_t k, block_fn *blocks,
+                                                             int cache) {
+  for (size_t i = 0; i < k; i++) {
+    size_t a = spans[i].start, e = spans[i].stop;
+    if (key_build(ctx, s + a, e - a, avail - e, blocks, cache)) return -1;
+    spans[i].fp = stet_fp_hash(ctx->key.data, ctx->key.len, STET_FP_SEED);
+  }
+  return 0;
+}
+
+/* key_build and spans_build for each path; the scalar one is the plain
+ * algorithm, without the caches, which specs and the fuzz target compare
+ * the others with. */
 static int key_scalar(stet_fp_ctx *ctx, const unsigned char *s, size_t n, size_t slack) {
   return key_build(ctx, s, n, slack, NULL, 0);
+}
+
+static int spans_scalar(stet_fp_ctx *ctx, const unsigned char *s, size_t avail,
+                        stet_fp_span *spans, size_t k) {
+  return spans_build(ctx, s, avail, spans, k, NULL, 0);
 }
 
 #ifdef ASCII_BLOCKS
@@ -519,16 +541,46 @@ static int key_sse2(stet_fp_ctx *ctx, const unsigned char *s, size_t n, size_t s
   return key_build(ctx, s, n, slack, ascii_blocks, 1);
 }
 
+static int spans_sse2(stet_fp_ctx *ctx, const unsigned char *s, size_t avail,
+                      stet_fp_span *spans, size_t k) {
+  return spans_build(ctx, s, avail, spans, k, ascii_blocks, 1);
+}
+
 __attribute__((target("ssse3,popcnt")))
 static int key_ssse3(stet_fp_ctx *ctx, const unsigned char *s, size_t n, size_t slack) {
   return key_build(ctx, s, n, slack, ascii_blocks_ssse3, 1);
+}
+
+__attribute__((target("ssse3,popcnt")))
+static int spans_ssse3(stet_fp_ctx *ctx, const unsigned char *s, size_t avail,
+                       stet_fp_span *spans, size_t k) {
+  return spans_build(ctx, s, avail, spans, k, ascii_blocks_ssse3, 1);
 }
 
 __attribute__((target("avx2,bmi,bmi2,popcnt")))
 static int key_avx2(stet_fp_ctx *ctx, const unsigned char *s, size_t n, size_t slack) {
   return key_build(ctx, s, n, slack, ascii_blocks_avx2, 1);
 }
+
+__attribute__((target("avx2,bmi,bmi2,popcnt")))
+static int spans_avx2(stet_fp_ctx *ctx, const unsigned char *s, size_t avail,
+                      stet_fp_span *spans, size_t k) {
+  return spans_build(ctx, s, avail, spans, k, ascii_blocks_avx2, 1);
+}
 #endif
+
+int stet_fingerprint_spans(stet_fp_ctx *ctx, const char *str, size_t avail, stet_fp_span *spans,
+                           size_t k) {
+  const unsigned char *s = (const unsigned char *)str;
+  switch (stet_fp_path(ctx)) {
+#ifdef ASCII_BLOCKS
+  case STET_FP_AVX2: return spans_avx2(ctx, s, avail, spans, k);
+  case STET_FP_SSSE3: return spans_ssse3(ctx, s, avail, spans, k);
+  case STET_FP_SSE2: return spans_sse2(ctx, s, avail, spans, k);
+#endif
+  default: return spans_scalar(ctx, s, avail, spans, k);
+  }
+}
 
 int stet_fingerprint_key_in(stet_fp_ctx *ctx, const char *str, size_t n, size_t slack) {
   const unsigned char *s = (const unsigned char *)str;

@@ -71,6 +71,18 @@ int stet_fingerprint(stet_fp_ctx *ctx, const char *s, size_t n, uint64_t *fp);
 int stet_fingerprint_key_in(stet_fp_ctx *ctx, const char *s, size_t n, size_t slack);
 int stet_fingerprint_in(stet_fp_ctx *ctx, const char *s, size_t n, size_t slack, uint64_t *fp);
 
+/* A paragraph of a text: its span [start, stop) and its fingerprint. */
+typedef struct stet_fp_span {
+  size_t start, stop;
+  uint64_t fp;
+} stet_fp_span;
+
+/* Fills the fp of spans[0..k), paragraphs of s (s[0..avail) readable, every
+ * stop <= avail), as stet_fingerprint does, in one call (the path is
+ * chosen once, the loops stay hot). 0, or -1 on ENOMEM. */
+int stet_fingerprint_spans(stet_fp_ctx *ctx, const char *s, size_t avail, stet_fp_span *spans,
+                           size_t k);
+
 /* The path (STET_FP_SCALAR ... STET_FP_AVX2) ctx uses on this processor. */
 int stet_fp_path(const stet_fp_ctx *ctx);
 

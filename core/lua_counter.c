@@ -46,7 +46,7 @@
 typedef struct counter_box {
   stet_counter *c;
   stet_fp_ctx fp;  /* for add_paragraphs and add_file */
-  stet_buf spans;  /* para_span of the text being added */
+  stet_buf spans;  /* stet_fp_span of the text being added */
   stet_buf file;   /* the file add_file read; add_jsonl's block */
   stet_buf text;   /* add_jsonl: the unescaped text and site of a line */
 } counter_box;
@@ -139,46 +139,42 @@ static int c_add(lua_State *L) {
   return 1;
 }
 
-/* One paragraph of the document being added: its span and fingerprint. */
-typedef struct para_span {
-  size_t start, stop;
-  uint64_t fp;
-} para_span;
-
 /* What stet_paragraphs_each's callback fills: the spans of one text. */
 typedef struct para_batch {
-  counter_box *b;
-  const char *s;
-  size_t avail; /* s[0..avail) is readable */
+  stet_buf *spans; /* stet_fp_span */
   int oom;
 } para_batch;
 
-/* Fingerprints one paragraph and appends it to b->spans. */
+/* Appends one paragraph's span to the batch. */
 static int batch_span(void *ud, size_t start, size_t stop) {
   para_batch *pb = ud;
-  para_span sp = {start, stop, 0};
-  if (stet_fingerprint_in(&pb->b->fp, pb->s + start, stop - start, pb->avail - stop, &sp.fp) ||
-      stet_buf_append(&pb->b->spans, &sp, sizeof sp)) {
+  stet_buf *b = pb->spans;
+  if (b->cap - b->len < sizeof(stet_fp_span) && stet_buf_reserve(b, 64 * sizeof(stet_fp_span))) {
     pb->oom = 1;
     return 1;
   }
+  stet_fp_span *sp = (stet_fp_span *)(void *)(b->data + b->len);
+  sp->start = start;
+  sp->stop = stop;
+  b->len += sizeof *sp;
   return 0;
 }
 
 /* Splits s[0..n) into paragraphs (stet_paragraphs_each, blank lines),
- * fingerprints them all, then counts them in order, fetching the table slot
- * of a paragraph a few adds ahead. s[0..avail) is readable (avail >= n: the
- * key builder may load past the end of a paragraph). Returns the paragraph
- * count, or -1 on ENOMEM. */
+ * fingerprints them all in one call, then counts them in order, fetching
+ * the table slot of a paragraph a few adds ahead. s[0..avail) is readable
+ * (avail >= n: the key builder may load past the end of a paragraph).
+ * Returns the paragraph count, or -1 on ENOMEM. */
 static lua_Integer add_text(counter_box *b, const char *s, size_t n, size_t avail, uint32_t site,
                             uint64_t doc, int samples) {
   enum { AHEAD = 4 };
-  para_batch pb = {b, s, avail, 0};
+  para_batch pb = {&b->spans, 0};
   b->spans.len = 0;
   stet_paragraphs_each(s, n, 0, batch_span, &pb);
   if (pb.oom) return -1;
-  const para_span *sp = (const para_span *)(void *)b->spans.data;
+  stet_fp_span *sp = (stet_fp_span *)(void *)b->spans.data;
   size_t k = b->spans.len / sizeof *sp;
+  if (k && stet_fingerprint_spans(&b->fp, s, avail, sp, k)) return -1;
   for (size_t i = 0; i < k && i < AHEAD; i++) stet_counter_prefetch(b->c, sp[i].fp, site);
   for (size_t i = 0; i < k; i++) {
     if (i + AHEAD < k) stet_counter_prefetch(b->c, sp[i + AHEAD].fp, site);
