@@ -63,6 +63,7 @@ void stet_counter_free(stet_counter *c) {
   free(c->site_off);
   free(c->site_index);
   free(c->docset);
+  free(c->docstamp);
   free(c->samples);
   stet_buf_free(&c->sample_text);
   free(c);
@@ -222,7 +223,7 @@ static stet_count_entry *upsert(stet_counter *c, uint64_t fp, uint32_t site) {
     if ((c->size + 1) * 4 <= c->home * 3) {
       while (j < c->alloc && c->slots[j].fp) j++;
       if (j < c->alloc) {
-        memmove(&c->slots[i + 1], &c->slots[i], (j - i) * sizeof *c->slots);
+        for (; j > i; j--) c->slots[j] = c->slots[j - 1]; /* clusters are short */
         c->slots[i].fp = fp;
         c->slots[i].site = site;
         c->slots[i].count = 0;
@@ -258,41 +259,55 @@ int stet_counter_add_count(stet_counter *c, uint64_t fp, uint32_t site, uint32_t
 /* ---- the current document ---- */
 
 /* 1 when key was already seen in document doc, 0 when it is new (and now
- * remembered), -1 on ENOMEM. */
+ * remembered), -1 on ENOMEM. The set is open addressing over (key, stamp)
+ * slots; a slot is used in this document when its stamp is docgen. */
 static int doc_seen(stet_counter *c, uint64_t doc, uint64_t key) {
   if (!c->have_doc || doc != c->doc) {
     if (c->docset_cap > DOCSET_KEEP) {
       free(c->docset);
+      free(c->docstamp);
       c->docset = NULL;
+      c->docstamp = NULL;
       c->docset_cap = 0;
-    } else if (c->docset) {
-      memset(c->docset, 0, c->docset_cap * sizeof *c->docset);
+    }
+    if (++c->docgen == 0) { /* the stamps wrapped: clear them */
+      if (c->docstamp) memset(c->docstamp, 0, c->docset_cap * sizeof *c->docstamp);
+      c->docgen = 1;
     }
     c->docset_n = 0;
     c->doc = doc;
     c->have_doc = 1;
   }
-  if (!key) key = 1;
+  uint32_t gen = c->docgen;
   if ((c->docset_n + 1) * 2 > c->docset_cap) {
     size_t cap = c->docset_cap ? c->docset_cap * 2 : DOCSET_MIN;
-    uint64_t *set = calloc(cap, sizeof *set);
-    if (!set) return -1;
+    uint64_t *set = malloc(cap * sizeof *set);
+    uint32_t *stamp = calloc(cap, sizeof *stamp);
+    if (!set || !stamp) {
+      free(set);
+      free(stamp);
+      return -1;
+    }
     for (size_t i = 0; i < c->docset_cap; i++) {
+      if (c->docstamp[i] != gen) continue;
       uint64_t k = c->docset[i];
-      if (!k) continue;
       size_t j = (size_t)(k * GOLDEN >> 32) & (cap - 1);
-      while (set[j]) j = (j + 1) & (cap - 1);
+      while (stamp[j] == gen) j = (j + 1) & (cap - 1);
       set[j] = k;
+      stamp[j] = gen;
     }
     free(c->docset);
+    free(c->docstamp);
     c->docset = set;
+    c->docstamp = stamp;
     c->docset_cap = cap;
   }
   size_t mask = c->docset_cap - 1;
   size_t j = (size_t)(key * GOLDEN >> 32) & mask;
-  for (; c->docset[j]; j = (j + 1) & mask)
+  for (; c->docstamp[j] == gen; j = (j + 1) & mask)
     if (c->docset[j] == key) return 1;
   c->docset[j] = key;
+  c->docstamp[j] = gen;
   c->docset_n++;
   return 0;
 }
@@ -458,6 +473,7 @@ done:
 size_t stet_counter_memory(const stet_counter *c) {
   return sizeof *c + c->alloc * sizeof *c->slots + c->site_text.cap +
          ((size_t)c->sites_cap + 1) * sizeof *c->site_off +
-         c->site_index_cap * sizeof *c->site_index + c->docset_cap * sizeof *c->docset +
+         c->site_index_cap * sizeof *c->site_index +
+         c->docset_cap * (sizeof *c->docset + sizeof *c->docstamp) +
          c->samples_cap * sizeof *c->samples + c->sample_text.cap;
 }

@@ -60,10 +60,14 @@ typedef struct stet_counter {
   uint32_t nsites, sites_cap;
   uint32_t *site_index; /* id + 1 per slot, 0 free; power of two */
   uint32_t site_index_cap;
-  /* the current document: its key and the pair hashes already counted */
+  /* the current document: its key and the pair hashes already counted;
+   * a docset slot is in use when its stamp is docgen (a new document
+   * takes the next generation instead of clearing the set) */
   uint64_t doc;
   int have_doc;
   uint64_t *docset;
+  uint32_t *docstamp;
+  uint32_t docgen;
   size_t docset_cap, docset_n;
   /* samples */
   stet_sample_slot *samples;
