@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -458,6 +460,7 @@ typedef struct jsonl_run {
   size_t default_len;
   int samples;
   stet_reader *r;
+  const char *end;     /* the end of the readable buffer holding the lines */
 } jsonl_run;
 
 /* Lua's isspace in the C locale. */
@@ -477,8 +480,8 @@ static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, size_t avail, ui
   return 0;
 }
 
-/* One line s[0..n) of a JSON Lines file, in the block buffer jr->b->file.
- * Lines the scanner takes (an object
+/* One line s[0..n) of a JSON Lines file, in a buffer readable up to
+ * jr->end. Lines the scanner takes (an object
  * with a string `text`) are added here; the others go to the fallback
  * (stack index 8), which returns text, site or nothing. 0, -1 when the
  * fallback raised (its error on the stack) or -2 on ENOMEM. */
@@ -493,7 +496,7 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
   if (stet_json_scan(s, n, f, 2, NULL) == STET_JSON_OK && f[0].found) {
     const char *text = s + f[0].start, *site = s + f[1].start;
     size_t tlen = f[0].stop - f[0].start, slen = f[1].stop - f[1].start;
-    size_t avail = (size_t)(jr->b->file.data + jr->b->file.cap - text);
+    size_t avail = (size_t)(jr->end - text);
     if (f[0].escaped) {
       text = tb->data;
       tlen = f[0].outlen;
@@ -554,6 +557,7 @@ static int jsonl_read(jsonl_run *jr, size_t bs) {
     if (got == 0) break;
     size_t end = keep + (size_t)got, pos = 0, scan = keep; /* keep has no '\n' */
     const char *nl;
+    jr->end = f->data + f->cap;
     while ((nl = memchr(f->data + scan, '\n', end - scan)) != NULL) {
       size_t stop = (size_t)(nl - f->data);
       int rc = jsonl_line(jr, f->data + pos, stop - pos, ++lineno);
@@ -568,6 +572,57 @@ static int jsonl_read(jsonl_run *jr, size_t bs) {
   return 0;
 }
 
+/* Bytes of a mapped file after which add_jsonl lets the pages it has read
+ * go (they stay in the page cache), so a big file does not pile up in the
+ * resident set. */
+#define MAP_DROP (8 * 1024 * 1024)
+
+/* add_jsonl on a plain file of size bytes, mapped instead of read: the
+ * lines are scanned where they lie, without copying the file out of the
+ * page cache. 0, what jsonl_line returned, or -3 when the file could not be
+ * mapped (then it is read in blocks instead). */
+static int jsonl_map(jsonl_run *jr, int fd, size_t size) {
+  if (size == 0) return 0;
+  char *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (m == MAP_FAILED) return -3;
+  madvise(m, size, MADV_SEQUENTIAL);
+  jr->end = m + size;
+  size_t pos = 0, dropped = 0;
+  lua_Integer lineno = 0;
+  int rc = 0;
+  while (pos < size && rc == 0) {
+    const char *nl = memchr(m + pos, '\n', size - pos);
+    size_t stop = nl ? (size_t)(nl - m) : size;
+    rc = jsonl_line(jr, m + pos, stop - pos, ++lineno);
+    pos = stop + 1;
+    if (pos - dropped >= MAP_DROP && pos < size) {
+      size_t upto = pos & ~(size_t)4095; /* samples were copied out */
+      madvise(m + dropped, upto - dropped, MADV_DONTNEED);
+      dropped = upto;
+    }
+  }
+  munmap(m, size);
+  return rc;
+}
+
+/* Opens path for mapping when it is a plain (not compressed) regular file:
+ * the descriptor and *size, or -1 (then it is read through stet_reader). */
+static int open_mappable(const char *path, size_t *size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  struct stat st;
+  unsigned char head[4];
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+      (uintmax_t)st.st_size > SIZE_MAX ||
+      pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head ||
+      needs_reader(path, head, sizeof head)) {
+    close(fd);
+    return -1;
+  }
+  *size = (size_t)st.st_size;
+  return fd;
+}
+
 /* t:add_jsonl(path, doc, site, default_site, samples, block_size, fallback)
  * -> docs, paragraphs, bytes [, err]. Adds the documents of a JSON Lines
  * file (gzip and zstd are decompressed), one a line, numbered doc, doc + 1,
@@ -576,26 +631,39 @@ static int jsonl_read(jsonl_run *jr, size_t bs) {
  * lines are skipped; a line the JSON scanner (core/json.h) does not take
  * is passed to fallback(line, lineno), which returns text, site to add or
  * nothing (and must not use this counter). err is the "path: reason" of a
- * file that could not be read (the lines read before it are added). */
+ * file that could not be read (the lines read before it are added). A
+ * plain regular file is mapped and scanned in place when block_size is nil;
+ * otherwise, and for compressed files, it is read in blocks of block_size
+ * (default 4 MiB) bytes. */
 static int c_add_jsonl(lua_State *L) {
   counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
   check_counter(L, 1);
   const char *path = luaL_checkstring(L, 2);
   jsonl_run jr = {L, b, luaL_checkinteger(L, 3), 0, 0, 0, !lua_isnoneornil(L, 4), 0, 0,
-                  NULL, 0, 1, NULL};
+                  NULL, 0, 1, NULL, NULL};
   jr.default_name = luaL_checklstring(L, jr.fixed ? 4 : 5, &jr.default_len);
   luaL_checkstring(L, 5);
   jr.samples = lua_isnoneornil(L, 6) || lua_toboolean(L, 6);
+  int may_map = lua_isnoneornil(L, 7);
   lua_Integer bs = luaL_optinteger(L, 7, 4 * 1024 * 1024);
   luaL_argcheck(L, bs > 0 && bs <= (lua_Integer)1 << 30, 7, "must be in 1..2^30");
   luaL_checktype(L, 8, LUA_TFUNCTION);
   lua_settop(L, 8);
   char err[600];
-  jr.r = stet_reader_open(path, err, sizeof err);
-  int rc = 1;
-  if (!jr.r) lua_pushstring(L, err);
-  else rc = jsonl_read(&jr, (size_t)bs);
-  stet_reader_close(jr.r);
+  int rc = -3;
+  size_t size;
+  int fd = may_map ? open_mappable(path, &size) : -1;
+  if (fd >= 0) {
+    rc = jsonl_map(&jr, fd, size);
+    close(fd);
+  }
+  if (rc == -3) {
+    jr.r = stet_reader_open(path, err, sizeof err);
+    rc = 1;
+    if (!jr.r) lua_pushstring(L, err);
+    else rc = jsonl_read(&jr, (size_t)bs);
+    stet_reader_close(jr.r);
+  }
   if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
   if (b->text.cap > FILE_KEEP) stet_buf_free(&b->text);
   if (rc == -2) return stet_lua_nomem(L);
