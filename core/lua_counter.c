@@ -172,7 +172,7 @@ static int batch_span(void *ud, size_t start, size_t stop) {
  * Returns the paragraph count, or -1 on ENOMEM. */
 static lua_Integer add_text(counter_box *b, const char *s, size_t n, size_t avail, uint32_t site,
                             uint64_t doc, int samples) {
-  enum { AHEAD = 4 };
+  enum { AHEAD = 16 }; /* misses in flight: about the line fill buffers */
   para_batch pb = {&b->spans, 0};
   b->spans.len = 0;
   stet_paragraphs_each(s, n, 0, batch_span, &pb);
