@@ -35,20 +35,42 @@ static void set_err(char *err, size_t errlen, const char *path, const char *fmt,
   va_end(ap);
 }
 
+/* Little-endian integers: one memcpy on little-endian machines (the
+ * compiler does not merge the byte loops), byte by byte elsewhere. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define STET_LE 1
+#endif
+
 static void put_u32(unsigned char *p, uint32_t v) {
+#ifdef STET_LE
+  memcpy(p, &v, 4);
+#else
   for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+#endif
 }
 static void put_u64(unsigned char *p, uint64_t v) {
+#ifdef STET_LE
+  memcpy(p, &v, 8);
+#else
   for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
+#endif
 }
 static uint32_t get_u32(const unsigned char *p) {
   uint32_t v = 0;
+#ifdef STET_LE
+  memcpy(&v, p, 4);
+#else
   for (int i = 3; i >= 0; i--) v = (v << 8) | p[i];
+#endif
   return v;
 }
 static uint64_t get_u64(const unsigned char *p) {
   uint64_t v = 0;
+#ifdef STET_LE
+  memcpy(&v, p, 8);
+#else
   for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
+#endif
   return v;
 }
 
