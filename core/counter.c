@@ -208,7 +208,7 @@ fail:
 }
 
 static size_t next_home(size_t home) {
-  return home < 262144 ? home * 2 : home + home / 8;
+  return home < 262144 ? home * 2 : home + home / 5;
 }
 
 /* The entry of (fp, site), inserted with count 0 when absent; NULL on
@@ -220,7 +220,7 @@ static stet_count_entry *upsert(stet_counter *c, uint64_t fp, uint32_t site) {
     size_t i = find_pos(c, h, site, &found);
     if (found) return &c->slots[i];
     size_t j = i;
-    if ((c->size + 1) * 4 <= c->home * 3) {
+    if ((c->size + 1) * 5 <= c->home * 4) {
       while (j < c->alloc && c->slots[j].fp) j++;
       if (j < c->alloc) {
         for (; j > i; j--) c->slots[j] = c->slots[j - 1]; /* clusters are short */
@@ -449,9 +449,9 @@ int stet_counter_merge(stet_counter *dst, const stet_counter *src) {
     const char *name = stet_counter_site_name(src, id, &l);
     if (stet_counter_site(dst, name, l, &map[id])) goto done;
   }
-  if (src->size && dst->size + src->size > dst->home * 3 / 4) {
+  if (src->size && dst->size + src->size > dst->home * 4 / 5) {
     size_t want = dst->home;
-    while ((dst->size + src->size) * 4 > want * 3) want = next_home(want);
+    while ((dst->size + src->size) * 5 > want * 4) want = next_home(want);
     if (grow_in_place(dst, want)) goto done;
   }
   for (size_t i = 0; i < src->alloc; i++) {
