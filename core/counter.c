@@ -12,10 +12,12 @@
  * order: the new position of the k-th entry, max(home'(k), new(k-1) + 1),
  * is never below its old one, so moving entries from the last to the first
  * never overwrites one not yet moved. */
+#define _GNU_SOURCE /* mremap, MADV_HUGEPAGE */
 #include "counter.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <xxhash.h>
 
 #define GOLDEN UINT64_C(0x9E3779B97F4A7C15)
@@ -30,6 +32,37 @@ static inline uint64_t order_hash(uint64_t fp, uint32_t site) {
 
 static inline size_t home_of(uint64_t h, size_t home) {
   return (size_t)(((unsigned __int128)h * home) >> 64);
+}
+
+/* Slot arrays from this size on are mapped (and remapped as they grow,
+ * without a copy), with transparent huge pages asked for: adds probe the
+ * table at random, and with 4 KiB pages most probes would miss the TLB. */
+#define MAP_MIN ((size_t)4 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Resizes c->slots to n entries, the first min(n, c->alloc) kept and the
+ * rest undefined. The new array, or NULL on ENOMEM (the old one intact). */
+static stet_count_entry *resize_slots(stet_counter *c, size_t n) {
+  size_t bytes = n * sizeof *c->slots;
+  if (!c->mapped && bytes < MAP_MIN) return realloc(c->slots, bytes);
+  size_t mb = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+  void *m;
+  if (!c->mapped) {
+    m = mmap(NULL, mb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(m, mb, MADV_HUGEPAGE); /* only advice */
+#endif
+    memcpy(m, c->slots, c->alloc * sizeof *c->slots);
+    free(c->slots);
+  } else if (mb != c->mapped) {
+    m = mremap(c->slots, c->mapped, mb, MREMAP_MAYMOVE);
+    if (m == MAP_FAILED) return NULL;
+  } else {
+    m = c->slots;
+  }
+  c->mapped = mb;
+  return m;
 }
 
 static inline size_t tail_of(size_t home) {
@@ -58,7 +91,8 @@ stet_counter *stet_counter_new(void) {
 
 void stet_counter_free(stet_counter *c) {
   if (!c) return;
-  free(c->slots);
+  if (c->mapped) munmap(c->slots, c->mapped);
+  else free(c->slots);
   stet_buf_free(&c->site_text);
   free(c->site_off);
   free(c->site_index);
@@ -176,7 +210,7 @@ static int grow_in_place(stet_counter *c, size_t want) {
     if (next <= na) break;
     nh += nh / 8 + 1; /* the tail overflowed: take more room */
   }
-  stet_count_entry *s = realloc(c->slots, na * sizeof *s);
+  stet_count_entry *s = resize_slots(c, na);
   if (!s) goto fail;
   memset(s + c->alloc, 0, (na - c->alloc) * sizeof *s);
   for (size_t b = nblocks; b-- > 0;) {

@@ -6,9 +6,10 @@
  * with linear probing whose clusters are kept sorted by a hash of the key
  * ("ordered" Robin Hood), the load factor stays at or under 0.8, and the
  * home slot of a key is a monotonic function of its hash. Because of that
- * the table grows in place: the array is realloc'ed (mremap for big
- * tables, no copy) and entries move from the last to the first, never over
- * an entry not yet moved. Peak memory is the grown table, not old + new.
+ * the table grows in place: the array is realloc'ed (from 4 MB on it is
+ * mapped, with transparent huge pages asked for, and grows by mremap, no
+ * copy) and entries move from the last to the first, never over an entry
+ * not yet moved. Peak memory is the grown table, not old + new.
  * Small tables (up to 256 Ki slots, 4 MB) double, so a corpus of a few
  * hundred thousand paragraphs does not grow a dozen times; from then on they
  * grow by 1/5, so the table stays between 0.66 and 0.8 full: 16 / 0.66 =
@@ -52,6 +53,7 @@ typedef struct stet_sample_slot {
 /* The fields are private to counter.c and counter_file.c. */
 typedef struct stet_counter {
   stet_count_entry *slots;
+  size_t mapped;        /* bytes mapped for slots (big tables), 0: malloc */
   size_t home;          /* slots that are home positions */
   size_t alloc;         /* slots allocated: home plus an overflow tail */
   size_t size;          /* entries in use */
