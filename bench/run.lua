@@ -5,14 +5,19 @@
 -- yardsticks (cat, wc -l, wc -w), the baselines (uconv, the Python scripts in
 -- bench/baselines/) and every stet command that exists yet (`stet help NAME`
 -- exits 0); a command that does not exist is shown as n/a. Each row is the
--- best wall time of BENCH_RUNS runs, with the peak RSS from /usr/bin/time.
+-- best wall time of BENCH_RUNS runs, with the peak RSS from /usr/bin/time,
+-- and the CPU time of the command (GNU time's %U user + %S system seconds,
+-- the least of the runs): MB per CPU second is the speed per core, which
+-- other load on the machine moves less than the wall time.
 -- Prints a table and writes bench/out/results-<commit>.json and latest.json.
 --
 -- Environment: BENCH_MB (100), BENCH_SEED (42), BENCH_RUNS (3),
 -- BENCH_SLICE_MB (20: the slow baselines read a slice of this size),
 -- BENCH_JOBS (online cores, for `stet clean -j N`), BENCH_TIMEOUT (seconds per
 -- run, 900), BENCH_OUT (bench/out), STET (bin/stet), BENCH_PYTHON,
--- BENCH_CLEAN_ARGS (extra arguments for stet clean).
+-- BENCH_CLEAN_ARGS (extra arguments for stet clean), BENCH_ONLY (a Lua
+-- pattern: time only the rows whose name matches it, plus wc -w for the
+-- ratios; e.g. BENCH_ONLY='stet hash').
 
 local function env(name, default)
   local v = os.getenv(name)
@@ -193,13 +198,23 @@ local rows = {
 
 if JOBS == 1 then rows[#rows] = nil end -- one core: -j N would repeat -j 1
 
+local ONLY = env("BENCH_ONLY", nil)
+if ONLY then
+  local kept = {}
+  for _, row in ipairs(rows) do
+    if row.name == "wc -w" or row.name:find(ONLY) then kept[#kept + 1] = row end
+  end
+  rows = kept
+end
+
 -- Timing ------------------------------------------------------------------------
 
 -- One timed run: wall seconds (bash's EPOCHREALTIME around the command), peak
--- RSS in KB (GNU time's %M), and the exit status. stdout goes to /dev/null.
+-- RSS in KB, user and system CPU seconds (GNU time's %M %U %S), and the exit
+-- status. stdout goes to /dev/null.
 local TIMER = [[
 s=$EPOCHREALTIME
-timeout "$BENCH_T" /usr/bin/time -f %M -o "$BENCH_RSS" "$@" > /dev/null 2> "$BENCH_ERR"
+timeout "$BENCH_T" /usr/bin/time -f "%M %U %S" -o "$BENCH_RSS" "$@" > /dev/null 2> "$BENCH_ERR"
 rc=$?
 e=$EPOCHREALTIME
 echo "$rc $s $e"
@@ -212,8 +227,10 @@ local function run_once(argv)
   for _, a in ipairs(argv) do parts[#parts + 1] = q(a) end
   local out = capture(table.concat(parts, " "))
   local rc, s, e = out:match("^(%d+) ([%d.]+) ([%d.]+)$")
-  local rss = tonumber(((slurp(rss_file) or ""):match("(%d+)%s*$")))
-  return tonumber(rc) or -1, (tonumber(e) or 0) - (tonumber(s) or 0), rss, slurp(err_file) or ""
+  local rss, user, sys = (slurp(rss_file) or ""):match("(%d+) ([%d.]+) ([%d.]+)%s*$")
+  local cpu = user and tonumber(user) + tonumber(sys)
+  return tonumber(rc) or -1, (tonumber(e) or 0) - (tonumber(s) or 0), tonumber(rss), slurp(err_file) or "",
+    cpu
 end
 
 local function stet_has(name)
@@ -257,22 +274,28 @@ for _, row in ipairs(rows) do
     row.note = row.needs .. " is not installed"
   else
     local argv = cmd(row.argv, input.path)
-    local best, peak
+    local best, peak, best_cpu
     for r = 1, RUNS do
-      local rc, secs, rss, err = run_once(argv)
+      local rc, secs, rss, err, cpu = run_once(argv)
       if rc ~= 0 then
         row.status = rc == 124 and "timeout" or "failed"
         row.note = ("exit %d: %s"):format(rc, (err:match("[^\n]*") or ""):sub(1, 160))
         break
       end
       best = (best == nil or secs < best) and secs or best
+      if cpu then best_cpu = (best_cpu == nil or cpu < best_cpu) and cpu or best_cpu end
       peak = math.max(peak or 0, rss or 0)
-      io.stderr:write(("bench: %-32s run %d/%d %8.3f s\n"):format(row.name, r, RUNS, secs))
+      io.stderr:write(("bench: %-32s run %d/%d %8.3f s %8.2f s CPU\n"):format(row.name, r, RUNS, secs,
+        cpu or 0))
     end
     if row.status == nil then
       row.status = "ok"
       row.seconds, row.rss_kb = best, peak
       row.mb_per_s = row.bytes / 1e6 / math.max(best, 1e-6)
+      if best_cpu then -- GNU time counts in hundredths of a second
+        row.cpu_seconds = best_cpu
+        row.mb_per_cpu_s = row.bytes / 1e6 / math.max(best_cpu, 0.01)
+      end
       if row.docs then row.docs_per_s = row.ndocs / math.max(best, 1e-6) end
       if row.input:find("^slice") and input ~= inputs.txt and input ~= inputs.jsonl then
         row.note = "on a slice of the corpus (" .. input.label .. ")"
@@ -312,17 +335,19 @@ local function out(s) lines[#lines + 1] = s end
 out(("stet bench: %s MB corpus (%d documents, %d near duplicates, %.1f%% non-ASCII), seed %d, best of %d, %s"):format(
   tostring(MB), DOCS, NEAR_DUPS, 100 * NONASCII, SEED, RUNS, LOCALE))
 out("")
-out(("%-30s %-16s %8s %9s %9s %9s %8s %8s  %s"):format(
-  "command", "input", "MB", "seconds", "MB/s", "docs/s", "RSS MB", "x wc -w", "x best baseline"))
+out(("%-30s %-16s %8s %9s %9s %9s %9s %9s %8s %8s  %s"):format(
+  "command", "input", "MB", "seconds", "MB/s", "CPU s", "MB/CPU-s", "docs/s", "RSS MB", "x wc -w",
+  "x best baseline"))
 for _, row in ipairs(rows) do
   if row.status == "ok" then
-    out(("%-30s %-16s %8.1f %9.3f %9.1f %9s %8.1f %8s  %s"):format(row.name, row.input_label, row.bytes / 1e6,
-      row.seconds, row.mb_per_s, row.docs_per_s and string.format("%.0f", row.docs_per_s) or "-",
+    out(("%-30s %-16s %8.1f %9.3f %9.1f %9s %9s %9s %8.1f %8s  %s"):format(row.name, row.input_label,
+      row.bytes / 1e6, row.seconds, row.mb_per_s, fmt_num(row.cpu_seconds, 2), fmt_num(row.mb_per_cpu_s, 1),
+      row.docs_per_s and string.format("%.0f", row.docs_per_s) or "-",
       (row.rss_kb or 0) / 1024, fmt_num(row.x_wc_w, 2),
       row.x_baseline and (fmt_num(row.x_baseline, 2) .. " (" .. row.best_baseline .. ")") or "-"))
   else
-    out(("%-30s %-16s %8s %9s %9s %9s %8s %8s  -"):format(row.name, row.input_label, "-", row.status, "-", "-",
-      "-", "-"))
+    out(("%-30s %-16s %8s %9s %9s %9s %9s %9s %8s %8s  -"):format(row.name, row.input_label, "-", row.status,
+      "-", "-", "-", "-", "-", "-"))
   end
 end
 local notes, missing, seen = {}, {}, {}
@@ -382,6 +407,7 @@ for i, row in ipairs(rows) do
   result_rows[i] = {
     name = row.name, kind = row.kind, command = row.command, input = row.input_label, status = row.status,
     bytes = row.bytes, documents = row.ndocs, seconds = row.seconds, mb_per_s = row.mb_per_s,
+    cpu_seconds = row.cpu_seconds, mb_per_cpu_s = row.mb_per_cpu_s,
     docs_per_s = row.docs_per_s, peak_rss_kb = row.rss_kb, x_wc_w = row.x_wc_w, x_best_baseline = row.x_baseline,
     best_baseline = row.best_baseline, baseline = row.baseline or false, note = row.note,
   }

@@ -12,10 +12,12 @@
  * order: the new position of the k-th entry, max(home'(k), new(k-1) + 1),
  * is never below its old one, so moving entries from the last to the first
  * never overwrites one not yet moved. */
+#define _GNU_SOURCE /* mremap, MADV_HUGEPAGE */
 #include "counter.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <xxhash.h>
 
 #define GOLDEN UINT64_C(0x9E3779B97F4A7C15)
@@ -30,6 +32,37 @@ static inline uint64_t order_hash(uint64_t fp, uint32_t site) {
 
 static inline size_t home_of(uint64_t h, size_t home) {
   return (size_t)(((unsigned __int128)h * home) >> 64);
+}
+
+/* Slot arrays from this size on are mapped (and remapped as they grow,
+ * without a copy), with transparent huge pages asked for: adds probe the
+ * table at random, and with 4 KiB pages most probes would miss the TLB. */
+#define MAP_MIN ((size_t)4 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Resizes c->slots to n entries, the first min(n, c->alloc) kept and the
+ * rest undefined. The new array, or NULL on ENOMEM (the old one intact). */
+static stet_count_entry *resize_slots(stet_counter *c, size_t n) {
+  size_t bytes = n * sizeof *c->slots;
+  if (!c->mapped && bytes < MAP_MIN) return realloc(c->slots, bytes);
+  size_t mb = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+  void *m;
+  if (!c->mapped) {
+    m = mmap(NULL, mb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(m, mb, MADV_HUGEPAGE); /* only advice */
+#endif
+    memcpy(m, c->slots, c->alloc * sizeof *c->slots);
+    free(c->slots);
+  } else if (mb != c->mapped) {
+    m = mremap(c->slots, c->mapped, mb, MREMAP_MAYMOVE);
+    if (m == MAP_FAILED) return NULL;
+  } else {
+    m = c->slots;
+  }
+  c->mapped = mb;
+  return m;
 }
 
 static inline size_t tail_of(size_t home) {
@@ -58,11 +91,13 @@ stet_counter *stet_counter_new(void) {
 
 void stet_counter_free(stet_counter *c) {
   if (!c) return;
-  free(c->slots);
+  if (c->mapped) munmap(c->slots, c->mapped);
+  else free(c->slots);
   stet_buf_free(&c->site_text);
   free(c->site_off);
   free(c->site_index);
   free(c->docset);
+  free(c->docstamp);
   free(c->samples);
   stet_buf_free(&c->sample_text);
   free(c);
@@ -175,7 +210,7 @@ static int grow_in_place(stet_counter *c, size_t want) {
     if (next <= na) break;
     nh += nh / 8 + 1; /* the tail overflowed: take more room */
   }
-  stet_count_entry *s = realloc(c->slots, na * sizeof *s);
+  stet_count_entry *s = resize_slots(c, na);
   if (!s) goto fail;
   memset(s + c->alloc, 0, (na - c->alloc) * sizeof *s);
   for (size_t b = nblocks; b-- > 0;) {
@@ -207,7 +242,7 @@ fail:
 }
 
 static size_t next_home(size_t home) {
-  return home < 262144 ? home * 2 : home + home / 8;
+  return home < 262144 ? home * 2 : home + home / 5;
 }
 
 /* The entry of (fp, site), inserted with count 0 when absent; NULL on
@@ -219,10 +254,10 @@ static stet_count_entry *upsert(stet_counter *c, uint64_t fp, uint32_t site) {
     size_t i = find_pos(c, h, site, &found);
     if (found) return &c->slots[i];
     size_t j = i;
-    if ((c->size + 1) * 4 <= c->home * 3) {
+    if ((c->size + 1) * 5 <= c->home * 4) {
       while (j < c->alloc && c->slots[j].fp) j++;
       if (j < c->alloc) {
-        memmove(&c->slots[i + 1], &c->slots[i], (j - i) * sizeof *c->slots);
+        for (; j > i; j--) c->slots[j] = c->slots[j - 1]; /* clusters are short */
         c->slots[i].fp = fp;
         c->slots[i].site = site;
         c->slots[i].count = 0;
@@ -258,41 +293,55 @@ int stet_counter_add_count(stet_counter *c, uint64_t fp, uint32_t site, uint32_t
 /* ---- the current document ---- */
 
 /* 1 when key was already seen in document doc, 0 when it is new (and now
- * remembered), -1 on ENOMEM. */
+ * remembered), -1 on ENOMEM. The set is open addressing over (key, stamp)
+ * slots; a slot is used in this document when its stamp is docgen. */
 static int doc_seen(stet_counter *c, uint64_t doc, uint64_t key) {
   if (!c->have_doc || doc != c->doc) {
     if (c->docset_cap > DOCSET_KEEP) {
       free(c->docset);
+      free(c->docstamp);
       c->docset = NULL;
+      c->docstamp = NULL;
       c->docset_cap = 0;
-    } else if (c->docset) {
-      memset(c->docset, 0, c->docset_cap * sizeof *c->docset);
+    }
+    if (++c->docgen == 0) { /* the stamps wrapped: clear them */
+      if (c->docstamp) memset(c->docstamp, 0, c->docset_cap * sizeof *c->docstamp);
+      c->docgen = 1;
     }
     c->docset_n = 0;
     c->doc = doc;
     c->have_doc = 1;
   }
-  if (!key) key = 1;
+  uint32_t gen = c->docgen;
   if ((c->docset_n + 1) * 2 > c->docset_cap) {
     size_t cap = c->docset_cap ? c->docset_cap * 2 : DOCSET_MIN;
-    uint64_t *set = calloc(cap, sizeof *set);
-    if (!set) return -1;
+    uint64_t *set = malloc(cap * sizeof *set);
+    uint32_t *stamp = calloc(cap, sizeof *stamp);
+    if (!set || !stamp) {
+      free(set);
+      free(stamp);
+      return -1;
+    }
     for (size_t i = 0; i < c->docset_cap; i++) {
+      if (c->docstamp[i] != gen) continue;
       uint64_t k = c->docset[i];
-      if (!k) continue;
       size_t j = (size_t)(k * GOLDEN >> 32) & (cap - 1);
-      while (set[j]) j = (j + 1) & (cap - 1);
+      while (stamp[j] == gen) j = (j + 1) & (cap - 1);
       set[j] = k;
+      stamp[j] = gen;
     }
     free(c->docset);
+    free(c->docstamp);
     c->docset = set;
+    c->docstamp = stamp;
     c->docset_cap = cap;
   }
   size_t mask = c->docset_cap - 1;
   size_t j = (size_t)(key * GOLDEN >> 32) & mask;
-  for (; c->docset[j]; j = (j + 1) & mask)
+  for (; c->docstamp[j] == gen; j = (j + 1) & mask)
     if (c->docset[j] == key) return 1;
   c->docset[j] = key;
+  c->docstamp[j] = gen;
   c->docset_n++;
   return 0;
 }
@@ -434,9 +483,9 @@ int stet_counter_merge(stet_counter *dst, const stet_counter *src) {
     const char *name = stet_counter_site_name(src, id, &l);
     if (stet_counter_site(dst, name, l, &map[id])) goto done;
   }
-  if (src->size && dst->size + src->size > dst->home * 3 / 4) {
+  if (src->size && dst->size + src->size > dst->home * 4 / 5) {
     size_t want = dst->home;
-    while ((dst->size + src->size) * 4 > want * 3) want = next_home(want);
+    while ((dst->size + src->size) * 5 > want * 4) want = next_home(want);
     if (grow_in_place(dst, want)) goto done;
   }
   for (size_t i = 0; i < src->alloc; i++) {
@@ -458,6 +507,7 @@ done:
 size_t stet_counter_memory(const stet_counter *c) {
   return sizeof *c + c->alloc * sizeof *c->slots + c->site_text.cap +
          ((size_t)c->sites_cap + 1) * sizeof *c->site_off +
-         c->site_index_cap * sizeof *c->site_index + c->docset_cap * sizeof *c->docset +
+         c->site_index_cap * sizeof *c->site_index +
+         c->docset_cap * (sizeof *c->docset + sizeof *c->docstamp) +
          c->samples_cap * sizeof *c->samples + c->sample_text.cap;
 }

@@ -4,15 +4,17 @@
  * documents it occurs. Sites are strings interned into small ids. Entries
  * are 16 bytes (fingerprint, site id, count) in one open-addressing array
  * with linear probing whose clusters are kept sorted by a hash of the key
- * ("ordered" Robin Hood), the load factor stays at or under 0.75, and the
+ * ("ordered" Robin Hood), the load factor stays at or under 0.8, and the
  * home slot of a key is a monotonic function of its hash. Because of that
- * the table grows in place: the array is realloc'ed (mremap for big
- * tables, no copy) and entries move from the last to the first, never over
- * an entry not yet moved. Peak memory is the grown table, not old + new.
+ * the table grows in place: the array is realloc'ed (from 4 MB on it is
+ * mapped, with transparent huge pages asked for, and grows by mremap, no
+ * copy) and entries move from the last to the first, never over an entry
+ * not yet moved. Peak memory is the grown table, not old + new.
  * Small tables (up to 256 Ki slots, 4 MB) double, so a corpus of a few
  * hundred thousand paragraphs does not grow a dozen times; from then on they
- * grow by 1/8, so the table stays between 0.66 and 0.75 full: 16 / 0.66 =
- * 24 bytes per entry at most.
+ * grow by 1/5, so the table stays between 0.66 and 0.8 full: 16 / 0.66 =
+ * 24 bytes per entry at most (the same bound as 1/8 steps between 0.66 and
+ * 0.75, with a third fewer growths, each of which moves every entry).
  *
  * Per-document counting: add() takes a document key and counts a pair at
  * most once per document. The table remembers the keys of the current
@@ -51,6 +53,7 @@ typedef struct stet_sample_slot {
 /* The fields are private to counter.c and counter_file.c. */
 typedef struct stet_counter {
   stet_count_entry *slots;
+  size_t mapped;        /* bytes mapped for slots (big tables), 0: malloc */
   size_t home;          /* slots that are home positions */
   size_t alloc;         /* slots allocated: home plus an overflow tail */
   size_t size;          /* entries in use */
@@ -60,10 +63,14 @@ typedef struct stet_counter {
   uint32_t nsites, sites_cap;
   uint32_t *site_index; /* id + 1 per slot, 0 free; power of two */
   uint32_t site_index_cap;
-  /* the current document: its key and the pair hashes already counted */
+  /* the current document: its key and the pair hashes already counted;
+   * a docset slot is in use when its stamp is docgen (a new document
+   * takes the next generation instead of clearing the set) */
   uint64_t doc;
   int have_doc;
   uint64_t *docset;
+  uint32_t *docstamp;
+  uint32_t docgen;
   size_t docset_cap, docset_n;
   /* samples */
   stet_sample_slot *samples;

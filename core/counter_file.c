@@ -35,20 +35,42 @@ static void set_err(char *err, size_t errlen, const char *path, const char *fmt,
   va_end(ap);
 }
 
+/* Little-endian integers: one memcpy on little-endian machines (the
+ * compiler does not merge the byte loops), byte by byte elsewhere. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define STET_LE 1
+#endif
+
 static void put_u32(unsigned char *p, uint32_t v) {
+#ifdef STET_LE
+  memcpy(p, &v, 4);
+#else
   for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+#endif
 }
 static void put_u64(unsigned char *p, uint64_t v) {
+#ifdef STET_LE
+  memcpy(p, &v, 8);
+#else
   for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
+#endif
 }
 static uint32_t get_u32(const unsigned char *p) {
   uint32_t v = 0;
+#ifdef STET_LE
+  memcpy(&v, p, 4);
+#else
   for (int i = 3; i >= 0; i--) v = (v << 8) | p[i];
+#endif
   return v;
 }
 static uint64_t get_u64(const unsigned char *p) {
   uint64_t v = 0;
+#ifdef STET_LE
+  memcpy(&v, p, 8);
+#else
   for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
+#endif
   return v;
 }
 
@@ -125,22 +147,27 @@ int stet_counter_save(const stet_counter *c, const char *path, char *err, size_t
     w_u32(w, (uint32_t)l);
     w_bytes(w, s, l);
   }
-  for (size_t i = 0; i < c->alloc; i++) {
+  for (size_t i = 0; i < c->alloc; i++) { /* straight into the buffer */
     const stet_count_entry *e = &c->slots[i];
     if (!e->fp) continue;
-    unsigned char b[16];
+    if (w->len + 16 > IO_BUF) w_flush(w);
+    unsigned char *b = w->buf + w->len;
     put_u64(b, e->fp);
     put_u32(b + 8, e->site);
     put_u32(b + 12, e->count);
-    w_bytes(w, b, 16);
+    w->len += 16;
   }
   for (size_t i = 0; i < c->samples_cap; i++) {
     const stet_sample_slot *s = &c->samples[i];
     if (!s->fp) continue;
     const unsigned char *p = (const unsigned char *)c->sample_text.data + s->off;
-    w_u64(w, s->fp);
-    w_u32(w, s->site);
-    w_bytes(w, p, 1 + (size_t)p[0]);
+    size_t k = 1 + (size_t)p[0];
+    if (w->len + 12 + k > IO_BUF) w_flush(w);
+    unsigned char *b = w->buf + w->len;
+    put_u64(b, s->fp);
+    put_u32(b + 8, s->site);
+    memcpy(b + 12, p, k);
+    w->len += 12 + k;
   }
   w_flush(w);
   unsigned char sum[8];

@@ -1,21 +1,25 @@
 /* core/fingerprint.c: paragraph keys and fingerprints (fingerprint.h).
  *
- * The key is built in one pass. ASCII bytes go through ascii_key, a table
- * that lowercases letters, maps digits to "0" and drops everything else. A
- * non-ASCII character that passes the NFKC and case-folding quick checks
- * (build/gen/normprops.h) is kept, dropped or turned into "0" by its general
- * category alone. Anything else starts a "hard" span, which runs until the
- * next ASCII character or stable starter and, when the character before it
- * was kept, starts at that character (a combining mark may compose with
- * it). Only hard spans go through stet_normalize (NFKC + case folding), and
- * their output is filtered by category like the rest. */
+ * The key is built in one pass. Runs of ASCII bytes are keyed 32 bytes at
+ * a time with AVX2 (16 with SSSE3 or SSE2, else byte by byte through
+ * ascii_key): letters lower-cased, digits turned to "0", everything else
+ * dropped, the kept bytes packed with byte shuffles. A non-ASCII character
+ * that passes the NFKC and case-folding quick checks (build/gen/normprops.h)
+ * is kept, dropped or turned into "0" by its general category alone; what a
+ * BMP code point does is cached in the context as it is met. Anything else
+ * starts a "hard" span, which runs until the next ASCII character or stable
+ * starter and, when the character before it was kept, starts at that
+ * character (a combining mark may compose with it). Only hard spans go
+ * through stet_normalize (NFKC + case folding), and their output is
+ * filtered by category like the rest. */
 #include "fingerprint.h"
 
+#include <stdlib.h>
 #include <utf8proc.h>
 #if defined(__SSE2__) && defined(__GNUC__)
-#include <emmintrin.h>
-#include <tmmintrin.h>
+#include <immintrin.h>
 #endif
+#define XXH_INLINE_ALL /* XXH3 of short keys inlined: no call per paragraph */
 #include <xxhash.h>
 
 #include "normalize.h"
@@ -55,7 +59,9 @@ static inline __m128i ascii_block_key(__m128i v, unsigned *keep) {
  * last whole 16-byte block, appended at o + *j, 16 bytes at a time; the
  * kept bytes of a block are packed byte by byte. o has room for 16 bytes
  * past the key of the whole input. */
-static void ascii_blocks(const unsigned char *s, size_t n, size_t *i, char *o, size_t *j) {
+static inline __attribute__((always_inline)) void ascii_blocks(const unsigned char *s, size_t n, size_t slack, size_t *i,
+                                                      char *o, size_t *j) {
+  (void)slack;
   size_t k = *i, w = *j;
   while (k + 16 <= n) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
@@ -85,7 +91,9 @@ static void ascii_blocks(const unsigned char *s, size_t n, size_t *i, char *o, s
  * ASCII start of a block that holds a non-ASCII byte, or of the last short
  * block (copied, padded with NULs, which are dropped), is done the same way. */
 __attribute__((target("ssse3,popcnt")))
-static void ascii_blocks_ssse3(const unsigned char *s, size_t n, size_t *i, char *o, size_t *j) {
+static inline __attribute__((always_inline)) void ascii_blocks_ssse3(const unsigned char *s, size_t n, size_t slack,
+                                                            size_t *i, char *o, size_t *j) {
+  (void)slack;
   const __m128i eight = _mm_set1_epi8(8);
   size_t k = *i, w = *j;
   while (k < n) {
@@ -123,17 +131,133 @@ static void ascii_blocks_ssse3(const unsigned char *s, size_t n, size_t *i, char
   *j = w;
 }
 
-/* Does this processor have SSSE3 and POPCNT? */
-static int have_ssse3(void) {
-  return __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt");
+/* A row of stet_pack8 as one 64-bit word (plus 8 in every byte with hi). */
+static inline uint64_t pack_row(unsigned m, int hi) {
+  uint64_t r;
+  memcpy(&r, stet_pack8[m], 8);
+  return hi ? r + UINT64_C(0x0808080808080808) : r;
+}
+
+/* ascii_blocks_ssse3 32 bytes at a time with AVX2 (BMI2 clears the bits
+ * past the run), where the run also takes in the non-ASCII characters
+ * news text is full of and whose action is known: the dashes and quotes
+ * U+2012..U+2015 and U+2018..U+201F (E2 80 92..95, 98..9F: P*, dropped)
+ * and the small Latin-1 letters U+00E0..U+00FF but U+00F7 (C3 A0..BF but
+ * B7: kept as they are); these pass the NFKC and case folding quick checks
+ * (spec/fingerprint_paths_spec.lua compares every BMP character with the
+ * plain path). Only whole sequences inside the run count. With slack >= 32
+ * the last, short block is loaded in place (s[n..n + slack) is readable;
+ * those bytes are masked off), else it is left to the byte loop of the
+ * caller: no call in the loop, so the constants stay in registers. */
+__attribute__((target("avx2,bmi,bmi2,popcnt")))
+static inline __attribute__((always_inline)) void ascii_blocks_avx2(const unsigned char *s,
+                                                                    size_t n, size_t slack,
+                                                                    size_t *i, char *o,
+                                                                    size_t *j) {
+  /* The constants, made opaque so that the compiler keeps them in
+   * registers (or one load away) instead of building them again in every
+   * round of the loop. */
+#define OPAQUE(x) __asm__("" : "+x"(x))
+  __m256i bit20 = _mm256_set1_epi8(0x20), a1 = _mm256_set1_epi8('a' - 1),
+          z1 = _mm256_set1_epi8('z' + 1), d1 = _mm256_set1_epi8('0' - 1),
+          d9 = _mm256_set1_epi8('9' + 1), zero = _mm256_set1_epi8('0');
+  __m256i xfe = _mm256_set1_epi8((char)0xFE), x92 = _mm256_set1_epi8((char)0x92),
+          x94 = _mm256_set1_epi8((char)0x94), xf8 = _mm256_set1_epi8((char)0xF8),
+          x98 = _mm256_set1_epi8((char)0x98), xe2 = _mm256_set1_epi8((char)0xE2),
+          x80 = _mm256_set1_epi8((char)0x80), xc3 = _mm256_set1_epi8((char)0xC3),
+          xb7 = _mm256_set1_epi8((char)0xB7), xe0 = _mm256_set1_epi8((char)0xE0),
+          xa0 = _mm256_set1_epi8((char)0xA0);
+  OPAQUE(bit20); OPAQUE(a1); OPAQUE(z1); OPAQUE(d1); OPAQUE(d9); OPAQUE(zero);
+  OPAQUE(xfe); OPAQUE(x92); OPAQUE(x94); OPAQUE(xf8); OPAQUE(x98); OPAQUE(xe2); OPAQUE(x80);
+  OPAQUE(xc3); OPAQUE(xb7); OPAQUE(xe0); OPAQUE(xa0);
+#undef OPAQUE
+  size_t k = *i, w = *j;
+  while (k < n) {
+    size_t take = n - k;
+    if (take < 32 && slack < 32) break; /* left to the byte loop */
+    if (take > 32) take = 32;
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + k));
+    unsigned high = (unsigned)_mm256_movemask_epi8(v), pair = 0;
+    __m256i latin = _mm256_setzero_si256();
+    if (high) {
+      unsigned inside = _bzhi_u32(~0u, (unsigned)take);
+      __m256i fe = _mm256_and_si256(v, xfe);
+      __m256i third = _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(fe, x92), _mm256_cmpeq_epi8(fe, x94)),
+        _mm256_cmpeq_epi8(_mm256_and_si256(v, xf8), x98));
+      unsigned e2 = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, xe2));
+      unsigned c80 = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, x80));
+      unsigned triple = e2 & c80 >> 1 & (unsigned)_mm256_movemask_epi8(third) >> 2 & inside >> 2;
+      __m256i c3 = _mm256_cmpeq_epi8(v, xc3);
+      __m256i small = _mm256_andnot_si256(_mm256_cmpeq_epi8(v, xb7),
+                                          _mm256_cmpeq_epi8(_mm256_and_si256(v, xe0), xa0));
+      pair = (unsigned)_mm256_movemask_epi8(c3) & (unsigned)_mm256_movemask_epi8(small) >> 1 &
+             inside >> 1;
+      latin = _mm256_or_si256(c3, small); /* bytes taken as they are where kept */
+      unsigned stop = high & ~(triple | triple << 1 | triple << 2 | pair | pair << 1);
+      if (stop) {
+        size_t first = (size_t)__builtin_ctz(stop);
+        if (first < take) take = first;
+      }
+    }
+    if (take == 0) break;
+    __m256i low = _mm256_or_si256(v, bit20);
+    __m256i letter = _mm256_and_si256(_mm256_cmpgt_epi8(low, a1), _mm256_cmpgt_epi8(z1, low));
+    __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, d1), _mm256_cmpgt_epi8(d9, v));
+    unsigned keep = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)) | pair |
+                    pair << 1;
+    keep = _bzhi_u32(keep, (unsigned)take);
+    __m256i out = _mm256_or_si256(
+      _mm256_or_si256(_mm256_and_si256(letter, low), _mm256_and_si256(digit, zero)),
+      _mm256_and_si256(v, latin));
+    unsigned m0 = keep & 0xFF, m1 = keep >> 8 & 0xFF, m2 = keep >> 16 & 0xFF, m3 = keep >> 24;
+    __m256i idx = _mm256_set_epi64x((long long)pack_row(m3, 1), (long long)pack_row(m2, 0),
+                                    (long long)pack_row(m1, 1), (long long)pack_row(m0, 0));
+    __m256i packed = _mm256_shuffle_epi8(out, idx);
+    __m128i p0 = _mm256_castsi256_si128(packed), p1 = _mm256_extracti128_si256(packed, 1);
+    _mm_storel_epi64((__m128i *)(void *)(o + w), p0);
+    w += (size_t)__builtin_popcount(m0);
+    _mm_storel_epi64((__m128i *)(void *)(o + w), _mm_unpackhi_epi64(p0, p0));
+    w += (size_t)__builtin_popcount(m1);
+    _mm_storel_epi64((__m128i *)(void *)(o + w), p1);
+    w += (size_t)__builtin_popcount(m2);
+    _mm_storel_epi64((__m128i *)(void *)(o + w), _mm_unpackhi_epi64(p1, p1));
+    w += (size_t)__builtin_popcount(m3);
+    k += take;
+    if (take < 32) break;
+  }
+  *i = k;
+  *j = w;
 }
 #endif
+
+/* The widest path this processor has. */
+static int best_path(void) {
+#ifdef ASCII_BLOCKS
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
+      __builtin_cpu_supports("popcnt"))
+    return STET_FP_AVX2;
+  if (__builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt")) return STET_FP_SSSE3;
+  return STET_FP_SSE2;
+#else
+  return STET_FP_SCALAR;
+#endif
+}
+
+int stet_fp_path(const stet_fp_ctx *ctx) {
+  int best = best_path();
+  return ctx->path > STET_FP_BEST && ctx->path < best ? ctx->path : best;
+}
 
 #define HARD_FLAGS (STET_NP_NFKC_NO | STET_NP_NFKC_MAYBE | STET_NP_CWCF | STET_NP_CCC)
 
 void stet_fp_ctx_free(stet_fp_ctx *ctx) {
   stet_buf_free(&ctx->key);
   stet_buf_free(&ctx->norm);
+  free(ctx->acts);
+  free(ctx->hard);
+  ctx->acts = NULL;
+  ctx->hard = NULL;
 }
 
 uint64_t stet_fp_hash(const char *key, size_t n, uint64_t seed) {
@@ -156,6 +280,25 @@ static int key_action(int32_t cp) {
   default: /* P*, S*, Z*, C* (Cn included) */
     return 0;
   }
+}
+
+/* What a non-ASCII code point of the input does: key_action when it passes
+ * the quick checks, else ACT_HARD (it starts a hard span). */
+#define ACT_HARD 3
+static int input_action(int32_t cp) {
+  return stet_normprops((uint32_t)cp) & HARD_FLAGS ? ACT_HARD : key_action(cp);
+}
+
+/* input_action through the cache ctx->acts: one byte per BMP code point,
+ * the action + 1, 0 while not known. Without the cache (no memory for it)
+ * it is computed every time. */
+static inline int cached_action(stet_fp_ctx *ctx, int32_t cp) {
+  if (cp < 0x10000 && ctx->acts) {
+    unsigned a = ctx->acts[cp];
+    if (!a) ctx->acts[cp] = (unsigned char)(a = (unsigned)input_action(cp) + 1);
+    return (int)a - 1;
+  }
+  return input_action(cp);
 }
 
 /* Appends the key of the normalized text t[0..m) to b; room was reserved
@@ -181,6 +324,67 @@ static void filter_normalized(stet_buf *b, const unsigned char *t, size_t m) {
     }
     i += len;
   }
+}
+
+/* The cache of hard characters: the key of a character that needs
+ * normalizing, when it is a hard span by itself (the character after it is
+ * ASCII or passes the quick checks), so that the next time it is met it
+ * costs a copy instead of a stet_normalize call. Direct-mapped by code
+ * point. indep says whether its key may also follow a kept character
+ * without taking it back into the span: when the first code point of its
+ * full compatibility decomposition (case folded) is a starter that never
+ * composes with a character before it (canonical combining class 0 and not
+ * NFKC_QC=Maybe), normalizing "kept + X" can neither reorder nor compose
+ * across the two, so it gives kept followed by the normalized X. */
+#define HARD_SLOTS 256
+#define HARD_KEY_MAX 10
+
+typedef struct hard_entry {
+  int32_t cp;        /* 0: empty (NUL is never hard) */
+  unsigned char len; /* key bytes, or HARD_KEY_MAX + 1: key too long */
+  unsigned char indep;
+  char key[HARD_KEY_MAX];
+} hard_entry;
+
+/* Normalizes s[0..n) (NFKC + case folding, or form with case folding)
+ * into ctx->norm when it changes; returns the text and its length. NULL
+ * on ENOMEM. */
+static const unsigned char *fold_form(stet_fp_ctx *ctx, const unsigned char *s, size_t n,
+                                      stet_form form, size_t *m) {
+  stet_norm_opts o;
+  stet_norm_fold_opts(&o);
+  o.form = form;
+  stet_norm_stats st = {0, 0};
+  ctx->norm.len = 0;
+  int r = stet_normalize((const char *)s, n, &o, &ctx->norm, &st);
+  if (r < 0) return NULL;
+  *m = r ? ctx->norm.len : n;
+  return r ? (const unsigned char *)ctx->norm.data : s;
+}
+
+/* The cache entry of code point cp (its bytes s[0..len)), filled when it
+ * was not there; NULL when there is no memory for it. */
+static const hard_entry *hard_lookup(stet_fp_ctx *ctx, int32_t cp, const unsigned char *s,
+                                     size_t len) {
+  if (!ctx->hard && !(ctx->hard = calloc(HARD_SLOTS, sizeof(hard_entry)))) return NULL;
+  hard_entry *h = (hard_entry *)ctx->hard + ((uint32_t)cp * 2654435761u >> 24) % HARD_SLOTS;
+  if (h->cp == cp) return h;
+  size_t m;
+  const unsigned char *t = fold_form(ctx, s, len, STET_FORM_NFKC, &m);
+  if (!t) return NULL;
+  char tmp[4 * HARD_KEY_MAX];
+  stet_buf kb = {tmp, 0, sizeof tmp};
+  if (m <= HARD_KEY_MAX) filter_normalized(&kb, t, m);
+  h->len = m <= HARD_KEY_MAX ? (unsigned char)kb.len : HARD_KEY_MAX + 1;
+  memcpy(h->key, tmp, kb.len);
+  t = fold_form(ctx, s, len, STET_FORM_NFKD, &m);
+  if (!t) return NULL;
+  int32_t first = 0;
+  if (m) stet_utf8_decode(t, m, &first);
+  h->indep = m == 0 || (first != STET_UTF8_INVALID &&
+                        !(stet_normprops((uint32_t)first) & (STET_NP_CCC | STET_NP_NFKC_MAYBE)));
+  h->cp = cp;
+  return h;
 }
 
 /* End of the hard span that begins with the character at i (of length len). */
@@ -211,26 +415,31 @@ static int add_hard_span(stet_fp_ctx *ctx, const unsigned char *s, size_t a, siz
   return 0;
 }
 
-int stet_fingerprint_key(stet_fp_ctx *ctx, const char *str, size_t n) {
-  const unsigned char *s = (const unsigned char *)str;
+/* A function keying ASCII blocks (ascii_blocks...): from s[*i] on, up to the
+ * first non-ASCII byte or the end of its last whole block, appending at
+ * o + *j. */
+typedef void block_fn(const unsigned char *s, size_t n, size_t slack, size_t *i, char *o,
+                      size_t *j);
+
+/* The key of s[0..n) into ctx->key, ASCII runs keyed by blocks (NULL: byte
+ * by byte). Inlined into one function per path, so that the block loop,
+ * the UTF-8 decoding and the cached actions are one piece of code. */
+static inline __attribute__((always_inline)) int key_build(stet_fp_ctx *ctx,
+                                                           const unsigned char *s, size_t n,
+                                                           size_t slack, block_fn *blocks,
+                                                           int cache) {
   stet_buf *b = &ctx->key;
   b->len = 0;
   if (stet_buf_reserve(b, n + 32)) return -1;
   /* the last character kept, when it came from one input character:
    * its input span [kept_in, kept_end) and its offset in the key */
   size_t kept_in = 0, kept_end = (size_t)-1, kept_out = 0;
-#ifdef ASCII_BLOCKS
-  int ssse3 = have_ssse3();
-#endif
   size_t i = 0;
   while (i < n) {
     if (s[i] < 0x80) {
       char *o = b->data;
       size_t j = b->len;
-#ifdef ASCII_BLOCKS
-      if (ssse3) ascii_blocks_ssse3(s, n, &i, o, &j);
-      else if (i + 16 <= n) ascii_blocks(s, n, &i, o, &j);
-#endif
+      if (blocks) blocks(s, n, slack, &i, o, &j);
       while (i < n && s[i] < 0x80) {
         unsigned char c = ascii_key[s[i]];
         o[j] = (char)c;
@@ -238,10 +447,18 @@ int stet_fingerprint_key(stet_fp_ctx *ctx, const char *str, size_t n) {
         i++;
       }
       b->len = j;
-      if (i < n && ascii_key[s[i - 1]]) {
-        kept_in = i - 1;
-        kept_end = i;
-        kept_out = j - 1;
+      if (i < n) { /* the run ends before a non-ASCII character */
+        if (s[i - 1] < 0x80) {
+          if (ascii_key[s[i - 1]]) {
+            kept_in = i - 1;
+            kept_end = i;
+            kept_out = j - 1;
+          }
+        } else if (s[i - 1] >= 0xA0) { /* a Latin-1 letter the AVX2 run took */
+          kept_in = i - 2;
+          kept_end = i;
+          kept_out = j - 2;
+        }
       }
       continue;
     }
@@ -251,8 +468,9 @@ int stet_fingerprint_key(stet_fp_ctx *ctx, const char *str, size_t n) {
       i += len;
       continue;
     }
-    if (!(stet_normprops((uint32_t)cp) & HARD_FLAGS)) {
-      int a = key_action(cp);
+    if (cache && !ctx->acts) ctx->acts = calloc(0x10000, 1); /* NULL: no cache */
+    int a = cache ? cached_action(ctx, cp) : input_action(cp);
+    if (a != ACT_HARD) {
       if (a) {
         kept_in = i;
         kept_end = i + len;
@@ -267,16 +485,122 @@ int stet_fingerprint_key(stet_fp_ctx *ctx, const char *str, size_t n) {
       i += len;
       continue;
     }
-    size_t a = i;
+    size_t e = hard_span_end(s, n, i, len);
+    if (cache && e == i + len) { /* alone in its span: its key may be cached */
+      const hard_entry *h = hard_lookup(ctx, cp, s + i, len);
+      if (h && h->len <= HARD_KEY_MAX && (h->indep || kept_end != i)) {
+        if (stet_buf_reserve(b, h->len + (n - e) + 32)) return -1;
+        memcpy(b->data + b->len, h->key, h->len);
+        b->len += h->len;
+        kept_end = (size_t)-1;
+        i = e;
+        continue;
+      }
+    }
+    size_t from = i;
     if (kept_end == i) { /* take the kept character back into the span */
-      a = kept_in;
+      from = kept_in;
       b->len = kept_out;
     }
-    size_t e = hard_span_end(s, n, i, len);
-    if (add_hard_span(ctx, s, a, e, n - e)) return -1;
+    if (add_hard_span(ctx, s, from, e, n - e)) return -1;
     kept_end = (size_t)-1;
     i = e;
   }
+  return 0;
+}
+
+/* The fingerprints of spans[0..k) of s, keys built by key_build with
+ * blocks and cache. Inlined into one function per path. */
+static inline __attribute__((always_inline)) int spans_build(stet_fp_ctx *ctx,
+                                                             const unsigned char *s,
+                                                             size_t avail, stet_fp_span *spans,
+                                                             size_t k, block_fn *blocks,
+                                                             int cache) {
+  for (size_t i = 0; i < k; i++) {
+    size_t a = spans[i].start, e = spans[i].stop;
+    if (key_build(ctx, s + a, e - a, avail - e, blocks, cache)) return -1;
+    spans[i].fp = stet_fp_hash(ctx->key.data, ctx->key.len, STET_FP_SEED);
+  }
+  return 0;
+}
+
+/* key_build and spans_build for each path; the scalar one is the plain
+ * algorithm, without the caches, which specs and the fuzz target compare
+ * the others with. */
+static int key_scalar(stet_fp_ctx *ctx, const unsigned char *s, size_t n, size_t slack) {
+  return key_build(ctx, s, n, slack, NULL, 0);
+}
+
+static int spans_scalar(stet_fp_ctx *ctx, const unsigned char *s, size_t avail,
+                        stet_fp_span *spans, size_t k) {
+  return spans_build(ctx, s, avail, spans, k, NULL, 0);
+}
+
+#ifdef ASCII_BLOCKS
+static int key_sse2(stet_fp_ctx *ctx, const unsigned char *s, size_t n, size_t slack) {
+  return key_build(ctx, s, n, slack, ascii_blocks, 1);
+}
+
+static int spans_sse2(stet_fp_ctx *ctx, const unsigned char *s, size_t avail,
+                      stet_fp_span *spans, size_t k) {
+  return spans_build(ctx, s, avail, spans, k, ascii_blocks, 1);
+}
+
+__attribute__((target("ssse3,popcnt")))
+static int key_ssse3(stet_fp_ctx *ctx, const unsigned char *s, size_t n, size_t slack) {
+  return key_build(ctx, s, n, slack, ascii_blocks_ssse3, 1);
+}
+
+__attribute__((target("ssse3,popcnt")))
+static int spans_ssse3(stet_fp_ctx *ctx, const unsigned char *s, size_t avail,
+                       stet_fp_span *spans, size_t k) {
+  return spans_build(ctx, s, avail, spans, k, ascii_blocks_ssse3, 1);
+}
+
+__attribute__((target("avx2,bmi,bmi2,popcnt")))
+static int key_avx2(stet_fp_ctx *ctx, const unsigned char *s, size_t n, size_t slack) {
+  return key_build(ctx, s, n, slack, ascii_blocks_avx2, 1);
+}
+
+__attribute__((target("avx2,bmi,bmi2,popcnt")))
+static int spans_avx2(stet_fp_ctx *ctx, const unsigned char *s, size_t avail,
+                      stet_fp_span *spans, size_t k) {
+  return spans_build(ctx, s, avail, spans, k, ascii_blocks_avx2, 1);
+}
+#endif
+
+int stet_fingerprint_spans(stet_fp_ctx *ctx, const char *str, size_t avail, stet_fp_span *spans,
+                           size_t k) {
+  const unsigned char *s = (const unsigned char *)str;
+  switch (stet_fp_path(ctx)) {
+#ifdef ASCII_BLOCKS
+  case STET_FP_AVX2: return spans_avx2(ctx, s, avail, spans, k);
+  case STET_FP_SSSE3: return spans_ssse3(ctx, s, avail, spans, k);
+  case STET_FP_SSE2: return spans_sse2(ctx, s, avail, spans, k);
+#endif
+  default: return spans_scalar(ctx, s, avail, spans, k);
+  }
+}
+
+int stet_fingerprint_key_in(stet_fp_ctx *ctx, const char *str, size_t n, size_t slack) {
+  const unsigned char *s = (const unsigned char *)str;
+  switch (stet_fp_path(ctx)) {
+#ifdef ASCII_BLOCKS
+  case STET_FP_AVX2: return key_avx2(ctx, s, n, slack);
+  case STET_FP_SSSE3: return key_ssse3(ctx, s, n, slack);
+  case STET_FP_SSE2: return key_sse2(ctx, s, n, slack);
+#endif
+  default: return key_scalar(ctx, s, n, slack);
+  }
+}
+
+int stet_fingerprint_key(stet_fp_ctx *ctx, const char *s, size_t n) {
+  return stet_fingerprint_key_in(ctx, s, n, 0);
+}
+
+int stet_fingerprint_in(stet_fp_ctx *ctx, const char *s, size_t n, size_t slack, uint64_t *fp) {
+  if (stet_fingerprint_key_in(ctx, s, n, slack)) return -1;
+  *fp = stet_fp_hash(ctx->key.data, ctx->key.len, STET_FP_SEED);
   return 0;
 }
 

@@ -93,18 +93,70 @@ static size_t escape_at(const unsigned char *s, size_t n, size_t i, uint32_t *cp
   return 12;
 }
 
+/* The byte a two-character escape "\\c" stands for, or 0 ("\\u" and
+ * invalid ones). */
+static inline unsigned char simple_escape(unsigned char c) {
+  switch (c) {
+  case '"': return '"';
+  case '\\': return '\\';
+  case '/': return '/';
+  case 'b': return '\b';
+  case 'f': return '\f';
+  case 'n': return '\n';
+  case 'r': return '\r';
+  case 't': return '\t';
+  default: return 0;
+  }
+}
+
+/* find_special that also copies s[i..) up to it to *o (advanced): 16 bytes
+ * are stored at a time, so *o must have room for 16 bytes past what it
+ * gets; skip_string's output always has (see there). */
+static inline size_t copy_to_special(const unsigned char *s, size_t i, size_t n,
+                                     unsigned char **o) {
+  unsigned char *w = *o;
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    _mm_storeu_si128((__m128i *)(void *)w, v);
+    unsigned m = (unsigned)_mm_movemask_epi8(
+      _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+    if (m) {
+      unsigned k = (unsigned)__builtin_ctz(m);
+      *o = w + k;
+      return i + k;
+    }
+    w += 16;
+    i += 16;
+  }
+#endif
+  while (i < n && s[i] != '"' && s[i] != '\\') *w++ = s[i++];
+  *o = w;
+  return i;
+}
+
 /* Skips the string whose opening quote is at sc->i. On success sc->i is
  * after the closing quote, the body is [*start, *stop) and *escaped says
- * whether it holds escapes. Returns 0, or -1 when invalid. */
+ * whether it holds escapes. Returns 0, or -1 when invalid. When out is not
+ * NULL (room for sc->n bytes) and the string holds escapes, its unescaped
+ * body goes to out and its length to *outlen. From the first escape on,
+ * the text is copied while it is scanned: at input offset i the output is
+ * at most i - *start long (an escape is never shorter than what it stands
+ * for), so a 16-byte store made while i + 16 <= n stays inside out. */
 static int skip_string(scan *sc, size_t *start, size_t *stop, int *escaped, char *out,
                        size_t *outlen) {
   const unsigned char *s = sc->s;
-  size_t n = sc->n, i = sc->i + 1, from = i; /* s[from, i) is not copied yet */
+  size_t n = sc->n, i = sc->i + 1;
   unsigned char *o = (unsigned char *)out;
   *start = i;
   *escaped = 0;
+  i = find_special(s, i, n);
+  if (i < n && s[i] == '\\' && o) {
+    memcpy(o, s + *start, i - *start);
+    o += i - *start;
+  }
   for (;;) {
-    i = find_special(s, i, n);
     if (i >= n) {
       sc->i = n;
       return -1;
@@ -112,26 +164,25 @@ static int skip_string(scan *sc, size_t *start, size_t *stop, int *escaped, char
     if (s[i] == '"') {
       *stop = i;
       sc->i = i + 1;
-      if (o && *escaped) {
-        memcpy(o, s + from, i - from);
-        *outlen = (size_t)(o + (i - from) - (unsigned char *)out);
-      }
+      if (o && *escaped) *outlen = (size_t)(o - (unsigned char *)out);
       return 0;
     }
-    uint32_t cp;
-    size_t len = escape_at(s, n, i, &cp);
-    if (!len) {
-      sc->i = i;
-      return -1;
-    }
     *escaped = 1;
-    if (o) {
-      memcpy(o, s + from, i - from);
-      o += i - from;
-      o += put_utf8(o, cp);
-      from = i + len;
+    unsigned char c = i + 1 < n ? simple_escape(s[i + 1]) : 0;
+    if (c) {
+      if (o) *o++ = c;
+      i += 2;
+    } else {
+      uint32_t cp;
+      size_t len = escape_at(s, n, i, &cp);
+      if (!len) {
+        sc->i = i;
+        return -1;
+      }
+      if (o) o += put_utf8(o, cp);
+      i += len;
     }
-    i += len;
+    i = o ? copy_to_special(s, i, n, &o) : find_special(s, i, n);
   }
 }
 

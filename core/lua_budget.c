@@ -5,13 +5,20 @@
  * to the bytes in use now plus `bytes`. stet.memory_budget(nil) lifts it.
  * stet.memory_budget_hit() tells whether an allocation was refused since the
  * last call that set a budget, so the pipeline can say "memory budget
- * exceeded" instead of a bare "not enough memory". The counter lives in a
- * userdata owned by the state (its registry), so states never share it. */
+ * exceeded" instead of a bare "not enough memory". Past the limit, small
+ * blocks (up to SMALL bytes) are still granted from a reserve of RESERVE
+ * bytes: the code that handles the refusal (packing the results of the
+ * hook's coroutine, formatting the reason) must not fail in turn, however
+ * close to the limit the refused allocation left the state. The counter
+ * lives in a userdata owned by the state (its registry), so states never
+ * share it. */
 #include <stdlib.h>
 
 #include "lua_stet.h"
 
 #define BUDGET_KEY "stet.budget"
+#define SMALL 256
+#define RESERVE (64 * 1024)
 
 typedef struct budget {
   lua_Alloc inner;
@@ -32,7 +39,8 @@ static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     b->used = b->used >= old ? b->used - old : 0;
     return b->inner(b->inner_ud, ptr, osize, 0);
   }
-  if (b->limit && nsize > old && b->used + (nsize - old) > b->limit) {
+  if (b->limit && nsize > old && b->used + (nsize - old) > b->limit &&
+      (nsize > SMALL || b->used + (nsize - old) > b->limit + RESERVE)) {
     b->hit = 1;
     return NULL;
   }

@@ -20,12 +20,15 @@
  *   stet.load_counter(path) -> table | nil, "path: reason"
  * doc is an integer or a string (strings are hashed); the adds of one
  * document must be consecutive (see counter.h). */
+#define _GNU_SOURCE /* O_NOATIME */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -46,9 +49,10 @@
 typedef struct counter_box {
   stet_counter *c;
   stet_fp_ctx fp;  /* for add_paragraphs and add_file */
-  stet_buf spans;  /* para_span of the text being added */
+  stet_buf spans;  /* stet_fp_span of the text being added */
   stet_buf file;   /* the file add_file read; add_jsonl's block */
   stet_buf text;   /* add_jsonl: the unescaped text and site of a line */
+  int atime;       /* 1: O_NOATIME was refused, open files without it */
 } counter_box;
 
 static stet_counter *check_counter(lua_State *L, int idx) {
@@ -66,6 +70,7 @@ static void init_box(counter_box *b) {
   b->spans = empty;
   b->file = empty;
   b->text = empty;
+  b->atime = 0;
 }
 
 /* stet.counter() -> counter [-0, +1] */
@@ -154,44 +159,42 @@ static int c_add(lua_State *L) {
   return 1;
 }
 
-/* One paragraph of the document being added: its span and fingerprint. */
-typedef struct para_span {
-  size_t start, stop;
-  uint64_t fp;
-} para_span;
-
 /* What stet_paragraphs_each's callback fills: the spans of one text. */
 typedef struct para_batch {
-  counter_box *b;
-  const char *s;
+  stet_buf *spans; /* stet_fp_span */
   int oom;
 } para_batch;
 
-/* Fingerprints one paragraph and appends it to b->spans. */
+/* Appends one paragraph's span to the batch. */
 static int batch_span(void *ud, size_t start, size_t stop) {
   para_batch *pb = ud;
-  para_span sp = {start, stop, 0};
-  if (stet_fingerprint(&pb->b->fp, pb->s + start, stop - start, &sp.fp) ||
-      stet_buf_append(&pb->b->spans, &sp, sizeof sp)) {
+  stet_buf *b = pb->spans;
+  if (b->cap - b->len < sizeof(stet_fp_span) && stet_buf_reserve(b, 64 * sizeof(stet_fp_span))) {
     pb->oom = 1;
     return 1;
   }
+  stet_fp_span *sp = (stet_fp_span *)(void *)(b->data + b->len);
+  sp->start = start;
+  sp->stop = stop;
+  b->len += sizeof *sp;
   return 0;
 }
 
 /* Splits s[0..n) into paragraphs (stet_paragraphs_each, blank lines),
- * fingerprints them all, then counts them in order, fetching the table slot
- * of a paragraph a few adds ahead. Returns the paragraph count, or -1 on
- * ENOMEM. */
-static lua_Integer add_text(counter_box *b, const char *s, size_t n, uint32_t site,
+ * fingerprints them all in one call, then counts them in order, fetching
+ * the table slot of a paragraph a few adds ahead. s[0..avail) is readable
+ * (avail >= n: the key builder may load past the end of a paragraph).
+ * Returns the paragraph count, or -1 on ENOMEM. */
+static lua_Integer add_text(counter_box *b, const char *s, size_t n, size_t avail, uint32_t site,
                             uint64_t doc, int samples) {
-  enum { AHEAD = 4 };
-  para_batch pb = {b, s, 0};
+  enum { AHEAD = 16 }; /* misses in flight: about the line fill buffers */
+  para_batch pb = {&b->spans, 0};
   b->spans.len = 0;
   stet_paragraphs_each(s, n, 0, batch_span, &pb);
   if (pb.oom) return -1;
-  const para_span *sp = (const para_span *)(void *)b->spans.data;
+  stet_fp_span *sp = (stet_fp_span *)(void *)b->spans.data;
   size_t k = b->spans.len / sizeof *sp;
+  if (k && stet_fingerprint_spans(&b->fp, s, avail, sp, k)) return -1;
   for (size_t i = 0; i < k && i < AHEAD; i++) stet_counter_prefetch(b->c, sp[i].fp, site);
   for (size_t i = 0; i < k; i++) {
     if (i + AHEAD < k) stet_counter_prefetch(b->c, sp[i + AHEAD].fp, site);
@@ -211,7 +214,7 @@ static int c_add_paragraphs(lua_State *L) {
   uint32_t site = check_site(L, c, 3);
   uint64_t doc = check_doc(L, 4);
   int samples = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
-  lua_Integer count = add_text(b, s, n, site, doc, samples);
+  lua_Integer count = add_text(b, s, n, n, site, doc, samples);
   if (count < 0) return stet_lua_nomem(L);
   lua_pushinteger(L, count);
   return 1;
@@ -260,11 +263,22 @@ static int needs_reader(const char *path, const unsigned char *p, size_t n) {
 /* Reads the whole file path (opened as name relative to the folder dirfd,
  * or AT_FDCWD) into b->file: plain files straight into the reused buffer
  * (sized by fstat when they outgrow it), compressed ones through
- * stet_reader. 0, -1 with "path: reason" in
- * err, or -2 on ENOMEM. */
-static int read_whole(counter_box *b, int dirfd, const char *name, const char *path, char *err,
-                      size_t errlen) {
-  int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+ * stet_reader. Files are opened with O_NOATIME while the kernel allows it
+ * (our own files; EPERM turns it off for the box). With regular set the
+ * file is known to be a regular file (stet.find_files lists only those),
+ * so a read shorter than asked is its end and no read is spent on seeing
+ * end of file. 0, -1 with "path: reason" in err, or -2 on ENOMEM. */
+static int read_whole(counter_box *b, int dirfd, const char *name, const char *path, int regular,
+                      char *err, size_t errlen) {
+  int fd = -1;
+#ifdef O_NOATIME
+  if (!b->atime) {
+    fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOATIME);
+    if (fd < 0 && errno == EPERM) b->atime = 1;
+  }
+  if (b->atime)
+#endif
+    fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     snprintf(err, errlen, "%s: %s", path, strerror(errno));
     return -1;
@@ -289,9 +303,11 @@ static int read_whole(counter_box *b, int dirfd, const char *name, const char *p
         return -2;
       }
     }
-    ssize_t got = read(fd, b->file.data + b->file.len, b->file.cap - b->file.len);
+    size_t room = b->file.cap - b->file.len;
+    ssize_t got = read(fd, b->file.data + b->file.len, room);
     if (got > 0) {
       b->file.len += (size_t)got;
+      if (regular && (size_t)got < room) break;
     } else if (got == 0) {
       break;
     } else if (errno != EINTR) {
@@ -318,15 +334,15 @@ static int c_add_file(lua_State *L) {
   uint64_t doc = check_doc(L, 4);
   int samples = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
   char err[600];
-  int r = read_whole(b, AT_FDCWD, path, path, err, sizeof err);
+  int r = read_whole(b, AT_FDCWD, path, path, 0, err, sizeof err);
   if (r == -2) return stet_lua_nomem(L);
   if (r == -1) {
     luaL_pushfail(L);
     lua_pushstring(L, err);
     return 2;
   }
-  lua_Integer count = add_text(b, b->file.data ? b->file.data : "", b->file.len, site, doc,
-                               samples);
+  lua_Integer count = add_text(b, b->file.data ? b->file.data : "", b->file.len,
+                               b->file.data ? b->file.cap : 0, site, doc, samples);
   size_t bytes = b->file.len;
   if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
   if (count < 0) return stet_lua_nomem(L);
@@ -360,7 +376,9 @@ static const char *folder_of(const char *path, size_t n, size_t *len) {
  * bytes, errors. Adds files[i..j] as add_file does, one document each, the
  * documents numbered doc, doc + 1, ... (a file that cannot be read takes no
  * number); the site is site, else the name of the folder holding the file.
- * errors is an array of "path: reason" messages, in order. */
+ * The files are regular files, as stet.find_files lists them: a read that
+ * returns less than asked is taken as the end of the file. errors is an
+ * array of "path: reason" messages, in order. */
 static int c_add_files(lua_State *L) {
   counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
   stet_counter *c = check_counter(L, 1);
@@ -412,7 +430,7 @@ static int c_add_files(lua_State *L) {
       if (dirfd < 0) dirfd = AT_FDCWD, dirlen = 0;
     }
     int same = base > 0 && base == dirlen && dirfd != AT_FDCWD && memcmp(dir, path, base) == 0;
-    int r = read_whole(b, same ? dirfd : AT_FDCWD, same ? path + base : path, path, err,
+    int r = read_whole(b, same ? dirfd : AT_FDCWD, same ? path + base : path, path, 1, err,
                        sizeof err);
     if (r == -2) {
       if (dirfd != AT_FDCWD) close(dirfd);
@@ -422,7 +440,8 @@ static int c_add_files(lua_State *L) {
       lua_pushstring(L, err);
       lua_rawseti(L, 8, ++nerr);
     } else {
-      lua_Integer count = add_text(b, b->file.data ? b->file.data : "", b->file.len, site,
+      lua_Integer count = add_text(b, b->file.data ? b->file.data : "", b->file.len,
+                                   b->file.data ? b->file.cap : 0, site,
                                    (uint64_t)(doc + docs), samples);
       if (count < 0) {
         if (dirfd != AT_FDCWD) close(dirfd);
@@ -456,6 +475,7 @@ typedef struct jsonl_run {
   size_t default_len;
   int samples;
   stet_reader *r;
+  const char *end;     /* the end of the readable buffer holding the lines */
 } jsonl_run;
 
 /* Lua's isspace in the C locale. */
@@ -463,9 +483,10 @@ static int is_space(unsigned char ch) {
   return ch == ' ' || (ch >= '\t' && ch <= '\r');
 }
 
-/* Adds one document of a JSON line. 0, or -2 on ENOMEM. */
-static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, uint32_t site) {
-  lua_Integer count = add_text(jr->b, text, n, site, (uint64_t)(jr->doc + jr->docs),
+/* Adds one document of a JSON line, text[0..n) (text[0..avail) readable).
+ * 0, or -2 on ENOMEM. */
+static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, size_t avail, uint32_t site) {
+  lua_Integer count = add_text(jr->b, text, n, avail, site, (uint64_t)(jr->doc + jr->docs),
                                jr->samples);
   if (count < 0) return -2;
   jr->docs++;
@@ -474,7 +495,8 @@ static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, uint32_t site) {
   return 0;
 }
 
-/* One line s[0..n) of a JSON Lines file. Lines the scanner takes (an object
+/* One line s[0..n) of a JSON Lines file, in a buffer readable up to
+ * jr->end. Lines the scanner takes (an object
  * with a string `text`) are added here; the others go to the fallback
  * (stack index 8), which returns text, site or nothing. 0, -1 when the
  * fallback raised (its error on the stack) or -2 on ENOMEM. */
@@ -489,9 +511,11 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
   if (stet_json_scan(s, n, f, 2, NULL) == STET_JSON_OK && f[0].found) {
     const char *text = s + f[0].start, *site = s + f[1].start;
     size_t tlen = f[0].stop - f[0].start, slen = f[1].stop - f[1].start;
+    size_t avail = (size_t)(jr->end - text);
     if (f[0].escaped) {
       text = tb->data;
       tlen = f[0].outlen;
+      avail = tb->cap;
     }
     if (f[1].found && f[1].escaped) {
       char *out = tb->data + n + 1;
@@ -510,7 +534,7 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
         }
         id = jr->default_site;
       }
-      return jsonl_doc(jr, text, tlen, id);
+      return jsonl_doc(jr, text, tlen, avail, id);
     }
   }
   lua_State *L = jr->L;
@@ -523,7 +547,8 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
     size_t tlen, slen;
     const char *text = lua_tolstring(L, -2, &tlen), *site = lua_tolstring(L, -1, &slen);
     uint32_t id;
-    rc = stet_counter_site(jr->b->c, site, slen, &id) ? -2 : jsonl_doc(jr, text, tlen, id);
+    rc = stet_counter_site(jr->b->c, site, slen, &id) ? -2
+                                                      : jsonl_doc(jr, text, tlen, tlen, id);
   }
   lua_pop(L, 2);
   return rc;
@@ -547,6 +572,7 @@ static int jsonl_read(jsonl_run *jr, size_t bs) {
     if (got == 0) break;
     size_t end = keep + (size_t)got, pos = 0, scan = keep; /* keep has no '\n' */
     const char *nl;
+    jr->end = f->data + f->cap;
     while ((nl = memchr(f->data + scan, '\n', end - scan)) != NULL) {
       size_t stop = (size_t)(nl - f->data);
       int rc = jsonl_line(jr, f->data + pos, stop - pos, ++lineno);
@@ -561,6 +587,57 @@ static int jsonl_read(jsonl_run *jr, size_t bs) {
   return 0;
 }
 
+/* Bytes of a mapped file after which add_jsonl lets the pages it has read
+ * go (they stay in the page cache), so a big file does not pile up in the
+ * resident set. */
+#define MAP_DROP (8 * 1024 * 1024)
+
+/* add_jsonl on a plain file of size bytes, mapped instead of read: the
+ * lines are scanned where they lie, without copying the file out of the
+ * page cache. 0, what jsonl_line returned, or -3 when the file could not be
+ * mapped (then it is read in blocks instead). */
+static int jsonl_map(jsonl_run *jr, int fd, size_t size) {
+  if (size == 0) return 0;
+  char *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (m == MAP_FAILED) return -3;
+  madvise(m, size, MADV_SEQUENTIAL);
+  jr->end = m + size;
+  size_t pos = 0, dropped = 0;
+  lua_Integer lineno = 0;
+  int rc = 0;
+  while (pos < size && rc == 0) {
+    const char *nl = memchr(m + pos, '\n', size - pos);
+    size_t stop = nl ? (size_t)(nl - m) : size;
+    rc = jsonl_line(jr, m + pos, stop - pos, ++lineno);
+    pos = stop + 1;
+    if (pos - dropped >= MAP_DROP && pos < size) {
+      size_t upto = pos & ~(size_t)4095; /* samples were copied out */
+      madvise(m + dropped, upto - dropped, MADV_DONTNEED);
+      dropped = upto;
+    }
+  }
+  munmap(m, size);
+  return rc;
+}
+
+/* Opens path for mapping when it is a plain (not compressed) regular file:
+ * the descriptor and *size, or -1 (then it is read through stet_reader). */
+static int open_mappable(const char *path, size_t *size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  struct stat st;
+  unsigned char head[4];
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+      (uintmax_t)st.st_size > SIZE_MAX ||
+      pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head ||
+      needs_reader(path, head, sizeof head)) {
+    close(fd);
+    return -1;
+  }
+  *size = (size_t)st.st_size;
+  return fd;
+}
+
 /* t:add_jsonl(path, doc, site, default_site, samples, block_size, fallback)
  * -> docs, paragraphs, bytes [, err]. Adds the documents of a JSON Lines
  * file (gzip and zstd are decompressed), one a line, numbered doc, doc + 1,
@@ -569,26 +646,39 @@ static int jsonl_read(jsonl_run *jr, size_t bs) {
  * lines are skipped; a line the JSON scanner (core/json.h) does not take
  * is passed to fallback(line, lineno), which returns text, site to add or
  * nothing (and must not use this counter). err is the "path: reason" of a
- * file that could not be read (the lines read before it are added). */
+ * file that could not be read (the lines read before it are added). A
+ * plain regular file is mapped and scanned in place when block_size is nil;
+ * otherwise, and for compressed files, it is read in blocks of block_size
+ * (default 4 MiB) bytes. */
 static int c_add_jsonl(lua_State *L) {
   counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
   check_counter(L, 1);
   const char *path = luaL_checkstring(L, 2);
   jsonl_run jr = {L, b, luaL_checkinteger(L, 3), 0, 0, 0, !lua_isnoneornil(L, 4), 0, 0,
-                  NULL, 0, 1, NULL};
+                  NULL, 0, 1, NULL, NULL};
   jr.default_name = luaL_checklstring(L, jr.fixed ? 4 : 5, &jr.default_len);
   luaL_checkstring(L, 5);
   jr.samples = lua_isnoneornil(L, 6) || lua_toboolean(L, 6);
+  int may_map = lua_isnoneornil(L, 7);
   lua_Integer bs = luaL_optinteger(L, 7, 4 * 1024 * 1024);
   luaL_argcheck(L, bs > 0 && bs <= (lua_Integer)1 << 30, 7, "must be in 1..2^30");
   luaL_checktype(L, 8, LUA_TFUNCTION);
   lua_settop(L, 8);
   char err[600];
-  jr.r = stet_reader_open(path, err, sizeof err);
-  int rc = 1;
-  if (!jr.r) lua_pushstring(L, err);
-  else rc = jsonl_read(&jr, (size_t)bs);
-  stet_reader_close(jr.r);
+  int rc = -3;
+  size_t size;
+  int fd = may_map ? open_mappable(path, &size) : -1;
+  if (fd >= 0) {
+    rc = jsonl_map(&jr, fd, size);
+    close(fd);
+  }
+  if (rc == -3) {
+    jr.r = stet_reader_open(path, err, sizeof err);
+    rc = 1;
+    if (!jr.r) lua_pushstring(L, err);
+    else rc = jsonl_read(&jr, (size_t)bs);
+    stet_reader_close(jr.r);
+  }
   if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
   if (b->text.cap > FILE_KEEP) stet_buf_free(&b->text);
   if (rc == -2) return stet_lua_nomem(L);

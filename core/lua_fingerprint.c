@@ -29,14 +29,36 @@ static int l_fingerprint(lua_State *L) {
   return 1;
 }
 
-/* stet.fingerprint_key(p) -> string, the normalized key [-0, +1] */
+/* stet.fingerprint_key(p) -> string, the normalized key [-0, +1].
+ * For specs: stet.fingerprint_key(p, path [, i [, j]]) -> key, path used:
+ * the key of p:sub(i, j) (default the whole string) built with the ASCII
+ * path "scalar", "sse2", "ssse3" or "avx2" at most (the best the
+ * processor has below it), the rest of p readable past the end, as
+ * `stet hash` reads paragraphs in a file buffer. Every path gives the same
+ * key. [-0, +2] */
 static int l_fingerprint_key(lua_State *L) {
+  static const char *const paths[] = {"best", "scalar", "sse2", "ssse3", "avx2", NULL};
   size_t n;
   const char *s = luaL_checklstring(L, 1, &n);
   stet_fp_ctx *ctx = upctx(L);
-  if (stet_fingerprint_key(ctx, s, n)) return stet_lua_nomem(L);
+  if (lua_isnoneornil(L, 2)) {
+    if (stet_fingerprint_key(ctx, s, n)) return stet_lua_nomem(L);
+    lua_pushlstring(L, ctx->key.data, ctx->key.len);
+    return 1;
+  }
+  int path = luaL_checkoption(L, 2, NULL, paths);
+  lua_Integer i = luaL_optinteger(L, 3, 1), j = luaL_optinteger(L, 4, (lua_Integer)n);
+  luaL_argcheck(L, i >= 1 && i <= (lua_Integer)n + 1, 3, "out of range");
+  luaL_argcheck(L, j >= i - 1 && j <= (lua_Integer)n, 4, "out of range");
+  int saved = ctx->path;
+  ctx->path = path;
+  int used = stet_fp_path(ctx);
+  int r = stet_fingerprint_key_in(ctx, s + i - 1, (size_t)(j - i + 1), n - (size_t)j);
+  ctx->path = saved;
+  if (r) return stet_lua_nomem(L);
   lua_pushlstring(L, ctx->key.data, ctx->key.len);
-  return 1;
+  lua_pushstring(L, paths[used]);
+  return 2;
 }
 
 /* stet.body_fingerprint(text) -> integer [-0, +1] */

@@ -283,15 +283,17 @@ static int l_find_files(lua_State *L) {
     return stet_lua_nomem(L);
   stet_buf *index = stet_lua_newbuf(L);
   if (stet_buf_reserve(index, (count + 1) * sizeof(char *))) return stet_lua_nomem(L);
+  /* every name starts with path: sort what follows it (the same order,
+   * without comparing the common prefix again and again) */
   char **ptrs = (char **)(void *)index->data;
   for (size_t i = 0, off = 0; i < count; i++) {
-    ptrs[i] = names->data + off;
-    off += strlen(ptrs[i]) + 1;
+    ptrs[i] = names->data + off + plen;
+    off += plen + strlen(ptrs[i]) + 1;
   }
   if (count > 1) qsort(ptrs, count, sizeof *ptrs, cmp_names);
   lua_createtable(L, (int)count, 0);
   for (size_t i = 0; i < count; i++) {
-    lua_pushstring(L, ptrs[i]);
+    lua_pushlstring(L, ptrs[i] - plen, plen + strlen(ptrs[i]));
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   return 1;

@@ -49,9 +49,10 @@ local function is_jsonl(path)
   return j and (j + 5 == #path or sub(path, j + 6) == ".gz" or sub(path, j + 6) == ".zst")
 end
 
--- Bytes read at a time from JSON Lines files (a field so specs can make
--- lines cross block boundaries).
-hash.block_size = 4 * 1024 * 1024
+-- Bytes read at a time from JSON Lines files: nil maps plain files and
+-- reads compressed ones in 4 MiB blocks (a field so specs can make lines
+-- cross block boundaries).
+hash.block_size = nil
 
 function hash.run(opts, positional)
   if #positional == 0 then args.usage_error("hash", "missing PATH") end
