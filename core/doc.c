@@ -37,10 +37,22 @@ static int reserve_para(stet_doc *d) {
   return 0;
 }
 
+/* The text buffer keeps PAD zero bytes past its end, so keys are built with
+ * wide loads that may run past a paragraph (stet_fingerprint_key_in). */
+#define PAD 32
+
+/* Zeroes the PAD bytes after the text. 0, or -1 on ENOMEM. */
+static int pad_text(stet_doc *d) {
+  if (stet_buf_reserve(&d->text, PAD)) return -1;
+  memset(d->text.data + d->text.len, 0, PAD);
+  return 0;
+}
+
 /* Builds the key of paragraph q's text into the key buffer and sets its
  * key span and fingerprint. 0, or -1 on ENOMEM. */
 static int key_para(stet_doc *d, stet_fp_ctx *fp, stet_para *q) {
-  if (stet_fingerprint_key(fp, d->text.data + q->off, q->len)) return -1;
+  size_t slack = d->text.len + PAD - (q->off + q->len);
+  if (stet_fingerprint_key_in(fp, d->text.data + q->off, q->len, slack)) return -1;
   if (stet_buf_append(&d->keys, fp->key.data, fp->key.len)) return -1;
   q->koff = d->keys.len - fp->key.len;
   q->klen = fp->key.len;
@@ -78,14 +90,17 @@ static int on_paragraph(void *ud, size_t start, size_t stop) {
 int stet_doc_split(stet_doc *d, stet_fp_ctx *fp, const char *s, size_t n, int lines) {
   stet_doc_clear(d);
   if (stet_buf_reserve(&d->keys, n + 32)) return -1;
-  if (stet_buf_append(&d->text, s, n)) return -1;
+  if (stet_buf_reserve(&d->text, n + PAD)) return -1;
+  if (n) memcpy(d->text.data, s, n);
+  d->text.len = n;
+  if (pad_text(d)) return -1;
   split_ctx c = {d, fp, 0};
   stet_paragraphs_each(d->text.data ? d->text.data : "", n, lines, on_paragraph, &c);
   return c.failed ? -1 : 0;
 }
 
 int stet_doc_push(stet_doc *d, stet_fp_ctx *fp, const char *s, size_t n) {
-  if (stet_buf_append(&d->text, s, n)) return -1;
+  if (stet_buf_append(&d->text, s, n) || pad_text(d)) return -1;
   return add_span(d, fp, d->text.len - n, n);
 }
 
@@ -119,13 +134,14 @@ int stet_doc_set_text(stet_doc *d, stet_fp_ctx *fp, size_t i, const char *s, siz
   const char *base = d->text.data;
   int inside = base && s >= base && s <= base + d->text.len;
   size_t from = inside ? (size_t)(s - base) : 0;
-  if (stet_buf_reserve(&d->text, n)) return -1;
+  if (stet_buf_reserve(&d->text, n + PAD)) return -1;
   if (inside) memmove(d->text.data + d->text.len, d->text.data + from, n);
   else if (n) memcpy(d->text.data + d->text.len, s, n);
   stet_para *q = &d->p[i];
   q->off = d->text.len;
   q->len = n;
   d->text.len += n;
+  memset(d->text.data + d->text.len, 0, PAD);
   return key_para(d, fp, q);
 }
 
@@ -260,7 +276,7 @@ int stet_doc_load(stet_doc *d, const char *s, size_t n) {
   }
   if (get_u32(s, n, &pos, &np)) return -2;
   if (np > (n - pos) / 20) return -2;
-  if (stet_buf_reserve(&d->text, n - pos)) return -1;
+  if (stet_buf_reserve(&d->text, n - pos + PAD)) return -1;
   for (uint32_t i = 0; i < np; i++) {
     if (n - pos < 20) return -2;
     const char *h = s + pos;
@@ -283,5 +299,6 @@ int stet_doc_load(stet_doc *d, const char *s, size_t n) {
     pos += len;
     d->n++;
   }
+  memset(d->text.data + d->text.len, 0, PAD);
   return pos == n ? 0 : -2;
 }
