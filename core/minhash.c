@@ -7,6 +7,7 @@
 
 #include "normalize.h"
 #include "segment.h"
+#include "wordscan.h"
 
 #define WORD_SEED UINT64_C(0x73746574776f7264)  /* "stetword" */
 #define SHINGLE_SEED UINT64_C(0x7368696e676c6573) /* "shingles" */
@@ -115,6 +116,7 @@ static int on_word(void *ud, size_t start, size_t stop) {
 /* The hash of the k words at w (order matters). */
 static inline uint64_t shingle_hash(const uint64_t *w, size_t k) {
   uint64_t h = SHINGLE_SEED;
+#pragma GCC unroll 5
   for (size_t j = 0; j < k; j++) {
     h ^= w[j];
     h *= UINT64_C(0x9E3779B97F4A7C15);
@@ -134,8 +136,10 @@ static void put_u32(unsigned char *p, uint32_t v) {
   p[3] = (unsigned char)(v >> 24);
 }
 
-int stet_minhash(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minhash_opts *o,
-                 unsigned char *out) {
+/* The reference: words from stet_words_each_reference, all their hashes
+ * kept, then the shingles. The fast path below must give the same bytes. */
+int stet_minhash_reference(stet_mh_ctx *ctx, const char *s, size_t n,
+                           const stet_minhash_opts *o, unsigned char *out) {
   size_t H = (size_t)o->hashes, k = (size_t)o->shingle;
   out[0] = 'M';
   out[1] = STET_MH_VERSION;
@@ -151,7 +155,7 @@ int stet_minhash(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minhash_o
   ctx->text = s;
   ctx->end = (const unsigned char *)s + n;
   ctx->failed = 0;
-  stet_words_each(s, n, on_word, ctx);
+  stet_words_each_reference(s, n, on_word, ctx);
   if (ctx->failed) return -1;
   uint64_t *bins = ctx->bins;
   for (size_t i = 0; i < H; i++) bins[i] = EMPTY_BIN;
@@ -176,6 +180,155 @@ int stet_minhash(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minhash_o
     put_u32(out + STET_MH_HEADER + 4 * i, (uint32_t)v);
   }
   return 0;
+}
+
+/* The fast path hashes each word as the finder of core/wordscan.h reports
+ * it, with no call through a pointer, into a buffer of the last words; each
+ * time the buffer fills, the shingles that end in it are hashed into the
+ * bins and the last k - 1 words move to its front. */
+#define BATCH 256 /* shingles hashed per batch */
+
+typedef struct mh_run {
+  stet_mh_ctx *ctx;
+  const unsigned char *s;  /* the text */
+  const unsigned char *end; /* its end */
+  uint64_t *w;             /* word hashes, BATCH + k - 1 of them */
+  size_t fill, cap;        /* words in w, and the count that starts a batch */
+  size_t total;            /* words so far */
+  size_t k, H;
+  uint64_t *bins;
+} mh_run;
+
+/* Hashes the shingles of w[0..count + k - 1) into the bins. */
+static void mh_shingles(mh_run *r, size_t count) {
+  const uint64_t *w = r->w;
+  uint64_t *bins = r->bins;
+  size_t H = r->H, k = r->k;
+#define MH_SHINGLE_LOOP(K)                                          \
+  for (size_t i = 0; i < count; i++) {                              \
+    uint64_t h = shingle_hash(w + i, K);                            \
+    size_t b = pick_bin(h, H);                                      \
+    uint64_t v = h & UINT32_MAX, old = bins[b];                     \
+    bins[b] = v < old ? v : old;                                    \
+  }
+  if (k == 5) {
+    MH_SHINGLE_LOOP(5)
+  } else {
+    MH_SHINGLE_LOOP(k)
+  }
+#undef MH_SHINGLE_LOOP
+}
+
+/* A full buffer: its shingles, then its last k - 1 words to the front. */
+static void mh_flush(mh_run *r) {
+  size_t count = r->fill - r->k + 1;
+  mh_shingles(r, count);
+  memmove(r->w, r->w + count, (r->k - 1) * sizeof *r->w);
+  r->fill = r->k - 1;
+}
+
+/* The word handler of the finder: hashes s[a..b) as word_hash does (ASCII
+ * words of up to 16 bytes inline, the others by word_hash) and keeps it. */
+static inline __attribute__((always_inline)) int mh_word(void *ud, size_t a, size_t b) {
+  mh_run *r = ud;
+  const unsigned char *p = r->s + a;
+  size_t len = b - a;
+  uint64_t h;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (len <= 16 && r->end - p >= 16) {
+    uint64_t lo, hi;
+    memcpy(&lo, p, 8);
+    memcpy(&hi, p + 8, 8);
+    /* 8 * len - 64 bits past the word in lo (none when len >= 8), and
+     * 128 - 8 * len in hi (all of it when len <= 8) */
+    size_t l8 = len < 8 ? len : 8;
+    lo = (lo | UINT64_C(0x2020202020202020)) & (~UINT64_C(0) >> (64 - 8 * l8));
+    hi = len > 8 ? (hi | UINT64_C(0x2020202020202020)) & (~UINT64_C(0) >> ((128 - 8 * len) & 63))
+                 : 0;
+    if (__builtin_expect(!((lo | hi) & UINT64_C(0x8080808080808080)), 1)) {
+      h = fmix64((lo ^ WORD_SEED) * UINT64_C(0x9E3779B97F4A7C15) +
+                 fmix64(hi ^ (uint64_t)len) * UINT64_C(0xc2b2ae3d27d4eb4f));
+      goto keep;
+    }
+  }
+#endif
+  if (word_hash(r->ctx, p, len, &h)) return -1;
+keep:
+  r->w[r->fill] = h;
+  r->total++;
+  if (++r->fill == r->cap) mh_flush(r);
+  return 0;
+}
+
+/* The instances of the word finder with mh_word. */
+static int mh_scan_base(const char *s, size_t n, mh_run *r) {
+  return stet_words_scan(s, n, mh_word, r, stet_word_block);
+}
+
+#ifdef STET_BYTEMASK_AVX2
+STET_TARGET_AVX2 static int mh_scan_avx2(const char *s, size_t n, mh_run *r) {
+  return stet_words_scan(s, n, mh_word, r, stet_word_block_avx2);
+}
+#endif
+
+int stet_minhash_simd(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minhash_opts *o,
+                      unsigned char *out, int simd) {
+  size_t H = (size_t)o->hashes, k = (size_t)o->shingle;
+  out[0] = 'M';
+  out[1] = STET_MH_VERSION;
+  out[2] = (unsigned char)k;
+  out[3] = 0;
+  if (ctx->bins_cap < H) {
+    uint64_t *b = realloc(ctx->bins, H * sizeof *b);
+    if (!b) return -1;
+    ctx->bins = b;
+    ctx->bins_cap = H;
+  }
+  size_t cap = BATCH + k - 1;
+  if (ctx->words_cap < cap) {
+    uint64_t *w = realloc(ctx->words, cap * sizeof *w);
+    if (!w) return -1;
+    ctx->words = w;
+    ctx->words_cap = cap;
+  }
+  uint64_t *bins = ctx->bins;
+  for (size_t i = 0; i < H; i++) bins[i] = EMPTY_BIN;
+  ctx->text = s;
+  ctx->end = (const unsigned char *)s + n;
+  mh_run r = {ctx, (const unsigned char *)s, ctx->end, ctx->words, 0, cap, 0, k, H, bins};
+  int failed;
+#ifdef STET_BYTEMASK_AVX2
+  if (simd != 0 && stet_have_avx2())
+    failed = mh_scan_avx2(s, n, &r);
+  else
+#endif
+    failed = mh_scan_base(s, n, &r);
+  (void)simd;
+  if (failed) return -1;
+  if (r.total == 0) {
+    for (size_t i = 0; i < H; i++) put_u32(out + STET_MH_HEADER + 4 * i, UINT32_MAX);
+    return 0;
+  }
+  if (r.total < k) { /* one shingle of all the words */
+    r.k = r.total;
+    mh_shingles(&r, 1);
+  } else {
+    mh_shingles(&r, r.fill - k + 1);
+  }
+  for (size_t i = 0; i < H; i++) {
+    uint64_t v = bins[i];
+    for (uint64_t attempt = 1; v == EMPTY_BIN; attempt++) {
+      uint64_t x = fmix64(((uint64_t)i << 32) ^ attempt ^ UINT64_C(0x5bd1e9955bd1e995));
+      v = bins[pick_bin(x, H)];
+    }
+    put_u32(out + STET_MH_HEADER + 4 * i, (uint32_t)v);
+  }
+  return 0;
+}
+
+int stet_minhash(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minhash_opts *o,
+                 unsigned char *out) {
+  return stet_minhash_simd(ctx, s, n, o, out, -1);
 }
 
 double stet_minhash_similarity(const unsigned char *a, size_t alen,

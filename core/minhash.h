@@ -58,6 +58,16 @@ size_t stet_minhash_size(const stet_minhash_opts *o);
 int stet_minhash(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minhash_opts *o,
                  unsigned char *out);
 
+/* The same signature by the slow reference path (the general word rules,
+ * every word hash kept), for tests. */
+int stet_minhash_reference(stet_mh_ctx *ctx, const char *s, size_t n,
+                           const stet_minhash_opts *o, unsigned char *out);
+
+/* stet_minhash with the word finder's mask code chosen as for
+ * stet_words_each_simd (core/wordscan.h), for tests. */
+int stet_minhash_simd(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minhash_opts *o,
+                      unsigned char *out, int simd);
+
 /* The estimated Jaccard similarity of two signatures (0..1), or -1 when
  * they were not made with the same options (or are not signatures). */
 double stet_minhash_similarity(const unsigned char *a, size_t alen,

@@ -1,0 +1,201 @@
+/* core/wordscan.h: the block-wise word finder behind stet_words_each, as a
+ * template that other files instantiate with their own span handler, so
+ * that a caller such as MinHash (core/minhash.c) gets each word without a
+ * call through a pointer. Internal header: static inline functions, no
+ * state.
+ *
+ * stet_words_scan(s, n, fn, ud, block) reports the word-like UAX #29 word
+ * segments of s[0..n) exactly as stet_words_each does. fn and block must
+ * be constants where it is expanded (it is always inlined): fn is the span
+ * handler, block computes the masks of one 64-byte block (stet_word_block,
+ * or stet_word_block_avx2 inside a function built for AVX2). The general
+ * rules and the walks around non-ASCII characters stay in
+ * core/wordbreak.c (the stet_wb_* functions below). */
+#ifndef STET_WORDSCAN_H
+#define STET_WORDSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytemask.h"
+#include "segment.h"
+
+/* What the stet_wb_* walks return when the general rules must decide. */
+#define STET_WB_FAIL SIZE_MAX
+
+/* From the end b of a run of ASCII letters, digits and "_" that may go on
+ * (a non-ASCII byte or a mid-word mark follows it): the end of the segment
+ * by the walks of core/wordbreak.c, or STET_WB_FAIL. *wl is in/out: whether
+ * the segment is word-like. */
+size_t stet_wb_run_on(const unsigned char *s, size_t n, size_t b, int *wl);
+
+/* The end of the segment that starts at the boundary a with a non-ASCII
+ * byte, or STET_WB_FAIL; *wl: whether it is word-like. */
+size_t stet_wb_high(const unsigned char *s, size_t n, size_t a, int *wl);
+
+/* The first offset >= p whose byte is not a run byte, or n. */
+size_t stet_wb_long_run_end(const unsigned char *s, size_t n, size_t p);
+
+/* Selects the mask code of stet_words_each for tests: 0 the baseline
+ * (SSE2 on x86_64), 1 AVX2 when the CPU has it (else the baseline), -1 the
+ * best the CPU has (what stet_words_each does). */
+int stet_words_each_simd(const char *s, size_t n, stet_span_fn fn, void *ud, int simd);
+
+/* Whether this CPU runs the AVX2 code (checked at run time). */
+int stet_have_avx2(void);
+
+/* The masks of one block that the word finder uses. */
+typedef struct stet_wscan_block {
+  uint64_t run;  /* stet_is_wordrun */
+  uint64_t high; /* byte >= 0x80 */
+  uint64_t cont; /* bytes after which a run may go on (see run_may_continue) */
+  uint64_t und;  /* "_" */
+} stet_wscan_block;
+
+typedef void (*stet_block_fn)(const unsigned char *p, stet_word_masks *m);
+
+/* Whether a run of run bytes ending at j (s[j] is not a run byte, j < n)
+ * may go on past j under the general rules: s[j] is not ASCII, or it is a
+ * mid-word mark followed by an ASCII letter or digit or a non-ASCII byte. */
+static inline int stet_wscan_may_continue(const unsigned char *s, size_t n, size_t j) {
+  return s[j] >= 0x80 ||
+         (stet_is_midmark(s[j]) && j + 1 < n && (s[j + 1] >= 0x80 || stet_is_wordchar(s[j + 1])));
+}
+
+/* Fills *w with the masks of the block of s[0..n) at base; all zero when
+ * base >= n. The bytes of a short last block past n are zero (bytemask.h),
+ * so they are in no mask: no run goes on past n and no event lies there. */
+static inline __attribute__((always_inline)) void
+stet_wscan_block_at(const unsigned char *s, size_t n, size_t base, stet_wscan_block *w,
+                    stet_block_fn block) {
+  if (base >= n) {
+    w->run = w->high = w->cont = w->und = 0;
+    return;
+  }
+  unsigned char tail[64];
+  stet_word_masks m;
+  block(stet_block_at(s, n, base, tail), &m);
+  /* Bytes followed by a letter, digit or non-ASCII byte; bit 63 looks at
+   * s[base + 64]. */
+  uint64_t next = (m.word | m.high) >> 1;
+  if (base + 64 < n && (s[base + 64] >= 0x80 || stet_is_wordchar(s[base + 64])))
+    next |= 1ull << 63;
+  w->run = m.run;
+  w->high = m.high;
+  w->cont = m.high | (m.mid & next);
+  w->und = m.run & ~m.word;
+}
+
+/* The word finder (see stet_words_each in core/wordbreak.c for how it
+ * works). From a boundary, a run of ASCII letters, digits and "_" is a
+ * whole segment unless stet_wscan_may_continue says what follows may
+ * extend it; ASCII bytes outside runs are never part of a word-like
+ * segment unless a non-ASCII character follows them, and no segment ends
+ * inside a run. So each block's plain runs up to the next byte that needs
+ * a closer look (a non-ASCII byte, the end of a run that may go on, the
+ * start of a run that starts with "_") are reported by pairing the bits
+ * of their starts and ends, and that byte is handled by the stet_wb_*
+ * walks or by the general rules (stet_word_next). */
+static inline __attribute__((always_inline)) int
+stet_words_scan(const char *str, size_t n, stet_span_fn fn, void *ud, stet_block_fn block) {
+  const unsigned char *s = (const unsigned char *)str;
+  size_t pos = 0;  /* the boundary up to which segments were found */
+  size_t base = 0; /* the block: s[base..base+64) */
+  int r;
+  stet_wscan_block cur, nx;
+  stet_wscan_block_at(s, n, 0, &cur, block);
+#define STET_WSCAN_EMIT(a, b) \
+  do {                        \
+    if ((r = fn(ud, (a), (b))) != 0) return r; \
+  } while (0)
+  while (base < n) {
+    stet_wscan_block_at(s, n, base + 64, &nx, block);
+    uint64_t before = base > 0 && stet_is_wordrun(s[base - 1]);
+    uint64_t starts = cur.run & ~((cur.run << 1) | before);
+    uint64_t ends = cur.run & ~((cur.run >> 1) | (nx.run << 63));
+    /* What needs a closer look: non-ASCII bytes, the ends of runs that may
+     * go on, the starts of runs that start with "_". */
+    uint64_t look = cur.high | (ends & ((cur.cont >> 1) | (nx.cont << 63))) | (starts & cur.und);
+    for (;;) {
+      uint64_t from = pos > base ? ~0ull << (pos - base) : ~0ull;
+      starts &= from;
+      /* The runs that end in the block before the next closer look are
+       * whole word-like segments: pair their starts and ends. */
+      uint64_t la = look & from, plain = ends & from & ((la & -la) - 1);
+      if (plain) {
+        size_t j;
+        do {
+          size_t k = (size_t)__builtin_ctzll(starts);
+          j = (size_t)__builtin_ctzll(plain);
+          starts &= starts - 1;
+          plain &= plain - 1;
+          if ((r = fn(ud, base + k, base + j + 1)) != 0) return r;
+        } while (plain);
+        pos = base + j + 1;
+      }
+      /* Then the next event, a run start or a non-ASCII byte. */
+      uint64_t ev = starts | (cur.high & from);
+      if (!ev) break;
+      size_t k = (size_t)__builtin_ctzll(ev), a = base + k;
+      size_t start = a;
+      if (!((cur.high >> k) & 1)) {
+        /* Bytes a..a+63 that end the run, from this block and the next
+         * (the second shift is by 64 - k, 0 when k is 0). */
+        uint64_t rest = (~cur.run >> k) | ((~nx.run << 1) << (63 - k));
+        size_t b = rest ? a + (size_t)__builtin_ctzll(rest) : stet_wb_long_run_end(s, n, a + 64);
+        size_t j = b - base;
+        int more;
+        if (j < 128)
+          more = (int)(((j < 64 ? cur.cont : nx.cont) >> (j & 63)) & 1);
+        else
+          more = b < n && stet_wscan_may_continue(s, n, b);
+        int wl = 1;
+        if ((cur.und >> k) & 1) {
+          wl = 0;
+          for (size_t t = a + 1; !wl && t < b; t++) wl = s[t] != '_';
+        }
+        if (more) {
+          size_t e = stet_wb_run_on(s, n, b, &wl);
+          if (e == STET_WB_FAIL) goto general;
+          b = e;
+        }
+        if (wl) STET_WSCAN_EMIT(a, b);
+        pos = b;
+        goto next_event;
+      } else {
+        /* a is a boundary: either pos == a, or the bytes from pos to a
+         * are ASCII bytes that are not run bytes, and none of those joins
+         * a letter, digit, mark or Other after it (by WB7 or WB11 only
+         * with a letter or digit before it, and that would have joined). */
+        int wl;
+        size_t e = stet_wb_high(s, n, a, &wl);
+        if (e != STET_WB_FAIL) {
+          if (wl) STET_WSCAN_EMIT(a, e);
+          pos = e;
+          goto next_event;
+        }
+        if (pos < a) start = a - 1;
+      }
+    general:
+      {
+        int wl;
+        size_t end = stet_word_next(str, n, start, &wl);
+        if (wl) STET_WSCAN_EMIT(start, end);
+        pos = end;
+      }
+    next_event:
+      if (pos >= base + 64) break;
+    }
+    if (pos < base + 128) {
+      base += 64;
+      cur = nx;
+    } else {
+      base = pos & ~(size_t)63;
+      stet_wscan_block_at(s, n, base, &cur, block);
+    }
+  }
+#undef STET_WSCAN_EMIT
+  return 0;
+}
+
+#endif
