@@ -19,6 +19,8 @@ void stet_minhash_defaults(stet_minhash_opts *o) {
 }
 
 void stet_mh_ctx_free(stet_mh_ctx *ctx) {
+  free(ctx->run);
+  ctx->run = NULL;
   free(ctx->words);
   free(ctx->bins);
   stet_buf_free(&ctx->fold);
@@ -174,68 +176,124 @@ int stet_minhash_reference(stet_mh_ctx *ctx, const char *s, size_t n,
   for (size_t i = 0; i < H; i++) {
     uint64_t v = bins[i];
     for (uint64_t attempt = 1; v == EMPTY_BIN; attempt++) {
-      uint64_t r = fmix64(((uint64_t)i << 32) ^ attempt ^ UINT64_C(0x5bd1e9955bd1e995));
-      v = bins[pick_bin(r, H)];
+      uint64_t x = fmix64(((uint64_t)i << 32) ^ attempt ^ UINT64_C(0x5bd1e9955bd1e995));
+      v = bins[pick_bin(x, H)];
     }
     put_u32(out + STET_MH_HEADER + 4 * i, (uint32_t)v);
   }
   return 0;
 }
 
-/* The fast path hashes each word as the finder of core/wordscan.h reports
- * it, with no call through a pointer, into a buffer of the last words; each
- * time the buffer fills, the shingles that end in it are hashed into the
- * bins and the last k - 1 words move to its front. */
-#define BATCH 256 /* shingles hashed per batch */
+/* The fast path: the finder of core/wordscan.h hands each word's span to
+ * mh_word, inlined, which only keeps it; every BATCH spans, mh_batch
+ * hashes the words into a buffer that also holds the last k - 1 words of
+ * the batch before, hashes the shingles that end in the batch into the
+ * bins, and moves the last k - 1 words to the buffer's front. */
+#define BATCH 256 /* words per batch */
 
 typedef struct mh_run {
   stet_mh_ctx *ctx;
   const unsigned char *s;  /* the text */
-  const unsigned char *end; /* its end */
+  size_t n;                /* its length */
+  size_t sp[2 * BATCH];    /* spans of the words of the batch: start, stop */
+  size_t nsp;              /* spans in sp */
   uint64_t *w;             /* word hashes, BATCH + k - 1 of them */
-  size_t fill, cap;        /* words in w, and the count that starts a batch */
+  size_t fill;             /* words in w */
   size_t total;            /* words so far */
   size_t k, H;
   uint64_t *bins;
+  int avx2;                /* hash with AVX2 */
 } mh_run;
 
+/* Keeps the low 32 bits of shingle hash h in its bin if they are smaller. */
+static inline void mh_bin(uint64_t *bins, size_t H, uint64_t h) {
+  size_t b = pick_bin(h, H);
+  uint64_t v = h & UINT32_MAX, old = bins[b];
+  bins[b] = v < old ? v : old; /* a conditional move: the branch mispredicts */
+}
+
 /* Hashes the shingles of w[0..count + k - 1) into the bins. */
-static void mh_shingles(mh_run *r, size_t count) {
-  const uint64_t *w = r->w;
-  uint64_t *bins = r->bins;
-  size_t H = r->H, k = r->k;
-#define MH_SHINGLE_LOOP(K)                                          \
-  for (size_t i = 0; i < count; i++) {                              \
-    uint64_t h = shingle_hash(w + i, K);                            \
-    size_t b = pick_bin(h, H);                                      \
-    uint64_t v = h & UINT32_MAX, old = bins[b];                     \
-    bins[b] = v < old ? v : old;                                    \
+static void mh_shingles_scalar(const uint64_t *w, size_t count, size_t k, uint64_t *bins,
+                               size_t H) {
+  if (k == 5)
+    for (size_t i = 0; i < count; i++) mh_bin(bins, H, shingle_hash(w + i, 5));
+  else
+    for (size_t i = 0; i < count; i++) mh_bin(bins, H, shingle_hash(w + i, k));
+}
+
+#ifdef STET_BYTEMASK_AVX2
+/* x * c in each 64-bit lane, from three 32-bit products (AVX2 has no
+ * 64-bit multiply): the product's high half takes only the cross terms'
+ * low halves. */
+STET_TARGET_AVX2 static inline __m256i mul64x4(__m256i x, uint64_t c) {
+  __m256i cl = _mm256_set1_epi64x((long long)(c & UINT32_MAX));
+  __m256i ch = _mm256_set1_epi64x((long long)(c >> 32));
+  __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), cl),
+                                   _mm256_mul_epu32(x, ch));
+  return _mm256_add_epi64(_mm256_mul_epu32(x, cl), _mm256_slli_epi64(cross, 32));
+}
+
+/* shingle_hash of the four shingles at w[0..4), lane by lane. */
+STET_TARGET_AVX2 static inline __m256i shingle_hash_x4(const uint64_t *w, size_t k) {
+  __m256i h = _mm256_set1_epi64x((long long)SHINGLE_SEED);
+#pragma GCC unroll 5
+  for (size_t j = 0; j < k; j++) {
+    h = _mm256_xor_si256(h, _mm256_loadu_si256((const __m256i *)(const void *)(w + j)));
+    h = mul64x4(h, UINT64_C(0x9E3779B97F4A7C15));
+    h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 29));
+  }
+  h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
+  h = mul64x4(h, UINT64_C(0xff51afd7ed558ccd));
+  h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
+  h = mul64x4(h, UINT64_C(0xc4ceb9fe1a85ec53));
+  return _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
+}
+
+/* mh_shingles_scalar, four shingles at a time (the bins take the minimum,
+ * so the order does not matter). */
+STET_TARGET_AVX2 static void mh_shingles_avx2(const uint64_t *w, size_t count, size_t k,
+                                              uint64_t *bins, size_t H) {
+  size_t i = 0;
+  uint64_t hv[4];
+#define MH_SHINGLES_X4(K)                                                  \
+  for (; i + 4 <= count; i += 4) {                                         \
+    _mm256_storeu_si256((__m256i *)(void *)hv, shingle_hash_x4(w + i, K)); \
+    mh_bin(bins, H, hv[0]);                                                \
+    mh_bin(bins, H, hv[1]);                                                \
+    mh_bin(bins, H, hv[2]);                                                \
+    mh_bin(bins, H, hv[3]);                                                \
   }
   if (k == 5) {
-    MH_SHINGLE_LOOP(5)
+    MH_SHINGLES_X4(5)
   } else {
-    MH_SHINGLE_LOOP(k)
+    MH_SHINGLES_X4(k)
   }
-#undef MH_SHINGLE_LOOP
+#undef MH_SHINGLES_X4
+  mh_shingles_scalar(w + i, count - i, k, bins, H);
+}
+#endif
+
+/* Hashes the shingles of r->w[0..count + k - 1) into the bins. */
+static void mh_shingles(mh_run *r, size_t count) {
+#ifdef STET_BYTEMASK_AVX2
+  if (r->avx2) {
+    mh_shingles_avx2(r->w, count, r->k, r->bins, r->H);
+    return;
+  }
+#endif
+  mh_shingles_scalar(r->w, count, r->k, r->bins, r->H);
 }
 
-/* A full buffer: its shingles, then its last k - 1 words to the front. */
-static void mh_flush(mh_run *r) {
-  size_t count = r->fill - r->k + 1;
-  mh_shingles(r, count);
-  memmove(r->w, r->w + count, (r->k - 1) * sizeof *r->w);
-  r->fill = r->k - 1;
-}
-
-/* The word handler of the finder: hashes s[a..b) as word_hash does (ASCII
- * words of up to 16 bytes inline, the others by word_hash) and keeps it. */
-static inline __attribute__((always_inline)) int mh_word(void *ud, size_t a, size_t b) {
-  mh_run *r = ud;
-  const unsigned char *p = r->s + a;
+/* The hash of the word s[a..b) of s[0..n), as word_hash computes it. ASCII
+ * words of up to 16 bytes with 16 bytes to read are hashed inline; the
+ * others go to word_hash. 0, or -1 on ENOMEM. */
+static inline __attribute__((always_inline)) int mh_hash1(stet_mh_ctx *ctx, const unsigned char *s,
+                                                          size_t n, size_t a, size_t b,
+                                                          uint64_t *out) {
+  const unsigned char *p = s + a;
   size_t len = b - a;
-  uint64_t h;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  if (len <= 16 && r->end - p >= 16) {
+  if (len <= 16 && n - a >= 16) {
     uint64_t lo, hi;
     memcpy(&lo, p, 8);
     memcpy(&hi, p + 8, 8);
@@ -246,18 +304,117 @@ static inline __attribute__((always_inline)) int mh_word(void *ud, size_t a, siz
     hi = len > 8 ? (hi | UINT64_C(0x2020202020202020)) & (~UINT64_C(0) >> ((128 - 8 * len) & 63))
                  : 0;
     if (__builtin_expect(!((lo | hi) & UINT64_C(0x8080808080808080)), 1)) {
-      h = fmix64((lo ^ WORD_SEED) * UINT64_C(0x9E3779B97F4A7C15) +
-                 fmix64(hi ^ (uint64_t)len) * UINT64_C(0xc2b2ae3d27d4eb4f));
-      goto keep;
+      *out = fmix64((lo ^ WORD_SEED) * UINT64_C(0x9E3779B97F4A7C15) +
+                    fmix64(hi ^ (uint64_t)len) * UINT64_C(0xc2b2ae3d27d4eb4f));
+      return 0;
     }
   }
 #endif
-  if (word_hash(r->ctx, p, len, &h)) return -1;
-keep:
-  r->w[r->fill] = h;
-  r->total++;
-  if (++r->fill == r->cap) mh_flush(r);
+  return word_hash(ctx, p, len, out);
+}
+
+/* Hashes the count words of sp into out. 0, or -1 on ENOMEM. */
+static int mh_hash_scalar(stet_mh_ctx *ctx, const unsigned char *s, size_t n, const size_t *sp,
+                          size_t count, uint64_t *out) {
+  for (size_t i = 0; i < count; i++)
+    if (mh_hash1(ctx, s, n, sp[2 * i], sp[2 * i + 1], out + i)) return -1;
   return 0;
+}
+
+#ifdef STET_BYTEMASK_AVX2
+/* fmix64 in each 64-bit lane. */
+STET_TARGET_AVX2 static inline __m256i fmix64x4(__m256i h) {
+  h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
+  h = mul64x4(h, UINT64_C(0xff51afd7ed558ccd));
+  h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
+  h = mul64x4(h, UINT64_C(0xc4ceb9fe1a85ec53));
+  return _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
+}
+
+/* Little-endian load of 8 bytes. */
+static inline uint64_t load8(const unsigned char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+/* mh_hash_scalar, four words at a time: when all four have at most 16
+ * bytes and 16 bytes to read, mh_hash1's inline hash runs lane by lane
+ * (the masks come from variable shifts, which give 0 for a count of 64 or
+ * more), and the lanes whose bytes are not all ASCII go to word_hash. */
+STET_TARGET_AVX2 static int mh_hash_avx2(stet_mh_ctx *ctx, const unsigned char *s, size_t n,
+                                         const size_t *sp, size_t count, uint64_t *out) {
+  const __m256i ones = _mm256_set1_epi64x(-1), rep20 = _mm256_set1_epi8(0x20);
+  const __m256i rep80 = _mm256_set1_epi8((char)0x80), zero = _mm256_setzero_si256();
+  size_t i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const size_t *q = sp + 2 * i;
+    size_t a0 = q[0], a1 = q[2], a2 = q[4], a3 = q[6];
+    size_t l0 = q[1] - a0, l1 = q[3] - a1, l2 = q[5] - a2, l3 = q[7] - a3;
+    if (((l0 - 1) | (l1 - 1) | (l2 - 1) | (l3 - 1)) >= 16 || n - a3 < 16) {
+      if (mh_hash_scalar(ctx, s, n, q, 4, out + i)) return -1;
+      continue;
+    }
+    __m256i len = _mm256_set_epi64x((long long)l3, (long long)l2, (long long)l1, (long long)l0);
+    __m256i lo = _mm256_set_epi64x((long long)load8(s + a3), (long long)load8(s + a2),
+                                   (long long)load8(s + a1), (long long)load8(s + a0));
+    __m256i hi = _mm256_set_epi64x((long long)load8(s + a3 + 8), (long long)load8(s + a2 + 8),
+                                   (long long)load8(s + a1 + 8), (long long)load8(s + a0 + 8));
+    __m256i l8 = _mm256_min_epu32(len, _mm256_set1_epi64x(8));
+    __m256i lomask = _mm256_srlv_epi64(ones, _mm256_sub_epi64(_mm256_set1_epi64x(64),
+                                                              _mm256_slli_epi64(l8, 3)));
+    __m256i himask = _mm256_srlv_epi64(ones, _mm256_sub_epi64(_mm256_set1_epi64x(128),
+                                                              _mm256_slli_epi64(len, 3)));
+    lo = _mm256_and_si256(_mm256_or_si256(lo, rep20), lomask);
+    hi = _mm256_and_si256(_mm256_or_si256(hi, rep20), himask);
+    __m256i high = _mm256_and_si256(_mm256_or_si256(lo, hi), rep80);
+    int ascii = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(high, zero)));
+    __m256i fh = fmix64x4(_mm256_xor_si256(hi, len));
+    __m256i h = _mm256_add_epi64(
+        mul64x4(_mm256_xor_si256(lo, _mm256_set1_epi64x((long long)WORD_SEED)),
+                UINT64_C(0x9E3779B97F4A7C15)),
+        mul64x4(fh, UINT64_C(0xc2b2ae3d27d4eb4f)));
+    _mm256_storeu_si256((__m256i *)(void *)(out + i), fmix64x4(h));
+    if (__builtin_expect(ascii != 0xF, 0))
+      for (size_t t = 0; t < 4; t++)
+        if (!((ascii >> t) & 1) && word_hash(ctx, s + q[2 * t], q[2 * t + 1] - q[2 * t], out + i + t))
+          return -1;
+  }
+  return mh_hash_scalar(ctx, s, n, sp + 2 * i, count - i, out + i);
+}
+#endif
+
+/* The words of the batch into r->w, then the shingles that end in them,
+ * then the last k - 1 words to the front. 0, or -1 on ENOMEM. */
+static int mh_batch(mh_run *r) {
+  int failed;
+#ifdef STET_BYTEMASK_AVX2
+  if (r->avx2)
+    failed = mh_hash_avx2(r->ctx, r->s, r->n, r->sp, r->nsp, r->w + r->fill);
+  else
+#endif
+    failed = mh_hash_scalar(r->ctx, r->s, r->n, r->sp, r->nsp, r->w + r->fill);
+  if (failed) return -1;
+  r->fill += r->nsp;
+  r->total += r->nsp;
+  r->nsp = 0;
+  if (r->fill >= r->k) {
+    size_t count = r->fill - r->k + 1;
+    mh_shingles(r, count);
+    memmove(r->w, r->w + count, (r->k - 1) * sizeof *r->w);
+    r->fill = r->k - 1;
+  }
+  return 0;
+}
+
+/* The word handler of the finder: keeps the span, runs a full batch. */
+static inline __attribute__((always_inline)) int mh_word(void *ud, size_t a, size_t b) {
+  mh_run *r = ud;
+  size_t i = r->nsp;
+  r->sp[2 * i] = a;
+  r->sp[2 * i + 1] = b;
+  r->nsp = i + 1;
+  return i + 1 == BATCH ? mh_batch(r) : 0;
 }
 
 /* The instances of the word finder with mh_word. */
@@ -291,29 +448,40 @@ int stet_minhash_simd(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minh
     ctx->words = w;
     ctx->words_cap = cap;
   }
+  mh_run *r = ctx->run;
+  if (!r) {
+    r = ctx->run = malloc(sizeof *r);
+    if (!r) return -1;
+  }
   uint64_t *bins = ctx->bins;
   for (size_t i = 0; i < H; i++) bins[i] = EMPTY_BIN;
-  ctx->text = s;
   ctx->end = (const unsigned char *)s + n;
-  mh_run r = {ctx, (const unsigned char *)s, ctx->end, ctx->words, 0, cap, 0, k, H, bins};
+  r->ctx = ctx;
+  r->s = (const unsigned char *)s;
+  r->n = n;
+  r->nsp = r->fill = r->total = 0;
+  r->w = ctx->words;
+  r->k = k;
+  r->H = H;
+  r->bins = bins;
+  r->avx2 = 0;
   int failed;
 #ifdef STET_BYTEMASK_AVX2
-  if (simd != 0 && stet_have_avx2())
-    failed = mh_scan_avx2(s, n, &r);
+  r->avx2 = simd != 0 && stet_have_avx2();
+  if (r->avx2)
+    failed = mh_scan_avx2(s, n, r);
   else
 #endif
-    failed = mh_scan_base(s, n, &r);
+    failed = mh_scan_base(s, n, r);
   (void)simd;
-  if (failed) return -1;
-  if (r.total == 0) {
+  if (failed || mh_batch(r)) return -1;
+  if (r->total == 0) {
     for (size_t i = 0; i < H; i++) put_u32(out + STET_MH_HEADER + 4 * i, UINT32_MAX);
     return 0;
   }
-  if (r.total < k) { /* one shingle of all the words */
-    r.k = r.total;
-    mh_shingles(&r, 1);
-  } else {
-    mh_shingles(&r, r.fill - k + 1);
+  if (r->total < k) { /* one shingle of all the words */
+    r->k = r->total;
+    mh_shingles(r, 1);
   }
   for (size_t i = 0; i < H; i++) {
     uint64_t v = bins[i];

@@ -43,9 +43,10 @@ typedef struct stet_mh_ctx {
   const char *text; /* the text being hashed */
   const unsigned char *end; /* and its end */
   int failed;
+  struct mh_run *run; /* the fast path's state (core/minhash.c) */
 } stet_mh_ctx;
 
-#define STET_MH_CTX_INIT {NULL, 0, 0, NULL, 0, STET_BUF_INIT, NULL, NULL, 0}
+#define STET_MH_CTX_INIT {NULL, 0, 0, NULL, 0, STET_BUF_INIT, NULL, NULL, 0, NULL}
 
 void stet_mh_ctx_free(stet_mh_ctx *ctx);
 void stet_minhash_defaults(stet_minhash_opts *o);
