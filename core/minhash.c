@@ -49,6 +49,32 @@ static inline uint64_t load_le(const unsigned char *s, size_t n) {
   return v;
 }
 
+/* NFKC with full case folding (stet_norm_fold_opts) of a word made of
+ * ASCII bytes, Latin-1 letters (U+00C0..U+00FF but for U+00D7, U+00DF and
+ * U+00F7) and U+2019, byte by byte into out[0..n): none of them
+ * decomposes or composes with its neighbours, folding lowercases A-Z and
+ * U+00C0..U+00DE (their second byte + 0x20) and changes nothing else.
+ * Returns 0, with out undefined, when the word holds another character. */
+static int fold_latin1(const unsigned char *s, size_t n, unsigned char *out) {
+  for (size_t i = 0; i < n;) {
+    unsigned c = s[i];
+    if (c < 0x80) {
+      out[i++] = (unsigned char)(c - 'A' < 26 ? c | 0x20 : c);
+    } else if (c == 0xC3 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0xBF &&
+               s[i + 1] != 0x97 && s[i + 1] != 0x9F && s[i + 1] != 0xB7) {
+      out[i] = 0xC3;
+      out[i + 1] = (unsigned char)(s[i + 1] < 0xA0 ? s[i + 1] + 0x20 : s[i + 1]);
+      i += 2;
+    } else if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] == 0x99) {
+      memcpy(out + i, s + i, 3);
+      i += 3;
+    } else {
+      return 0;
+    }
+  }
+  return 1;
+}
+
 /* The hash of the folded word s[0..n). ASCII words of up to 16 bytes are
  * folded by setting bit 0x20 of every byte (it lowercases letters and
  * leaves digits and the punctuation that can sit inside a word as they
@@ -82,6 +108,11 @@ static int word_hash(stet_mh_ctx *ctx, const unsigned char *s, size_t n, uint64_
   if (ascii) {
     if (stet_buf_reserve(&ctx->fold, n)) return -1;
     for (size_t i = 0; i < n; i++) ctx->fold.data[i] = (char)(s[i] | 0x20);
+    *h = XXH3_64bits_withSeed(ctx->fold.data, n, WORD_SEED);
+    return 0;
+  }
+  if (stet_buf_reserve(&ctx->fold, n)) return -1;
+  if (fold_latin1(s, n, (unsigned char *)ctx->fold.data)) {
     *h = XXH3_64bits_withSeed(ctx->fold.data, n, WORD_SEED);
     return 0;
   }
