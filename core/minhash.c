@@ -233,7 +233,7 @@ typedef struct mh_run {
   size_t total;            /* words so far */
   size_t k, H;
   uint64_t *bins;
-  int avx2;                /* hash with AVX2 */
+  int simd;                /* hash with AVX2 */
 } mh_run;
 
 /* Keeps the low 32 bits of shingle hash h in its bin if they are smaller. */
@@ -264,15 +264,8 @@ STET_TARGET_AVX2 static inline __m256i mul64x4(__m256i x, uint64_t c) {
   return _mm256_add_epi64(_mm256_mul_epu32(x, cl), _mm256_slli_epi64(cross, 32));
 }
 
-/* shingle_hash of the four shingles at w[0..4), lane by lane. */
-STET_TARGET_AVX2 static inline __m256i shingle_hash_x4(const uint64_t *w, size_t k) {
-  __m256i h = _mm256_set1_epi64x((long long)SHINGLE_SEED);
-#pragma GCC unroll 5
-  for (size_t j = 0; j < k; j++) {
-    h = _mm256_xor_si256(h, _mm256_loadu_si256((const __m256i *)(const void *)(w + j)));
-    h = mul64x4(h, UINT64_C(0x9E3779B97F4A7C15));
-    h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 29));
-  }
+/* fmix64 in each 64-bit lane. */
+STET_TARGET_AVX2 static inline __m256i fmix64x4(__m256i h) {
   h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
   h = mul64x4(h, UINT64_C(0xff51afd7ed558ccd));
   h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
@@ -280,26 +273,55 @@ STET_TARGET_AVX2 static inline __m256i shingle_hash_x4(const uint64_t *w, size_t
   return _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
 }
 
-/* mh_shingles_scalar, four shingles at a time (the bins take the minimum,
- * so the order does not matter). */
+/* One step of shingle_hash in each lane: word w into state h. */
+STET_TARGET_AVX2 static inline __m256i shingle_step4(__m256i h, const uint64_t *w) {
+  h = _mm256_xor_si256(h, _mm256_loadu_si256((const __m256i *)(const void *)w));
+  h = mul64x4(h, UINT64_C(0x9E3779B97F4A7C15));
+  return _mm256_xor_si256(h, _mm256_srli_epi64(h, 29));
+}
+
+/* The bins and low 32 bits of the four shingle hashes of h, into b and v. */
+STET_TARGET_AVX2 static inline void bins4(__m256i h, size_t H, uint64_t *b, uint64_t *v) {
+  __m256i bin = _mm256_srli_epi64(
+      _mm256_mul_epu32(_mm256_srli_epi64(h, 32), _mm256_set1_epi64x((long long)H)), 32);
+  _mm256_storeu_si256((__m256i *)(void *)b, bin);
+  _mm256_storeu_si256((__m256i *)(void *)v,
+                      _mm256_and_si256(h, _mm256_set1_epi64x((long long)UINT32_MAX)));
+}
+
+/* mh_shingles_scalar, sixteen shingles at a time in four independent
+ * chains (each step waits on the multiply before it, so one chain would
+ * leave the multipliers idle); the bins take the minimum, so the order
+ * does not matter. */
 STET_TARGET_AVX2 static void mh_shingles_avx2(const uint64_t *w, size_t count, size_t k,
                                               uint64_t *bins, size_t H) {
   size_t i = 0;
-  uint64_t hv[4];
-#define MH_SHINGLES_X4(K)                                                  \
-  for (; i + 4 <= count; i += 4) {                                         \
-    _mm256_storeu_si256((__m256i *)(void *)hv, shingle_hash_x4(w + i, K)); \
-    mh_bin(bins, H, hv[0]);                                                \
-    mh_bin(bins, H, hv[1]);                                                \
-    mh_bin(bins, H, hv[2]);                                                \
-    mh_bin(bins, H, hv[3]);                                                \
+  uint64_t b[16], v[16];
+  const __m256i seed = _mm256_set1_epi64x((long long)SHINGLE_SEED);
+#define MH_SHINGLES_X16(K)                                                       \
+  for (; i + 16 <= count; i += 16) {                                             \
+    __m256i h0 = seed, h1 = seed, h2 = seed, h3 = seed;                          \
+    _Pragma("GCC unroll 5") for (size_t j = 0; j < (K); j++) {                  \
+      h0 = shingle_step4(h0, w + i + j);                                         \
+      h1 = shingle_step4(h1, w + i + 4 + j);                                     \
+      h2 = shingle_step4(h2, w + i + 8 + j);                                     \
+      h3 = shingle_step4(h3, w + i + 12 + j);                                    \
+    }                                                                            \
+    bins4(fmix64x4(h0), H, b, v);                                                \
+    bins4(fmix64x4(h1), H, b + 4, v + 4);                                        \
+    bins4(fmix64x4(h2), H, b + 8, v + 8);                                        \
+    bins4(fmix64x4(h3), H, b + 12, v + 12);                                      \
+    for (size_t t = 0; t < 16; t++) {                                            \
+      uint64_t old = bins[b[t]];                                                 \
+      bins[b[t]] = v[t] < old ? v[t] : old;                                      \
+    }                                                                            \
   }
   if (k == 5) {
-    MH_SHINGLES_X4(5)
+    MH_SHINGLES_X16(5)
   } else {
-    MH_SHINGLES_X4(k)
+    MH_SHINGLES_X16(k)
   }
-#undef MH_SHINGLES_X4
+#undef MH_SHINGLES_X16
   mh_shingles_scalar(w + i, count - i, k, bins, H);
 }
 #endif
@@ -307,7 +329,7 @@ STET_TARGET_AVX2 static void mh_shingles_avx2(const uint64_t *w, size_t count, s
 /* Hashes the shingles of r->w[0..count + k - 1) into the bins. */
 static void mh_shingles(mh_run *r, size_t count) {
 #ifdef STET_BYTEMASK_AVX2
-  if (r->avx2) {
+  if (r->simd) {
     mh_shingles_avx2(r->w, count, r->k, r->bins, r->H);
     return;
   }
@@ -353,15 +375,6 @@ static int mh_hash_scalar(stet_mh_ctx *ctx, const unsigned char *s, size_t n, co
 }
 
 #ifdef STET_BYTEMASK_AVX2
-/* fmix64 in each 64-bit lane. */
-STET_TARGET_AVX2 static inline __m256i fmix64x4(__m256i h) {
-  h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
-  h = mul64x4(h, UINT64_C(0xff51afd7ed558ccd));
-  h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
-  h = mul64x4(h, UINT64_C(0xc4ceb9fe1a85ec53));
-  return _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
-}
-
 /* Little-endian load of 8 bytes. */
 static inline uint64_t load8(const unsigned char *p) {
   uint64_t v;
@@ -420,7 +433,7 @@ STET_TARGET_AVX2 static int mh_hash_avx2(stet_mh_ctx *ctx, const unsigned char *
 static int mh_batch(mh_run *r) {
   int failed;
 #ifdef STET_BYTEMASK_AVX2
-  if (r->avx2)
+  if (r->simd)
     failed = mh_hash_avx2(r->ctx, r->s, r->n, r->sp, r->nsp, r->w + r->fill);
   else
 #endif
@@ -495,11 +508,11 @@ int stet_minhash_simd(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minh
   r->k = k;
   r->H = H;
   r->bins = bins;
-  r->avx2 = 0;
+  r->simd = 0;
   int failed;
 #ifdef STET_BYTEMASK_AVX2
-  r->avx2 = simd != 0 && stet_have_avx2();
-  if (r->avx2)
+  r->simd = simd != 0 && stet_have_avx2();
+  if (r->simd)
     failed = mh_scan_avx2(s, n, r);
   else
 #endif
