@@ -382,45 +382,63 @@ static inline uint64_t load8(const unsigned char *p) {
   return v;
 }
 
-/* mh_hash_scalar, four words at a time: when all four have at most 16
- * bytes and 16 bytes to read, mh_hash1's inline hash runs lane by lane
- * (the masks come from variable shifts, which give 0 for a count of 64 or
- * more), and the lanes whose bytes are not all ASCII go to word_hash. */
+/* The hashes of the four words whose spans are q[0..8) (start, stop
+ * pairs), as mh_hash1 computes them inline, and in *ascii the lanes whose
+ * bytes are all ASCII (the others must go to word_hash); *bad: the lanes
+ * whose words have more than 16 bytes. Reads 16 bytes at each start. The
+ * masks come from variable shifts, which give 0 for a count of 64 or
+ * more. */
+STET_TARGET_AVX2 static inline __m256i word_hash_x4(const unsigned char *s, const size_t *q,
+                                                    int *ascii, int *bad) {
+  const __m256i ones = _mm256_set1_epi64x(-1), rep20 = _mm256_set1_epi8(0x20);
+  size_t a0 = q[0], a1 = q[2], a2 = q[4], a3 = q[6];
+  __m256i len = _mm256_set_epi64x((long long)(q[7] - a3), (long long)(q[5] - a2),
+                                  (long long)(q[3] - a1), (long long)(q[1] - a0));
+  *bad = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(len, _mm256_set1_epi64x(16))));
+  /* (gathers are slow on some CPUs; these are plain loads) */
+  __m256i lo = _mm256_set_epi64x((long long)load8(s + a3), (long long)load8(s + a2),
+                                 (long long)load8(s + a1), (long long)load8(s + a0));
+  __m256i hi = _mm256_set_epi64x((long long)load8(s + a3 + 8), (long long)load8(s + a2 + 8),
+                                 (long long)load8(s + a1 + 8), (long long)load8(s + a0 + 8));
+  __m256i l8 = _mm256_min_epu32(len, _mm256_set1_epi64x(8));
+  __m256i lomask = _mm256_srlv_epi64(ones, _mm256_sub_epi64(_mm256_set1_epi64x(64),
+                                                            _mm256_slli_epi64(l8, 3)));
+  __m256i himask = _mm256_srlv_epi64(ones, _mm256_sub_epi64(_mm256_set1_epi64x(128),
+                                                            _mm256_slli_epi64(len, 3)));
+  lo = _mm256_and_si256(_mm256_or_si256(lo, rep20), lomask);
+  hi = _mm256_and_si256(_mm256_or_si256(hi, rep20), himask);
+  __m256i high = _mm256_and_si256(_mm256_or_si256(lo, hi), _mm256_set1_epi8((char)0x80));
+  *ascii = _mm256_movemask_pd(
+      _mm256_castsi256_pd(_mm256_cmpeq_epi64(high, _mm256_setzero_si256())));
+  __m256i fh = fmix64x4(_mm256_xor_si256(hi, len));
+  __m256i h = _mm256_add_epi64(
+      mul64x4(_mm256_xor_si256(lo, _mm256_set1_epi64x((long long)WORD_SEED)),
+              UINT64_C(0x9E3779B97F4A7C15)),
+      mul64x4(fh, UINT64_C(0xc2b2ae3d27d4eb4f)));
+  return fmix64x4(h);
+}
+
+/* mh_hash_scalar, eight words at a time in two chains when all have at
+ * most 16 bytes and 16 bytes to read; the lanes whose bytes are not all
+ * ASCII then go to word_hash. */
 STET_TARGET_AVX2 static int mh_hash_avx2(stet_mh_ctx *ctx, const unsigned char *s, size_t n,
                                          const size_t *sp, size_t count, uint64_t *out) {
-  const __m256i ones = _mm256_set1_epi64x(-1), rep20 = _mm256_set1_epi8(0x20);
-  const __m256i rep80 = _mm256_set1_epi8((char)0x80), zero = _mm256_setzero_si256();
   size_t i = 0;
-  for (; i + 4 <= count; i += 4) {
+  for (; i + 8 <= count; i += 8) {
     const size_t *q = sp + 2 * i;
-    size_t a0 = q[0], a1 = q[2], a2 = q[4], a3 = q[6];
-    size_t l0 = q[1] - a0, l1 = q[3] - a1, l2 = q[5] - a2, l3 = q[7] - a3;
-    if (((l0 - 1) | (l1 - 1) | (l2 - 1) | (l3 - 1)) >= 16 || n - a3 < 16) {
-      if (mh_hash_scalar(ctx, s, n, q, 4, out + i)) return -1;
+    if (n - q[14] < 16) break; /* the last words of the text */
+    int ascii0, ascii1, bad0, bad1;
+    __m256i h0 = word_hash_x4(s, q, &ascii0, &bad0);
+    __m256i h1 = word_hash_x4(s, q + 8, &ascii1, &bad1);
+    if (__builtin_expect(bad0 | bad1, 0)) {
+      if (mh_hash_scalar(ctx, s, n, q, 8, out + i)) return -1;
       continue;
     }
-    __m256i len = _mm256_set_epi64x((long long)l3, (long long)l2, (long long)l1, (long long)l0);
-    __m256i lo = _mm256_set_epi64x((long long)load8(s + a3), (long long)load8(s + a2),
-                                   (long long)load8(s + a1), (long long)load8(s + a0));
-    __m256i hi = _mm256_set_epi64x((long long)load8(s + a3 + 8), (long long)load8(s + a2 + 8),
-                                   (long long)load8(s + a1 + 8), (long long)load8(s + a0 + 8));
-    __m256i l8 = _mm256_min_epu32(len, _mm256_set1_epi64x(8));
-    __m256i lomask = _mm256_srlv_epi64(ones, _mm256_sub_epi64(_mm256_set1_epi64x(64),
-                                                              _mm256_slli_epi64(l8, 3)));
-    __m256i himask = _mm256_srlv_epi64(ones, _mm256_sub_epi64(_mm256_set1_epi64x(128),
-                                                              _mm256_slli_epi64(len, 3)));
-    lo = _mm256_and_si256(_mm256_or_si256(lo, rep20), lomask);
-    hi = _mm256_and_si256(_mm256_or_si256(hi, rep20), himask);
-    __m256i high = _mm256_and_si256(_mm256_or_si256(lo, hi), rep80);
-    int ascii = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(high, zero)));
-    __m256i fh = fmix64x4(_mm256_xor_si256(hi, len));
-    __m256i h = _mm256_add_epi64(
-        mul64x4(_mm256_xor_si256(lo, _mm256_set1_epi64x((long long)WORD_SEED)),
-                UINT64_C(0x9E3779B97F4A7C15)),
-        mul64x4(fh, UINT64_C(0xc2b2ae3d27d4eb4f)));
-    _mm256_storeu_si256((__m256i *)(void *)(out + i), fmix64x4(h));
-    if (__builtin_expect(ascii != 0xF, 0))
-      for (size_t t = 0; t < 4; t++)
+    _mm256_storeu_si256((__m256i *)(void *)(out + i), h0);
+    _mm256_storeu_si256((__m256i *)(void *)(out + i + 4), h1);
+    int ascii = ascii0 | ascii1 << 4;
+    if (__builtin_expect(ascii != 0xFF, 0))
+      for (size_t t = 0; t < 8; t++)
         if (!((ascii >> t) & 1) && word_hash(ctx, s + q[2 * t], q[2 * t + 1] - q[2 * t], out + i + t))
           return -1;
   }

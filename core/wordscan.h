@@ -62,6 +62,16 @@ static inline int stet_wscan_may_continue(const unsigned char *s, size_t n, size
          (stet_is_midmark(s[j]) && j + 1 < n && (s[j + 1] >= 0x80 || stet_is_wordchar(s[j + 1])));
 }
 
+/* Whether s[i..n) starts with one of the punctuation characters of news
+ * text – — “ ” … (U+2013, U+2014, U+201C, U+201D, U+2026: E2 80 93, 94,
+ * 9C, 9D, A6), all of class Other, which join nothing before them and,
+ * unless WB4 characters follow, nothing after them. */
+static inline int stet_wscan_punct(const unsigned char *s, size_t n, size_t i) {
+  if (n - i < 3 || s[i] != 0xE2 || s[i + 1] != 0x80) return 0;
+  unsigned d = (unsigned)s[i + 2] - 0x93;
+  return d < 20 && ((0x80603u >> d) & 1);
+}
+
 /* Fills *w with the masks of the block of s[0..n) at base; all zero when
  * base >= n. The bytes of a short last block past n are zero (bytemask.h),
  * so they are in no mask: no run goes on past n and no event lies there. */
@@ -154,7 +164,7 @@ stet_words_scan(const char *str, size_t n, stet_span_fn fn, void *ud, stet_block
           wl = 0;
           for (size_t t = a + 1; !wl && t < b; t++) wl = s[t] != '_';
         }
-        if (more) {
+        if (more && !stet_wscan_punct(s, n, b)) {
           size_t e = stet_wb_run_on(s, n, b, &wl);
           if (e == STET_WB_FAIL) goto general;
           b = e;
@@ -167,6 +177,10 @@ stet_words_scan(const char *str, size_t n, stet_span_fn fn, void *ud, stet_block
          * are ASCII bytes that are not run bytes, and none of those joins
          * a letter, digit, mark or Other after it (by WB7 or WB11 only
          * with a letter or digit before it, and that would have joined). */
+        if (stet_wscan_punct(s, n, a) && (n - a == 3 || s[a + 3] < 0x80)) {
+          pos = a + 3; /* a segment of its own, not word-like */
+          goto next_event;
+        }
         int wl;
         size_t e = stet_wb_high(s, n, a, &wl);
         if (e != STET_WB_FAIL) {
