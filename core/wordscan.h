@@ -72,6 +72,46 @@ static inline int stet_wscan_punct(const unsigned char *s, size_t n, size_t i) {
   return d < 20 && ((0x80603u >> d) & 1);
 }
 
+/* The end of the run of run bytes that goes on from p, p at or after base,
+ * the masks of the run bytes of the blocks at base and base + 64 in run0
+ * and run1. */
+static inline size_t stet_wscan_run_end(const unsigned char *s, size_t n, size_t base,
+                                        uint64_t run0, uint64_t run1, size_t p) {
+  size_t j = p - base;
+  if (j < 64) {
+    uint64_t r = ~run0 >> j;
+    if (r) return p + (size_t)__builtin_ctzll(r);
+    j = 64;
+  }
+  if (j < 128) {
+    uint64_t r = ~run1 >> (j - 64);
+    if (r) return base + j + (size_t)__builtin_ctzll(r);
+    j = 128;
+  }
+  return stet_wb_long_run_end(s, n, base + j);
+}
+
+/* Whether a run that ends at b may go on (stet_wscan_may_continue), from
+ * the cont masks of the blocks at base and base + 64 when b is in them. */
+static inline int stet_wscan_cont(const unsigned char *s, size_t n, size_t base, uint64_t cont0,
+                                  uint64_t cont1, size_t b) {
+  size_t j = b - base;
+  if (j < 128) return (int)(((j < 64 ? cont0 : cont1) >> (j & 63)) & 1);
+  return b < n && stet_wscan_may_continue(s, n, b);
+}
+
+/* Whether the mid-word mark m (ASCII, or "." for U+2019, which is
+ * MidNumLet as "." is) keeps the ASCII characters p before it and c after
+ * it in one word: WB6 and WB7 between letters (":", ".", "'"), WB11 and
+ * WB12 between digits (",", ";", ".", "'"). */
+static inline int stet_wscan_mark_joins(unsigned char p, unsigned char m, unsigned char c) {
+  if ((unsigned char)((p | 0x20) - 'a') < 26 && (unsigned char)((c | 0x20) - 'a') < 26)
+    return m == ':' || m == '.' || m == '\'';
+  if ((unsigned char)(p - '0') < 10 && (unsigned char)(c - '0') < 10)
+    return m == ',' || m == ';' || m == '.' || m == '\'';
+  return 0;
+}
+
 /* Fills *w with the masks of the block of s[0..n) at base; all zero when
  * base >= n. The bytes of a short last block past n are zero (bytemask.h),
  * so they are in no mask: no run goes on past n and no event lies there. */
@@ -153,21 +193,34 @@ stet_words_scan(const char *str, size_t n, stet_span_fn fn, void *ud, stet_block
          * (the second shift is by 64 - k, 0 when k is 0). */
         uint64_t rest = (~cur.run >> k) | ((~nx.run << 1) << (63 - k));
         size_t b = rest ? a + (size_t)__builtin_ctzll(rest) : stet_wb_long_run_end(s, n, a + 64);
-        size_t j = b - base;
-        int more;
-        if (j < 128)
-          more = (int)(((j < 64 ? cur.cont : nx.cont) >> (j & 63)) & 1);
-        else
-          more = b < n && stet_wscan_may_continue(s, n, b);
         int wl = 1;
         if ((cur.und >> k) & 1) {
           wl = 0;
           for (size_t t = a + 1; !wl && t < b; t++) wl = s[t] != '_';
         }
-        if (more && !stet_wscan_punct(s, n, b)) {
-          size_t e = stet_wb_run_on(s, n, b, &wl);
-          if (e == STET_WB_FAIL) goto general;
-          b = e;
+        /* While the segment may go on past b: an ASCII mark or U+2019
+         * between ASCII letters or digits joins the next run (the rules
+         * see plain neighbours: no WB4 characters, no Hebrew letters);
+         * a dash, double quote or ellipsis ends it; the walks decide the
+         * rest. */
+        while (stet_wscan_cont(s, n, base, cur.cont, nx.cont, b)) {
+          size_t next;
+          unsigned char m = s[b];
+          if (m < 0x80 && s[b + 1] < 0x80)
+            next = b + 1;
+          else if (m == 0xE2 && n - b >= 4 && s[b + 1] == 0x80 && s[b + 2] == 0x99 &&
+                   s[b + 3] < 0x80)
+            next = b + 3, m = '.';
+          else if (stet_wscan_punct(s, n, b))
+            break;
+          else {
+            size_t e = stet_wb_run_on(s, n, b, &wl);
+            if (e == STET_WB_FAIL) goto general;
+            b = e;
+            break;
+          }
+          if (!stet_wscan_mark_joins(s[b - 1], m, s[next])) break;
+          b = stet_wscan_run_end(s, n, base, cur.run, nx.run, next);
         }
         if (wl) STET_WSCAN_EMIT(a, b);
         pos = b;

@@ -5,7 +5,7 @@
  * text is cut into pieces at the byte values 0x01 (so one input holds
  * texts of many lengths, each in its own exact allocation, and the ends of
  * words meet the ends of the text); each piece is also read with 1..3
- * leading bytes stripped. Checked, aborting on any difference:
+ * leading bytes stripped when it is short. Checked, aborting on any difference:
  *  - stet_words_each with the baseline masks, with the AVX2 ones (when the
  *    CPU has them) and stet_words_each_reference (the general rules at
  *    every boundary) report the same spans;
@@ -83,7 +83,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   while (i <= in.n) {
     size_t j = i;
     while (j < in.n && in.p[j] != 0x01) j++;
-    for (size_t skip = 0; skip < 4 && i + skip <= j; skip++) {
+    /* shifted copies of the shorter pieces move every byte to other
+     * offsets of the 64-byte blocks */
+    size_t skips = j - i <= 512 ? 4 : 1;
+    for (size_t skip = 0; skip < skips && i + skip <= j; skip++) {
       char *t = fuzz_copy(in.p + i + skip, j - i - skip);
       check(t, j - i - skip, &o, &ctx);
       free(t);
