@@ -37,6 +37,7 @@
  * has them (stet_have_avx2 in core/wordbreak.c). */
 #define STET_BYTEMASK_AVX2 1
 #define STET_TARGET_AVX2 __attribute__((target("avx2,bmi,bmi2,popcnt")))
+#define STET_AVX2_INLINE STET_TARGET_AVX2 static inline __attribute__((always_inline))
 #endif
 #elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
     !defined(STET_BYTEWISE)
@@ -164,15 +165,14 @@ static inline void stet_word_block(const unsigned char *p, stet_word_masks *m) {
 
 #ifdef STET_BYTEMASK_AVX2
 /* Bytes of v in [lo, lo + len), as stet_in_range16 over 32 bytes. */
-STET_TARGET_AVX2 static inline __attribute__((always_inline)) __m256i stet_in_range32(__m256i v, unsigned char lo,
-                                                        unsigned char len) {
+STET_AVX2_INLINE __m256i stet_in_range32(__m256i v, unsigned char lo, unsigned char len) {
   return _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(0x80 + len)),
                            _mm256_add_epi8(v, _mm256_set1_epi8((char)(0x80 - lo))));
 }
 
 /* Adds the word masks of the 32 bytes p[32k..32k+32) to *r, *w, *d, *h. */
-STET_TARGET_AVX2 static inline __attribute__((always_inline)) void stet_word_block32(const unsigned char *p, int k, uint64_t *r,
-                                                       uint64_t *w, uint64_t *d, uint64_t *h) {
+STET_AVX2_INLINE void stet_word_block32(const unsigned char *p, int k, uint64_t *r, uint64_t *w,
+                                         uint64_t *d, uint64_t *h) {
   __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
   __m256i wc = _mm256_or_si256(stet_in_range32(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), 'a', 26),
                                stet_in_range32(v, '0', 10));
@@ -189,8 +189,7 @@ STET_TARGET_AVX2 static inline __attribute__((always_inline)) void stet_word_blo
 }
 
 /* stet_word_block with AVX2: callable only where the CPU has it. */
-STET_TARGET_AVX2 static inline __attribute__((always_inline)) void stet_word_block_avx2(const unsigned char *p,
-                                                          stet_word_masks *m) {
+STET_AVX2_INLINE void stet_word_block_avx2(const unsigned char *p, stet_word_masks *m) {
   uint64_t r = 0, w = 0, d = 0, h = 0;
   stet_word_block32(p, 0, &r, &w, &d, &h);
   stet_word_block32(p, 1, &r, &w, &d, &h);

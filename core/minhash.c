@@ -439,7 +439,8 @@ STET_TARGET_AVX2 static int mh_hash_avx2(stet_mh_ctx *ctx, const unsigned char *
     int ascii = ascii0 | ascii1 << 4;
     if (__builtin_expect(ascii != 0xFF, 0))
       for (size_t t = 0; t < 8; t++)
-        if (!((ascii >> t) & 1) && word_hash(ctx, s + q[2 * t], q[2 * t + 1] - q[2 * t], out + i + t))
+        if (!((ascii >> t) & 1) &&
+            word_hash(ctx, s + q[2 * t], q[2 * t + 1] - q[2 * t], out + i + t))
           return -1;
   }
   return mh_hash_scalar(ctx, s, n, sp + 2 * i, count - i, out + i);

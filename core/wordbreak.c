@@ -8,10 +8,14 @@
  * peeks at the next character that WB4 does not absorb. Runs of ASCII
  * letters and digits inside a word take a fast path.
  *
- * stet_words_each finds most words without those rules: ASCII runs and their
- * ends come from the 64-byte block masks of core/bytemask.h, and word_walk
- * and lone_end decide the common cases around non-ASCII characters (accented
- * letters, curly apostrophes, quotes, dashes) from their classes alone. */
+ * stet_words_each finds most words without those rules, with the block
+ * finder of core/wordscan.h (ASCII runs and their ends from the 64-byte
+ * block masks of core/bytemask.h, SSE2 or AVX2 chosen at run time); here,
+ * word_walk and lone_end (through stet_wb_run_on and stet_wb_high) decide
+ * the common cases around non-ASCII characters (accented letters, curly
+ * apostrophes, quotes, dashes) from their classes alone.
+ * stet_words_each_reference is the slow reference: the general rules at
+ * every boundary. */
 #include <stdint.h>
 #include <string.h>
 
@@ -228,6 +232,7 @@ size_t stet_wb_long_run_end(const unsigned char *s, size_t n, size_t p) {
   return n;
 }
 
+/* word_walk from the end b of an ASCII run (core/wordscan.h). */
 size_t stet_wb_run_on(const unsigned char *s, size_t n, size_t b, int *wl) {
   unsigned v = *wl ? STET_WB_WORDLIKE : 0;
   size_t e = word_walk(s, n, b, stet_wb_stage2[s[b - 1]] & STET_WB_MASK, &v);
@@ -235,6 +240,7 @@ size_t stet_wb_run_on(const unsigned char *s, size_t n, size_t b, int *wl) {
   return e == WALK_FAIL ? STET_WB_FAIL : e;
 }
 
+/* word_walk or lone_end from a non-ASCII character at a boundary a. */
 size_t stet_wb_high(const unsigned char *s, size_t n, size_t a, int *wl) {
   size_t len, e;
   unsigned v = wb_at(s, n, a, &len), c = v & STET_WB_MASK;
@@ -260,6 +266,7 @@ STET_TARGET_AVX2 static int words_each_avx2(const char *s, size_t n, stet_span_f
 }
 #endif
 
+/* Whether the CPU has what STET_TARGET_AVX2 code uses. */
 int stet_have_avx2(void) {
 #ifdef STET_BYTEMASK_AVX2
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
@@ -269,6 +276,7 @@ int stet_have_avx2(void) {
 #endif
 }
 
+/* stet_words_each with the masks chosen (wordscan.h). */
 int stet_words_each_simd(const char *s, size_t n, stet_span_fn fn, void *ud, int simd) {
 #ifdef STET_BYTEMASK_AVX2
   if (simd != 0 && stet_have_avx2()) return words_each_avx2(s, n, fn, ud);

@@ -4,8 +4,9 @@
  * Two option bytes (shingle size, number of values), then the text. The
  * text is cut into pieces at the byte values 0x01 (so one input holds
  * texts of many lengths, each in its own exact allocation, and the ends of
- * words meet the ends of the text); each piece is also read with 1..3
- * leading bytes stripped when it is short. Checked, aborting on any difference:
+ * words meet the ends of the text); a piece of up to 512 bytes is also
+ * read with 1..3 leading bytes stripped. Checked, aborting on any
+ * difference:
  *  - stet_words_each with the baseline masks, with the AVX2 ones (when the
  *    CPU has them) and stet_words_each_reference (the general rules at
  *    every boundary) report the same spans;
