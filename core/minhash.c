@@ -127,6 +127,18 @@ static int word_hash(stet_mh_ctx *ctx, const unsigned char *s, size_t n, uint64_
   return 0;
 }
 
+/* word_hash of a word of at most 16 bytes known to hold a byte >= 0x80:
+ * the byte-by-byte fold into a local buffer when it applies (most such
+ * words in news text), else word_hash. */
+static int word_hash_high(stet_mh_ctx *ctx, const unsigned char *s, size_t n, uint64_t *h) {
+  unsigned char buf[16];
+  if (n <= sizeof buf && fold_latin1(s, n, buf)) {
+    *h = XXH3_64bits_withSeed(buf, n, WORD_SEED);
+    return 0;
+  }
+  return word_hash(ctx, s, n, h);
+}
+
 /* stet_words_each callback: appends the hash of one word. */
 static int on_word(void *ud, size_t start, size_t stop) {
   stet_mh_ctx *ctx = ud;
@@ -384,7 +396,7 @@ static inline uint64_t load8(const unsigned char *p) {
 
 /* The hashes of the four words whose spans are q[0..8) (start, stop
  * pairs), as mh_hash1 computes them inline, and in *ascii the lanes whose
- * bytes are all ASCII (the others must go to word_hash); *bad: the lanes
+ * bytes are all ASCII (the others go to word_hash_high); *bad: the lanes
  * whose words have more than 16 bytes. Reads 16 bytes at each start. The
  * masks come from variable shifts, which give 0 for a count of 64 or
  * more. */
@@ -440,7 +452,7 @@ STET_TARGET_AVX2 static int mh_hash_avx2(stet_mh_ctx *ctx, const unsigned char *
     if (__builtin_expect(ascii != 0xFF, 0))
       for (size_t t = 0; t < 8; t++)
         if (!((ascii >> t) & 1) &&
-            word_hash(ctx, s + q[2 * t], q[2 * t + 1] - q[2 * t], out + i + t))
+            word_hash_high(ctx, s + q[2 * t], q[2 * t + 1] - q[2 * t], out + i + t))
           return -1;
   }
   return mh_hash_scalar(ctx, s, n, sp + 2 * i, count - i, out + i);
