@@ -112,6 +112,66 @@ static inline int stet_wscan_mark_joins(unsigned char p, unsigned char m, unsign
   return 0;
 }
 
+/* Whether s[i..n) (i < n) starts with a Latin-1 letter, U+00C0..U+00FF
+ * but for U+00D7 and U+00F7 (C3 80..BF but 97 and B7): ALetter and
+ * word-like. */
+static inline int stet_wscan_latin1(const unsigned char *s, size_t n, size_t i) {
+  return s[i] == 0xC3 && n - i >= 2 && s[i + 1] >= 0x80 && s[i + 1] <= 0xBF &&
+         (s[i + 1] & 0xDF) != 0x97;
+}
+
+/* The end of a word segment that has reached b, or STET_WB_FAIL when the
+ * general rules must decide from its start. The character before b is an
+ * ASCII letter, digit or "_" (latin 0) or a Latin-1 letter (latin 1), and
+ * all characters of the segment so far are plain: no WB4 characters, no
+ * Hebrew letters. While the segment may go on: a run of ASCII letters,
+ * digits and "_" or a Latin-1 letter after a letter joins it (WB5, WB9,
+ * WB10, WB13a, WB13b); an ASCII mark or U+2019 between ASCII letters or
+ * digits joins the next run (WB6, WB7, WB11, WB12); a dash, double quote
+ * or ellipsis ends it; the walks of core/wordbreak.c decide the rest
+ * after an ASCII character, the general rules after a Latin-1 letter.
+ * Sets *wl when a Latin-1 letter joins. */
+static inline __attribute__((always_inline)) size_t
+stet_wscan_extend(const unsigned char *s, size_t n, size_t base, const stet_wscan_block *cur,
+                  const stet_wscan_block *nx, size_t b, int latin, int *wl) {
+  for (;;) {
+    if (latin) {
+      if (b == n) return b;
+      if (stet_is_wordrun(s[b])) {
+        b = stet_wscan_run_end(s, n, base, cur->run, nx->run, b);
+        latin = 0;
+        continue;
+      }
+      if (stet_wscan_latin1(s, n, b)) {
+        b += 2;
+        continue;
+      }
+      if (s[b] < 0x80 ? !stet_is_midmark(s[b]) : stet_wscan_punct(s, n, b)) return b;
+      return STET_WB_FAIL;
+    }
+    if (!stet_wscan_cont(s, n, base, cur->cont, nx->cont, b)) return b;
+    size_t next;
+    unsigned char m = s[b];
+    if (m < 0x80 && s[b + 1] < 0x80) {
+      next = b + 1;
+    } else if (m == 0xE2 && n - b >= 4 && s[b + 1] == 0x80 && s[b + 2] == 0x99 &&
+               s[b + 3] < 0x80) {
+      next = b + 3, m = '.';
+    } else if (stet_wscan_latin1(s, n, b)) {
+      *wl = 1;
+      b += 2;
+      latin = 1;
+      continue;
+    } else if (stet_wscan_punct(s, n, b)) {
+      return b;
+    } else {
+      return stet_wb_run_on(s, n, b, wl);
+    }
+    if (!stet_wscan_mark_joins(s[b - 1], m, s[next])) return b;
+    b = stet_wscan_run_end(s, n, base, cur->run, nx->run, next);
+  }
+}
+
 /* Fills *w with the masks of the block of s[0..n) at base; all zero when
  * base >= n. The bytes of a short last block past n are zero (bytemask.h),
  * so they are in no mask: no run goes on past n and no event lies there. */
@@ -198,30 +258,8 @@ stet_words_scan(const char *str, size_t n, stet_span_fn fn, void *ud, stet_block
           wl = 0;
           for (size_t t = a + 1; !wl && t < b; t++) wl = s[t] != '_';
         }
-        /* While the segment may go on past b: an ASCII mark or U+2019
-         * between ASCII letters or digits joins the next run (the rules
-         * see plain neighbours: no WB4 characters, no Hebrew letters);
-         * a dash, double quote or ellipsis ends it; the walks decide the
-         * rest. */
-        while (stet_wscan_cont(s, n, base, cur.cont, nx.cont, b)) {
-          size_t next;
-          unsigned char m = s[b];
-          if (m < 0x80 && s[b + 1] < 0x80)
-            next = b + 1;
-          else if (m == 0xE2 && n - b >= 4 && s[b + 1] == 0x80 && s[b + 2] == 0x99 &&
-                   s[b + 3] < 0x80)
-            next = b + 3, m = '.';
-          else if (stet_wscan_punct(s, n, b))
-            break;
-          else {
-            size_t e = stet_wb_run_on(s, n, b, &wl);
-            if (e == STET_WB_FAIL) goto general;
-            b = e;
-            break;
-          }
-          if (!stet_wscan_mark_joins(s[b - 1], m, s[next])) break;
-          b = stet_wscan_run_end(s, n, base, cur.run, nx.run, next);
-        }
+        b = stet_wscan_extend(s, n, base, &cur, &nx, b, 0, &wl);
+        if (b == STET_WB_FAIL) goto general;
         if (wl) STET_WSCAN_EMIT(a, b);
         pos = b;
         goto next_event;
@@ -234,8 +272,10 @@ stet_words_scan(const char *str, size_t n, stet_span_fn fn, void *ud, stet_block
           pos = a + 3; /* a segment of its own, not word-like */
           goto next_event;
         }
-        int wl;
-        size_t e = stet_wb_high(s, n, a, &wl);
+        int wl = 1;
+        size_t e = stet_wscan_latin1(s, n, a)
+                       ? stet_wscan_extend(s, n, base, &cur, &nx, a + 2, 1, &wl)
+                       : stet_wb_high(s, n, a, &wl);
         if (e != STET_WB_FAIL) {
           if (wl) STET_WSCAN_EMIT(a, e);
           pos = e;

@@ -89,7 +89,9 @@ describe("fast words and MinHash against their reference paths", function()
   it("agree on texts that end at every offset of a word", function()
     local text = "Don\u{2019}t stop: the U.S. grew 3.14% \u{2014} \u{201C}caf\u{E9}\u{201D}, "
       .. "e\u{301}cole 1,200.50 __init__ x_y ABCDEFGHIJKLMNOPQRSTUV end. "
-      .. "a,b x:y 1;2 a;b 1:2 a'1 1'a 1\u{2019}2 a\u{2019}1 _.a a._ 9.a.b a:b:c\u{2019}d."
+      .. "a,b x:y 1;2 a;b 1:2 a'1 1'a 1\u{2019}2 a\u{2019}1 _.a a._ 9.a.b a:b:c\u{2019}d. "
+      .. "caf\u{E9}'s na\u{EF}ve\u{D7}b 2\u{F7}3 \u{C9}.x \u{D6}_1 \u{DF}\u{E9}\u{301}t _\u{E9} "
+      .. "\u{E9}\u{2014}x \u{FF}\u{201D} \u{E0}:b \u{C0}\u{E9}9z"
     for cut = 0, #text do
       check(text:sub(1, cut), "prefix of " .. cut .. " bytes")
       check(text:sub(cut + 1), "suffix from byte " .. cut + 1)
