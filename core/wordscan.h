@@ -48,7 +48,7 @@ int stet_have_avx2(void);
 typedef struct stet_wscan_block {
   uint64_t run;  /* stet_is_wordrun */
   uint64_t high; /* byte >= 0x80 */
-  uint64_t cont; /* bytes after which a run may go on (see run_may_continue) */
+  uint64_t cont; /* bytes after which a run may go on (stet_wscan_may_continue) */
   uint64_t und;  /* "_" */
 } stet_wscan_block;
 
@@ -214,8 +214,8 @@ stet_words_scan(const char *str, size_t n, stet_span_fn fn, void *ud, stet_block
   int r;
   stet_wscan_block cur, nx;
   stet_wscan_block_at(s, n, 0, &cur, block);
-#define STET_WSCAN_EMIT(a, b) \
-  do {                        \
+#define STET_WSCAN_EMIT(a, b)                  \
+  do {                                         \
     if ((r = fn(ud, (a), (b))) != 0) return r; \
   } while (0)
   while (base < n) {
