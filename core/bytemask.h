@@ -6,7 +6,9 @@
  * Bit k of a mask describes byte p[k] of the block. Each class is defined
  * by a plain predicate below (stet_is_wordrun ...), and there are three
  * ways to compute the masks, which must give the same bits:
- *   - SSE2 (baseline on x86_64): four 16-byte loads and a few compares;
+ *   - SSE2 (baseline on x86_64): four 16-byte loads and a few compares,
+ *     or two 32-byte ones with AVX2 (stet_word_block_avx2, for functions
+ *     built for AVX2 and called when the CPU has it);
  *   - SWAR on other little-endian machines: eight bytes in a 64-bit word;
  *   - one byte at a time, calling the predicates, elsewhere.
  * Defining STET_SCALAR skips SSE2 and STET_BYTEWISE skips SWAR too, so the
@@ -28,6 +30,15 @@
 #if defined(__SSE2__) && !defined(STET_SCALAR)
 #include <emmintrin.h>
 #define STET_BYTEMASK_SSE2 1
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+/* AVX2 code (with BMI1, BMI2 and POPCNT) is built into functions marked
+ * STET_TARGET_AVX2 and run only where __builtin_cpu_supports says the CPU
+ * has them (stet_have_avx2 in core/wordbreak.c). */
+#define STET_BYTEMASK_AVX2 1
+#define STET_TARGET_AVX2 __attribute__((target("avx2,bmi,bmi2,popcnt")))
+#define STET_AVX2_INLINE STET_TARGET_AVX2 static inline __attribute__((always_inline))
+#endif
 #elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
     !defined(STET_BYTEWISE)
 #define STET_BYTEMASK_SWAR 1
@@ -151,6 +162,43 @@ static inline void stet_word_block(const unsigned char *p, stet_word_masks *m) {
   m->mid = d;
   m->high = h;
 }
+
+#ifdef STET_BYTEMASK_AVX2
+/* Bytes of v in [lo, lo + len), as stet_in_range16 over 32 bytes. */
+STET_AVX2_INLINE __m256i stet_in_range32(__m256i v, unsigned char lo, unsigned char len) {
+  return _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(0x80 + len)),
+                           _mm256_add_epi8(v, _mm256_set1_epi8((char)(0x80 - lo))));
+}
+
+/* Adds the word masks of the 32 bytes p[32k..32k+32) to *r, *w, *d, *h. */
+STET_AVX2_INLINE void stet_word_block32(const unsigned char *p, int k, uint64_t *r, uint64_t *w,
+                                         uint64_t *d, uint64_t *h) {
+  __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
+  __m256i wc = _mm256_or_si256(stet_in_range32(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), 'a', 26),
+                               stet_in_range32(v, '0', 10));
+  __m256i mid = _mm256_or_si256(
+      _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\'')),
+                      _mm256_cmpeq_epi8(v, _mm256_set1_epi8(','))),
+      _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('.')), stet_in_range32(v, ':', 2)));
+  int s = 32 * k;
+  *w |= (uint64_t)(uint32_t)_mm256_movemask_epi8(wc) << s;
+  *r |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+            _mm256_or_si256(wc, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_')))) << s;
+  *d |= (uint64_t)(uint32_t)_mm256_movemask_epi8(mid) << s;
+  *h |= (uint64_t)(uint32_t)_mm256_movemask_epi8(v) << s;
+}
+
+/* stet_word_block with AVX2: callable only where the CPU has it. */
+STET_AVX2_INLINE void stet_word_block_avx2(const unsigned char *p, stet_word_masks *m) {
+  uint64_t r = 0, w = 0, d = 0, h = 0;
+  stet_word_block32(p, 0, &r, &w, &d, &h);
+  stet_word_block32(p, 1, &r, &w, &d, &h);
+  m->run = r;
+  m->word = w;
+  m->mid = d;
+  m->high = h;
+}
+#endif
 
 /* The masks of one 64-byte block for the paragraph splitter. */
 typedef struct stet_line_masks {

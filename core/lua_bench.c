@@ -4,13 +4,16 @@
  * report what the core does per second apart from the cost of handing its
  * results to Lua. Kinds: "paragraphs", "lines", "sentences", "words",
  * "fingerprints" (one per paragraph), "normalize" (in 4 MB blocks; returns
- * the number of blocks). */
+ * the number of blocks). stet._reference gives the specs the slow paths
+ * that the fast word finder and MinHash must agree with. */
 #include <string.h>
 
 #include "fingerprint.h"
 #include "lua_stet.h"
+#include "minhash.h"
 #include "normalize.h"
 #include "segment.h"
+#include "wordscan.h"
 
 static int count_span(void *ud, size_t start, size_t stop) {
   (void)start;
@@ -89,7 +92,71 @@ static int l_throughput(lua_State *L) {
   return 1;
 }
 
+typedef struct span_list {
+  lua_State *L;
+  lua_Integer n;
+} span_list;
+
+/* Appends start + 1 and stop to the array on top of the stack. */
+static int push_span(void *ud, size_t start, size_t stop) {
+  span_list *l = ud;
+  lua_pushinteger(l->L, (lua_Integer)start + 1);
+  lua_rawseti(l->L, -2, ++l->n);
+  lua_pushinteger(l->L, (lua_Integer)stop);
+  lua_rawseti(l->L, -2, ++l->n);
+  return 0;
+}
+
+/* stet._reference(kind, s [, opts]) -> the paths that the fast word finder
+ * and MinHash must agree with, for the specs: "words" (the general rules
+ * at every boundary) and "words_base" (the block finder with the baseline
+ * masks, no AVX2) give a flat array start, stop, start, stop... (as
+ * stet.words spans: 1-based, stop inclusive); "minhash" (over those
+ * reference words, every hash kept) and "minhash_base" (no AVX2) give the
+ * signature for opts {shingle, hashes}. */
+static int l_reference(lua_State *L) {
+  static const char *const kinds[] = {"words", "words_base", "minhash", "minhash_base", NULL};
+  int kind = luaL_checkoption(L, 1, NULL, kinds);
+  size_t n;
+  const char *s = luaL_checklstring(L, 2, &n);
+  if (kind < 2) {
+    lua_newtable(L);
+    span_list l = {L, 0};
+    if (kind == 0)
+      stet_words_each_reference(s, n, push_span, &l);
+    else
+      stet_words_each_simd(s, n, push_span, &l, 0);
+    return 1;
+  }
+  stet_minhash_opts o;
+  stet_minhash_defaults(&o);
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lua_getfield(L, 3, "shingle");
+    o.shingle = (int)luaL_optinteger(L, -1, o.shingle);
+    lua_getfield(L, 3, "hashes");
+    o.hashes = (int)luaL_optinteger(L, -1, o.hashes);
+    lua_pop(L, 2);
+  }
+  luaL_argcheck(L, o.shingle >= 1 && o.shingle <= STET_MH_MAX_SHINGLE && o.hashes >= 1 &&
+                   o.hashes <= STET_MH_MAX_HASHES, 3, "shingle or hashes out of range");
+  stet_buf *box = stet_lua_newbuf(L);
+  int boxi = lua_gettop(L);
+  size_t size = stet_minhash_size(&o);
+  if (stet_buf_reserve(box, size)) return stet_lua_nomem(L);
+  stet_mh_ctx ctx = STET_MH_CTX_INIT;
+  int r = kind == 2 ? stet_minhash_reference(&ctx, s, n, &o, (unsigned char *)box->data)
+                    : stet_minhash_simd(&ctx, s, n, &o, (unsigned char *)box->data, 0);
+  stet_mh_ctx_free(&ctx);
+  if (r) return stet_lua_nomem(L);
+  box->len = size;
+  stet_lua_pushbuf(L, boxi);
+  return 1;
+}
+
 void stet_lua_open_bench(lua_State *L) {
   lua_pushcfunction(L, l_throughput);
   lua_setfield(L, -2, "_throughput");
+  lua_pushcfunction(L, l_reference);
+  lua_setfield(L, -2, "_reference");
 }

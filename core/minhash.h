@@ -43,9 +43,10 @@ typedef struct stet_mh_ctx {
   const char *text; /* the text being hashed */
   const unsigned char *end; /* and its end */
   int failed;
+  struct mh_run *run; /* the fast path's state (core/minhash.c) */
 } stet_mh_ctx;
 
-#define STET_MH_CTX_INIT {NULL, 0, 0, NULL, 0, STET_BUF_INIT, NULL, NULL, 0}
+#define STET_MH_CTX_INIT {NULL, 0, 0, NULL, 0, STET_BUF_INIT, NULL, NULL, 0, NULL}
 
 void stet_mh_ctx_free(stet_mh_ctx *ctx);
 void stet_minhash_defaults(stet_minhash_opts *o);
@@ -57,6 +58,16 @@ size_t stet_minhash_size(const stet_minhash_opts *o);
  * Returns 0, or -1 on ENOMEM. */
 int stet_minhash(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minhash_opts *o,
                  unsigned char *out);
+
+/* The same signature by the slow reference path (the general word rules,
+ * every word hash kept), for tests. */
+int stet_minhash_reference(stet_mh_ctx *ctx, const char *s, size_t n,
+                           const stet_minhash_opts *o, unsigned char *out);
+
+/* stet_minhash with the word finder's mask code chosen as for
+ * stet_words_each_simd (core/wordscan.h), for tests. */
+int stet_minhash_simd(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minhash_opts *o,
+                      unsigned char *out, int simd);
 
 /* The estimated Jaccard similarity of two signatures (0..1), or -1 when
  * they were not made with the same options (or are not signatures). */

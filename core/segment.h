@@ -35,6 +35,10 @@ size_t stet_sentence_next(const char *s, size_t n, size_t pos);
  * if fn returns nonzero; returns 0 otherwise. */
 int stet_words_each(const char *s, size_t n, stet_span_fn fn, void *ud);
 
+/* The same segments as stet_words_each, found by the general rules alone
+ * (stet_word_next from each boundary): slow, the reference for tests. */
+int stet_words_each_reference(const char *s, size_t n, stet_span_fn fn, void *ud);
+
 /* Paragraphs: runs of lines separated by one or more blank lines (a line of
  * only spaces, tabs, CR, FF or VT is blank), trimmed of that white space at
  * both ends. With lines nonzero every non-blank line is a paragraph. Line

@@ -8,10 +8,14 @@
  * peeks at the next character that WB4 does not absorb. Runs of ASCII
  * letters and digits inside a word take a fast path.
  *
- * stet_words_each finds most words without those rules: ASCII runs and their
- * ends come from the 64-byte block masks of core/bytemask.h, and word_walk
- * and lone_end decide the common cases around non-ASCII characters (accented
- * letters, curly apostrophes, quotes, dashes) from their classes alone. */
+ * stet_words_each finds most words without those rules, with the block
+ * finder of core/wordscan.h (ASCII runs and their ends from the 64-byte
+ * block masks of core/bytemask.h, SSE2 or AVX2 chosen at run time); here,
+ * word_walk and lone_end (through stet_wb_run_on and stet_wb_high) decide
+ * the common cases around non-ASCII characters (accented letters, curly
+ * apostrophes, quotes, dashes) from their classes alone.
+ * stet_words_each_reference is the slow reference: the general rules at
+ * every boundary. */
 #include <stdint.h>
 #include <string.h>
 
@@ -19,6 +23,7 @@
 #include "segment.h"
 #include "segprops.h"
 #include "utf8.h"
+#include "wordscan.h"
 
 #define NONE 0xFFu
 
@@ -212,17 +217,9 @@ static size_t lone_end(const unsigned char *s, size_t n, size_t a, size_t len) {
   return e;
 }
 
-/* Whether a run of run bytes ending at j (s[j] is not a run byte, j < n)
- * may go on past j under the general rules: s[j] is not ASCII, or it is a
- * mid-word mark followed by an ASCII letter or digit or a non-ASCII byte. */
-static inline int run_may_continue(const unsigned char *s, size_t n, size_t j) {
-  return s[j] >= 0x80 ||
-         (stet_is_midmark(s[j]) && j + 1 < n && (s[j + 1] >= 0x80 || stet_is_wordchar(s[j + 1])));
-}
-
 /* The end of a run of run bytes that goes on up to p at least: the first
  * offset >= p whose byte is not a run byte, or n. */
-static size_t long_run_end(const unsigned char *s, size_t n, size_t p) {
+size_t stet_wb_long_run_end(const unsigned char *s, size_t n, size_t p) {
   for (; p < n; p += 64) {
     unsigned char tail[64];
     stet_word_masks m;
@@ -235,160 +232,77 @@ static size_t long_run_end(const unsigned char *s, size_t n, size_t p) {
   return n;
 }
 
-/* The masks of one block that stet_words_each uses. */
-typedef struct word_block {
-  uint64_t run;  /* stet_is_wordrun */
-  uint64_t high; /* byte >= 0x80 */
-  uint64_t cont; /* bytes after which a run may go on (run_may_continue) */
-  uint64_t und;  /* "_" */
-} word_block;
-
-/* Fills *w with the masks of the block of s[0..n) at base; all zero when
- * base >= n. The bytes of a short last block past n are zero (bytemask.h),
- * so they are in no mask: no run goes on past n and no event lies there. */
-static inline void word_block_at(const unsigned char *s, size_t n, size_t base, word_block *w) {
-  if (base >= n) {
-    w->run = w->high = w->cont = w->und = 0;
-    return;
-  }
-  unsigned char tail[64];
-  stet_word_masks m;
-  stet_word_block(stet_block_at(s, n, base, tail), &m);
-  /* Bytes followed by a letter, digit or non-ASCII byte; bit 63 looks at
-   * s[base + 64]. */
-  uint64_t next = (m.word | m.high) >> 1;
-  if (base + 64 < n && (s[base + 64] >= 0x80 || stet_is_wordchar(s[base + 64])))
-    next |= 1ull << 63;
-  w->run = m.run;
-  w->high = m.high;
-  w->cont = m.high | (m.mid & next);
-  w->und = m.run & ~m.word;
+/* word_walk from the end b of an ASCII run (core/wordscan.h). */
+size_t stet_wb_run_on(const unsigned char *s, size_t n, size_t b, int *wl) {
+  unsigned v = *wl ? STET_WB_WORDLIKE : 0;
+  size_t e = word_walk(s, n, b, stet_wb_stage2[s[b - 1]] & STET_WB_MASK, &v);
+  *wl = (v & STET_WB_WORDLIKE) != 0;
+  return e == WALK_FAIL ? STET_WB_FAIL : e;
 }
 
-/* The fast path. From a boundary, a run of ASCII letters, digits and "_" is
- * a whole segment unless run_may_continue says what follows may extend it;
- * then word_walk goes on from the run's end. A non-ASCII character at a
- * boundary starts a word_walk or a lone_end segment. Where those need more
- * context, the general rules (stet_word_next) decide, from the run's start
- * or from the last ASCII byte before the non-ASCII one. ASCII bytes outside
- * runs are never part of a word-like segment unless a non-ASCII character
- * follows them, and no segment ends inside a run (WB5, WB8..WB10, WB13a,
- * WB13b), so the text goes block by block with bytemask.h masks: the plain
- * runs up to the next byte that needs a closer look are reported by
- * pairing the bits of their starts and ends; that byte (a non-ASCII one,
- * or the start of a run that may go on or starts with "_") is an event
- * handled as above; and so on to the end of the block. The masks of the
- * next block are at hand too, so a run that crosses into it ends without
- * a branch. */
-int stet_words_each(const char *str, size_t n, stet_span_fn fn, void *ud) {
-  const unsigned char *s = (const unsigned char *)str;
-  size_t pos = 0;  /* the boundary up to which segments were reported */
-  size_t base = 0; /* the block: s[base..base+64) */
-  word_block cur, nx;
-  word_block_at(s, n, 0, &cur);
-  while (base < n) {
-    word_block_at(s, n, base + 64, &nx);
-    uint64_t before = base > 0 && stet_is_wordrun(s[base - 1]);
-    uint64_t starts = cur.run & ~((cur.run << 1) | before);
-    uint64_t ends = cur.run & ~((cur.run >> 1) | (nx.run << 63));
-    /* What needs a closer look: non-ASCII bytes, the ends of runs that may
-     * go on, the starts of runs that start with "_". */
-    uint64_t look = cur.high | (ends & ((cur.cont >> 1) | (nx.cont << 63))) | (starts & cur.und);
-    for (;;) {
-      uint64_t from = pos > base ? ~0ull << (pos - base) : ~0ull;
-      starts &= from;
-      /* The runs that end in the block before the next closer look are
-       * whole word-like segments: pair their starts and ends. */
-      uint64_t la = look & from, plain = ends & from & ((la & -la) - 1);
-      if (plain) {
-        size_t j;
-        do {
-          size_t k = (size_t)__builtin_ctzll(starts);
-          j = (size_t)__builtin_ctzll(plain);
-          starts &= starts - 1;
-          plain &= plain - 1;
-          int r = fn(ud, base + k, base + j + 1);
-          if (r) return r;
-        } while (plain);
-        pos = base + j + 1;
-      }
-      /* Then the next event, a run start or a non-ASCII byte. */
-      uint64_t ev = starts | (cur.high & from);
-      if (!ev) break;
-      size_t k = (size_t)__builtin_ctzll(ev), a = base + k;
-      size_t start = a;
-      if (!((cur.high >> k) & 1)) {
-        /* Bytes a..a+63 that end the run, from this block and the next
-         * (the second shift is by 64 - k, 0 when k is 0). */
-        uint64_t rest = (~cur.run >> k) | ((~nx.run << 1) << (63 - k));
-        size_t b = rest ? a + (size_t)__builtin_ctzll(rest) : long_run_end(s, n, a + 64);
-        size_t j = b - base;
-        int more;
-        if (j < 128)
-          more = (int)(((j < 64 ? cur.cont : nx.cont) >> (j & 63)) & 1);
-        else
-          more = b < n && run_may_continue(s, n, b);
-        int wl = 1;
-        if ((cur.und >> k) & 1) {
-          wl = 0;
-          for (size_t t = a + 1; !wl && t < b; t++) wl = s[t] != '_';
-        }
-        if (more) {
-          unsigned v = wl ? STET_WB_WORDLIKE : 0;
-          size_t e = word_walk(s, n, b, stet_wb_stage2[s[b - 1]] & STET_WB_MASK, &v);
-          if (e == WALK_FAIL) goto general;
-          b = e;
-          wl = (v & STET_WB_WORDLIKE) != 0;
-        }
-        if (wl) {
-          int r = fn(ud, a, b);
-          if (r) return r;
-        }
-        pos = b;
-        goto next_event;
-      } else {
-        /* a is a boundary: either pos == a, or the bytes from pos to a
-         * are ASCII bytes that are not run bytes, and none of those joins
-         * a letter, digit, mark or Other after it (by WB7 or WB11 only
-         * with a letter or digit before it, and that would have joined). */
-        size_t len, e;
-        unsigned v = wb_at(s, n, a, &len), c = v & STET_WB_MASK;
-        if (walk_word(c))
-          e = word_walk(s, n, a + len, c, &v);
-        else if (c == STET_WB_OTHER || walk_mid(c))
-          e = lone_end(s, n, a, len);
-        else
-          e = WALK_FAIL;
-        if (e != WALK_FAIL) {
-          if (v & STET_WB_WORDLIKE) {
-            int r = fn(ud, a, e);
-            if (r) return r;
-          }
-          pos = e;
-          goto next_event;
-        }
-        if (pos < a) start = a - 1;
-      }
-    general:
-      {
-        int wl;
-        size_t end = stet_word_next(str, n, start, &wl);
-        if (wl) {
-          int r = fn(ud, start, end);
-          if (r) return r;
-        }
-        pos = end;
-      }
-    next_event:
-      if (pos >= base + 64) break;
+/* word_walk or lone_end from a non-ASCII character at a boundary a. */
+size_t stet_wb_high(const unsigned char *s, size_t n, size_t a, int *wl) {
+  size_t len, e;
+  unsigned v = wb_at(s, n, a, &len), c = v & STET_WB_MASK;
+  if (walk_word(c))
+    e = word_walk(s, n, a + len, c, &v);
+  else if (c == STET_WB_OTHER || walk_mid(c))
+    e = lone_end(s, n, a, len);
+  else
+    e = WALK_FAIL;
+  *wl = (v & STET_WB_WORDLIKE) != 0;
+  return e == WALK_FAIL ? STET_WB_FAIL : e;
+}
+
+/* The instances of the word finder (core/wordscan.h): with the baseline
+ * masks, and, on x86_64, with the AVX2 ones in a function built for AVX2. */
+static int words_each_base(const char *s, size_t n, stet_span_fn fn, void *ud) {
+  return stet_words_scan(s, n, fn, ud, stet_word_block);
+}
+
+#ifdef STET_BYTEMASK_AVX2
+STET_TARGET_AVX2 static int words_each_avx2(const char *s, size_t n, stet_span_fn fn, void *ud) {
+  return stet_words_scan(s, n, fn, ud, stet_word_block_avx2);
+}
+#endif
+
+/* Whether the CPU has what STET_TARGET_AVX2 code uses. */
+int stet_have_avx2(void) {
+#ifdef STET_BYTEMASK_AVX2
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
+         __builtin_cpu_supports("popcnt");
+#else
+  return 0;
+#endif
+}
+
+/* stet_words_each with the masks chosen (wordscan.h). */
+int stet_words_each_simd(const char *s, size_t n, stet_span_fn fn, void *ud, int simd) {
+#ifdef STET_BYTEMASK_AVX2
+  if (simd != 0 && stet_have_avx2()) return words_each_avx2(s, n, fn, ud);
+#else
+  (void)simd;
+#endif
+  return words_each_base(s, n, fn, ud);
+}
+
+/* The fast path: core/wordscan.h with the best masks this CPU has. */
+int stet_words_each(const char *s, size_t n, stet_span_fn fn, void *ud) {
+  return stet_words_each_simd(s, n, fn, ud, -1);
+}
+
+/* The reference: every segment of stet_word_next, the word-like ones
+ * reported. */
+int stet_words_each_reference(const char *s, size_t n, stet_span_fn fn, void *ud) {
+  size_t pos = 0;
+  while (pos < n) {
+    int wl;
+    size_t end = stet_word_next(s, n, pos, &wl);
+    if (wl) {
+      int r = fn(ud, pos, end);
+      if (r) return r;
     }
-    if (pos < base + 128) {
-      base += 64;
-      cur = nx;
-    } else {
-      base = pos & ~(size_t)63;
-      word_block_at(s, n, base, &cur);
-    }
+    pos = end;
   }
   return 0;
 }

@@ -258,3 +258,68 @@ describe("stet.lsh", function()
     assert.has_error(function() index:add(3, "not a signature") end)
   end)
 end)
+
+-- Signature bytes pinned before the word finder and the hashing were made
+-- faster (core/wordbreak.c, core/minhash.c): any change of a word span, a
+-- word hash, a shingle hash or the densification shows up here.
+local function hex(s) return (s:gsub(".", function(c) return ("%02x"):format(c:byte()) end)) end
+local function fnv(s, h)
+  h = h or 2166136261
+  for i = 1, #s do h = ((h ~ s:byte(i)) * 16777619) & 0xffffffff end
+  return h
+end
+
+describe("stet.minhash pinned values", function()
+  -- text, hex with {shingle = 1, hashes = 16}, hex with {shingle = 3,
+  -- hashes = 8}, FNV-1a 32 of the default signature
+  local pinned = {
+    { "The U.S. economy grew 3.14% in Q3, officials said.",
+      "4d010100ecd6f1e1ecd6f1e1fe045dfffe045dfffe045dff7d0d7f07c503bfff09bb8921c44e31a16928f6737d0d7f07c44e31a12491df56c503bfff09bb8921c503bfff", "4d01030042cb4c80c93aa8cf168547602b6e76b19c55f09942cb4c8069433a12c93aa8cf", 0x4af4ebb5 },
+    { "e-mail don't can't rock'n'roll O'Neill's 1,200.50 4:30 __init__ foo_bar",
+      "4d0101003c6c8d49284a8e6c05ee605e26c50dec0f7eafec26c50dec3c6c8d49284a8e6c880cf60c3c6c8d49b0d4dec6284a8e6c4f8af18ab0d4dec6284a8e6c880cf60c", "4d0103009c6df182d2642f6c1c8154521c81545236f0890853c0751537708a7251b7b155", 0xeb5c624c },
+    { "Line one\r\nLine two\r\n\r\nLine three\n",
+      "4d0101002eccebc0825ecba69710904f2eccebc02eccebc02eccebc0825ecba6825ecba62eccebc09710904f2eccebc0825ecba6825ecba6825ecba6825ecba69710904f", "4d0103006791e4f5e03c381b156e0c6a156e0c6ac4a2981ac4a2981ae03c381be03c381b", 0xe4ff4f59 },
+    { "Caf\u{E9} na\u{EF}ve Stra\u{DF}e \u{C9}COLE fa\u{E7}ade \u{2014} \u{201C}quoted\u{201D} words\u{2019} end",
+      "4d01010073dacc4f5672194077c6f7fd73dacc4fd51b62ac77c6f7fd77c6f7fdac1308a473dacc4f77c6f7fd73dacc4f77c6f7fd14970eb65672194014970eb6ac1308a4", "4d01030087b913ab4e061e6872854b0872854b080dffd1ee47d336b44e061e680dffd1ee", 0x65028ec9 },
+    { "\u{6771}\u{4EAC} news 2024\u{5E74} \u{FF26}\u{FF35}\u{FF2C}\u{FF2C} \u{FB01}ne e\u{301}cole cafe\u{301}",
+      "4d01010071ec3c2d2afa4a24fd6f8c25d7a2888a2afa4a2471ec3c2dd7a2888ad7a2888a14970eb6cb267e012afa4a24cb267e0114970eb65672194014970eb6d7a2888a", "4d0103001e979690dca3662d999e314e95925b7ddca3662ddca3662d3d7a9e1d999e314e", 0xbe056bde },
+    { "Supercalifragilisticexpialidocious antidisestablishmentarianism ABCDEFGH abcdefghijklmnop ABCDEFGHIJKLMNOPQ x",
+      "4d010100c7a4933b89d94857819fb6000ddcbd94819fb6003dfa2d0e0ddcbd94c7a4933b0ddcbd94c9be11cd0ddcbd94c9be11cd819fb6000ddcbd9489d94857c7a4933b", "4d0103008ec537dfd36f49221d5fd8a38ec537dfd36f49228ec537df8ec537dfd36f4922", 0x69f48581 },
+    { "two words",
+      "4d0101004d8d8a5b9710904f4d8d8a5b4d8d8a5b9710904f4d8d8a5b4d8d8a5b9710904f4d8d8a5b9710904f4d8d8a5b9710904f9710904f4d8d8a5b4d8d8a5b9710904f", "4d010300f4cb42b8f4cb42b8f4cb42b8f4cb42b8f4cb42b8f4cb42b8f4cb42b8f4cb42b8", 0x9f1873ee },
+    { "",
+      "4d010100ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", "4d010300ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", 0x7228acce },
+    { "seven words in THIS text, exactly seven",
+      "4d010100fec6ba02cd2c567b77828dd14d8d8a5bfec6ba0277828dd14d8d8a5bfec6ba02cd2c567b69cb3f244d8d8a5b69cb3f242491df564d8d8a5b2491df56fec6ba02", "4d0103009ebe800e918ff27d9ebe800e9ebe800e9ebe800e918ff27d53d2f55453d2f554", 0xf3c76c26 },
+    { "a1 b22 c333 d4444 e55555 f666666 g7777777 h88888888 i999999999 jAAAAAAAAAA",
+      "4d010100d2cab772f815ba405d503360b55ec117808552ff2b1dcb052992c9a4808552fff815ba405d503360b55ec117808552ff738715bab55ec117738715ba2992c9a4", "4d010300ce5e15d3c2a12548c2a12548ce5e15d39ec56b722f1c0c1630c8530b30c8530b", 0x9f0bb176 },
+    { "x\u{200D}y e\u{301}\u{301}z \u{1F468}\u{200D}\u{1F469} \u{1F1EB}\u{1F1F7} abc\u{AD}def \u{5D0}\"\u{5D1} \u{30AB}\u{30BF}\u{30AB}\u{30CA}",
+      "4d01010050e5f11eb1f16816772aa0714c4f8e61b1f168164c4f8e61772aa07150e5f11e4c4f8e61772aa071b1f1681650e5f11e50e5f11eb1f16816b1f1681650e5f11e", "4d0103003d6b23dde27e77b43d6b23dd3d6b23dd58aab67a58aab67ae27e77b4e27e77b4", 0xcb9c5c4e },
+  }
+
+  it("gives the signatures pinned for texts with marks, digits, CRLF and non-ASCII", function()
+    for i, p in ipairs(pinned) do
+      assert.are.equal(p[2], hex(stet.minhash(p[1], { shingle = 1, hashes = 16 })), "text " .. i)
+      assert.are.equal(p[3], hex(stet.minhash(p[1], { shingle = 3, hashes = 8 })), "text " .. i)
+      assert.are.equal(p[4], fnv(stet.minhash(p[1])), "text " .. i)
+    end
+  end)
+
+  it("gives the signatures pinned for the example corpus", function()
+    local files = io.popen("find examples/corpus -type f | LC_ALL=C sort")
+    local h, count = 2166136261, 0
+    for path in files:lines() do
+      local f = assert(io.open(path, "rb"))
+      local s = f:read("a")
+      f:close()
+      h = fnv(stet.minhash(s), h)
+      h = fnv(stet.minhash(s, { shingle = 2, hashes = 64 }), h)
+      h = fnv(stet.minhash(s, { shingle = 9, hashes = 300 }), h)
+      h = fnv(stet.minhash(s:sub(1, 200), { shingle = 1, hashes = 40 }), h)
+      count = count + 1
+    end
+    files:close()
+    assert.are.equal(41, count)
+    assert.are.equal(0xad5ee0cc, h)
+  end)
+end)

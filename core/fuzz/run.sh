@@ -49,6 +49,11 @@ seed() {
     printf '\001June 7, 2017\nA headline\n\nBy Jane Doe\n\nBody e\314\201 text.\n\nGo deeper' > "$d/seed-head" ;;
   minhash)
     seed_texts "$d" '\004\000\160' ;;
+  wordscan)
+    seed_texts "$d" '\000\000'
+    { printf '\000\000The U.S. grew 3.14%% in Q3\001don\342\200\231t \342\200\234e-mail\342\200\235 1,200.5'
+      printf '\001Caf\303\251 e\314\201 __init__ foo_bar\r\n\001x\342\200\215y \327\220"\327\221 a,b 1;2 a:b'
+      printf ' \343\202\253\343\202\277'; } > "$d/seed-marks" ;;
   lsh)
     seed_texts "$d" '\012\200'
     printf '\011\300a b c\na b c\nx y\nx y z\n\n' > "$d/seed-lines" ;;

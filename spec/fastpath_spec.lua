@@ -1,0 +1,100 @@
+-- spec/fastpath_spec.lua: the fast word finder (stet.words, core/wordscan.h)
+-- and the fast MinHash (stet.minhash) give exactly what their reference
+-- paths give (stet._reference, core/lua_bench.c): the general UAX #29 rules
+-- at every boundary, the block finder without AVX2, and a MinHash that keeps
+-- every word hash of the reference words. Inputs: the example corpus, and a
+-- small benchmark-like corpus from bench/gen_corpus.lua (news prose with
+-- ~3% non-ASCII, broken encodings, CRLF, decomposed accents).
+local stet = require "stet"
+local helpers = require "support.helpers"
+
+local function slurp(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+-- stet.words spans as a flat array start, stop, start, stop...
+local function fast_words(s)
+  local out = {}
+  for _, sp in ipairs(stet.words(s, { spans = true })) do
+    out[#out + 1] = sp.start
+    out[#out + 1] = sp.stop
+  end
+  return out
+end
+
+local function hex(s) return (s:gsub(".", function(c) return ("%02x"):format(c:byte()) end)) end
+
+local option_sets = { {}, { shingle = 1, hashes = 64 }, { shingle = 3, hashes = 200 }, { shingle = 9, hashes = 16 } }
+
+-- Compares every path on s; name says which text failed.
+local function check(s, name)
+  local want = stet._reference("words", s)
+  assert.is_true(#want > 0 or not s:find("%w"), name .. ": the reference found no words")
+  assert.are.same(want, fast_words(s), name .. ": stet.words")
+  assert.are.same(want, stet._reference("words_base", s), name .. ": baseline masks")
+  for _, o in ipairs(option_sets) do
+    local ref = hex(stet._reference("minhash", s, o))
+    assert.are.equal(ref, hex(stet.minhash(s, o)), name .. ": stet.minhash")
+    assert.are.equal(ref, hex(stet._reference("minhash_base", s, o)), name .. ": MinHash without AVX2")
+  end
+end
+
+local function example_files()
+  local files = io.popen("find examples/corpus -type f | LC_ALL=C sort")
+  local list = {}
+  for path in files:lines() do list[#list + 1] = path end
+  files:close()
+  return list
+end
+
+describe("fast words and MinHash against their reference paths", function()
+  it("agree on every file of the example corpus, as it is and with CRLF line ends", function()
+    local files = example_files()
+    assert.is_true(#files >= 40)
+    local all = {}
+    for _, path in ipairs(files) do
+      local s = slurp(path)
+      check(s, path)
+      check((s:gsub("\n", "\r\n")), path .. " (CRLF)")
+      all[#all + 1] = s
+    end
+    check(table.concat(all, "\n\n"), "the whole example corpus")
+  end)
+
+  it("agree on a benchmark-like corpus, whole and in documents of about 5 KB", function()
+    local dir = os.tmpname()
+    os.remove(dir)
+    local cmd = ("lua5.4 bench/gen_corpus.lua --mb 0.3 --seed 7 --out %s --quiet"):format(helpers.quote(dir))
+    assert(os.execute(cmd), "generator failed: " .. cmd)
+    local s = slurp(dir .. "/corpus.txt")
+    os.execute("rm -rf " .. helpers.quote(dir))
+    assert.is_true(#s > 250000)
+    assert.is_true(s:find("[\128-\255]") ~= nil)
+    check(s, "the generated corpus")
+    -- the documents as bench/primitives.lua cuts them, so that many texts
+    -- end inside a word's last 16 bytes
+    local pos, count = 1, 0
+    while pos <= #s do
+      local stop = s:find("\n\n", pos + 5000, true) or #s
+      check(s:sub(pos, stop), "document at byte " .. pos)
+      check(s:sub(pos, stop - 1), "document at byte " .. pos .. " less its last byte")
+      pos, count = stop + 1, count + 1
+    end
+    assert.is_true(count >= 40)
+  end)
+
+  it("agree on texts that end at every offset of a word", function()
+    local text = "Don\u{2019}t stop: the U.S. grew 3.14% \u{2014} \u{201C}caf\u{E9}\u{201D}, "
+      .. "e\u{301}cole 1,200.50 __init__ x_y ABCDEFGHIJKLMNOPQRSTUV end. "
+      .. "a,b x:y 1;2 a;b 1:2 a'1 1'a 1\u{2019}2 a\u{2019}1 _.a a._ 9.a.b a:b:c\u{2019}d. "
+      .. "caf\u{E9}'s na\u{EF}ve\u{D7}b 2\u{F7}3 \u{C9}.x \u{D6}_1 \u{DF}\u{E9}\u{301}t _\u{E9} "
+      .. "\u{E9}\u{2014}x \u{FF}\u{201D} \u{E0}:b \u{C0}\u{E9}9z"
+    for cut = 0, #text do
+      check(text:sub(1, cut), "prefix of " .. cut .. " bytes")
+      check(text:sub(cut + 1), "suffix from byte " .. cut + 1)
+    end
+  end)
+end)
