@@ -63,6 +63,23 @@ static inline uint64_t band_hash(const stet_lsh *x, const unsigned char *sig, si
   return XXH3_64bits_withSeed(sig + b * x->width, x->width, (uint64_t)b);
 }
 
+int stet_lsh_reserve(stet_lsh *x, size_t n) {
+  if (n > NIL / 2) return -1;
+  while ((n * x->bands) * 4 > x->nslots * 3)
+    if (grow_slots(x)) return -1;
+  if (n > x->cap) {
+    size_t sb = x->bands * x->width;
+    unsigned char *s = realloc(x->sigs, n * sb);
+    if (!s) return -1;
+    x->sigs = s;
+    uint32_t *nx = realloc(x->next, n * x->bands * sizeof *nx);
+    if (!nx) return -1;
+    x->next = nx;
+    x->cap = n;
+  }
+  return 0;
+}
+
 int stet_lsh_add(stet_lsh *x, const unsigned char *sig) {
   size_t sb = x->bands * x->width;
   if (x->n >= NIL - 1) return -1;
@@ -80,8 +97,16 @@ int stet_lsh_add(stet_lsh *x, const unsigned char *sig) {
     if (grow_slots(x)) return -1;
   size_t i = x->n;
   memcpy(x->sigs + i * sb, sig, sb);
+  /* the band hashes first, their slots fetched ahead: the slot table is
+   * large and each band lands in a random place */
+  uint64_t hs[64];
+  size_t ahead = x->bands < 64 ? x->bands : 64;
+  for (size_t b = 0; b < ahead; b++) {
+    hs[b] = band_hash(x, sig, b);
+    __builtin_prefetch(&x->slots[(size_t)(hs[b] ^ (hs[b] >> 29)) & (x->nslots - 1)]);
+  }
   for (size_t b = 0; b < x->bands; b++) {
-    uint64_t h = band_hash(x, sig, b);
+    uint64_t h = b < ahead ? hs[b] : band_hash(x, sig, b);
     stet_lsh_slot *s = &x->slots[slot_of(x->slots, x->nslots, (uint32_t)b, h)];
     if (s->band == FREE_BAND) {
       s->band = (uint32_t)b;

@@ -33,6 +33,10 @@ typedef struct stet_lsh {
 
 /* A new index, or NULL on ENOMEM. bands >= 1, width >= 1. */
 stet_lsh *stet_lsh_new(size_t bands, size_t width);
+
+/* Makes room for n signatures in all, so adding them never grows the
+ * tables (each growth rehashes every band). 0, or -1 on ENOMEM. */
+int stet_lsh_reserve(stet_lsh *x, size_t n);
 void stet_lsh_free(stet_lsh *x);
 
 /* Adds the values sig (bands * width bytes) as signature number x->n.

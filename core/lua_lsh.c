@@ -1,7 +1,7 @@
 /* core/lua_lsh.c: the LSH index (core/lsh.c) for lua/stet/lsh.lua, which
  * keeps the ids and checks the signatures:
  *
- *   local x = core.lsh_index(bands, width)   -- width: bytes per band
+ *   local x = core.lsh_index(bands, width [, expect]) -- width: bytes per band
  *   x:add(sig)            -- a whole signature (4-byte header + values);
  *                            it becomes number x:size()
  *   x:candidates(sig) -> { numbers }  (1-based, ascending)
@@ -35,9 +35,11 @@ static const unsigned char *check_sig(lua_State *L, const stet_lsh *x, int idx) 
   return (const unsigned char *)s + SIG_HEADER;
 }
 
-/* core.lsh_index(bands, width) -> index */
+/* core.lsh_index(bands, width [, expect]) -> index, with room for expect
+ * signatures */
 static int l_lsh_index(lua_State *L) {
   lua_Integer bands = luaL_checkinteger(L, 1), width = luaL_checkinteger(L, 2);
+  lua_Integer expect = luaL_optinteger(L, 3, 0);
   luaL_argcheck(L, bands >= 1 && bands <= 65536, 1, "must be in 1..65536");
   luaL_argcheck(L, width >= 4 && width % 4 == 0 && width <= 65536, 2,
                 "must be a positive multiple of 4");
@@ -46,6 +48,7 @@ static int l_lsh_index(lua_State *L) {
   luaL_setmetatable(L, LSH_META);
   b->x = stet_lsh_new((size_t)bands, (size_t)width);
   if (!b->x) return stet_lua_nomem(L);
+  if (expect > 0 && stet_lsh_reserve(b->x, (size_t)expect)) return stet_lua_nomem(L);
   return 1;
 }
 

@@ -1,7 +1,8 @@
 -- stet.lsh: locality-sensitive hashing over MinHash signatures, to find
 -- near-duplicate documents.
 --
---   local index = stet.lsh{ bands = 14, threshold = 0.7 }
+--   local index = stet.lsh{ bands = 14, threshold = 0.7, expect = n }
+--                                          -- expect: room for n signatures
 --   index:add(id, stet.minhash(text))     -- id: a number or a string
 --   index:candidates(sig) -> sorted ids sharing at least one band with sig
 --   index:clusters() -> { {id, id, ...}, ... }
@@ -39,24 +40,31 @@ function lsh.new(opts)
   if type(threshold) ~= "number" or threshold < 0 or threshold > 1 then
     error("stet.lsh: threshold must be a number in [0, 1]", 2)
   end
+  local expect = opts.expect
+  if expect ~= nil and (math.type(expect) ~= "integer" or expect < 0) then
+    error("stet.lsh: expect must be a non-negative integer", 2)
+  end
   return setmetatable({ bands = bands, threshold = threshold, index = nil, ids = {},
-                        numbers = {}, count = 0, header = nil, width = nil }, Index)
+                        numbers = {}, count = 0, header = nil, width = nil, expect = expect }, Index)
 end
 
 -- Checks sig against the index's signature shape (the first signature seen
 -- sets it, and creates the C index, core/lsh.c).
+-- (The header bytes are compared as numbers: no string made per call.)
+local byte = string.byte
 function Index:_check(sig, level)
-  if type(sig) ~= "string" or #sig < 8 or sig:sub(1, 1) ~= "M" then
+  if type(sig) ~= "string" or #sig < 8 or byte(sig, 1) ~= 77 then -- "M"
     error("stet.lsh: not a signature", level + 1)
   end
   local values = (#sig - 4) // 4
+  local b2, b3, b4 = byte(sig, 2, 4)
   if not self.header then
     if values % self.bands ~= 0 then
       error(("stet.lsh: %d hashes do not split into %d bands"):format(values, self.bands), level + 1)
     end
-    self.header, self.width = sig:sub(1, 4), (values // self.bands) * 4
-    self.index = core.lsh_index(self.bands, self.width)
-  elseif sig:sub(1, 4) ~= self.header or #sig ~= 4 + self.width * self.bands then
+    self.header, self.width = b2 | b3 << 8 | b4 << 16, (values // self.bands) * 4
+    self.index = core.lsh_index(self.bands, self.width, self.expect)
+  elseif (b2 | b3 << 8 | b4 << 16) ~= self.header or #sig ~= 4 + self.width * self.bands then
     error("stet.lsh: signature made with other options than the first one", level + 1)
   end
 end

@@ -174,10 +174,19 @@ function pipeline.clusters(summaries, ctx)
     return x
   end
   if ctx.near and ctx.near > 0 and #reps > 1 then
-    local lsh = stet.lsh({ threshold = ctx.near, bands = ctx.minhash and ctx.minhash.bands })
-    for _, s in ipairs(reps) do lsh:add(s.index, s.sig) end
-    for _, group in ipairs(lsh:clusters()) do
-      for i = 1, #group do touched[#touched + 1] = group[i] end
+    -- the C index (core/lsh.c) straight: signatures numbered as reps
+    local bands = ctx.minhash and ctx.minhash.bands or 14
+    local values = (#reps[1].sig - 4) // 4
+    if values % bands ~= 0 then
+      error({ exit = 2, message = ("stet clean: %d hashes do not split into %d bands"):format(values, bands) }, 0)
+    end
+    local lsh = require("stet.core").lsh_index(bands, values // bands * 4, #reps)
+    for _, s in ipairs(reps) do lsh:add(s.sig) end
+    for _, group in ipairs(lsh:clusters(ctx.near)) do
+      for i = 1, #group do
+        group[i] = reps[group[i]].index
+        touched[#touched + 1] = group[i]
+      end
       for i = 2, #group do
         local a, b = find(group[1]), find(group[i])
         if a ~= b then
