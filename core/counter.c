@@ -269,6 +269,12 @@ static stet_count_entry *upsert(stet_counter *c, uint64_t fp, uint32_t site) {
   }
 }
 
+int stet_counter_reserve(stet_counter *c, size_t n) {
+  size_t want = c->home;
+  while (n * 5 > want * 4) want = next_home(want);
+  return want > c->home ? grow_in_place(c, want) : 0;
+}
+
 void stet_counter_prefetch(const stet_counter *c, uint64_t fp, uint32_t site) {
   size_t i = home_of(order_hash(fp, site), c->home);
   __builtin_prefetch(&c->slots[i]);

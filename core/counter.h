@@ -101,6 +101,10 @@ int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,
 /* Hints the processor to fetch the home slot of (fp, site), so that an add
  * a few paragraphs later does not wait for memory. Changes nothing. */
 void stet_counter_prefetch(const stet_counter *c, uint64_t fp, uint32_t site);
+
+/* Grows the table to hold n entries without growing again (a growth moves
+ * every entry). 0, or -1 on ENOMEM with the table unchanged. */
+int stet_counter_reserve(stet_counter *c, size_t n);
 /* Adds n documents to the pair (fp, site) directly (merging, loading).
  * 0, or -1 on ENOMEM. */
 int stet_counter_add_count(stet_counter *c, uint64_t fp, uint32_t site, uint32_t n);

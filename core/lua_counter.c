@@ -124,11 +124,19 @@ static int c_add_all(lua_State *L) {
     luaL_argcheck(L, len % 8 == 0, 2, "a string of fingerprints must be 8 bytes each");
     uint32_t site = check_site(L, c, 3);
     uint64_t doc = check_doc(L, 4);
-    for (size_t i = 0; i < len; i += 8) {
-      uint64_t fp = 0;
-      for (int b = 7; b >= 0; b--) fp = fp << 8 | p[i + (size_t)b];
-      uint32_t count;
-      if (stet_counter_add(c, fp, site, doc, NULL, 0, &count) < 0) return stet_lua_nomem(L);
+    for (size_t at = 0; at < len; at += 8 * 32) { /* 32 at a time, their slots fetched first */
+      uint64_t fps[32];
+      size_t k = 0;
+      for (size_t i = at; i < len && k < 32; i += 8, k++) {
+        uint64_t fp = 0;
+        for (int b = 7; b >= 0; b--) fp = fp << 8 | p[i + (size_t)b];
+        fps[k] = fp;
+        stet_counter_prefetch(c, fp, site);
+      }
+      for (size_t j = 0; j < k; j++) {
+        uint32_t count;
+        if (stet_counter_add(c, fps[j], site, doc, NULL, 0, &count) < 0) return stet_lua_nomem(L);
+      }
     }
     return 0;
   }
@@ -143,6 +151,16 @@ static int c_add_all(lua_State *L) {
     uint32_t count;
     if (stet_counter_add(c, fp, site, doc, NULL, 0, &count) < 0) return stet_lua_nomem(L);
   }
+  return 0;
+}
+
+/* t:reserve(n): room for n entries, so adding them does not grow the
+ * table step by step. [-0, +0] */
+static int c_reserve(lua_State *L) {
+  stet_counter *c = check_counter(L, 1);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  luaL_argcheck(L, n >= 0, 2, "must not be negative");
+  if (stet_counter_reserve(c, (size_t)n)) return stet_lua_nomem(L);
   return 0;
 }
 
@@ -820,6 +838,7 @@ static int l_load_counter(lua_State *L) {
 
 static const luaL_Reg methods[] = {
   {"add_all", c_add_all},
+  {"reserve", c_reserve},
   {"add", c_add},
   {"add_paragraphs", c_add_paragraphs},
   {"add_file", c_add_file},

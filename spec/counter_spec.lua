@@ -34,6 +34,27 @@ local function sample_table()
   return t, footer
 end
 
+describe("counter:reserve", function()
+  it("makes room without changing what the table holds", function()
+    local a, b = stet.counter(), stet.counter()
+    b:reserve(50000)
+    for doc = 1, 2000 do
+      for k = 1, 12 do
+        local fp = stet.fingerprint("paragraph " .. (doc * 7 + k) % 5000)
+        a:add(fp, "s" .. k % 3, doc)
+        b:add(fp, "s" .. k % 3, doc)
+      end
+    end
+    assert.are.equal(a:size(), b:size())
+    assert.are.same(a:top(50), b:top(50))
+    for x = 1, 100 do
+      local fp = stet.fingerprint("paragraph " .. x)
+      assert.are.equal(a:count(fp, "s1"), b:count(fp, "s1"))
+    end
+    assert.has_error(function() b:reserve(-1) end)
+  end)
+end)
+
 describe("stet.counter", function()
   it("counts in how many documents a fingerprint occurs", function()
     local t = stet.counter()

@@ -275,6 +275,11 @@ end
 -- lists the summaries' keys in input order.
 local function count_paragraphs(summaries, clusters, keys)
   local counter = stet.counter()
+  -- room for half the kept paragraphs at once (about the distinct share of
+  -- a news corpus): a counter grown step by step moves its entries each time
+  local total = 0
+  for _, k in ipairs(keys) do total = total + #summaries[k].fps // 8 end
+  counter:reserve(total // 2)
   local in_cluster = {}
   for _, members in ipairs(clusters) do
     for _, m in ipairs(members) do
