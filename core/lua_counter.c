@@ -28,34 +28,21 @@
 #include <string.h>
 #include <strings.h>
 #include <stdint.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include "counter.h"
 #include "decompress.h"
-#include "json.h"
 #include "fingerprint.h"
+#include "lua_counter.h"
 #include "lua_stet.h"
 #include "segment.h"
 
-#define COUNTER_META "stet.counter"
 #define DOC_SEED UINT64_C(0x646f63756d656e74)
-
 #define READ_BLOCK (256 * 1024)
-#define FILE_KEEP (64 * 1024 * 1024)
 
-typedef struct counter_box {
-  stet_counter *c;
-  stet_fp_ctx fp;  /* for add_paragraphs and add_file */
-  stet_buf spans;  /* stet_fp_span of the text being added */
-  stet_buf file;   /* the file add_file read; add_jsonl's block */
-  stet_buf text;   /* add_jsonl: the unescaped text and site of a line */
-  int atime;       /* 1: O_NOATIME was refused, open files without it */
-} counter_box;
-
-static stet_counter *check_counter(lua_State *L, int idx) {
+stet_counter *stet_lua_counter_check(lua_State *L, int idx) {
   counter_box *b = luaL_checkudata(L, idx, COUNTER_META);
   if (!b->c) luaL_argerror(L, idx, "counter has been freed");
   return b->c;
@@ -117,7 +104,7 @@ static uint64_t check_doc(lua_State *L, int idx) {
  * array or a string of 8-byte little-endian fingerprints (string.pack
  * "<j" each), in one call. [-0, +0] */
 static int c_add_all(lua_State *L) {
-  stet_counter *c = check_counter(L, 1);
+  stet_counter *c = stet_lua_counter_check(L, 1);
   if (lua_type(L, 2) == LUA_TSTRING) {
     size_t len;
     const unsigned char *p = (const unsigned char *)lua_tolstring(L, 2, &len);
@@ -157,7 +144,7 @@ static int c_add_all(lua_State *L) {
 /* t:reserve(n): room for n entries, so adding them does not grow the
  * table step by step. [-0, +0] */
 static int c_reserve(lua_State *L) {
-  stet_counter *c = check_counter(L, 1);
+  stet_counter *c = stet_lua_counter_check(L, 1);
   lua_Integer n = luaL_checkinteger(L, 2);
   luaL_argcheck(L, n >= 0, 2, "must not be negative");
   if (stet_counter_reserve(c, (size_t)n)) return stet_lua_nomem(L);
@@ -165,7 +152,7 @@ static int c_reserve(lua_State *L) {
 }
 
 static int c_add(lua_State *L) {
-  stet_counter *c = check_counter(L, 1);
+  stet_counter *c = stet_lua_counter_check(L, 1);
   uint64_t fp = (uint64_t)luaL_checkinteger(L, 2);
   uint32_t site = check_site(L, c, 3);
   uint64_t doc = check_doc(L, 4);
@@ -203,7 +190,7 @@ static int batch_span(void *ud, size_t start, size_t stop) {
  * the table slot of a paragraph a few adds ahead. s[0..avail) is readable
  * (avail >= n: the key builder may load past the end of a paragraph).
  * Returns the paragraph count, or -1 on ENOMEM. */
-static lua_Integer add_text(counter_box *b, const char *s, size_t n, size_t avail, uint32_t site,
+lua_Integer stet_lua_counter_add_text(counter_box *b, const char *s, size_t n, size_t avail, uint32_t site,
                             uint64_t doc, int samples) {
   enum { AHEAD = 16 }; /* misses in flight: about the line fill buffers */
   para_batch pb = {&b->spans, 0};
@@ -226,13 +213,13 @@ static lua_Integer add_text(counter_box *b, const char *s, size_t n, size_t avai
 /* t:add_paragraphs(text, site, doc [, samples]) -> paragraphs added */
 static int c_add_paragraphs(lua_State *L) {
   counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
-  stet_counter *c = check_counter(L, 1);
+  stet_counter *c = stet_lua_counter_check(L, 1);
   size_t n;
   const char *s = luaL_checklstring(L, 2, &n);
   uint32_t site = check_site(L, c, 3);
   uint64_t doc = check_doc(L, 4);
   int samples = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
-  lua_Integer count = add_text(b, s, n, n, site, doc, samples);
+  lua_Integer count = stet_lua_counter_add_text(b, s, n, n, site, doc, samples);
   if (count < 0) return stet_lua_nomem(L);
   lua_pushinteger(L, count);
   return 1;
@@ -268,7 +255,7 @@ static int read_decompressed(counter_box *b, const char *path, char *err, size_t
 
 /* Would stet_reader decompress (or refuse) a file with this name and these
  * first bytes? The same test as its sniffing (core/decompress.c). */
-static int needs_reader(const char *path, const unsigned char *p, size_t n) {
+int stet_lua_counter_needs_reader(const char *path, const unsigned char *p, size_t n) {
   if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) return 1;
   if (n >= 4 && ((p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) ||
                  ((p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18)))
@@ -335,7 +322,7 @@ static int read_whole(counter_box *b, int dirfd, const char *name, const char *p
     }
   }
   close(fd);
-  if (needs_reader(path, (const unsigned char *)b->file.data, b->file.len))
+  if (stet_lua_counter_needs_reader(path, (const unsigned char *)b->file.data, b->file.len))
     return read_decompressed(b, path, err, errlen);
   return 0;
 }
@@ -346,7 +333,7 @@ static int read_whole(counter_box *b, int dirfd, const char *name, const char *p
  * buffer is kept for the next file; a file over 64 MiB frees it after. */
 static int c_add_file(lua_State *L) {
   counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
-  stet_counter *c = check_counter(L, 1);
+  stet_counter *c = stet_lua_counter_check(L, 1);
   const char *path = luaL_checkstring(L, 2);
   uint32_t site = check_site(L, c, 3);
   uint64_t doc = check_doc(L, 4);
@@ -359,7 +346,7 @@ static int c_add_file(lua_State *L) {
     lua_pushstring(L, err);
     return 2;
   }
-  lua_Integer count = add_text(b, b->file.data ? b->file.data : "", b->file.len,
+  lua_Integer count = stet_lua_counter_add_text(b, b->file.data ? b->file.data : "", b->file.len,
                                b->file.data ? b->file.cap : 0, site, doc, samples);
   size_t bytes = b->file.len;
   if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
@@ -399,7 +386,7 @@ static const char *folder_of(const char *path, size_t n, size_t *len) {
  * array of "path: reason" messages, in order. */
 static int c_add_files(lua_State *L) {
   counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
-  stet_counter *c = check_counter(L, 1);
+  stet_counter *c = stet_lua_counter_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_Integer i = luaL_checkinteger(L, 3), j = luaL_checkinteger(L, 4);
   lua_Integer doc = luaL_checkinteger(L, 5);
@@ -458,7 +445,7 @@ static int c_add_files(lua_State *L) {
       lua_pushstring(L, err);
       lua_rawseti(L, 8, ++nerr);
     } else {
-      lua_Integer count = add_text(b, b->file.data ? b->file.data : "", b->file.len,
+      lua_Integer count = stet_lua_counter_add_text(b, b->file.data ? b->file.data : "", b->file.len,
                                    b->file.data ? b->file.cap : 0, site,
                                    (uint64_t)(doc + docs), samples);
       if (count < 0) {
@@ -480,237 +467,6 @@ static int c_add_files(lua_State *L) {
   return 4;
 }
 
-/* The state of one add_jsonl call. */
-typedef struct jsonl_run {
-  lua_State *L;
-  counter_box *b;
-  lua_Integer doc, docs, paras, bytes;
-  int fixed;           /* every document has site default_name */
-  uint32_t default_site;
-  int have_default;    /* default_site is interned (only once used, so that
-                          site ids come in the order of first use) */
-  const char *default_name;
-  size_t default_len;
-  int samples;
-  stet_reader *r;
-  const char *end;     /* the end of the readable buffer holding the lines */
-} jsonl_run;
-
-/* Lua's isspace in the C locale. */
-static int is_space(unsigned char ch) {
-  return ch == ' ' || (ch >= '\t' && ch <= '\r');
-}
-
-/* Adds one document of a JSON line, text[0..n) (text[0..avail) readable).
- * 0, or -2 on ENOMEM. */
-static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, size_t avail, uint32_t site) {
-  lua_Integer count = add_text(jr->b, text, n, avail, site, (uint64_t)(jr->doc + jr->docs),
-                               jr->samples);
-  if (count < 0) return -2;
-  jr->docs++;
-  jr->paras += count;
-  jr->bytes += (lua_Integer)n;
-  return 0;
-}
-
-/* One line s[0..n) of a JSON Lines file, in a buffer readable up to
- * jr->end. Lines the scanner takes (an object
- * with a string `text`) are added here; the others go to the fallback
- * (stack index 8), which returns text, site or nothing. 0, -1 when the
- * fallback raised (its error on the stack) or -2 on ENOMEM. */
-static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno) {
-  size_t k = 0;
-  while (k < n && is_space((unsigned char)s[k])) k++;
-  if (k == n) return 0;
-  stet_buf *tb = &jr->b->text; /* the text unescaped (by the scan), then the site */
-  tb->len = 0;
-  if (stet_buf_reserve(tb, 2 * n + 2)) return -2;
-  stet_json_field f[2] = {{"text", 4, 0, 0, 0, 0, tb->data, 0}, {"site", 4, 0, 0, 0, 0, NULL, 0}};
-  if (stet_json_scan(s, n, f, 2, NULL) == STET_JSON_OK && f[0].found) {
-    const char *text = s + f[0].start, *site = s + f[1].start;
-    size_t tlen = f[0].stop - f[0].start, slen = f[1].stop - f[1].start;
-    size_t avail = (size_t)(jr->end - text);
-    if (f[0].escaped) {
-      text = tb->data;
-      tlen = f[0].outlen;
-      avail = tb->cap;
-    }
-    if (f[1].found && f[1].escaped) {
-      char *out = tb->data + n + 1;
-      slen = stet_json_unescape(site, slen, out);
-      site = out;
-    }
-    if (slen != (size_t)-1) {
-      uint32_t id;
-      if (f[1].found && !jr->fixed) {
-        if (stet_counter_site(jr->b->c, site, slen, &id)) return -2;
-      } else {
-        if (!jr->have_default) {
-          if (stet_counter_site(jr->b->c, jr->default_name, jr->default_len, &jr->default_site))
-            return -2;
-          jr->have_default = 1;
-        }
-        id = jr->default_site;
-      }
-      return jsonl_doc(jr, text, tlen, avail, id);
-    }
-  }
-  lua_State *L = jr->L;
-  lua_pushvalue(L, 8);
-  lua_pushlstring(L, s, n);
-  lua_pushinteger(L, lineno);
-  if (lua_pcall(L, 2, 2, 0) != LUA_OK) return -1;
-  int rc = 0;
-  if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING) {
-    size_t tlen, slen;
-    const char *text = lua_tolstring(L, -2, &tlen), *site = lua_tolstring(L, -1, &slen);
-    uint32_t id;
-    rc = stet_counter_site(jr->b->c, site, slen, &id) ? -2
-                                                      : jsonl_doc(jr, text, tlen, tlen, id);
-  }
-  lua_pop(L, 2);
-  return rc;
-}
-
-/* Reads the JSON Lines file of jr->r in blocks of bs bytes and hands each
- * line to jsonl_line. 0, 1 with the read error message on the stack, or
- * what jsonl_line returned. */
-static int jsonl_read(jsonl_run *jr, size_t bs) {
-  stet_buf *f = &jr->b->file;
-  size_t keep = 0; /* the unfinished line at the start of f */
-  lua_Integer lineno = 0;
-  f->len = 0;
-  for (;;) {
-    if (f->cap < keep + bs && stet_buf_reserve(f, keep + bs - f->len)) return -2;
-    ssize_t got = stet_reader_read(jr->r, f->data + keep, bs);
-    if (got < 0) {
-      lua_pushstring(jr->L, stet_reader_error(jr->r));
-      return 1;
-    }
-    if (got == 0) break;
-    size_t end = keep + (size_t)got, pos = 0, scan = keep; /* keep has no '\n' */
-    const char *nl;
-    jr->end = f->data + f->cap;
-    while ((nl = memchr(f->data + scan, '\n', end - scan)) != NULL) {
-      size_t stop = (size_t)(nl - f->data);
-      int rc = jsonl_line(jr, f->data + pos, stop - pos, ++lineno);
-      if (rc) return rc;
-      pos = scan = stop + 1;
-    }
-    keep = end - pos;
-    if (keep && pos) memmove(f->data, f->data + pos, keep);
-    f->len = keep;
-  }
-  if (keep) return jsonl_line(jr, f->data, keep, lineno + 1);
-  return 0;
-}
-
-/* Bytes of a mapped file after which add_jsonl lets the pages it has read
- * go (they stay in the page cache), so a big file does not pile up in the
- * resident set. */
-#define MAP_DROP (8 * 1024 * 1024)
-
-/* add_jsonl on a plain file of size bytes, mapped instead of read: the
- * lines are scanned where they lie, without copying the file out of the
- * page cache. 0, what jsonl_line returned, or -3 when the file could not be
- * mapped (then it is read in blocks instead). */
-static int jsonl_map(jsonl_run *jr, int fd, size_t size) {
-  if (size == 0) return 0;
-  char *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  if (m == MAP_FAILED) return -3;
-  madvise(m, size, MADV_SEQUENTIAL);
-  jr->end = m + size;
-  size_t pos = 0, dropped = 0;
-  lua_Integer lineno = 0;
-  int rc = 0;
-  while (pos < size && rc == 0) {
-    const char *nl = memchr(m + pos, '\n', size - pos);
-    size_t stop = nl ? (size_t)(nl - m) : size;
-    rc = jsonl_line(jr, m + pos, stop - pos, ++lineno);
-    pos = stop + 1;
-    if (pos - dropped >= MAP_DROP && pos < size) {
-      size_t upto = pos & ~(size_t)4095; /* samples were copied out */
-      madvise(m + dropped, upto - dropped, MADV_DONTNEED);
-      dropped = upto;
-    }
-  }
-  munmap(m, size);
-  return rc;
-}
-
-/* Opens path for mapping when it is a plain (not compressed) regular file:
- * the descriptor and *size, or -1 (then it is read through stet_reader). */
-static int open_mappable(const char *path, size_t *size) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  struct stat st;
-  unsigned char head[4];
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-      (uintmax_t)st.st_size > SIZE_MAX ||
-      pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head ||
-      needs_reader(path, head, sizeof head)) {
-    close(fd);
-    return -1;
-  }
-  *size = (size_t)st.st_size;
-  return fd;
-}
-
-/* t:add_jsonl(path, doc, site, default_site, samples, block_size, fallback)
- * -> docs, paragraphs, bytes [, err]. Adds the documents of a JSON Lines
- * file (gzip and zstd are decompressed), one a line, numbered doc, doc + 1,
- * ...: the `text` field's paragraphs as add_paragraphs does, with site
- * site, else the `site` field, else default_site (site may be nil). Blank
- * lines are skipped; a line the JSON scanner (core/json.h) does not take
- * is passed to fallback(line, lineno), which returns text, site to add or
- * nothing (and must not use this counter). err is the "path: reason" of a
- * file that could not be read (the lines read before it are added). A
- * plain regular file is mapped and scanned in place when block_size is nil;
- * otherwise, and for compressed files, it is read in blocks of block_size
- * (default 4 MiB) bytes. */
-static int c_add_jsonl(lua_State *L) {
-  counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
-  check_counter(L, 1);
-  const char *path = luaL_checkstring(L, 2);
-  jsonl_run jr = {L, b, luaL_checkinteger(L, 3), 0, 0, 0, !lua_isnoneornil(L, 4), 0, 0,
-                  NULL, 0, 1, NULL, NULL};
-  jr.default_name = luaL_checklstring(L, jr.fixed ? 4 : 5, &jr.default_len);
-  luaL_checkstring(L, 5);
-  jr.samples = lua_isnoneornil(L, 6) || lua_toboolean(L, 6);
-  int may_map = lua_isnoneornil(L, 7);
-  lua_Integer bs = luaL_optinteger(L, 7, 4 * 1024 * 1024);
-  luaL_argcheck(L, bs > 0 && bs <= (lua_Integer)1 << 30, 7, "must be in 1..2^30");
-  luaL_checktype(L, 8, LUA_TFUNCTION);
-  lua_settop(L, 8);
-  char err[600];
-  int rc = -3;
-  size_t size;
-  int fd = may_map ? open_mappable(path, &size) : -1;
-  if (fd >= 0) {
-    rc = jsonl_map(&jr, fd, size);
-    close(fd);
-  }
-  if (rc == -3) {
-    jr.r = stet_reader_open(path, err, sizeof err);
-    rc = 1;
-    if (!jr.r) lua_pushstring(L, err);
-    else rc = jsonl_read(&jr, (size_t)bs);
-    stet_reader_close(jr.r);
-  }
-  if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
-  if (b->text.cap > FILE_KEEP) stet_buf_free(&b->text);
-  if (rc == -2) return stet_lua_nomem(L);
-  if (rc == -1) return lua_error(L);
-  lua_pushinteger(L, jr.docs);
-  lua_pushinteger(L, jr.paras);
-  lua_pushinteger(L, jr.bytes);
-  if (rc == 1) {
-    lua_rotate(L, -4, -1); /* the message last */
-    return 4;
-  }
-  return 3;
-}
-
 /* t:count(fp, site) -> integer; also the count method of read-only views
  * (core/lua_counter_view.c) */
 static int c_count(lua_State *L) {
@@ -726,18 +482,18 @@ static int c_count(lua_State *L) {
 }
 
 static int c_size(lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)check_counter(L, 1)->size);
+  lua_pushinteger(L, (lua_Integer)stet_lua_counter_check(L, 1)->size);
   return 1;
 }
 
 static int c_memory(lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)stet_counter_memory(check_counter(L, 1)));
+  lua_pushinteger(L, (lua_Integer)stet_counter_memory(stet_lua_counter_check(L, 1)));
   return 1;
 }
 
 /* t:sites() -> array of site names, in id order */
 static int c_sites(lua_State *L) {
-  stet_counter *c = check_counter(L, 1);
+  stet_counter *c = stet_lua_counter_check(L, 1);
   lua_createtable(L, (int)c->nsites, 0);
   for (uint32_t id = 0; id < c->nsites; id++) {
     size_t l;
@@ -750,7 +506,7 @@ static int c_sites(lua_State *L) {
 
 /* t:top(n [, site]) -> array of {fp=, site=, count=, sample=} */
 static int c_top(lua_State *L) {
-  stet_counter *c = check_counter(L, 1);
+  stet_counter *c = stet_lua_counter_check(L, 1);
   lua_Integer n = luaL_checkinteger(L, 2);
   luaL_argcheck(L, n >= 0, 2, "must be >= 0");
   int64_t site = -1;
@@ -792,7 +548,7 @@ static int c_top(lua_State *L) {
 
 /* t:save(path) -> true | nil, message */
 static int c_save(lua_State *L) {
-  stet_counter *c = check_counter(L, 1);
+  stet_counter *c = stet_lua_counter_check(L, 1);
   const char *path = luaL_checkstring(L, 2);
   char err[512];
   if (stet_counter_save(c, path, err, sizeof err)) {
@@ -806,8 +562,8 @@ static int c_save(lua_State *L) {
 
 /* t:merge(other) -> t */
 static int c_merge(lua_State *L) {
-  stet_counter *c = check_counter(L, 1);
-  stet_counter *o = check_counter(L, 2);
+  stet_counter *c = stet_lua_counter_check(L, 1);
+  stet_counter *o = stet_lua_counter_check(L, 2);
   luaL_argcheck(L, c != o, 2, "cannot merge a counter into itself");
   if (stet_counter_merge(c, o)) return stet_lua_nomem(L);
   lua_settop(L, 1);
@@ -843,7 +599,7 @@ static const luaL_Reg methods[] = {
   {"add_paragraphs", c_add_paragraphs},
   {"add_file", c_add_file},
   {"add_files", c_add_files},
-  {"add_jsonl", c_add_jsonl},
+  {"add_jsonl", stet_lua_counter_add_jsonl},
   {"count", c_count},
   {"size", c_size},
   {"memory", c_memory},
@@ -875,5 +631,5 @@ void stet_lua_open_counter(lua_State *L) {
 
 /* The counter at idx, for other binding files (core/lua_counter_view.c). */
 stet_counter *stet_lua_checkcounter(lua_State *L, int idx) {
-  return check_counter(L, idx);
+  return stet_lua_counter_check(L, idx);
 }
