@@ -63,36 +63,30 @@ static inline uint64_t band_hash(const stet_lsh *x, const unsigned char *sig, si
   return XXH3_64bits_withSeed(sig + b * x->width, x->width, (uint64_t)b);
 }
 
+/* Room for cap signatures in the signature and chain arrays. 0, or -1 on
+ * ENOMEM. */
+static int set_cap(stet_lsh *x, size_t cap) {
+  unsigned char *s = realloc(x->sigs, cap * x->bands * x->width);
+  if (!s) return -1;
+  x->sigs = s;
+  uint32_t *nx = realloc(x->next, cap * x->bands * sizeof *nx);
+  if (!nx) return -1;
+  x->next = nx;
+  x->cap = cap;
+  return 0;
+}
+
 int stet_lsh_reserve(stet_lsh *x, size_t n) {
   if (n > NIL / 2) return -1;
   while ((n * x->bands) * 4 > x->nslots * 3)
     if (grow_slots(x)) return -1;
-  if (n > x->cap) {
-    size_t sb = x->bands * x->width;
-    unsigned char *s = realloc(x->sigs, n * sb);
-    if (!s) return -1;
-    x->sigs = s;
-    uint32_t *nx = realloc(x->next, n * x->bands * sizeof *nx);
-    if (!nx) return -1;
-    x->next = nx;
-    x->cap = n;
-  }
-  return 0;
+  return n > x->cap ? set_cap(x, n) : 0;
 }
 
 int stet_lsh_add(stet_lsh *x, const unsigned char *sig) {
   size_t sb = x->bands * x->width;
   if (x->n >= NIL - 1) return -1;
-  if (x->n == x->cap) {
-    size_t cap = x->cap ? x->cap * 2 : 256;
-    unsigned char *s = realloc(x->sigs, cap * sb);
-    if (!s) return -1;
-    x->sigs = s;
-    uint32_t *nx = realloc(x->next, cap * x->bands * sizeof *nx);
-    if (!nx) return -1;
-    x->next = nx;
-    x->cap = cap;
-  }
+  if (x->n == x->cap && set_cap(x, x->cap ? x->cap * 2 : 256)) return -1;
   while ((x->used + x->bands) * 4 > x->nslots * 3)
     if (grow_slots(x)) return -1;
   size_t i = x->n;

@@ -281,6 +281,18 @@ local function jsonl_producer(ctx, file, st)
   end
 end
 
+-- The document of a text file's contents (or a reject: the read failed
+-- with err, or the text holds a NUL byte early on, a binary file).
+local function text_doc(file, text, err)
+  if not text then return reject(err, file, nil, nil, file.id_base) end
+  local nul = find(text, "\0", 1, true)
+  if nul and nul <= SNIFF_BINARY then
+    return reject("binary file", file, nil, nil, file.id_base)
+  end
+  return { id = file.id_base, source = file.source, text = text, bytes = #text, meta = {},
+           folder = file.folder }
+end
+
 -- A producer of the single plain-text document of a stream.
 local function text_producer(_, file, st)
   local done = false
@@ -294,13 +306,7 @@ local function text_producer(_, file, st)
       text, err = read_rest(st)
     end
     close_stream(st)
-    if not text then return reject(err, file, nil, nil, file.id_base) end
-    local nul = find(text, "\0", 1, true)
-    if nul and nul <= SNIFF_BINARY then
-      return reject("binary file", file, nil, nil, file.id_base)
-    end
-    return { id = file.id_base, source = file.source, text = text, bytes = #text, meta = {},
-             folder = file.folder }
+    return text_doc(file, text, err)
   end
 end
 
@@ -312,19 +318,12 @@ local function sniff_jsonl(ctx, line)
   return ok and type(v) == "table"
 end
 
--- Opens one file (or stdin) and returns a producer, or a reject.
 -- The document of a text file (one C call to read it), or a reject.
 local function load_text(file)
-  local text, err = core.read_file(file.source)
-  if not text then return reject(err, file, nil, nil, file.id_base) end
-  local nul = find(text, "\0", 1, true)
-  if nul and nul <= SNIFF_BINARY then
-    return reject("binary file", file, nil, nil, file.id_base)
-  end
-  return { id = file.id_base, source = file.source, text = text, bytes = #text, meta = {},
-           folder = file.folder }
+  return text_doc(file, core.read_file(file.source))
 end
 
+-- Opens one file (or stdin) and returns a producer, or a reject.
 local function open_file(ctx, file)
   if file.source ~= "-" and not is_jsonl_name(file.source) then
     return function()
