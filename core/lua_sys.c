@@ -6,6 +6,7 @@
 #define _DEFAULT_SOURCE /* d_type and DT_* in struct dirent */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -157,10 +158,14 @@ static int cmp_names(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* stet.listdir(path) -> array of entry names sorted bytewise (without "."
- * and "..") | nil, "path: reason". [-0, +1|2] */
+/* stet.listdir(path [, details]) -> array of entry names sorted bytewise
+ * (without "." and "..") | nil, "path: reason". With details, also the
+ * arrays of their kinds ("file", "dir", "other", as stet.stat says, or
+ * false when they cannot be read) and sizes. [-0, +1|3|2] */
 static int l_listdir(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
+  int details = lua_toboolean(L, 2);
+  lua_settop(L, 1);
   stet_buf *names = stet_lua_newbuf(L);  /* NUL-terminated names, owned by Lua */
   stet_buf *index = stet_lua_newbuf(L);  /* their offsets, then pointers */
   DIR *d = opendir(path);
@@ -205,12 +210,33 @@ static int l_listdir(lua_State *L) {
     lua_pushstring(L, ptrs[i]);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  return 1;
+  if (!details) return 1;
+  /* kinds and sizes, by fstatat relative to the folder: one lookup each */
+  int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  lua_createtable(L, (int)count, 0);
+  lua_createtable(L, (int)count, 0);
+  for (size_t i = 0; i < count; i++) {
+    struct stat st;
+    if (dfd < 0 || fstatat(dfd, ptrs[i], &st, 0) != 0) {
+      lua_pushboolean(L, 0);
+      lua_pushinteger(L, 0);
+    } else {
+      if (S_ISREG(st.st_mode)) lua_pushliteral(L, "file");
+      else if (S_ISDIR(st.st_mode)) lua_pushliteral(L, "dir");
+      else lua_pushliteral(L, "other");
+      lua_pushinteger(L, (lua_Integer)st.st_size);
+    }
+    lua_rawseti(L, -3, (lua_Integer)i + 1);
+    lua_rawseti(L, -3, (lua_Integer)i + 1);
+  }
+  if (dfd >= 0) close(dfd);
+  return 3;
 }
 
-/* stet.stat(path) -> "file" | "dir" | "other", size, identity | nil,
- * "path: reason". Follows symbolic links. The identity ("dev:inode") tells
- * whether two paths are the same file (folder walks use it against loops). */
+/* stet.stat(path) -> "file" | "dir" | "other", size [, identity] | nil,
+ * "path: reason". Follows symbolic links. A folder's identity ("dev:inode")
+ * tells whether two paths are the same folder (walks use it against
+ * loops); other kinds have none. */
 static int l_stat(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   struct stat st;
@@ -223,6 +249,7 @@ static int l_stat(lua_State *L) {
   else if (S_ISDIR(st.st_mode)) lua_pushliteral(L, "dir");
   else lua_pushliteral(L, "other");
   lua_pushinteger(L, (lua_Integer)st.st_size);
+  if (!S_ISDIR(st.st_mode)) return 2; /* walks only need to know folders again */
   lua_pushfstring(L, "%I:%I", (lua_Integer)st.st_dev, (lua_Integer)st.st_ino);
   return 3;
 }

@@ -38,15 +38,16 @@ readers.BLOCK = BLOCK
 
 -- "a/b.txt.gz" -> "a/b.txt" (compression suffix removed), and whether one was.
 local function strip_compression(name)
-  local lower = name:lower()
+  local lower = sub(name, -4):lower()
   if sub(lower, -3) == ".gz" then return sub(name, 1, -4) end
   if sub(lower, -4) == ".zst" then return sub(name, 1, -5) end
   return name
 end
 
 -- Is the file JSON Lines by its name (after any compression suffix)?
+-- (Only the end of the name is looked at: ".ndjson.zst" is 11 bytes.)
 local function is_jsonl_name(name)
-  local lower = strip_compression(name):lower()
+  local lower = strip_compression(sub(name, -12)):lower()
   return sub(lower, -6) == ".jsonl" or sub(lower, -7) == ".ndjson"
 end
 readers.is_jsonl_name = is_jsonl_name
@@ -385,21 +386,29 @@ local function next_file(it)
       elseif byte(name, 1) ~= 46 then -- not hidden
         local path = join(top.dir, name)
         local rel = top.rel and (top.rel .. "/" .. name) or name
-        local kind, size, ident = core.stat(path)
+        local kind, size = top.kinds[top.i], top.sizes[top.i]
         if kind == "file" then
+          -- the folder name is the same for every file of top.dir
+          local folder = top.folder
+          if folder == nil then
+            folder = readers.site_of_path(path, top.root) or false
+            top.folder = folder
+          end
           return { source = path, id_base = without_extension(rel), size = size,
-                   folder = readers.site_of_path(path, top.root) }
+                   folder = folder or nil }
         elseif kind == "dir" then
+          local _, _, ident = core.stat(path)
           local loop = false
           for k = 1, #stack do
             if stack[k].ident == ident then loop = true end
           end
           if not loop then
-            local names, err = core.listdir(path)
+            local names, kinds, sizes = core.listdir(path, true)
             if not names then
-              return { reject = err, source = path, id = rel }
+              return { reject = kinds, source = path, id = rel }
             end
-            stack[#stack + 1] = { dir = path, rel = rel, root = top.root, names = names, i = 0, ident = ident }
+            stack[#stack + 1] = { dir = path, rel = rel, root = top.root, names = names, kinds = kinds,
+                                  sizes = sizes, i = 0, ident = ident }
           end
         end
       end
@@ -412,9 +421,10 @@ local function next_file(it)
       if kind == nil then
         return { reject = size, source = p, id = p }
       elseif kind == "dir" then
-        local names, lerr = core.listdir(p)
-        if not names then return { reject = lerr, source = p, id = p } end
-        stack[1] = { dir = p, rel = nil, root = p, names = names, i = 0, ident = ident }
+        local names, kinds, sizes = core.listdir(p, true)
+        if not names then return { reject = kinds, source = p, id = p } end
+        stack[1] = { dir = p, rel = nil, root = p, names = names, kinds = kinds, sizes = sizes, i = 0,
+                     ident = ident }
       else
         return { source = p, id_base = p, size = size, folder = readers.site_of_path(p) }
       end
