@@ -296,6 +296,17 @@ int stet_counter_add_count(stet_counter *c, uint64_t fp, uint32_t site, uint32_t
   return 0;
 }
 
+int stet_counter_sub_count(stet_counter *c, uint64_t fp, uint32_t site, uint32_t n) {
+  if (!fp || !n) return 0;
+  int found;
+  size_t i = find_pos(c, order_hash(fp, site), site, &found);
+  if (!found) return 0;
+  stet_count_entry *e = &c->slots[i];
+  if (e->count == UINT32_MAX) return 1; /* saturated: the true count is not known */
+  e->count = e->count > n ? e->count - n : 0;
+  return 1;
+}
+
 /* ---- the current document ---- */
 
 /* 1 when key was already seen in document doc, 0 when it is new (and now

@@ -110,6 +110,11 @@ int stet_counter_reserve(stet_counter *c, size_t n);
 int stet_counter_add_count(stet_counter *c, uint64_t fp, uint32_t site, uint32_t n);
 /* The count of (fp, site); 0 when absent. */
 uint32_t stet_counter_count(const stet_counter *c, uint64_t fp, uint32_t site);
+
+/* Takes n off the count of (fp, site) (not below 0; a saturated count
+ * stays): for a caller that counted documents one by one and learns later
+ * that some were one. Returns 1 when the pair is in the table, else 0. */
+int stet_counter_sub_count(stet_counter *c, uint64_t fp, uint32_t site, uint32_t n);
 /* The sample of (fp, site), or NULL; its length in *len. */
 const char *stet_counter_sample(const stet_counter *c, uint64_t fp, uint32_t site, size_t *len);
 /* Keeps text as the sample of (fp, site) unless it has one. 0, -1 ENOMEM. */

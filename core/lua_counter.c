@@ -141,6 +141,20 @@ static int c_add_all(lua_State *L) {
   return 0;
 }
 
+/* t:sub(fp, site, n): takes n off the count of (fp, site) (see
+ * stet_counter_sub_count). [-0, +0] */
+static int c_sub(lua_State *L) {
+  stet_counter *c = stet_lua_counter_check(L, 1);
+  uint64_t fp = (uint64_t)luaL_checkinteger(L, 2);
+  size_t len;
+  const char *name = luaL_checklstring(L, 3, &len);
+  lua_Integer n = luaL_checkinteger(L, 4);
+  luaL_argcheck(L, n >= 0 && n <= UINT32_MAX, 4, "must be in 0..2^32-1");
+  uint32_t site;
+  if (stet_counter_find_site(c, name, len, &site)) stet_counter_sub_count(c, fp, site, (uint32_t)n);
+  return 0;
+}
+
 /* t:reserve(n): room for n entries, so adding them does not grow the
  * table step by step. [-0, +0] */
 static int c_reserve(lua_State *L) {
@@ -595,6 +609,7 @@ static int l_load_counter(lua_State *L) {
 static const luaL_Reg methods[] = {
   {"add_all", c_add_all},
   {"reserve", c_reserve},
+  {"sub", c_sub},
   {"add", c_add},
   {"add_paragraphs", c_add_paragraphs},
   {"add_file", c_add_file},

@@ -34,6 +34,22 @@ local function sample_table()
   return t, footer
 end
 
+describe("counter:sub", function()
+  it("takes counts off a pair, never below zero, and ignores what it does not hold", function()
+    local c = stet.counter()
+    local fp = stet.fingerprint("A paragraph.")
+    for doc = 1, 5 do c:add(fp, "s", doc) end
+    c:sub(fp, "s", 3)
+    assert.are.equal(2, c:count(fp, "s"))
+    c:sub(fp, "s", 10)
+    assert.are.equal(0, c:count(fp, "s"))
+    c:sub(fp, "other site", 1)
+    c:sub(stet.fingerprint("Not there."), "s", 1)
+    assert.are.equal(0, c:count(stet.fingerprint("Not there."), "s"))
+    assert.has_error(function() c:sub(fp, "s", -1) end)
+  end)
+end)
+
 describe("counter:reserve", function()
   it("makes room without changing what the table holds", function()
     local a, b = stet.counter(), stet.counter()

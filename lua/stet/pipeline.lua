@@ -297,6 +297,38 @@ local function count_paragraphs(summaries, clusters, keys)
   return counter
 end
 
+-- The counts of count_paragraphs from a counter that already holds every
+-- (not dropped) document counted on its own, as pass 1 added them: each
+-- cluster takes off, per site, what its members counted more than once.
+local unpack_fp = string.unpack
+local function count_clusters_once(counter, summaries, clusters)
+  for _, members in ipairs(clusters) do
+    local per_site = {}
+    for _, m in ipairs(members) do
+      local s = summaries[m]
+      local per = per_site[s.site]
+      if not per then
+        per = {}
+        per_site[s.site] = per
+      end
+      local fps, mine = s.fps, {}
+      for i = 1, #fps, 8 do
+        local fp = unpack_fp("<j", fps, i)
+        if not mine[fp] then -- a document counts once per paragraph
+          mine[fp] = true
+          per[fp] = (per[fp] or 0) + 1
+        end
+      end
+    end
+    for site, per in pairs(per_site) do
+      for fp, n in pairs(per) do
+        if n > 1 then counter:sub(fp, site, n - 1) end
+      end
+    end
+  end
+  return counter
+end
+
 -- Marks boilerplate paragraphs of a processed document.
 local function apply_boilerplate(doc, counter, threshold)
   if not counter or not threshold or threshold <= 0 then return end
@@ -559,6 +591,11 @@ pipeline.key_of = key_of
 -- number of items read.
 function pipeline.collect(ctx, stats)
   local summaries, keys, n, spilled = {}, {}, 0, {}
+  local counter
+  if ctx.boilerplate and ctx.boilerplate > 0 and not ctx.signatures then
+    counter = stet.counter()
+    ctx.pass1_counter = counter
+  end
   drive(ctx, stats, 1, "pass 1/2",
     function(i, item)
       item.index = key_of(ctx, i)
@@ -581,6 +618,9 @@ function pipeline.collect(ctx, stats)
         summaries[k] = r
         keys[#keys + 1] = k
         if r.off then spilled[#spilled + 1] = i end
+        -- counted now, on its own (the main thread waits for workers
+        -- anyway); duplicate clusters are made to count once later
+        if counter and not r.dropped then counter:add_all(r.fps, r.site, k) end
       end
     end)
   ctx.spilled = spilled
@@ -613,7 +653,12 @@ function pipeline.decide(summaries, keys, ctx)
   local decision = decide(summaries, clusters, ctx)
   local counter
   if ctx.boilerplate and ctx.boilerplate > 0 then
-    counter = count_paragraphs(summaries, clusters, keys)
+    if ctx.pass1_counter then -- counted as pass 1 went (pipeline.collect)
+      counter = count_clusters_once(ctx.pass1_counter, summaries, clusters)
+      ctx.pass1_counter = nil
+    else
+      counter = count_paragraphs(summaries, clusters, keys)
+    end
     if ctx.table then counter:merge(ctx.table) end
   end
   ctx.counter = counter
