@@ -226,6 +226,31 @@ describe("stet clean", function()
   end)
 end)
 
+describe("files the workers read", function()
+  it("count the bytes of the text they hold, compressed or not, and reject binary files, with any -j", function()
+    local dir = h.tree({
+      ["rules/none.lua"] = "return { name = 'none' }",
+      ["in/site/a.txt"] = "Hello world paragraph.\n\nAnother one.",
+      ["in/site/b.txt"] = "bin\0ary",
+      ["in/site/e.txt"] = "",
+    })
+    -- gzip data under a .txt name: found by its magic bytes, not its name
+    assert(os.execute("printf 'Zipped without a suffix.\\n\\nYes.' | gzip > " .. h.quote(dir .. "/in/site/d.txt")))
+    local outs = {}
+    for _, jobs in ipairs({ "1", "2" }) do
+      local out, err, code, stats = clean(dir, { "-j", jobs })
+      assert.are.equal(0, code, err)
+      assert.are.equal(36 + 30, stats.bytes.read) -- a.txt and d.txt's text
+      assert.are.same({ read = 4, kept = 2, duplicate = 0, dropped = 1, rejected = 1 }, stats.documents)
+      assert.are.same({ ["binary file"] = 1 }, stats.rejected_by)
+      outs[#outs + 1] = out
+    end
+    assert.are.equal(outs[1], outs[2])
+    assert.matches('"text": "Zipped without a suffix.\\n\\nYes."', outs[1], 1, true)
+    h.rmtree(dir)
+  end)
+end)
+
 describe("hooks that change paragraphs in place", function()
   it("keeps what a paragraph hook wrote into p and what a document hook did to doc.paragraphs", function()
     local dir = h.tree({
