@@ -183,12 +183,13 @@ static void put_u32(unsigned char *p, uint32_t v) {
 
 /* The reference: words from stet_words_each_reference, all their hashes
  * kept, then the shingles. The fast path below must give the same bytes. */
-int stet_minhash_reference(stet_mh_ctx *ctx, const char *s, size_t n,
-                           const stet_minhash_opts *o, unsigned char *out) {
-  size_t H = (size_t)o->hashes, k = (size_t)o->shingle;
+/* Writes the signature header and makes room for the bins. 0, or -1 on
+ * ENOMEM. */
+static int mh_start(stet_mh_ctx *ctx, const stet_minhash_opts *o, unsigned char *out) {
+  size_t H = (size_t)o->hashes;
   out[0] = 'M';
   out[1] = STET_MH_VERSION;
-  out[2] = (unsigned char)k;
+  out[2] = (unsigned char)o->shingle;
   out[3] = 0;
   if (ctx->bins_cap < H) {
     uint64_t *b = realloc(ctx->bins, H * sizeof *b);
@@ -196,6 +197,13 @@ int stet_minhash_reference(stet_mh_ctx *ctx, const char *s, size_t n,
     ctx->bins = b;
     ctx->bins_cap = H;
   }
+  return 0;
+}
+
+int stet_minhash_reference(stet_mh_ctx *ctx, const char *s, size_t n,
+                           const stet_minhash_opts *o, unsigned char *out) {
+  size_t H = (size_t)o->hashes, k = (size_t)o->shingle;
+  if (mh_start(ctx, o, out)) return -1;
   ctx->nwords = 0;
   ctx->text = s;
   ctx->end = (const unsigned char *)s + n;
@@ -506,16 +514,7 @@ STET_TARGET_AVX2 static int mh_scan_avx2(const char *s, size_t n, mh_run *r) {
 int stet_minhash_simd(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minhash_opts *o,
                       unsigned char *out, int simd) {
   size_t H = (size_t)o->hashes, k = (size_t)o->shingle;
-  out[0] = 'M';
-  out[1] = STET_MH_VERSION;
-  out[2] = (unsigned char)k;
-  out[3] = 0;
-  if (ctx->bins_cap < H) {
-    uint64_t *b = realloc(ctx->bins, H * sizeof *b);
-    if (!b) return -1;
-    ctx->bins = b;
-    ctx->bins_cap = H;
-  }
+  if (mh_start(ctx, o, out)) return -1;
   size_t cap = BATCH + k - 1;
   if (ctx->words_cap < cap) {
     uint64_t *w = realloc(ctx->words, cap * sizeof *w);
