@@ -24,6 +24,8 @@
  *                                        sp:size(), sp:close()
  *   d:spill(sp, [head]) -> off, len      d:dump(head) appended to it
  *   stet._doc_unspill(sp, off, len) -> d, head
+ *   stet._spill_append(sp, bytes) -> off
+ *   stet._spill_send(sp, off, len, file)  that range written to a Lua file
  * (sp may also be its address, from a worker thread's state)
  *
  * Indices are 1-based. The fingerprint, MinHash and body buffers are
@@ -646,6 +648,33 @@ static int l_doc_unspill(lua_State *L) {
   return 2;
 }
 
+/* stet._spill_append(sp, bytes) -> offset [-0, +1] */
+static int l_spill_append(lua_State *L) {
+  stet_spill *sp = check_spill(L, 1);
+  size_t n;
+  const char *s = luaL_checklstring(L, 2, &n);
+  uint64_t off;
+  if (stet_spill_append(sp, s, n, &off)) return luaL_error(L, "spill file: %s", strerror(errno));
+  lua_pushinteger(L, (lua_Integer)off);
+  return 1;
+}
+
+/* stet._spill_send(sp, offset, length, file): writes that range of the
+ * spill file to the Lua file handle (flushed first), without bringing it
+ * through Lua. [-0, +0] */
+static int l_spill_send(lua_State *L) {
+  stet_spill *sp = check_spill(L, 1);
+  lua_Integer off = luaL_checkinteger(L, 2), len = luaL_checkinteger(L, 3);
+  luaL_argcheck(L, off >= 0, 2, "negative offset");
+  luaL_argcheck(L, len >= 0, 3, "negative length");
+  luaL_Stream *f = (luaL_Stream *)luaL_checkudata(L, 4, LUA_FILEHANDLE);
+  luaL_argcheck(L, f->closef != NULL && f->f != NULL, 4, "closed file");
+  if (fflush(f->f) != 0) return luaL_error(L, "output: %s", strerror(errno));
+  if (len && stet_spill_send(sp, (uint64_t)off, (size_t)len, fileno(f->f)))
+    return luaL_error(L, "output: %s", strerror(errno));
+  return 0;
+}
+
 /* stet._spill() -> sp: a new spill file (core/spill.h). [-0, +1] */
 static int l_spill(lua_State *L) {
   stet_spill **box = lua_newuserdatauv(L, sizeof *box, 0);
@@ -706,6 +735,8 @@ static const luaL_Reg funcs[] = {
   {"_doc", l_doc},
   {"_doc_load", l_doc_load},
   {"_doc_unspill", l_doc_unspill},
+  {"_spill_append", l_spill_append},
+  {"_spill_send", l_spill_send},
   {NULL, NULL},
 };
 

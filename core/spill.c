@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <unistd.h>
 
 struct stet_spill {
@@ -72,6 +73,42 @@ int stet_spill_read(stet_spill *s, uint64_t off, void *p, size_t n) {
     c += r;
     off += (uint64_t)r;
     n -= (size_t)r;
+  }
+  return 0;
+}
+
+int stet_spill_send(stet_spill *s, uint64_t off, size_t n, int fd) {
+  uint64_t end = atomic_load(&s->end);
+  if (off > end || n > end - off) {
+    errno = EINVAL;
+    return -1;
+  }
+  int copy = 0; /* 1 once sendfile has refused this pair of files */
+  char buf[65536];
+  while (n > 0) {
+    ssize_t w;
+    if (!copy) {
+      off_t at = (off_t)off;
+      w = sendfile(fd, s->fd, &at, n);
+      if (w < 0 && (errno == EINVAL || errno == ENOSYS)) {
+        copy = 1;
+        continue;
+      }
+    } else {
+      size_t k = n < sizeof buf ? n : sizeof buf;
+      if (stet_spill_read(s, off, buf, k)) return -1;
+      w = write(fd, buf, k);
+    }
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    if (w == 0) {
+      errno = EIO;
+      return -1;
+    }
+    off += (uint64_t)w;
+    n -= (size_t)w;
   }
   return 0;
 }

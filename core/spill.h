@@ -25,6 +25,10 @@ int stet_spill_append(stet_spill *s, const void *p, size_t n, uint64_t *off);
  * range was never written. Safe from any thread. */
 int stet_spill_read(stet_spill *s, uint64_t off, void *p, size_t n);
 
+/* Copies n bytes at off to the file descriptor fd (in the kernel when it
+ * can: sendfile). 0, or -1 with errno set. */
+int stet_spill_send(stet_spill *s, uint64_t off, size_t n, int fd);
+
 /* The bytes appended so far. */
 uint64_t stet_spill_size(stet_spill *s);
 

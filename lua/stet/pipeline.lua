@@ -503,6 +503,8 @@ local function apply2(ctx, stats, r)
   if r.out then
     ctx.out:write(r.out)
     stats.bytes.written = stats.bytes.written + #r.out
+  elseif r.out_len then -- written from the spill file (drive)
+    stats.bytes.written = stats.bytes.written + r.out_len
   end
 end
 
@@ -524,6 +526,11 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source)
     local idx = table.remove(ctx.inflight, 1)
     if ctx.stopped then return end
     for k, r in ipairs(results) do apply(idx[k], r) end
+    -- a worker put the batch's records in the spill file, in order: they
+    -- go to the output from there, without coming through this state
+    if results.spill_len then
+      stet._spill_send(ctx.spill, results.spill_off, results.spill_len, ctx.out)
+    end
     -- a short batch means the workers stopped on SIGINT: apply nothing
     -- after the gap, so the output stays a prefix of the input order
     if #results < #idx then ctx.stopped = true end
@@ -791,6 +798,7 @@ function pipeline.config(ctx)
     minhash = ctx.minhash, keep_dups = ctx.keep_dups, format = ctx.format_name,
     format_opts = ctx.format_opts, reader = { text_field = ctx.reader.text_field },
     spill = ctx.spill and ctx.spill:address(),
+    spill_out = ctx.spill ~= nil and io.type(ctx.out) == "file" or nil,
   }
 end
 
@@ -813,15 +821,26 @@ function pipeline.worker(config)
       ctx.counter = stet._counter_view(j.counter)
       view_address = j.counter
     end
-    local out = {}
+    local out, records = {}, nil
     for k, it in ipairs(j.items) do
       -- on SIGINT, stop mid-batch: the main thread sees a short result
       if stet.interrupted() then break end
       if j.pass == 1 and it.stage ~= 2 then
         out[k] = pipeline.stage1(it, it.index, ctx)
       else
-        out[k] = pipeline.stage2(it, it.decision, ctx)
+        local r = pipeline.stage2(it, it.decision, ctx)
+        out[k] = r
+        if cfg.spill_out and r.out then
+          -- the batch's records go out through the spill file (see drive)
+          records = records or {}
+          records[#records + 1] = r.out
+          r.out_len, r.out = #r.out, nil
+        end
       end
+    end
+    if records then
+      local s = table.concat(records)
+      out.spill_off, out.spill_len = stet._spill_append(ctx.spill, s), #s
     end
     return stet.pack(out)
   end
