@@ -145,52 +145,63 @@ local function summarize(doc, index, ctx)
   }
 end
 
--- Finds duplicate clusters among pass-1 summaries: arrays of two or more
+-- Duplicate clusters among pass-1 summaries: arrays of two or more
 -- indices, each sorted, in order of their first member (a document alone is
 -- in no cluster). Exact duplicates by body fingerprint first; near
--- duplicates by MinHash among the distinct bodies.
-function pipeline.clusters(summaries, ctx)
-  local first_of, more, reps = {}, {}, {}
-  for _, s in ipairs(summaries) do
-    local fp = s.body_fp
-    if fp then
-      local f = first_of[fp]
-      if f then
-        local m = more[f]
-        if not m then
-          m = { f }
-          more[f] = m
-        end
-        m[#m + 1] = s.index
-      else
-        first_of[fp] = s.index
-        reps[#reps + 1] = s
-      end
+-- duplicates by MinHash among the distinct bodies. Summaries go in one by
+-- one, in input order (cluster_add), so that pass 1 can feed them as they
+-- come; cluster_finish gives the clusters.
+local function cluster_builder(ctx)
+  return { ctx = ctx, first_of = {}, more = {}, reps = {}, lsh = nil }
+end
+
+local function cluster_add(b, s)
+  local fp = s.body_fp
+  if not fp then return end
+  local f = b.first_of[fp]
+  if f then
+    local m = b.more[f]
+    if not m then
+      m = { f }
+      b.more[f] = m
     end
+    m[#m + 1] = s.index
+    return
   end
+  b.first_of[fp] = s.index
+  local reps = b.reps
+  reps[#reps + 1] = s
+  local ctx = b.ctx
+  if ctx.near and ctx.near > 0 and s.sig then
+    if not b.lsh then -- the C index (core/lsh.c), signatures numbered as reps
+      local bands = ctx.minhash and ctx.minhash.bands or 14
+      local values = (#s.sig - 4) // 4
+      if values % bands ~= 0 then
+        error({ exit = 2, message = ("stet clean: %d hashes do not split into %d bands"):format(values, bands) }, 0)
+      end
+      b.lsh = require("stet.core").lsh_index(bands, values // bands * 4, b.expect)
+    end
+    b.lsh:add(s.sig)
+  end
+end
+
+local function cluster_finish(b)
+  local reps, more = b.reps, b.more
   local parent, touched = {}, {}
   local function find(x)
     while parent[x] and parent[x] ~= x do x = parent[x] end
     return x
   end
-  if ctx.near and ctx.near > 0 and #reps > 1 then
-    -- the C index (core/lsh.c) straight: signatures numbered as reps
-    local bands = ctx.minhash and ctx.minhash.bands or 14
-    local values = (#reps[1].sig - 4) // 4
-    if values % bands ~= 0 then
-      error({ exit = 2, message = ("stet clean: %d hashes do not split into %d bands"):format(values, bands) }, 0)
-    end
-    local lsh = require("stet.core").lsh_index(bands, values // bands * 4, #reps)
-    for _, s in ipairs(reps) do lsh:add(s.sig) end
-    for _, group in ipairs(lsh:clusters(ctx.near)) do
+  if b.lsh and #reps > 1 then
+    for _, group in ipairs(b.lsh:clusters(b.ctx.near)) do
       for i = 1, #group do
         group[i] = reps[group[i]].index
         touched[#touched + 1] = group[i]
       end
       for i = 2, #group do
-        local a, b = find(group[1]), find(group[i])
-        if a ~= b then
-          if a < b then parent[b] = a else parent[a] = b end
+        local x, y = find(group[1]), find(group[i])
+        if x ~= y then
+          if x < y then parent[y] = x else parent[x] = y end
         end
       end
     end
@@ -227,6 +238,14 @@ function pipeline.clusters(summaries, ctx)
     end
   end
   return out
+end
+
+-- The clusters of a list of summaries (in input order).
+function pipeline.clusters(summaries, ctx)
+  local b = cluster_builder(ctx)
+  b.expect = #summaries
+  for _, s in ipairs(summaries) do cluster_add(b, s) end
+  return cluster_finish(b)
 end
 
 -- Chooses survivors and merges metadata. Sets, per index of a cluster
@@ -603,6 +622,10 @@ function pipeline.collect(ctx, stats)
     counter = stet.counter()
     ctx.pass1_counter = counter
   end
+  -- duplicate clusters too are built as summaries come (not for `stet
+  -- signatures`, whose summaries are clustered after the merge)
+  local clusters = not ctx.signatures and ctx.spill and cluster_builder(ctx) or nil
+  ctx.pass1_clusters = clusters
   drive(ctx, stats, 1, "pass 1/2",
     function(i, item)
       item.index = key_of(ctx, i)
@@ -628,6 +651,7 @@ function pipeline.collect(ctx, stats)
         -- counted now, on its own (the main thread waits for workers
         -- anyway); duplicate clusters are made to count once later
         if counter and not r.dropped then counter:add_all(r.fps, r.site, k) end
+        if clusters and not r.dropped then cluster_add(clusters, r) end
       end
     end)
   ctx.spilled = spilled
@@ -651,12 +675,18 @@ end
 -- paragraph counts (nil when the boilerplate filter is off). Sets
 -- ctx.counter.
 function pipeline.decide(summaries, keys, ctx)
-  local list = {}
-  for _, k in ipairs(keys) do
-    local s = summaries[k]
-    if not s.dropped then list[#list + 1] = s end
+  local clusters
+  if ctx.pass1_clusters then -- built as pass 1 went (pipeline.collect)
+    clusters = cluster_finish(ctx.pass1_clusters)
+    ctx.pass1_clusters = nil
+  else
+    local list = {}
+    for _, k in ipairs(keys) do
+      local s = summaries[k]
+      if not s.dropped then list[#list + 1] = s end
+    end
+    clusters = pipeline.clusters(list, ctx)
   end
-  local clusters = pipeline.clusters(list, ctx)
   local decision = decide(summaries, clusters, ctx)
   local counter
   if ctx.boilerplate and ctx.boilerplate > 0 then
