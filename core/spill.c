@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,57 +33,48 @@ stet_spill *stet_spill_open(char *err, size_t cap) {
   return s;
 }
 
-int stet_spill_append(stet_spill *s, const void *p, size_t n, uint64_t *off) {
-  uint64_t at = atomic_fetch_add(&s->end, (uint64_t)n);
-  *off = at;
-  const char *c = p;
+/* Reads or writes all of c[0..n) at off, going on after short transfers and
+ * interruptions. 0, or -1 with errno set. */
+static int transfer(int fd, char *c, size_t n, uint64_t off, int writing) {
   while (n > 0) {
-    ssize_t w = pwrite(s->fd, c, n, (off_t)at);
-    if (w < 0) {
+    ssize_t k = writing ? pwrite(fd, c, n, (off_t)off) : pread(fd, c, n, (off_t)off);
+    if (k < 0) {
       if (errno == EINTR) continue;
       return -1;
     }
-    if (w == 0) {
+    if (k == 0) {
       errno = EIO;
       return -1;
     }
-    c += w;
-    at += (uint64_t)w;
-    n -= (size_t)w;
+    c += k;
+    off += (uint64_t)k;
+    n -= (size_t)k;
   }
   return 0;
+}
+
+/* Was [off, off + n) appended? Else EINVAL. 0 or -1. */
+static int in_range(stet_spill *s, uint64_t off, size_t n) {
+  uint64_t end = atomic_load(&s->end);
+  if (off > end || n > end - off) {
+    errno = EINVAL;
+    return -1;
+  }
+  return 0;
+}
+
+int stet_spill_append(stet_spill *s, const void *p, size_t n, uint64_t *off) {
+  *off = atomic_fetch_add(&s->end, (uint64_t)n);
+  return transfer(s->fd, (char *)(uintptr_t)p, n, *off, 1);
 }
 
 int stet_spill_read(stet_spill *s, uint64_t off, void *p, size_t n) {
-  uint64_t end = atomic_load(&s->end);
-  if (off > end || n > end - off) {
-    errno = EINVAL;
-    return -1;
-  }
-  char *c = p;
-  while (n > 0) {
-    ssize_t r = pread(s->fd, c, n, (off_t)off);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return -1;
-    }
-    if (r == 0) {
-      errno = EIO;
-      return -1;
-    }
-    c += r;
-    off += (uint64_t)r;
-    n -= (size_t)r;
-  }
-  return 0;
+  if (in_range(s, off, n)) return -1;
+  return transfer(s->fd, p, n, off, 0);
 }
 
 int stet_spill_send(stet_spill *s, uint64_t off, size_t n, int fd) {
-  uint64_t end = atomic_load(&s->end);
-  if (off > end || n > end - off) {
-    errno = EINVAL;
-    return -1;
-  }
+  if (in_range(s, off, n)) return -1;
   int copy = 0; /* 1 once sendfile has refused this pair of files */
   char buf[65536];
   while (n > 0) {
