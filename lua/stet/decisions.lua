@@ -1,0 +1,228 @@
+-- stet.decisions: what `stet clean` decides between its two passes, from
+-- the pass-1 summaries of the documents (stet.pipeline): the duplicate
+-- clusters (exact by body fingerprint, near by MinHash and LSH), the
+-- survivor of each cluster and the metadata it takes from the others, and
+-- the paragraph counts per site with each cluster counted once (the
+-- boilerplate filter's table).
+
+local stet = require "stet"
+local document = require "stet.document"
+
+local decisions = {}
+
+-- The default survivor order: most complete metadata, then longest body,
+-- then first seen. Returns true when a should survive rather than b.
+local function completeness(d)
+  return (d.title and 1 or 0) + (d.date and 1 or 0) + ((d.authors and #d.authors > 0) and 1 or 0)
+end
+function decisions.default_prefer(a, b)
+  local ca, cb = completeness(a), completeness(b)
+  if ca ~= cb then return ca > cb end
+  if a.body_len ~= b.body_len then return a.body_len > b.body_len end
+  return a.index < b.index
+end
+
+-- Duplicate clusters among pass-1 summaries: arrays of two or more
+-- indices, each sorted, in order of their first member (a document alone is
+-- in no cluster). Exact duplicates by body fingerprint first; near
+-- duplicates by MinHash among the distinct bodies. Summaries go in one by
+-- one, in input order (decisions.add), so that pass 1 can feed them as they
+-- come; decisions.finish gives the clusters.
+function decisions.builder(ctx)
+  return { ctx = ctx, first_of = {}, more = {}, reps = {}, lsh = nil }
+end
+
+function decisions.add(b, s)
+  local fp = s.body_fp
+  if not fp then return end
+  local f = b.first_of[fp]
+  if f then
+    local m = b.more[f]
+    if not m then
+      m = { f }
+      b.more[f] = m
+    end
+    m[#m + 1] = s.index
+    return
+  end
+  b.first_of[fp] = s.index
+  local reps = b.reps
+  reps[#reps + 1] = s
+  local ctx = b.ctx
+  if ctx.near and ctx.near > 0 and s.sig then
+    if not b.lsh then -- the C index (core/lsh.c), signatures numbered as reps
+      local bands = ctx.minhash and ctx.minhash.bands or 14
+      local values = (#s.sig - 4) // 4
+      if values % bands ~= 0 then
+        error({ exit = 2, message = ("stet clean: %d hashes do not split into %d bands"):format(values, bands) }, 0)
+      end
+      b.lsh = require("stet.core").lsh_index(bands, values // bands * 4, b.expect)
+    end
+    b.lsh:add(s.sig)
+  end
+end
+
+function decisions.finish(b)
+  local reps, more = b.reps, b.more
+  local parent, touched = {}, {}
+  local function find(x)
+    while parent[x] and parent[x] ~= x do x = parent[x] end
+    return x
+  end
+  if b.lsh and #reps > 1 then
+    for _, group in ipairs(b.lsh:clusters(b.ctx.near)) do
+      for i = 1, #group do
+        group[i] = reps[group[i]].index
+        touched[#touched + 1] = group[i]
+      end
+      for i = 2, #group do
+        local x, y = find(group[1]), find(group[i])
+        if x ~= y then
+          if x < y then parent[y] = x else parent[x] = y end
+        end
+      end
+    end
+  end
+  for f in pairs(more) do
+    if not parent[f] then touched[#touched + 1] = f end
+  end
+  local by_root, order, seen = {}, {}, {}
+  for _, r in ipairs(touched) do
+    if not seen[r] then
+      seen[r] = true
+      local root = find(r)
+      local g = by_root[root]
+      if not g then
+        g = {}
+        by_root[root] = g
+        order[#order + 1] = root
+      end
+      local m = more[r]
+      if m then
+        for _, x in ipairs(m) do g[#g + 1] = x end
+      else
+        g[#g + 1] = r
+      end
+    end
+  end
+  local out = {}
+  table.sort(order)
+  for _, root in ipairs(order) do
+    local members = by_root[root]
+    if #members > 1 then
+      table.sort(members)
+      out[#out + 1] = members
+    end
+  end
+  return out
+end
+
+-- The clusters of a list of summaries (in input order).
+function decisions.clusters(summaries, ctx)
+  local b = decisions.builder(ctx)
+  b.expect = #summaries
+  for _, s in ipairs(summaries) do decisions.add(b, s) end
+  return decisions.finish(b)
+end
+
+-- Chooses survivors and merges metadata. Sets, per index of a cluster
+-- member, decision[i] = { dup_of = id } or { survivor = true, title =,
+-- date =, authors = }; a document in no cluster has no decision.
+function decisions.decide(summaries_by_index, clusters, ctx)
+  local decision = {}
+  for _, members in ipairs(clusters) do
+    local best = summaries_by_index[members[1]]
+    local rule = ctx.registry.by_name[best.rule]
+    local prefer = rule and rule.prefer
+    if prefer then -- summaries leave out empty author lists; hooks get one
+      for _, m in ipairs(members) do
+        local s = summaries_by_index[m]
+        s.authors = s.authors or {}
+      end
+    end
+    for i = 2, #members do
+      local s = summaries_by_index[members[i]]
+      local better
+      if prefer then
+        local ok, res = document.call_hook(ctx, rule, prefer, s, best)
+        better = ok and res
+      else
+        better = decisions.default_prefer(s, best)
+      end
+      if better then best = s end
+    end
+    local d = { survivor = true, title = best.title, date = best.date, authors = best.authors,
+                size = #members }
+    for _, m in ipairs(members) do
+      local s = summaries_by_index[m]
+      if m ~= best.index then
+        decision[m] = { dup_of = best.id }
+        d.title = d.title or s.title
+        d.date = d.date or s.date
+        if not d.authors or #d.authors == 0 then d.authors = s.authors end
+      end
+    end
+    decision[best.index] = d
+  end
+  return decision
+end
+
+-- Counts kept-paragraph fingerprints per site, each cluster once. `keys`
+-- lists the summaries' keys in input order.
+function decisions.count_paragraphs(summaries, clusters, keys)
+  local counter = stet.counter()
+  -- room for half the kept paragraphs at once (about the distinct share of
+  -- a news corpus): a counter grown step by step moves its entries each time
+  local total = 0
+  for _, k in ipairs(keys) do total = total + #summaries[k].fps // 8 end
+  counter:reserve(total // 2)
+  local in_cluster = {}
+  for _, members in ipairs(clusters) do
+    for _, m in ipairs(members) do
+      in_cluster[m] = true
+      local s = summaries[m]
+      counter:add_all(s.fps, s.site, members[1])
+    end
+  end
+  for _, k in ipairs(keys) do
+    local s = summaries[k]
+    if not in_cluster[k] and not s.dropped then
+      counter:add_all(s.fps, s.site, k)
+    end
+  end
+  return counter
+end
+
+-- The counts of decisions.count_paragraphs from a counter that already holds every
+-- (not dropped) document counted on its own, as pass 1 added them: each
+-- cluster takes off, per site, what its members counted more than once.
+local unpack_fp = string.unpack
+function decisions.count_clusters_once(counter, summaries, clusters)
+  for _, members in ipairs(clusters) do
+    local per_site = {}
+    for _, m in ipairs(members) do
+      local s = summaries[m]
+      local per = per_site[s.site]
+      if not per then
+        per = {}
+        per_site[s.site] = per
+      end
+      local fps, mine = s.fps, {}
+      for i = 1, #fps, 8 do
+        local fp = unpack_fp("<j", fps, i)
+        if not mine[fp] then -- a document counts once per paragraph
+          mine[fp] = true
+          per[fp] = (per[fp] or 0) + 1
+        end
+      end
+    end
+    for site, per in pairs(per_site) do
+      for fp, n in pairs(per) do
+        if n > 1 then counter:sub(fp, site, n - 1) end
+      end
+    end
+  end
+  return counter
+end
+
+return decisions
