@@ -117,11 +117,20 @@ static int l_doc(lua_State *L) {
   return 1;
 }
 
-/* stet._doc_load(bytes) -> d, head: the document and head of d:dump(head).
- * [-0, +2] */
-static int l_doc_load(lua_State *L) {
-  size_t n;
-  const char *s = luaL_checklstring(L, 1, &n);
+/* The bytes of d:dump(head) and d:spill: a u32 length and the head (the
+ * head argument at idx, "" when absent), then the document, into b.
+ * Raises on a bad head or ENOMEM. */
+static void frame_dump(lua_State *L, stet_doc *d, int idx, stet_buf *b) {
+  size_t hlen;
+  const char *head = luaL_optlstring(L, idx, "", &hlen);
+  luaL_argcheck(L, hlen <= UINT32_MAX, idx, "too long");
+  uint32_t h32 = (uint32_t)hlen;
+  if (stet_buf_append(b, &h32, 4) || stet_buf_append(b, head, hlen) || stet_doc_dump(d, b))
+    stet_lua_nomem(L);
+}
+
+/* Pushes the document and head framed in s[0..n) (frame_dump). [-0, +2] */
+static int push_framed(lua_State *L, const char *s, size_t n) {
   uint32_t hlen = 0;
   if (n >= 4) memcpy(&hlen, s, 4);
   if (n < 4 || n - 4 < hlen) return luaL_error(L, "not a dumped document");
@@ -131,6 +140,14 @@ static int l_doc_load(lua_State *L) {
   if (rc) return luaL_error(L, "not a dumped document");
   lua_pushlstring(L, s + 4, hlen);
   return 2;
+}
+
+/* stet._doc_load(bytes) -> d, head: the document and head of d:dump(head).
+ * [-0, +2] */
+static int l_doc_load(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  return push_framed(L, s, n);
 }
 
 static int d_len(lua_State *L) {
@@ -492,14 +509,10 @@ static int d_tally(lua_State *L) {
  * string, so a spilled document costs one copy. [-0, +1] */
 static int d_dump(lua_State *L) {
   stet_doc *d = check_doc(L, 1);
-  size_t hlen;
-  const char *head = luaL_optlstring(L, 2, "", &hlen);
-  luaL_argcheck(L, hlen <= UINT32_MAX, 2, "too long");
+  lua_settop(L, 2); /* the head (or nil) stays argument 2 */
   stet_buf *b = stet_lua_newbuf(L);
   int box = lua_gettop(L);
-  uint32_t h32 = (uint32_t)hlen;
-  if (stet_buf_append(b, &h32, 4) || stet_buf_append(b, head, hlen) || stet_doc_dump(d, b))
-    return stet_lua_nomem(L);
+  frame_dump(L, d, 2, b);
   stet_lua_pushbuf(L, box);
   return 1;
 }
@@ -605,14 +618,9 @@ static stet_spill *check_spill(lua_State *L, int idx) {
 static int d_spill(lua_State *L) {
   stet_doc *d = check_doc(L, 1);
   stet_spill *sp = check_spill(L, 2);
-  size_t hlen;
-  const char *head = luaL_optlstring(L, 3, "", &hlen);
-  luaL_argcheck(L, hlen <= UINT32_MAX, 3, "too long");
   stet_buf *b = &SCRATCH(L)->io;
   b->len = 0;
-  uint32_t h32 = (uint32_t)hlen;
-  if (stet_buf_append(b, &h32, 4) || stet_buf_append(b, head, hlen) || stet_doc_dump(d, b))
-    return stet_lua_nomem(L);
+  frame_dump(L, d, 3, b);
   uint64_t off;
   if (stet_spill_append(sp, b->data, b->len, &off))
     return luaL_error(L, "spill file: %s", strerror(errno));
@@ -634,16 +642,7 @@ static int l_doc_unspill(lua_State *L) {
   if (stet_buf_reserve(b, (size_t)len)) return stet_lua_nomem(L);
   if (stet_spill_read(sp, (uint64_t)off, b->data, (size_t)len))
     return luaL_error(L, "spill file: %s", strerror(errno));
-  const char *s = b->data;
-  size_t n = (size_t)len;
-  uint32_t hlen;
-  memcpy(&hlen, s, 4);
-  if (n - 4 < hlen) return luaL_error(L, "not a dumped document");
-  stet_doc *d = new_doc(L);
-  int rc = stet_doc_load(d, s + 4 + hlen, n - 4 - hlen);
-  if (rc == -1) return stet_lua_nomem(L);
-  if (rc) return luaL_error(L, "not a dumped document");
-  lua_pushlstring(L, s + 4, hlen);
+  push_framed(L, b->data, (size_t)len);
   if (b->cap > (16u << 20)) stet_buf_free(b);
   return 2;
 }
