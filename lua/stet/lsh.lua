@@ -1,8 +1,7 @@
 -- stet.lsh: locality-sensitive hashing over MinHash signatures, to find
 -- near-duplicate documents.
 --
---   local index = stet.lsh{ bands = 14, threshold = 0.7, expect = n }
---                                          -- expect: room for n signatures
+--   local index = stet.lsh{ bands = 14, threshold = 0.7 }
 --   index:add(id, stet.minhash(text))     -- id: a number or a string
 --   index:candidates(sig) -> sorted ids sharing at least one band with sig
 --   index:clusters() -> { {id, id, ...}, ... }
@@ -40,12 +39,8 @@ function lsh.new(opts)
   if type(threshold) ~= "number" or threshold < 0 or threshold > 1 then
     error("stet.lsh: threshold must be a number in [0, 1]", 2)
   end
-  local expect = opts.expect
-  if expect ~= nil and (math.type(expect) ~= "integer" or expect < 0) then
-    error("stet.lsh: expect must be a non-negative integer", 2)
-  end
   return setmetatable({ bands = bands, threshold = threshold, index = nil, ids = {},
-                        numbers = {}, count = 0, header = nil, width = nil, expect = expect }, Index)
+                        numbers = {}, count = 0, header = nil, width = nil }, Index)
 end
 
 -- Checks sig against the index's signature shape (the first signature seen
@@ -63,7 +58,7 @@ function Index:_check(sig, level)
       error(("stet.lsh: %d hashes do not split into %d bands"):format(values, self.bands), level + 1)
     end
     self.header, self.width = b2 | b3 << 8 | b4 << 16, (values // self.bands) * 4
-    self.index = core.lsh_index(self.bands, self.width, self.expect)
+    self.index = core.lsh_index(self.bands, self.width)
   elseif (b2 | b3 << 8 | b4 << 16) ~= self.header or #sig ~= 4 + self.width * self.bands then
     error("stet.lsh: signature made with other options than the first one", level + 1)
   end
