@@ -8,17 +8,8 @@ local q = helpers.quote
 local dir
 
 local function path(name) return dir .. "/" .. name end
-
-local function write(name, s)
-  local f = assert(io.open(path(name), "wb"))
-  f:write(s)
-  f:close()
-  return path(name)
-end
-
-local function sh(cmd)
-  assert(os.execute(cmd), "command failed: " .. cmd)
-end
+local function write(name, s) return helpers.write(path(name), s) end
+local sh = helpers.sh
 
 local function mkdir(name) sh("mkdir -p " .. q(path(name))) end
 

@@ -8,19 +8,8 @@ local q = helpers.quote
 local dir
 
 local function path(name) return dir .. "/" .. name end
-
-local function write(name, s)
-  local f = assert(io.open(path(name), "wb"))
-  f:write(s)
-  f:close()
-  return path(name)
-end
-
--- Runs a shell command that must succeed.
-local function sh(cmd)
-  local ok = os.execute(cmd)
-  assert(ok, "command failed: " .. cmd)
-end
+local function write(name, s) return helpers.write(path(name), s) end
+local sh = helpers.sh
 
 -- Reads a whole reader with blocks of n bytes: data, error.
 local function drain(r, n)

@@ -72,6 +72,19 @@ function helpers.tree(files)
   return dir
 end
 
+-- Writes s to path (bytes as they are) and returns path.
+function helpers.write(path, s)
+  local f = assert(io.open(path, "wb"))
+  f:write(s)
+  f:close()
+  return path
+end
+
+-- Runs a shell command that must succeed.
+function helpers.sh(cmd)
+  assert(os.execute(cmd), "command failed: " .. cmd)
+end
+
 -- Removes a folder made by helpers.tree.
 function helpers.rmtree(dir)
   os.execute("rm -rf " .. shell_quote(dir))
