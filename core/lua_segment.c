@@ -457,15 +457,7 @@ static int l_segment_file(lua_State *L) {
     memmove(in->data, in->data + cut, in->len - cut);
     in->len -= cut;
   }
-  if (f != stdin) fclose(f);
-  if (fflush(stdout) != 0 && !failed) failed = errno ? errno : EIO;
-  stet_buf_free(in);
-  stet_buf_free(out);
-  if (failed) {
-    lua_pushnil(L);
-    lua_pushfstring(L, "%s: %s", path, strerror(failed));
-    return 2;
-  }
+  if (stet_lua_file_done(L, f, path, in, out, failed)) return 2;
   lua_pushboolean(L, 1);
   return 1;
 }

@@ -1,12 +1,14 @@
 /* core/lua_stet.c: luaopen_stet_core, the C module "stet.core", and the
  * helpers of lua_stet.h. lua/stet/init.lua wraps this module into the
  * public "stet" library. */
-#include <stdio.h>
-
-#include "lalloc.h"
 #include "lua_stet.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "lalloc.h"
 
 #define BUF_META "stet.buf"
 
@@ -46,6 +48,18 @@ int stet_lua_optbool(lua_State *L, int idx, int arg, const char *k, int def) {
   }
   lua_pop(L, 1);
   return v;
+}
+
+int stet_lua_file_done(lua_State *L, FILE *f, const char *path, stet_buf *in, stet_buf *out,
+                       int failed) {
+  if (f != stdin) fclose(f);
+  if (fflush(stdout) != 0 && !failed) failed = errno ? errno : EIO;
+  stet_buf_free(in);
+  stet_buf_free(out);
+  if (!failed) return 0;
+  lua_pushnil(L);
+  lua_pushfstring(L, "%s: %s", path, strerror(failed));
+  return 1;
 }
 
 int stet_lua_nomem(lua_State *L) {

@@ -8,6 +8,7 @@
 #define STET_LUA_STET_H
 
 #include <lauxlib.h>
+#include <stdio.h>
 #include <lua.h>
 
 #include "buf.h"
@@ -58,6 +59,13 @@ int stet_lua_optbool(lua_State *L, int idx, int arg, const char *k, int def);
  * handler; NULL on ENOMEM. Close it with stet_lua_closestate. */
 lua_State *stet_lua_newstate(void);
 void stet_lua_closestate(lua_State *L);
+
+/* The end of a file filter (stet.normalize_file, stet.segment_file): closes
+ * f unless it is stdin, flushes stdout, frees in and out. Returns 0, or 1
+ * after pushing nil, "path: reason" when failed (an errno) is set or the
+ * flush fails. */
+int stet_lua_file_done(lua_State *L, FILE *f, const char *path, stet_buf *in, stet_buf *out,
+                       int failed);
 
 /* Raises a Lua memory error after the caller freed what it owned. */
 int stet_lua_nomem(lua_State *L);
