@@ -275,19 +275,23 @@ ssize_t stet_reader_read(stet_reader *r, void *out, size_t n) {
   return (ssize_t)got;
 }
 
-int stet_read_plain_file(const char *path, stet_buf *out, char *err, size_t cap) {
+int stet_read_plain_file(const char *path, long long size, stet_buf *out, char *err,
+                         size_t cap) {
   if (has_suffix(path, ".gz") || has_suffix(path, ".zst")) return 1;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     snprintf(err, cap, "%s: %s", path, strerror(errno));
     return -1;
   }
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return 1; /* a directory, a pipe...: the stream reader says what it is */
+  if (size < 0) {
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      close(fd);
+      return 1; /* a directory, a pipe...: the stream reader says what it is */
+    }
+    size = (long long)st.st_size;
   }
-  size_t start = out->len, want = (size_t)st.st_size + 1;
+  size_t start = out->len, want = (size_t)size + 1;
   if (stet_buf_reserve(out, want)) {
     close(fd);
     snprintf(err, cap, "%s: not enough memory", path);
@@ -299,9 +303,11 @@ int stet_read_plain_file(const char *path, stet_buf *out, char *err, size_t cap)
       snprintf(err, cap, "%s: not enough memory", path);
       return -1;
     }
-    ssize_t got = read(fd, out->data + out->len, out->cap - out->len);
+    size_t room = out->cap - out->len;
+    ssize_t got = read(fd, out->data + out->len, room);
     if (got > 0) {
       out->len += (size_t)got;
+      if ((size_t)got < room) break; /* short: the end of a regular file */
       continue;
     }
     if (got == 0) break;

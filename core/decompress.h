@@ -39,11 +39,15 @@ ssize_t stet_reader_read(stet_reader *r, void *out, size_t n);
 const char *stet_reader_error(const stet_reader *r);
 
 /* Appends the whole of the plain regular file at path to out, in one read
- * sized by its length: the fast way to read a document file. Returns 0; 1
- * when the file is not for this (compressed by its magic bytes or name, or
- * not a regular file: read it with stet_reader, out unchanged); -1 with the
- * message "path: reason" in err. */
-int stet_read_plain_file(const char *path, stet_buf *out, char *err, size_t cap);
+ * sized by its length: the fast way to read a document file. size is that
+ * length when the caller knows the file is a regular one of that size (a
+ * folder walk's stat), which saves the fstat; else -1. A short read ends
+ * the file (what a read of a regular file means), so one read is enough.
+ * Returns 0; 1 when the file is not for this (compressed by its magic bytes
+ * or name, or not a regular file: read it with stet_reader, out unchanged);
+ * -1 with the message "path: reason" in err. */
+int stet_read_plain_file(const char *path, long long size, stet_buf *out, char *err,
+                         size_t cap);
 
 /* The size of a plain regular file (what reading it all will give, unless
  * it changes meanwhile), or 0 when unknown (compressed, a pipe, empty). */

@@ -3,6 +3,8 @@
  * with its paragraphs in C and Lua only touches what a rule asks for.
  *
  *   stet._doc(text, lines) -> d          paragraphs of normalized text
+ *   stet._doc_file(path, size, norm_opts, lines) -> d, bytes | nil
+ *                                        the same, of a plain text file
  *   stet._doc_load(bytes) -> d, head     a document from d:dump([head])
  *   #d, d:text(i), d:fp(i), d:label(i), d:marker(i), d:count(i)
  *   d:set_text(i, s), d:set_label(i, label|nil), d:set_marker(i, name)
@@ -36,12 +38,14 @@
 #include <string.h>
 
 #include "counter.h"
+#include "decompress.h"
 #include "doc.h"
 #include "fingerprint.h"
 #include "json.h"
 #include "lua_stet.h"
 #include "luapat.h"
 #include "minhash.h"
+#include "normalize.h"
 #include "spill.h"
 
 #define DOC_META "stet.doc"
@@ -55,6 +59,7 @@ typedef struct scratch {
   stet_doc spare; /* the buffers of the last released document */
   int has_spare;
   stet_buf io;    /* a document on its way to or from the spill file */
+  stet_buf raw, norm; /* stet._doc_file's file and its normalized text */
 } scratch;
 
 #define SCRATCH(L) ((scratch *)lua_touserdata(L, lua_upvalueindex(1)))
@@ -115,6 +120,49 @@ static int l_doc(lua_State *L) {
   stet_doc *d = new_doc(L);
   if (stet_doc_split(d, &SCRATCH(L)->fp, s, n, lines)) return stet_lua_nomem(L);
   return 1;
+}
+
+/* The bytes of a text file that mean "binary" to stet.readers: a NUL in
+ * its first SNIFF_BINARY bytes. */
+#define SNIFF_BINARY 8192
+
+/* stet._doc_file(path, size, norm_opts, lines) -> d, bytes | nil: what
+ * stet._doc(stet.normalize(stet.read_file(path, size), norm_opts), lines)
+ * makes, without the file's text or its normalized text becoming Lua
+ * strings; bytes is the file's length. nil when the file is anything but a
+ * plain text document (compressed, unreadable, binary): the caller takes
+ * the general way, which also says why. [-0, +1|2] */
+static int l_doc_file(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  lua_Integer size = luaL_optinteger(L, 2, -1);
+  stet_norm_opts o;
+  stet_lua_norm_opts(L, 3, &o);
+  int lines = lua_toboolean(L, 4);
+  scratch *sc = SCRATCH(L);
+  char err[600];
+  sc->raw.len = 0;
+  if (stet_read_plain_file(path, size < 0 ? -1 : (long long)size, &sc->raw, err, sizeof err) != 0) {
+    lua_pushnil(L);
+    return 1;
+  }
+  const char *s = sc->raw.data ? sc->raw.data : "";
+  size_t n = sc->raw.len;
+  if (memchr(s, '\0', n < SNIFF_BINARY ? n : SNIFF_BINARY)) {
+    lua_pushnil(L);
+    return 1;
+  }
+  sc->norm.len = 0;
+  stet_norm_stats st = {0, 0};
+  int r = stet_normalize(s, n, &o, &sc->norm, &st);
+  if (r < 0) return stet_lua_nomem(L);
+  stet_doc *d = new_doc(L);
+  if (r == 1 ? stet_doc_split(d, &sc->fp, sc->norm.data, sc->norm.len, lines)
+             : stet_doc_split(d, &sc->fp, s, n, lines))
+    return stet_lua_nomem(L);
+  lua_pushinteger(L, (lua_Integer)n);
+  if (sc->raw.cap > (16u << 20)) stet_buf_free(&sc->raw);
+  if (sc->norm.cap > (16u << 20)) stet_buf_free(&sc->norm);
+  return 2;
 }
 
 /* The bytes of d:dump(head) and d:spill: a u32 length and the head (the
@@ -716,6 +764,8 @@ static int scratch_gc(lua_State *L) {
   stet_doc_free(&s->spare);
   s->has_spare = 0;
   stet_buf_free(&s->io);
+  stet_buf_free(&s->raw);
+  stet_buf_free(&s->norm);
   return 0;
 }
 
@@ -732,6 +782,7 @@ static const luaL_Reg methods[] = {
 
 static const luaL_Reg funcs[] = {
   {"_doc", l_doc},
+  {"_doc_file", l_doc_file},
   {"_doc_load", l_doc_load},
   {"_doc_unspill", l_doc_unspill},
   {"_spill_append", l_spill_append},
@@ -741,7 +792,8 @@ static const luaL_Reg funcs[] = {
 
 void stet_lua_open_document(lua_State *L) {
   scratch *s = lua_newuserdatauv(L, sizeof *s, 0); /* the shared upvalue */
-  scratch init = {STET_FP_CTX_INIT, STET_MH_CTX_INIT, STET_BUF_INIT, STET_DOC_INIT, 0, STET_BUF_INIT};
+  scratch init = {STET_FP_CTX_INIT, STET_MH_CTX_INIT, STET_BUF_INIT, STET_DOC_INIT, 0,
+                  STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT};
   *s = init;
   if (luaL_newmetatable(L, SCRATCH_META)) {
     lua_pushcfunction(L, scratch_gc);

@@ -10,8 +10,8 @@
 #include "normprops.h"
 #include "utf8.h"
 
-/* Reads the options table at idx into o. */
-static void read_opts(lua_State *L, int idx, stet_norm_opts *o) {
+/* Reads the options table at idx into o (stet.normalize's options). */
+void stet_lua_norm_opts(lua_State *L, int idx, stet_norm_opts *o) {
   stet_norm_defaults(o);
   if (lua_isnoneornil(L, idx)) return;
   luaL_checktype(L, idx, LUA_TTABLE);
@@ -51,7 +51,7 @@ static int l_normalize(lua_State *L) {
   size_t n;
   const char *s = luaL_checklstring(L, 1, &n);
   stet_norm_opts o;
-  read_opts(L, 2, &o);
+  stet_lua_norm_opts(L, 2, &o);
   stet_buf *b = (stet_buf *)lua_touserdata(L, lua_upvalueindex(1));
   b->len = 0;
   stet_norm_stats st = {0, 0};
@@ -79,7 +79,7 @@ static int l_normalize(lua_State *L) {
 static int l_normalize_file(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   stet_norm_opts o;
-  read_opts(L, 2, &o);
+  stet_lua_norm_opts(L, 2, &o);
   stet_buf *in = stet_lua_newbuf(L);
   stet_buf *out = stet_lua_newbuf(L);
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");

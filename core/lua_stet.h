@@ -51,6 +51,11 @@ stet_buf *stet_lua_newbuf(lua_State *L);
  * the box at stack index box (as returned by stet_lua_newbuf). [-0, +1, m] */
 void stet_lua_pushbuf(lua_State *L, int box);
 
+/* Reads stet.normalize's options table at idx (nil: the defaults) into
+ * *o (a struct stet_norm_opts, core/normalize.h); raises on a bad field. */
+struct stet_norm_opts;
+void stet_lua_norm_opts(lua_State *L, int idx, struct stet_norm_opts *o);
+
 /* Reads boolean field k of the table at idx (absent -> def). A value other
  * than a boolean or nil raises "bad argument #arg ... (field 'k' ...)". */
 int stet_lua_optbool(lua_State *L, int idx, int arg, const char *k, int def);

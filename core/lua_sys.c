@@ -94,16 +94,19 @@ static int l_read_all(lua_State *L) {
   return 1;
 }
 
-/* stet.read_file(path) -> the whole file, decompressed (as stet.open
- * reads it) | nil, "path: reason". One call per document file: a plain
- * file is read in one go into a buffer kept between calls. [-0, +1|2] */
+/* stet.read_file(path [, size]) -> the whole file, decompressed (as
+ * stet.open reads it) | nil, "path: reason". One call per document file: a
+ * plain file is read in one go into a buffer kept between calls. size: the
+ * file's size from stet.listdir, when the caller knows it is a regular
+ * file (see stet_read_plain_file). [-0, +1|2] */
 static int l_read_file(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
+  lua_Integer size = luaL_optinteger(L, 2, -1);
   lua_settop(L, 1);
   stet_buf *scratch = (stet_buf *)lua_touserdata(L, lua_upvalueindex(1));
   char err[600];
   scratch->len = 0;
-  int rc = stet_read_plain_file(path, scratch, err, sizeof err);
+  int rc = stet_read_plain_file(path, size < 0 ? -1 : (long long)size, scratch, err, sizeof err);
   if (rc < 0) {
     lua_pushnil(L);
     lua_pushstring(L, err);

@@ -237,3 +237,73 @@ describe("stet._doc", function()
     assert.are.equal("And this.", e:text(2))
   end)
 end)
+
+describe("stet._doc_file", function()
+  -- what the general way makes of a file: read, normalize, split
+  local function general(path, lines)
+    return stet._doc(stet.normalize(assert(stet.read_file(path))), lines)
+  end
+
+  local function same_doc(a, b)
+    assert.are.equal(#b, #a)
+    for i = 1, #b do
+      assert.are.equal(b:text(i), a:text(i))
+      assert.are.equal(b:fp(i), a:fp(i))
+    end
+    local _, blen, bfps, bfp, bsig = b:summary(5, 112)
+    local _, alen, afps, afp, asig = a:summary(5, 112)
+    assert.are.same({ blen, bfps, bfp, bsig }, { alen, afps, afp, asig })
+  end
+
+  it("makes the document of a plain text file as read, normalize and split do", function()
+    local files = {}
+    for _, path in ipairs(stet.find_files("examples/corpus")) do
+      if path:match("%.txt$") then files[#files + 1] = path end
+    end
+    assert.is_true(#files > 10)
+    local dir = helpers.tree({ ["mixed.txt"] = "Caf\195\169 \226\128\156quoted\226\128\157\r\n\r\nNext\tpart",
+                               ["lines.txt"] = "one\ntwo\n\nthree" })
+    files[#files + 1] = dir .. "/mixed.txt"
+    files[#files + 1] = dir .. "/lines.txt"
+    for _, path in ipairs(files) do
+      local size = select(2, stet.stat(path))
+      for _, lines in ipairs({ false, true }) do
+        local d, bytes = stet._doc_file(path, size, nil, lines)
+        assert.are.equal(#helpers.slurp(path), bytes)
+        same_doc(d, general(path, lines))
+      end
+    end
+    helpers.rmtree(dir)
+  end)
+
+  it("reads the whole file whatever size it is told", function()
+    local text = ("Words of a paragraph.\n\n"):rep(400)
+    local path = helpers.tempfile(text)
+    for _, size in ipairs({ 0, 1, #text - 1, #text, #text + 1, 2 * #text }) do
+      assert.are.equal(text, stet.read_file(path, size))
+      local d, bytes = stet._doc_file(path, size)
+      assert.are.equal(#text, bytes)
+      assert.are.equal(400, #d)
+    end
+    os.remove(path)
+  end)
+
+  it("passes normalization options on", function()
+    local path = helpers.tempfile("CAF\195\137 \239\172\129ne")
+    local d = stet._doc_file(path, nil, { casefold = true, form = "NFKC" })
+    assert.are.equal(stet.normalize("CAF\195\137 \239\172\129ne", { casefold = true, form = "NFKC" }), d:text(1))
+    os.remove(path)
+  end)
+
+  it("leaves compressed, binary, missing and folder paths to the general way", function()
+    local dir = helpers.tree({ ["bin.txt"] = "abc\0def", ["ok.txt"] = "fine" })
+    helpers.sh("printf 'some text' | gzip > " .. helpers.quote(dir .. "/gz.txt"))
+    helpers.sh("printf 'some text' | gzip > " .. helpers.quote(dir .. "/plain.gz"))
+    for _, name in ipairs({ "bin.txt", "gz.txt", "plain.gz", "missing.txt" }) do
+      assert.is_nil(stet._doc_file(dir .. "/" .. name), name)
+    end
+    assert.is_nil(stet._doc_file(dir))
+    assert.are.equal("fine", stet._doc_file(dir .. "/ok.txt"):text(1))
+    helpers.rmtree(dir)
+  end)
+end)

@@ -242,9 +242,10 @@ end
 -- Processes one raw document into the C document doc._d (the pipeline's
 -- form; doc.paragraphs is made only if a hook reads it). Returns doc, or
 -- nil and a reason (rejected).
-function document.run(raw, ctx)
-  local rule, site = ctx.registry:resolve(raw, ctx.site)
-  local text = stet.normalize(raw.text, ctx.normalize)
+-- d, rule, site (optional): the C document of raw's normalized text
+-- (stet._doc_file) and raw's rule and site, when the caller has them.
+function document.run(raw, ctx, d, rule, site)
+  if not rule then rule, site = ctx.registry:resolve(raw, ctx.site) end
   local meta = raw.meta or {}
   local doc = setmetatable({
     id = raw.id, source = raw.source, line = raw.line, site = site, url = raw.url,
@@ -256,7 +257,7 @@ function document.run(raw, ctx)
     for _, a in ipairs(meta.authors) do doc.authors[#doc.authors + 1] = tostring(a) end
     meta.authors = nil
   end
-  local d = stet._doc(text, rule.lines)
+  d = d or stet._doc(stet.normalize(raw.text, ctx.normalize), rule.lines)
   doc._d = d
   local first = apply_head(rule, doc, d, ctx)
   local last = apply_cut(rule, d, first)

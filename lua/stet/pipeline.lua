@@ -196,20 +196,56 @@ end
 -- A text file the reader left unread (item.path) is read here, on the
 -- worker; the bytes it really held replace the reader's estimate (its size
 -- on disk) through bytes_fix, which the caller puts in its result.
+-- document.run, with a rule's runtime error as the reason (a usage error
+-- from a rule file goes on up). Returns doc, or nil and the reason.
+local function run_document(raw, ctx, d, rule, site)
+  local ok, doc, err = pcall(document.run, raw, ctx, d, rule, site)
+  if ok then return doc, err end
+  if type(doc) == "table" then error(doc, 0) end
+  return nil, tostring(doc)
+end
+
+-- A plain text file goes from the disk to a C document without its text
+-- becoming a Lua string (stet._doc_file); anything else about it
+-- (compressed, unreadable, binary) is left to the general way.
+local function process_file(item, ctx)
+  local folder = item.folder or false
+  local rs = ctx.rule_of_folder
+  if not rs then
+    rs = {}
+    ctx.rule_of_folder = rs
+  end
+  local r = rs[folder]
+  if not r then
+    r = { ctx.registry:resolve({ folder = item.folder }, ctx.site) }
+    rs[folder] = r
+  end
+  local rule, site = r[1], r[2]
+  local d, bytes = stet._doc_file(item.path, item.bytes, ctx.normalize, rule.lines)
+  if not d then return nil end
+  local raw = { id = item.id_base, source = item.path, bytes = bytes, meta = {}, folder = item.folder }
+  local doc, err = run_document(raw, ctx, d, rule, site)
+  if not doc then
+    return nil, { reject = err, id = raw.id, source = raw.source, raw = stet.read_file(item.path),
+                  bytes_fix = bytes - (item.bytes or 0) }
+  end
+  if bytes ~= item.bytes then doc.bytes_fix = bytes - (item.bytes or 0) end
+  return doc
+end
+
 local function process_item(item, ctx)
   local raw = item
   if item.deferred then raw = readers.decode(item, ctx.reader)
-  elseif item.path then raw = readers.load(item) end
+  elseif item.path then
+    local doc, rej = process_file(item, ctx)
+    if doc or rej then return doc, rej end
+    raw = readers.load(item)
+  end
   if raw.reject then
     return nil, { reject = raw.reject, id = raw.id, source = raw.source, line = raw.line, raw = raw.raw,
                   bytes_fix = item.path and -(item.bytes or 0) or nil }
   end
-  local ok, doc, err = pcall(document.run, raw, ctx)
-  if not ok then
-    if type(doc) == "table" then error(doc, 0) end -- a usage error from a rule file
-    err = tostring(doc)
-    doc = nil
-  end
+  local doc, err = run_document(raw, ctx)
   if not doc then
     return nil, { reject = err, id = raw.id, source = raw.source, line = raw.line, raw = raw.text,
                   bytes_fix = item.path and (raw.bytes - (item.bytes or 0)) or nil }

@@ -320,8 +320,9 @@ local function sniff_jsonl(ctx, line)
 end
 
 -- The document of a text file (one C call to read it), or a reject.
+-- file.size, from the walk's stat, saves the reader a stat of its own.
 local function load_text(file)
-  return text_doc(file, core.read_file(file.source))
+  return text_doc(file, core.read_file(file.source, file.size))
 end
 
 -- Opens one file (or stdin) and returns a producer, or a reject.
@@ -498,7 +499,7 @@ end
 -- and readers.load(item) -> document or reject reads it, exactly what the
 -- iterator would have yielded (bytes then counts the text read).
 function readers.load(item)
-  return load_text({ source = item.path, id_base = item.id_base, folder = item.folder })
+  return load_text({ source = item.path, id_base = item.id_base, folder = item.folder, size = item.bytes })
 end
 
 -- for doc in readers.each(paths, opts) do ... end (the same iterator).
