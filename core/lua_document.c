@@ -42,29 +42,17 @@
 #include "doc.h"
 #include "fingerprint.h"
 #include "json.h"
+#include "lua_document.h"
 #include "lua_stet.h"
 #include "luapat.h"
 #include "minhash.h"
 #include "normalize.h"
 #include "spill.h"
 
-#define DOC_META "stet.doc"
 #define SCRATCH_META "stet.doc_scratch"
 #define SPILL_META "stet.spill"
 
-typedef struct scratch {
-  stet_fp_ctx fp;
-  stet_mh_ctx mh;
-  stet_buf body;
-  stet_doc spare; /* the buffers of the last released document */
-  int has_spare;
-  stet_buf io;    /* a document on its way to or from the spill file */
-  stet_buf raw, norm; /* stet._doc_file's file and its normalized text */
-} scratch;
-
-#define SCRATCH(L) ((scratch *)lua_touserdata(L, lua_upvalueindex(1)))
-
-static stet_doc *check_doc(lua_State *L, int idx) {
+stet_doc *stet_ldoc_check(lua_State *L, int idx) {
   return (stet_doc *)luaL_checkudata(L, idx, DOC_META);
 }
 
@@ -77,7 +65,7 @@ static size_t check_index(lua_State *L, const stet_doc *d, int idx) {
 
 /* A new empty document, with the buffers of the last released one when
  * there is one (so a run does not allocate them for every document). */
-static stet_doc *new_doc(lua_State *L) {
+stet_doc *stet_ldoc_new(lua_State *L) {
   scratch *sc = SCRATCH(L);
   stet_doc *d = lua_newuserdatauv(L, sizeof *d, 0);
   stet_doc init = STET_DOC_INIT;
@@ -93,7 +81,7 @@ static stet_doc *new_doc(lua_State *L) {
 }
 
 /* A label id for the string at idx, raising on too many or ENOMEM. */
-static uint16_t label_arg(lua_State *L, stet_doc *d, int idx) {
+uint16_t stet_ldoc_label_arg(lua_State *L, stet_doc *d, int idx) {
   size_t n;
   const char *s = luaL_checklstring(L, idx, &n);
   int id = stet_doc_label(d, s, n);
@@ -117,7 +105,7 @@ static int l_doc(lua_State *L) {
   size_t n;
   const char *s = luaL_checklstring(L, 1, &n);
   int lines = lua_toboolean(L, 2);
-  stet_doc *d = new_doc(L);
+  stet_doc *d = stet_ldoc_new(L);
   if (stet_doc_split(d, &SCRATCH(L)->fp, s, n, lines)) return stet_lua_nomem(L);
   return 1;
 }
@@ -132,49 +120,59 @@ static int l_doc(lua_State *L) {
  * strings; bytes is the file's length. nil when the file is anything but a
  * plain text document (compressed, unreadable, binary): the caller takes
  * the general way, which also says why. [-0, +1|2] */
+int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
+                        const stet_norm_opts *o, int lines, size_t *bytes) {
+  scratch *sc = SCRATCH(L);
+  char err[600];
+  sc->raw.len = 0;
+  if (stet_read_plain_file(path, size < 0 ? -1 : (long long)size, &sc->raw, err, sizeof err) != 0)
+    return 1;
+  const char *s = sc->raw.data ? sc->raw.data : "";
+  size_t n = sc->raw.len;
+  if (memchr(s, '\0', n < SNIFF_BINARY ? n : SNIFF_BINARY)) return 1;
+  sc->norm.len = 0;
+  stet_norm_stats st = {0, 0};
+  int r = stet_normalize(s, n, o, &sc->norm, &st);
+  if (r < 0) return stet_lua_nomem(L);
+  stet_doc *d = stet_ldoc_new(L);
+  if (r == 1 ? stet_doc_split(d, &sc->fp, sc->norm.data, sc->norm.len, lines)
+             : stet_doc_split(d, &sc->fp, s, n, lines))
+    return stet_lua_nomem(L);
+  *bytes = n;
+  if (sc->raw.cap > (16u << 20)) stet_buf_free(&sc->raw);
+  if (sc->norm.cap > (16u << 20)) stet_buf_free(&sc->norm);
+  return 0;
+}
+
 static int l_doc_file(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   lua_Integer size = luaL_optinteger(L, 2, -1);
   stet_norm_opts o;
   stet_lua_norm_opts(L, 3, &o);
-  int lines = lua_toboolean(L, 4);
-  scratch *sc = SCRATCH(L);
-  char err[600];
-  sc->raw.len = 0;
-  if (stet_read_plain_file(path, size < 0 ? -1 : (long long)size, &sc->raw, err, sizeof err) != 0) {
+  size_t bytes;
+  if (stet_ldoc_from_file(L, path, size, &o, lua_toboolean(L, 4), &bytes)) {
     lua_pushnil(L);
     return 1;
   }
-  const char *s = sc->raw.data ? sc->raw.data : "";
-  size_t n = sc->raw.len;
-  if (memchr(s, '\0', n < SNIFF_BINARY ? n : SNIFF_BINARY)) {
-    lua_pushnil(L);
-    return 1;
-  }
-  sc->norm.len = 0;
-  stet_norm_stats st = {0, 0};
-  int r = stet_normalize(s, n, &o, &sc->norm, &st);
-  if (r < 0) return stet_lua_nomem(L);
-  stet_doc *d = new_doc(L);
-  if (r == 1 ? stet_doc_split(d, &sc->fp, sc->norm.data, sc->norm.len, lines)
-             : stet_doc_split(d, &sc->fp, s, n, lines))
-    return stet_lua_nomem(L);
-  lua_pushinteger(L, (lua_Integer)n);
-  if (sc->raw.cap > (16u << 20)) stet_buf_free(&sc->raw);
-  if (sc->norm.cap > (16u << 20)) stet_buf_free(&sc->norm);
+  lua_pushinteger(L, (lua_Integer)bytes);
   return 2;
 }
 
 /* The bytes of d:dump(head) and d:spill: a u32 length and the head (the
  * head argument at idx, "" when absent), then the document, into b.
  * Raises on a bad head or ENOMEM. */
+int stet_ldoc_frame(const stet_doc *d, const char *head, size_t hlen, stet_buf *b) {
+  uint32_t h32 = (uint32_t)hlen;
+  if (stet_buf_append(b, &h32, 4) || stet_buf_append(b, head, hlen) || stet_doc_dump(d, b))
+    return -1;
+  return 0;
+}
+
 static void frame_dump(lua_State *L, stet_doc *d, int idx, stet_buf *b) {
   size_t hlen;
   const char *head = luaL_optlstring(L, idx, "", &hlen);
   luaL_argcheck(L, hlen <= UINT32_MAX, idx, "too long");
-  uint32_t h32 = (uint32_t)hlen;
-  if (stet_buf_append(b, &h32, 4) || stet_buf_append(b, head, hlen) || stet_doc_dump(d, b))
-    stet_lua_nomem(L);
+  if (stet_ldoc_frame(d, head, hlen, b)) stet_lua_nomem(L);
 }
 
 /* Pushes the document and head framed in s[0..n) (frame_dump). [-0, +2] */
@@ -182,7 +180,7 @@ static int push_framed(lua_State *L, const char *s, size_t n) {
   uint32_t hlen = 0;
   if (n >= 4) memcpy(&hlen, s, 4);
   if (n < 4 || n - 4 < hlen) return luaL_error(L, "not a dumped document");
-  stet_doc *d = new_doc(L);
+  stet_doc *d = stet_ldoc_new(L);
   int rc = stet_doc_load(d, s + 4 + hlen, n - 4 - hlen);
   if (rc == -1) return stet_lua_nomem(L);
   if (rc) return luaL_error(L, "not a dumped document");
@@ -199,37 +197,37 @@ static int l_doc_load(lua_State *L) {
 }
 
 static int d_len(lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)check_doc(L, 1)->n);
+  lua_pushinteger(L, (lua_Integer)stet_ldoc_check(L, 1)->n);
   return 1;
 }
 
 static int d_text(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   size_t i = check_index(L, d, 2);
   lua_pushlstring(L, d->text.data + d->p[i].off, d->p[i].len);
   return 1;
 }
 
 static int d_fp(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   lua_pushinteger(L, (lua_Integer)d->p[check_index(L, d, 2)].fp);
   return 1;
 }
 
 static int d_label(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   push_label(L, d, d->p[check_index(L, d, 2)].label);
   return 1;
 }
 
 static int d_marker(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   push_label(L, d, d->p[check_index(L, d, 2)].marker);
   return 1;
 }
 
 static int d_count(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   uint32_t c = d->p[check_index(L, d, 2)].count;
   if (c) lua_pushinteger(L, (lua_Integer)c);
   else lua_pushnil(L);
@@ -237,7 +235,7 @@ static int d_count(lua_State *L) {
 }
 
 static int d_set_text(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   size_t i = check_index(L, d, 2), n;
   const char *s = luaL_checklstring(L, 3, &n);
   if (stet_doc_set_text(d, &SCRATCH(L)->fp, i, s, n)) return stet_lua_nomem(L);
@@ -245,21 +243,21 @@ static int d_set_text(lua_State *L) {
 }
 
 static int d_set_label(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   size_t i = check_index(L, d, 2);
-  d->p[i].label = lua_isnoneornil(L, 3) ? 0 : label_arg(L, d, 3);
+  d->p[i].label = lua_isnoneornil(L, 3) ? 0 : stet_ldoc_label_arg(L, d, 3);
   return 0;
 }
 
 static int d_set_marker(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   size_t i = check_index(L, d, 2);
-  d->p[i].marker = lua_isnoneornil(L, 3) ? 0 : label_arg(L, d, 3);
+  d->p[i].marker = lua_isnoneornil(L, 3) ? 0 : stet_ldoc_label_arg(L, d, 3);
   return 0;
 }
 
 static int d_split_line(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   size_t i = check_index(L, d, 2);
   int rc = stet_doc_split_line(d, &SCRATCH(L)->fp, i);
   if (rc < 0) return stet_lua_nomem(L);
@@ -269,7 +267,7 @@ static int d_split_line(lua_State *L) {
 
 /* d:cut(set, first) -> i, k | nil [-0, +2|1] */
 static int d_cut(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   size_t steps;
   const stet_patset *set = stet_lua_checkpatset(L, 2, &steps);
   lua_Integer first = luaL_checkinteger(L, 3);
@@ -281,7 +279,7 @@ static int d_cut(lua_State *L) {
     if (rc < 0) continue; /* a pattern too complex for this paragraph does not cut */
     if (rc == STET_PAT_NOMATCH) continue;
     lua_pushliteral(L, "cut");
-    uint16_t cut = label_arg(L, d, -1);
+    uint16_t cut = stet_ldoc_label_arg(L, d, -1);
     lua_pop(L, 1);
     for (size_t j = i; j < d->n; j++)
       if (!d->p[j].label) d->p[j].label = cut;
@@ -302,17 +300,10 @@ static int d_cut(lua_State *L) {
  * Lua: its index and pattern position (0: none) are appended to the
  * returned array. Otherwise a match labels it labels[k]. Raises on a
  * pattern error. [-0, +1] */
-typedef struct fn_spec {
-  lua_Integer pos;
-  lua_Integer max_length;
-  const char *contains;
-  size_t contains_len;
-} fn_spec;
 
-#define MAX_FNS 32
 
 static int d_scan(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   size_t steps;
   const stet_patset *set = stet_lua_checkpatset(L, 2, &steps);
   lua_Integer first = luaL_checkinteger(L, 3), last = luaL_checkinteger(L, 4);
@@ -352,22 +343,14 @@ static int d_scan(lua_State *L) {
       pos = lua_tointeger(L, -1);
       lua_pop(L, 1);
     }
-    int need = 0;
-    for (lua_Integer j = 0; j < nfns && !need; j++) {
-      if (pos && fns[j].pos > pos) break;
-      if (fns[j].max_length > 0 && (lua_Integer)n > fns[j].max_length) continue;
-      if (fns[j].contains && fns[j].contains_len &&
-          !memmem(t, n, fns[j].contains, fns[j].contains_len)) continue;
-      need = 1;
-    }
-    if (need) {
+    if (stet_ldoc_needs_fn(fns, nfns, pos, t, n)) {
       lua_pushinteger(L, i);
       lua_rawseti(L, 9, ++nchecks);
       lua_pushinteger(L, pos);
       lua_rawseti(L, 9, ++nchecks);
     } else if (pos) {
       lua_geti(L, 7, (lua_Integer)index + 1);
-      uint16_t id = label_arg(L, d, -1);
+      uint16_t id = stet_ldoc_label_arg(L, d, -1);
       lua_pop(L, 1);
       d->p[i - 1].label = id;
     }
@@ -378,12 +361,8 @@ static int d_scan(lua_State *L) {
 /* d:boilerplate(counter, site, threshold) -> dropped: kept paragraphs the
  * counter saw in at least threshold documents of the site get the label
  * "boilerplate" and their count. [-0, +1] */
-static int d_boilerplate(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
-  const stet_counter *c = stet_lua_tocounter_any(L, 2);
-  size_t slen;
-  const char *site = luaL_checklstring(L, 3, &slen);
-  lua_Integer threshold = luaL_checkinteger(L, 4);
+lua_Integer stet_ldoc_boilerplate(lua_State *L, stet_doc *d, const stet_counter *c,
+                                  const char *site, size_t slen, lua_Integer threshold) {
   uint32_t id;
   lua_Integer dropped = 0;
   if (threshold > 0 && stet_counter_find_site(c, site, slen, &id)) {
@@ -394,22 +373,32 @@ static int d_boilerplate(lua_State *L) {
       uint32_t count = stet_counter_count(c, q->fp, id);
       if ((lua_Integer)count < threshold) continue;
       if (!label) {
-        lua_pushliteral(L, "boilerplate");
-        label = label_arg(L, d, -1);
-        lua_pop(L, 1);
+        int l = stet_doc_label(d, "boilerplate", 11);
+        if (l < 0) return stet_lua_nomem(L);
+        if (l == 0) return luaL_error(L, "too many drop labels in one document");
+        label = (uint16_t)l;
       }
       q->label = label;
       q->count = count;
       dropped++;
     }
   }
-  lua_pushinteger(L, dropped);
+  return dropped;
+}
+
+static int d_boilerplate(lua_State *L) {
+  stet_doc *d = stet_ldoc_check(L, 1);
+  const stet_counter *c = stet_lua_tocounter_any(L, 2);
+  size_t slen;
+  const char *site = luaL_checklstring(L, 3, &slen);
+  lua_Integer threshold = luaL_checkinteger(L, 4);
+  lua_pushinteger(L, stet_ldoc_boilerplate(L, d, c, site, slen, threshold));
   return 1;
 }
 
 /* d:body([sep]) -> text, kept [-0, +2] */
 static int d_body(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   size_t seplen;
   const char *sep = luaL_optlstring(L, 2, "\n\n", &seplen);
   stet_buf *b = stet_lua_newbuf(L);
@@ -423,24 +412,31 @@ static int d_body(lua_State *L) {
 
 /* d:body_json() -> literal, kept: the JSON string literal of d:body(),
  * built from the paragraphs without the body string in between. [-0, +2] */
-static int d_body_json(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
-  stet_buf *b = &SCRATCH(L)->body;
-  b->len = 0;
-  if (stet_buf_reserve(b, stet_doc_body_len(d) + 64)) return stet_lua_nomem(L);
+int stet_ldoc_body_json(const stet_doc *d, stet_buf *b, lua_Integer *kept_out) {
+  if (stet_buf_reserve(b, stet_doc_body_len(d) + 64)) return -1;
   b->data[b->len++] = '"';
   lua_Integer kept = 0;
   for (size_t i = 0; i < d->n; i++) {
     const stet_para *q = &d->p[i];
     if (q->label) continue;
-    if (kept++ && stet_buf_append(b, "\\n\\n", 4)) return stet_lua_nomem(L);
+    if (kept++ && stet_buf_append(b, "\\n\\n", 4)) return -1;
     for (size_t j = 0; j < q->len; j += 4096) { /* room for 6 bytes per byte */
       size_t k = q->len - j < 4096 ? q->len - j : 4096;
-      if (stet_buf_reserve(b, 6 * k + 1)) return stet_lua_nomem(L);
+      if (stet_buf_reserve(b, 6 * k + 1)) return -1;
       b->len += stet_json_escape_to(b->data + b->len, d->text.data + q->off + j, k);
     }
   }
   b->data[b->len++] = '"';
+  *kept_out = kept;
+  return 0;
+}
+
+static int d_body_json(lua_State *L) {
+  stet_doc *d = stet_ldoc_check(L, 1);
+  stet_buf *b = &SCRATCH(L)->body;
+  b->len = 0;
+  lua_Integer kept;
+  if (stet_ldoc_body_json(d, b, &kept)) return stet_lua_nomem(L);
   lua_pushlstring(L, b->data, b->len);
   if (b->cap > (16u << 20)) stet_buf_free(b);
   lua_pushinteger(L, kept);
@@ -451,19 +447,8 @@ static int d_body_json(lua_State *L) {
  * fps: the kept paragraphs' fingerprints, 8 bytes each (string.pack "<j");
  * body_fp and sig (a MinHash of the body, when shingle is given) are nil
  * when nothing is kept. [-0, +5] */
-static int d_summary(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+int stet_ldoc_push_summary(lua_State *L, stet_doc *d, const stet_minhash_opts *mo) {
   scratch *sc = SCRATCH(L);
-  int want_sig = !lua_isnoneornil(L, 2);
-  stet_minhash_opts mo;
-  stet_minhash_defaults(&mo);
-  if (want_sig) {
-    lua_Integer k = luaL_checkinteger(L, 2), h = luaL_optinteger(L, 3, mo.hashes);
-    luaL_argcheck(L, k >= 1 && k <= STET_MH_MAX_SHINGLE, 2, "shingle must be 1..255");
-    luaL_argcheck(L, h >= 1 && h <= STET_MH_MAX_HASHES, 3, "hashes must be 1..8192");
-    mo.shingle = (int)k;
-    mo.hashes = (int)h;
-  }
   lua_Integer kept = 0;
   luaL_Buffer fb;
   luaL_buffinit(L, &fb);
@@ -487,27 +472,46 @@ static int d_summary(lua_State *L) {
   uint64_t bfp;
   if (stet_doc_body_fp(d, &sc->fp, &sc->body, &bfp)) return stet_lua_nomem(L);
   lua_pushinteger(L, (lua_Integer)bfp);
-  if (!want_sig) {
+  if (!mo) {
     lua_pushnil(L);
     return 5;
   }
   sc->body.len = 0;
   if (stet_doc_body(d, &sc->body, "\n\n", 2) < 0) return stet_lua_nomem(L);
-  size_t size = stet_minhash_size(&mo);
+  size_t size = stet_minhash_size(mo);
   luaL_Buffer sb;
   unsigned char *out = (unsigned char *)luaL_buffinitsize(L, &sb, size);
-  if (stet_minhash(&sc->mh, sc->body.data ? sc->body.data : "", sc->body.len, &mo, out))
+  if (stet_minhash(&sc->mh, sc->body.data ? sc->body.data : "", sc->body.len, mo, out))
     return stet_lua_nomem(L);
   luaL_pushresultsize(&sb, size);
   return 5;
 }
 
+static int d_summary(lua_State *L) {
+  stet_doc *d = stet_ldoc_check(L, 1);
+  int want_sig = !lua_isnoneornil(L, 2);
+  stet_minhash_opts mo;
+  stet_minhash_defaults(&mo);
+  if (want_sig) {
+    lua_Integer k = luaL_checkinteger(L, 2), h = luaL_optinteger(L, 3, mo.hashes);
+    luaL_argcheck(L, k >= 1 && k <= STET_MH_MAX_SHINGLE, 2, "shingle must be 1..255");
+    luaL_argcheck(L, h >= 1 && h <= STET_MH_MAX_HASHES, 3, "hashes must be 1..8192");
+    mo.shingle = (int)k;
+    mo.hashes = (int)h;
+  }
+  return stet_ldoc_push_summary(L, d, want_sig ? &mo : NULL);
+}
+
 /* d:tally(fate) -> read, kept, labels: kept paragraphs count as kept when
  * fate is "written", else under the label fate. [-0, +3] */
 static int d_tally(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   size_t flen;
   const char *fate = luaL_checklstring(L, 2, &flen);
+  return stet_ldoc_push_tally(L, d, fate, flen);
+}
+
+int stet_ldoc_push_tally(lua_State *L, const stet_doc *d, const char *fate, size_t flen) {
   int written = flen == 7 && memcmp(fate, "written", 7) == 0;
   lua_Integer counts[64] = {0}, kept = 0, others = 0;
   for (size_t i = 0; i < d->n; i++) {
@@ -538,7 +542,7 @@ static int d_tally(lua_State *L) {
     lua_rawset(L, -3);
   }
   if (others) {
-    lua_pushvalue(L, 2);
+    lua_pushlstring(L, fate, flen);
     lua_pushvalue(L, -1);
     lua_rawget(L, -3);
     lua_Integer c = lua_tointeger(L, -1);
@@ -556,7 +560,7 @@ static int d_tally(lua_State *L) {
  * gets back from stet._doc_load, "" by default), then the document. One
  * string, so a spilled document costs one copy. [-0, +1] */
 static int d_dump(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   lua_settop(L, 2); /* the head (or nil) stays argument 2 */
   stet_buf *b = stet_lua_newbuf(L);
   int box = lua_gettop(L);
@@ -567,7 +571,7 @@ static int d_dump(lua_State *L) {
 
 /* d:tables() -> { { text, index, fp, drop, marker, count }... } [-0, +1] */
 static int d_tables(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   lua_createtable(L, (int)d->n, 0);
   for (size_t i = 0; i < d->n; i++) {
     const stet_para *q = &d->p[i];
@@ -599,7 +603,7 @@ static int d_tables(lua_State *L) {
  * drop labels (any true value that is not a string: "dropped"), markers and
  * counts; fingerprints are computed again from the texts. [-0, +0] */
 static int d_load_tables(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+  stet_doc *d = stet_ldoc_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   stet_fp_ctx *fp = &SCRATCH(L)->fp;
   stet_doc fresh = STET_DOC_INIT;
@@ -616,14 +620,14 @@ static int d_load_tables(lua_State *L) {
     if (stet_doc_push(d, fp, t, len)) return stet_lua_nomem(L);
     lua_pop(L, 1);
     stet_para *q = &d->p[d->n - 1];
-    if (lua_getfield(L, -1, "drop") == LUA_TSTRING) q->label = label_arg(L, d, -1);
+    if (lua_getfield(L, -1, "drop") == LUA_TSTRING) q->label = stet_ldoc_label_arg(L, d, -1);
     else if (lua_toboolean(L, -1)) {
       lua_pushliteral(L, "dropped");
-      q->label = label_arg(L, d, -1);
+      q->label = stet_ldoc_label_arg(L, d, -1);
       lua_pop(L, 1);
     }
     lua_pop(L, 1);
-    if (lua_getfield(L, -1, "marker") == LUA_TSTRING) q->marker = label_arg(L, d, -1);
+    if (lua_getfield(L, -1, "marker") == LUA_TSTRING) q->marker = stet_ldoc_label_arg(L, d, -1);
     lua_pop(L, 1);
     if (lua_getfield(L, -1, "count") == LUA_TNUMBER) q->count = (uint32_t)lua_tointeger(L, -1);
     lua_pop(L, 2);
@@ -634,8 +638,7 @@ static int d_load_tables(lua_State *L) {
 /* d:release(): the document becomes empty and its buffers go to the next
  * document made in this Lua state. For the pipeline, once a document has
  * been spilled or written. [-0, +0] */
-static int d_release(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
+void stet_ldoc_release(lua_State *L, stet_doc *d) {
   scratch *sc = SCRATCH(L);
   stet_doc init = STET_DOC_INIT;
   if (!sc->has_spare) {
@@ -645,12 +648,16 @@ static int d_release(lua_State *L) {
     stet_doc_free(d);
   }
   *d = init;
+}
+
+static int d_release(lua_State *L) {
+  stet_ldoc_release(L, stet_ldoc_check(L, 1));
   return 0;
 }
 
 /* The spill file at idx: the owning userdata, or its address (an integer,
  * from sp:address(), for worker states; the owner outlives them). */
-static stet_spill *check_spill(lua_State *L, int idx) {
+stet_spill *stet_ldoc_spill(lua_State *L, int idx) {
   if (lua_type(L, idx) == LUA_TNUMBER) {
     lua_Integer a = luaL_checkinteger(L, idx);
     luaL_argcheck(L, a != 0, idx, "null spill file");
@@ -664,8 +671,8 @@ static stet_spill *check_spill(lua_State *L, int idx) {
 /* d:spill(sp, [head]) -> offset, length: d:dump(head)'s bytes appended to
  * the spill file, without a Lua string in between. [-0, +2] */
 static int d_spill(lua_State *L) {
-  stet_doc *d = check_doc(L, 1);
-  stet_spill *sp = check_spill(L, 2);
+  stet_doc *d = stet_ldoc_check(L, 1);
+  stet_spill *sp = stet_ldoc_spill(L, 2);
   stet_buf *b = &SCRATCH(L)->io;
   b->len = 0;
   frame_dump(L, d, 3, b);
@@ -680,24 +687,30 @@ static int d_spill(lua_State *L) {
 
 /* stet._doc_unspill(sp, offset, length) -> d, head: the document d:spill
  * wrote there. [-0, +2] */
-static int l_doc_unspill(lua_State *L) {
-  stet_spill *sp = check_spill(L, 1);
-  lua_Integer off = luaL_checkinteger(L, 2), len = luaL_checkinteger(L, 3);
-  luaL_argcheck(L, off >= 0, 2, "negative offset");
-  luaL_argcheck(L, len >= 4, 3, "too short");
+stet_buf *stet_ldoc_read_spilled(lua_State *L, int idx) {
+  stet_spill *sp = stet_ldoc_spill(L, idx);
+  lua_Integer off = luaL_checkinteger(L, idx + 1), len = luaL_checkinteger(L, idx + 2);
+  luaL_argcheck(L, off >= 0, idx + 1, "negative offset");
+  luaL_argcheck(L, len >= 4, idx + 2, "too short");
   stet_buf *b = &SCRATCH(L)->io;
   b->len = 0;
-  if (stet_buf_reserve(b, (size_t)len)) return stet_lua_nomem(L);
+  if (stet_buf_reserve(b, (size_t)len)) stet_lua_nomem(L);
   if (stet_spill_read(sp, (uint64_t)off, b->data, (size_t)len))
-    return luaL_error(L, "spill file: %s", strerror(errno));
-  push_framed(L, b->data, (size_t)len);
+    luaL_error(L, "spill file: %s", strerror(errno));
+  b->len = (size_t)len;
+  return b;
+}
+
+static int l_doc_unspill(lua_State *L) {
+  stet_buf *b = stet_ldoc_read_spilled(L, 1);
+  push_framed(L, b->data, b->len);
   if (b->cap > (16u << 20)) stet_buf_free(b);
   return 2;
 }
 
 /* stet._spill_append(sp, bytes) -> offset [-0, +1] */
 static int l_spill_append(lua_State *L) {
-  stet_spill *sp = check_spill(L, 1);
+  stet_spill *sp = stet_ldoc_spill(L, 1);
   size_t n;
   const char *s = luaL_checklstring(L, 2, &n);
   uint64_t off;
@@ -710,7 +723,7 @@ static int l_spill_append(lua_State *L) {
  * spill file to the Lua file handle (flushed first), without bringing it
  * through Lua. [-0, +0] */
 static int l_spill_send(lua_State *L) {
-  stet_spill *sp = check_spill(L, 1);
+  stet_spill *sp = stet_ldoc_spill(L, 1);
   lua_Integer off = luaL_checkinteger(L, 2), len = luaL_checkinteger(L, 3);
   luaL_argcheck(L, off >= 0, 2, "negative offset");
   luaL_argcheck(L, len >= 0, 3, "negative length");
@@ -734,12 +747,12 @@ static int l_spill(lua_State *L) {
 }
 
 static int sp_address(lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)(uintptr_t)check_spill(L, 1));
+  lua_pushinteger(L, (lua_Integer)(uintptr_t)stet_ldoc_spill(L, 1));
   return 1;
 }
 
 static int sp_size(lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)stet_spill_size(check_spill(L, 1)));
+  lua_pushinteger(L, (lua_Integer)stet_spill_size(stet_ldoc_spill(L, 1)));
   return 1;
 }
 
@@ -752,7 +765,7 @@ static int sp_close(lua_State *L) {
 }
 
 static int d_gc(lua_State *L) {
-  stet_doc_free(check_doc(L, 1));
+  stet_doc_free(stet_ldoc_check(L, 1));
   return 0;
 }
 
@@ -827,5 +840,6 @@ void stet_lua_open_document(lua_State *L) {
   lua_pop(L, 1);
   lua_pushcfunction(L, l_spill);
   lua_setfield(L, -3, "_spill");
+  stet_lua_open_lane(L, up);
   luaL_setfuncs(L, funcs, 1); /* pops the scratch, the upvalue */
 }

@@ -51,6 +51,13 @@ stet_buf *stet_lua_newbuf(lua_State *L);
  * the box at stack index box (as returned by stet_lua_newbuf). [-0, +1, m] */
 void stet_lua_pushbuf(lua_State *L, int box);
 
+/* Appends to out what stet.pack makes of a table whose fields keys[i] are
+ * the strings vals[i][0..lens[i]) (a NULL value: no field), so C can hand
+ * such a table to stet.unpack without building it in Lua. The keys must be
+ * distinct. 0, or -1 on ENOMEM. */
+int stet_wire_strings(stet_buf *out, const char *const *keys, const char *const *vals,
+                      const size_t *lens, size_t n);
+
 /* Reads stet.normalize's options table at idx (nil: the defaults) into
  * *o (a struct stet_norm_opts, core/normalize.h); raises on a bad field. */
 struct stet_norm_opts;

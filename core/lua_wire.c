@@ -157,6 +157,25 @@ static void pack_key(lua_State *L, packer *b, int idx, int depth) {
   pack_value(L, b, idx, depth);
 }
 
+int stet_wire_strings(stet_buf *out, const char *const *keys, const char *const *vals,
+                      const size_t *lens, size_t n) {
+  uint32_t narr = 0, nhash = 0;
+  for (size_t i = 0; i < n; i++) nhash += vals[i] != NULL;
+  if (stet_buf_append(out, "T", 1) || stet_buf_append(out, &narr, 4) ||
+      stet_buf_append(out, &nhash, 4))
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    if (!vals[i]) continue;
+    const char *s[2] = {keys[i], vals[i]};
+    uint64_t len[2] = {strlen(keys[i]), lens[i]};
+    for (int k = 0; k < 2; k++)
+      if (stet_buf_append(out, "s", 1) || stet_buf_append(out, &len[k], 8) ||
+          stet_buf_append(out, s[k], (size_t)len[k]))
+        return -1;
+  }
+  return 0;
+}
+
 /* stet.pack(value) -> string [-0, +1] */
 static int l_pack(lua_State *L) {
   luaL_checkany(L, 1);

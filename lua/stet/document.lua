@@ -153,7 +153,7 @@ end
 -- still claim (it passes the matcher's max_length and contains tests) come
 -- back to be decided here.
 local function apply_drops(rule, doc, d, first, last, ctx, limit)
-  local set, fns, drops = rule.drop_set, rule.drop_fns, rule.drops
+  local set, fns = rule.drop_set, rule.drop_fns
   local checks
   if set then
     local ok, res = pcall(d.scan, d, set, first, last, limit or 0, rule.drop_map, rule.drop_labels, fns)
@@ -168,6 +168,14 @@ local function apply_drops(rule, doc, d, first, last, ctx, limit)
       end
     end
   end
+  return document.resolve_checks(rule, doc, d, checks, ctx)
+end
+
+-- Decides the paragraphs d:scan left to the rule's function matchers
+-- (checks: index, pattern position pairs; position 0 when no pattern
+-- matched). Returns true, or false and the reason a matcher failed.
+function document.resolve_checks(rule, doc, d, checks, ctx)
+  local fns, drops = rule.drop_fns, rule.drops
   for c = 1, #checks, 2 do
     local i = checks[c]
     local pos = checks[c + 1]
@@ -239,13 +247,8 @@ local function normalize_date(value, ctx)
   return stet.date(value, { reference = ctx.reference }) or nil
 end
 
--- Processes one raw document into the C document doc._d (the pipeline's
--- form; doc.paragraphs is made only if a hook reads it). Returns doc, or
--- nil and a reason (rejected).
--- d, rule, site (optional): the C document of raw's normalized text
--- (stet._doc_file) and raw's rule and site, when the caller has them.
-function document.run(raw, ctx, d, rule, site)
-  if not rule then rule, site = ctx.registry:resolve(raw, ctx.site) end
+-- The document table of raw (what hooks see), without paragraphs yet.
+local function new_doc(raw, ctx, rule, site)
   local meta = raw.meta or {}
   local doc = setmetatable({
     id = raw.id, source = raw.source, line = raw.line, site = site, url = raw.url,
@@ -257,6 +260,61 @@ function document.run(raw, ctx, d, rule, site)
     for _, a in ipairs(meta.authors) do doc.authors[#doc.authors + 1] = tostring(a) end
     meta.authors = nil
   end
+  return doc
+end
+
+-- The lane plan of a rule (core/lua_lane.c: pass 1 of a plain text file in
+-- one C call), or nil when the rule needs Lua for more than its function
+-- matchers: a head, a paragraph or document hook, or function matchers
+-- without patterns (every paragraph would be theirs to decide).
+local function stage_of(rule, limit)
+  if not rule.drop_set and #rule.drop_fns > 0 then return nil end
+  return { drop = rule.drop_set, pos_of = rule.drop_map, labels = rule.drop_labels,
+           fns = rule.drop_fns, limit = limit or 0 }
+end
+
+function document.lane_plan(rule, ctx)
+  if #rule.head > 0 or rule.paragraph or rule.document then return nil end
+  local generic_max = ctx.generic_max or require("stet.sites.generic").max_length
+  local first = stage_of(rule, rule.is_generic and generic_max or nil)
+  if not first then return nil end
+  if rule.cut_set then
+    local names = {}
+    for k, n in ipairs(rule.cut_map) do
+      local c = rule.cuts[n]
+      names[k] = c.name or c.pattern
+    end
+    first.cut, first.cut_names = rule.cut_set, names
+  end
+  local stages = { first }
+  if rule.generic and not rule.is_generic then
+    stages[2] = stage_of(rules.generic, generic_max)
+    if not stages[2] then return nil end
+  end
+  local mh = ctx.near and ctx.near > 0 and (ctx.minhash or {}) or nil
+  return stet._lane_plan({
+    rule = rule.name, lines = rule.lines, normalize = ctx.normalize,
+    minhash = mh and { shingle = mh.shingle or 5, hashes = mh.hashes } or nil,
+    stages = stages,
+    -- what a function matcher sees is the document table stet.document.run
+    -- would have made
+    resolve = function(d, checks, stage, id, source, site_)
+      local r = stage == 1 and rule or rules.generic
+      local doc = new_doc({ id = id, source = source, meta = {}, text = "" }, ctx, rule, site_)
+      doc._d = d
+      return (document.resolve_checks(r, doc, d, checks, ctx))
+    end,
+  })
+end
+
+-- Processes one raw document into the C document doc._d (the pipeline's
+-- form; doc.paragraphs is made only if a hook reads it). Returns doc, or
+-- nil and a reason (rejected).
+-- d, rule, site (optional): the C document of raw's normalized text
+-- (stet._doc_file) and raw's rule and site, when the caller has them.
+function document.run(raw, ctx, d, rule, site)
+  if not rule then rule, site = ctx.registry:resolve(raw, ctx.site) end
+  local doc = new_doc(raw, ctx, rule, site)
   d = d or stet._doc(stet.normalize(raw.text, ctx.normalize), rule.lines)
   doc._d = d
   local first = apply_head(rule, doc, d, ctx)

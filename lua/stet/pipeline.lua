@@ -30,6 +30,9 @@ local decisions = require "stet.decisions"
 
 local pipeline = {}
 
+-- The built-in jsonl format, whose records the lane writes in C.
+local JSONL = require "stet.formats.jsonl"
+
 function pipeline.new_stats()
   return {
     documents = { read = 0, kept = 0, duplicate = 0, dropped = 0, rejected = 0 },
@@ -208,7 +211,9 @@ end
 -- A plain text file goes from the disk to a C document without its text
 -- becoming a Lua string (stet._doc_file); anything else about it
 -- (compressed, unreadable, binary) is left to the general way.
-local function process_file(item, ctx)
+-- The rule and site of a text file, by its folder: { rule, site, plan }
+-- (plan: the rule's lane plan, made when first asked for).
+local function folder_rule(item, ctx)
   local folder = item.folder or false
   local rs = ctx.rule_of_folder
   if not rs then
@@ -217,10 +222,16 @@ local function process_file(item, ctx)
   end
   local r = rs[folder]
   if not r then
-    r = { ctx.registry:resolve({ folder = item.folder }, ctx.site) }
+    local rule, site = ctx.registry:resolve({ folder = item.folder }, ctx.site)
+    r = { rule = rule, site = site }
     rs[folder] = r
   end
-  local rule, site = r[1], r[2]
+  return r
+end
+
+local function process_file(item, ctx)
+  local r = folder_rule(item, ctx)
+  local rule, site = r.rule, r.site
   local d, bytes = stet._doc_file(item.path, item.bytes, ctx.normalize, rule.lines)
   if not d then return nil end
   local raw = { id = item.id_base, source = item.path, bytes = bytes, meta = {}, folder = item.folder }
@@ -257,6 +268,21 @@ end
 -- Stage 1 of one input item (any Lua state): a summary for the decisions,
 -- { dropped = true }, or a reject table.
 function pipeline.stage1(item, index, ctx)
+  if item.path and ctx.spill and ctx.lane then
+    -- the lane: the whole stage in one C call, for a plain text file whose
+    -- rule needs Lua for no more than its function matchers
+    local r = folder_rule(item, ctx)
+    local plan = r.plan
+    if plan == nil then
+      plan = document.lane_plan(r.rule, ctx) or false
+      r.plan = plan
+    end
+    if plan then
+      local ok, s = pcall(plan.run1, plan, ctx.spill, item.path, item.bytes or 0, item.id_base, item.path,
+        r.site, index)
+      if ok and s then return s end
+    end
+  end
   local doc, rej = process_item(item, ctx)
   if not doc then return rej end
   local s = doc.dropped and { dropped = true, fps = "" } or summarize(doc, index, ctx)
@@ -293,6 +319,16 @@ end
 -- record. Returns { fate = kept|duplicate|dropped, reason, out, read, kept,
 -- labels } or a reject table.
 function pipeline.stage2(item, decision, ctx)
+  if item.off and ctx.lane and ctx.format == JSONL then
+    -- the lane (core/lua_lane.c): a document spilled with a bare head, whose
+    -- decision adds no metadata, goes to its jsonl record in one C call
+    local dec = decision
+    if not dec or dec.dup_of or not (dec.title or dec.date or (dec.authors and #dec.authors > 0)) then
+      local r = stet._lane2(ctx.spill, item.off, item.len, ctx.counter, ctx.boilerplate,
+        dec and dec.dup_of, ctx.keep_dups)
+      if r then return r end
+    end
+  end
   local doc, rej
   if item.off then
     doc = pipeline.unspill(ctx.spill, item.off, item.len)
@@ -653,7 +689,7 @@ function pipeline.config(ctx)
     rule_memory = ctx.rule_memory, boilerplate = ctx.boilerplate, near = ctx.near,
     minhash = ctx.minhash, keep_dups = ctx.keep_dups, format = ctx.format_name,
     format_opts = ctx.format_opts, reader = { text_field = ctx.reader.text_field },
-    spill = ctx.spill and ctx.spill:address(),
+    spill = ctx.spill and ctx.spill:address(), lane = ctx.lane,
     spill_out = ctx.spill ~= nil and io.type(ctx.out) == "file" or nil,
   }
 end
@@ -668,7 +704,7 @@ function pipeline.worker(config)
     rule_instructions = cfg.rule_instructions, rule_memory = cfg.rule_memory,
     boilerplate = cfg.boilerplate, near = cfg.near, minhash = cfg.minhash,
     keep_dups = cfg.keep_dups, format = require("stet.formats").load(cfg.format),
-    format_opts = cfg.format_opts, reader = cfg.reader, spill = cfg.spill,
+    format_opts = cfg.format_opts, reader = cfg.reader, spill = cfg.spill, lane = cfg.lane,
   }
   local view_address
   return function(job)
@@ -717,6 +753,8 @@ function pipeline.run(ctx)
   for _, p in ipairs(ctx.paths) do streaming = streaming or p == "-" end
   if ctx.signatures then streaming = false end
   if not streaming and not ctx.signatures then ctx.spill = stet._spill() end
+  -- STET_LANE=0 sends every document the general way (specs compare)
+  ctx.lane = os.getenv("STET_LANE") ~= "0"
   if ctx.progress then ctx.total_bytes = pipeline.input_size(ctx.paths) end
   if not streaming then
     -- JSON lines are decoded and text files read where they are processed

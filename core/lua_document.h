@@ -1,0 +1,114 @@
+/* core/lua_document.h: what the document bindings (core/lua_document.c)
+ * share with the cleaning lane (core/lua_lane.c). Internal to those two.
+ *
+ * Their functions all have the same upvalue, a scratch userdata that holds
+ * the buffers every document of a Lua state reuses. */
+#ifndef STET_LUA_DOCUMENT_H
+#define STET_LUA_DOCUMENT_H
+
+#include <string.h>
+
+#include "doc.h"
+#include "fingerprint.h"
+#include "lua_stet.h"
+#include "minhash.h"
+#include "normalize.h"
+#include "spill.h"
+
+#define DOC_META "stet.doc"
+
+typedef struct scratch {
+  stet_fp_ctx fp;
+  stet_mh_ctx mh;
+  stet_buf body;
+  stet_doc spare; /* the buffers of the last released document */
+  int has_spare;
+  stet_buf io;    /* a document on its way to or from the spill file */
+  stet_buf raw, norm; /* stet._doc_file's file and its normalized text */
+} scratch;
+
+#define SCRATCH(L) ((scratch *)lua_touserdata(L, lua_upvalueindex(1)))
+
+/* A function matcher of a rule, as the drop scan sees it: its position
+ * among the rule's drops, and the cheap tests that must pass before Lua is
+ * asked (max_length 0: any length; contains NULL: anything). */
+typedef struct fn_spec {
+  lua_Integer pos;
+  lua_Integer max_length;
+  const char *contains;
+  size_t contains_len;
+} fn_spec;
+
+#define MAX_FNS 32
+
+/* Whether a function matcher that comes before the pattern at position pos
+ * (0: no pattern matched) could claim the paragraph t[0..n). */
+static inline int stet_ldoc_needs_fn(const fn_spec *fns, lua_Integer nfns, lua_Integer pos,
+                                     const char *t, size_t n) {
+  for (lua_Integer j = 0; j < nfns; j++) {
+    if (pos && fns[j].pos > pos) break;
+    if (fns[j].max_length > 0 && (lua_Integer)n > fns[j].max_length) continue;
+    if (fns[j].contains && fns[j].contains_len &&
+        !memmem(t, n, fns[j].contains, fns[j].contains_len))
+      continue;
+    return 1;
+  }
+  return 0;
+}
+
+/* The document at idx; raises if it is not one. */
+stet_doc *stet_ldoc_check(lua_State *L, int idx);
+
+/* Pushes a new empty document (with the buffers of the last released one).
+ * Needs the scratch upvalue. [-0, +1] */
+stet_doc *stet_ldoc_new(lua_State *L);
+
+/* Empties d and keeps its buffers for the next new document (d:release). */
+void stet_ldoc_release(lua_State *L, stet_doc *d);
+
+/* The label id of the string at idx, interned in d; raises on too many
+ * labels or ENOMEM. */
+uint16_t stet_ldoc_label_arg(lua_State *L, stet_doc *d, int idx);
+
+/* The spill file at idx (the userdata, or its address from a worker). */
+stet_spill *stet_ldoc_spill(lua_State *L, int idx);
+
+/* Reads the bytes that d:spill left in the spill file at idx, at the
+ * offset and length at idx + 1 and idx + 2 (raises on bad arguments or a
+ * read error), into the scratch io buffer, which it returns. */
+stet_buf *stet_ldoc_read_spilled(lua_State *L, int idx);
+
+/* Pushes the document of the plain text file at path (read, normalized by
+ * o, split; see stet._doc_file) and sets *bytes to the file's length.
+ * Returns 0, or 1 with nothing pushed when the file is not a plain text
+ * document. Needs the scratch upvalue. */
+int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
+                        const stet_norm_opts *o, int lines, size_t *bytes);
+
+/* Pushes d's summary as d:summary does: kept, body_len, fps, body_fp, sig
+ * (body_fp and sig nil without kept paragraphs; sig nil when mo is NULL).
+ * Needs the scratch upvalue. [-0, +5] */
+int stet_ldoc_push_summary(lua_State *L, stet_doc *d, const stet_minhash_opts *mo);
+
+/* Appends the JSON string literal of d's body (d:body_json) to b and sets
+ * *kept to the number of kept paragraphs. 0, or -1 on ENOMEM. */
+int stet_ldoc_body_json(const stet_doc *d, stet_buf *b, lua_Integer *kept);
+
+/* Pushes d:tally(fate)'s read, kept, labels. [-0, +3] */
+int stet_ldoc_push_tally(lua_State *L, const stet_doc *d, const char *fate, size_t flen);
+
+/* d:boilerplate: labels the kept paragraphs that c counted in at least
+ * threshold documents of the site; returns how many. */
+struct stet_counter;
+lua_Integer stet_ldoc_boilerplate(lua_State *L, stet_doc *d, const struct stet_counter *c,
+                                  const char *site, size_t slen, lua_Integer threshold);
+
+/* Appends the framing of d:dump and d:spill (a u32 head length, the head,
+ * the document) to b. 0, or -1 on ENOMEM. */
+int stet_ldoc_frame(const stet_doc *d, const char *head, size_t hlen, stet_buf *b);
+
+/* Adds the lane (core/lua_lane.c) to the module table at up - 1, its
+ * functions with the scratch at up as their upvalue. */
+void stet_lua_open_lane(lua_State *L, int up);
+
+#endif

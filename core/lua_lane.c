@@ -1,0 +1,511 @@
+/* core/lua_lane.c: pass 1 of `stet clean` for a plain text file in one C
+ * call, where the document's rule asks nothing of Lua but its function
+ * matchers (no head, no paragraph or document hook).
+ *
+ *   plan = stet._lane_plan(spec)
+ *   s = plan:run1(spill, path, size, id, source, site, index)
+ *
+ * run1 does what stet.pipeline's stage 1 does for such a file: read it
+ * (stet._doc_file), cut and drop by the rule's patterns and then the
+ * generic ones (stet.document), summarize (d:summary) and spill the
+ * document with its head { id, source, site } (pipeline.spill). It returns
+ * the same summary table stage 1 makes, or nil when the file is not a
+ * plain text document or a function matcher failed: the caller then takes
+ * the general way, which reads the file again and says why.
+ *
+ * spec = {
+ *   rule = name, lines = bool, normalize = opts | nil,
+ *   minhash = { shingle, hashes } | nil (no signature),
+ *   stages = { { cut = set | nil, cut_names = { [k] = marker },
+ *                drop = set | nil, pos_of = {}, labels = {}, fns = {},
+ *                limit = n }, ... }   -- at most 2: the rule, the generic
+ *   resolve = function(d, checks, stage, id, source, site) -> ok
+ * }
+ * A stage's fields are those of d:cut and d:scan. resolve decides the
+ * paragraphs that d:scan left to function matchers (checks: index,
+ * position pairs) and returns false when a matcher failed. The spec table
+ * is kept by the plan, so the patterns and strings it points into live as
+ * long as the plan. */
+#define _GNU_SOURCE /* memmem */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "lua_document.h"
+#include "luapat.h"
+
+#define PLAN_META "stet.lane_plan"
+#define MAX_STAGES 2
+
+typedef struct lane_str {
+  const char *s;
+  size_t n;
+} lane_str;
+
+typedef struct lane_stage {
+  const stet_patset *cut, *drop;
+  size_t cut_steps, drop_steps;
+  lane_str *cut_names; /* by pattern index of cut */
+  size_t ncut;
+  lua_Integer *pos_of; /* by pattern index of drop */
+  lane_str *labels;
+  size_t ndrop;
+  fn_spec fns[MAX_FNS];
+  lua_Integer nfns, limit;
+} lane_stage;
+
+typedef struct lane_plan {
+  stet_norm_opts norm;
+  int lines, sig;
+  stet_minhash_opts mo;
+  lane_str rule;
+  lane_stage stage[MAX_STAGES];
+  int nstages;
+} lane_plan;
+
+static lane_plan *check_plan(lua_State *L, int idx) {
+  return (lane_plan *)luaL_checkudata(L, idx, PLAN_META);
+}
+
+static int plan_gc(lua_State *L) {
+  lane_plan *p = check_plan(L, 1);
+  for (int i = 0; i < p->nstages; i++) {
+    free(p->stage[i].cut_names);
+    free(p->stage[i].pos_of);
+    free(p->stage[i].labels);
+    p->stage[i].cut_names = NULL;
+    p->stage[i].pos_of = NULL;
+    p->stage[i].labels = NULL;
+  }
+  p->nstages = 0;
+  return 0;
+}
+
+/* The string field k of the table at idx (absent: NULL). */
+static lane_str opt_str(lua_State *L, int idx, const char *k) {
+  lane_str r = {NULL, 0};
+  if (lua_getfield(L, idx, k) == LUA_TSTRING) r.s = lua_tolstring(L, -1, &r.n);
+  else if (!lua_isnil(L, -1)) luaL_error(L, "lane plan: field '%s' must be a string", k);
+  lua_pop(L, 1);
+  return r;
+}
+
+/* Fills *out[0..n) from the array of strings at idx (n of them). */
+static lane_str *str_array(lua_State *L, int idx, size_t n, const char *what) {
+  lane_str *a = calloc(n ? n : 1, sizeof *a);
+  if (!a) stet_lua_nomem(L);
+  for (size_t i = 0; i < n; i++) {
+    if (lua_geti(L, idx, (lua_Integer)i + 1) != LUA_TSTRING) {
+      free(a);
+      luaL_error(L, "lane plan: %s[%d] must be a string", what, (int)i + 1);
+    }
+    a[i].s = lua_tolstring(L, -1, &a[i].n);
+    lua_pop(L, 1);
+  }
+  return a;
+}
+
+/* The pattern set field k of the table at idx and the array of strings
+ * field names that goes with it (one per pattern). Returns 0 when the set
+ * is absent. */
+static int read_set(lua_State *L, int idx, const char *k, const char *names,
+                    const stet_patset **set, size_t *steps, lane_str **out, size_t *n) {
+  if (lua_getfield(L, idx, k) == LUA_TNIL) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  *set = stet_lua_checkpatset(L, lua_gettop(L), steps);
+  *n = stet_patset_count(*set);
+  lua_getfield(L, idx, names);
+  luaL_checktype(L, -1, LUA_TTABLE);
+  *out = str_array(L, lua_gettop(L), *n, names);
+  lua_pop(L, 2);
+  return 1;
+}
+
+/* Reads stage table at idx into st (owned by the plan at once, so __gc
+ * frees what an error leaves). */
+static void read_stage(lua_State *L, int idx, lane_stage *st) {
+  read_set(L, idx, "cut", "cut_names", &st->cut, &st->cut_steps, &st->cut_names, &st->ncut);
+  if (read_set(L, idx, "drop", "labels", &st->drop, &st->drop_steps, &st->labels, &st->ndrop)) {
+    st->pos_of = calloc(st->ndrop ? st->ndrop : 1, sizeof *st->pos_of);
+    if (!st->pos_of) stet_lua_nomem(L);
+    lua_getfield(L, idx, "pos_of");
+    luaL_checktype(L, -1, LUA_TTABLE);
+    for (size_t k = 0; k < st->ndrop; k++) {
+      lua_geti(L, -1, (lua_Integer)k + 1);
+      st->pos_of[k] = lua_tointeger(L, -1);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  lua_getfield(L, idx, "fns");
+  if (!lua_isnil(L, -1)) {
+    luaL_checktype(L, -1, LUA_TTABLE);
+    st->nfns = (lua_Integer)luaL_len(L, -1);
+    if (st->nfns > MAX_FNS) luaL_error(L, "lane plan: too many function matchers");
+    if (st->nfns && !st->drop) luaL_error(L, "lane plan: function matchers need a pattern set");
+    for (lua_Integer j = 0; j < st->nfns; j++) {
+      lua_geti(L, -1, j + 1);
+      int f = lua_gettop(L);
+      lua_getfield(L, f, "pos");
+      st->fns[j].pos = lua_tointeger(L, -1);
+      lua_getfield(L, f, "max_length");
+      st->fns[j].max_length = lua_tointeger(L, -1);
+      lua_pop(L, 2);
+      lane_str c = opt_str(L, f, "contains");
+      st->fns[j].contains = c.s;
+      st->fns[j].contains_len = c.n;
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, idx, "limit");
+  st->limit = lua_tointeger(L, -1);
+  lua_pop(L, 1);
+}
+
+/* stet._lane_plan(spec) -> plan [-0, +1] */
+static int l_lane_plan(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  lane_plan *p = lua_newuserdatauv(L, sizeof *p, 1); /* 2 */
+  memset(p, 0, sizeof *p);
+  luaL_setmetatable(L, PLAN_META);
+  lua_pushvalue(L, 1);
+  lua_setiuservalue(L, 2, 1);
+  lua_getfield(L, 1, "normalize");
+  stet_lua_norm_opts(L, lua_gettop(L), &p->norm);
+  lua_pop(L, 1);
+  lua_getfield(L, 1, "lines");
+  p->lines = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  p->rule = opt_str(L, 1, "rule");
+  if (!p->rule.s) luaL_error(L, "lane plan: no rule name");
+  stet_minhash_defaults(&p->mo);
+  if (lua_getfield(L, 1, "minhash") == LUA_TTABLE) {
+    p->sig = 1;
+    lua_getfield(L, -1, "shingle");
+    p->mo.shingle = (int)luaL_optinteger(L, -1, 5);
+    lua_getfield(L, -2, "hashes");
+    p->mo.hashes = (int)luaL_optinteger(L, -1, p->mo.hashes);
+    lua_pop(L, 2);
+    if (p->mo.shingle < 1 || p->mo.shingle > STET_MH_MAX_SHINGLE || p->mo.hashes < 1 ||
+        p->mo.hashes > STET_MH_MAX_HASHES)
+      luaL_error(L, "lane plan: bad minhash options");
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, 1, "resolve") != LUA_TFUNCTION) luaL_error(L, "lane plan: no resolve function");
+  lua_pop(L, 1);
+  lua_getfield(L, 1, "stages");
+  luaL_checktype(L, -1, LUA_TTABLE);
+  lua_Integer n = (lua_Integer)luaL_len(L, -1);
+  if (n > MAX_STAGES) luaL_error(L, "lane plan: at most %d stages", MAX_STAGES);
+  for (lua_Integer i = 0; i < n; i++) {
+    lua_geti(L, -1, i + 1);
+    luaL_checktype(L, -1, LUA_TTABLE);
+    p->nstages = (int)i + 1;
+    read_stage(L, lua_gettop(L), &p->stage[i]);
+    lua_pop(L, 1);
+  }
+  lua_settop(L, 2);
+  return 1;
+}
+
+/* A label id of s in d, raising on too many labels or ENOMEM. */
+static uint16_t label_of(lua_State *L, stet_doc *d, lane_str s) {
+  int id = stet_doc_label(d, s.s, s.n);
+  if (id < 0) stet_lua_nomem(L);
+  if (id == 0) luaL_error(L, "too many drop labels in one document");
+  return (uint16_t)id;
+}
+
+/* d:cut: labels "cut" from the first kept paragraph a cut pattern matches
+ * and marks it; returns the number of paragraphs before it (all: none). */
+static size_t lane_cut(lua_State *L, stet_doc *d, const lane_stage *st) {
+  for (size_t i = 0; i < d->n; i++) {
+    stet_para *q = &d->p[i];
+    if (q->label) continue;
+    size_t k;
+    int rc = stet_patset_first(st->cut, d->text.data + q->off, q->len, 0, st->cut_steps, &k);
+    if (rc < 0 || rc == STET_PAT_NOMATCH) continue; /* too complex: does not cut */
+    lane_str cut = {"cut", 3};
+    uint16_t id = label_of(L, d, cut);
+    for (size_t j = i; j < d->n; j++)
+      if (!d->p[j].label) d->p[j].label = id;
+    q->marker = label_of(L, d, st->cut_names[k]);
+    return i;
+  }
+  return d->n;
+}
+
+/* d:scan over paragraphs [0, last): labels what a pattern drops, and
+ * leaves what a function matcher may claim in the checks table at idx
+ * (index, position pairs). Returns the number of checks. */
+static lua_Integer lane_scan(lua_State *L, stet_doc *d, const lane_stage *st, size_t last,
+                             int idx) {
+  lua_Integer nchecks = 0;
+  for (size_t i = 0; i < last; i++) {
+    stet_para *q = &d->p[i];
+    if (q->label) continue;
+    size_t n = q->len;
+    if (st->limit > 0 && (lua_Integer)n > st->limit) continue;
+    const char *t = d->text.data + q->off;
+    size_t k;
+    int rc = stet_patset_first(st->drop, t, n, 0, st->drop_steps, &k);
+    if (rc < 0) return stet_lua_pattern_error(L, st->drop, k, rc);
+    lua_Integer pos = rc == STET_PAT_NOMATCH ? 0 : st->pos_of[k];
+    if (stet_ldoc_needs_fn(st->fns, st->nfns, pos, t, n)) {
+      lua_pushinteger(L, (lua_Integer)i + 1);
+      lua_rawseti(L, idx, ++nchecks);
+      lua_pushinteger(L, pos);
+      lua_rawseti(L, idx, ++nchecks);
+    } else if (pos) {
+      q->label = label_of(L, d, st->labels[k]);
+    }
+  }
+  return nchecks;
+}
+
+static void set_str(lua_State *L, int t, const char *k, const char *s, size_t n) {
+  lua_pushlstring(L, s, n);
+  lua_setfield(L, t, k);
+}
+
+/* plan:run1(spill, path, size, id, source, site, index) -> summary | nil
+ * [-0, +1] */
+static int p_run1(lua_State *L) {
+  lane_plan *p = check_plan(L, 1);
+  stet_spill *sp = stet_ldoc_spill(L, 2);
+  const char *path = luaL_checkstring(L, 3);
+  lua_Integer size = luaL_optinteger(L, 4, -1);
+  size_t idlen, srclen, sitelen = 0;
+  const char *id = luaL_checklstring(L, 5, &idlen);
+  const char *source = luaL_checklstring(L, 6, &srclen);
+  const char *site = luaL_optlstring(L, 7, NULL, &sitelen);
+  lua_Integer index = luaL_checkinteger(L, 8);
+  lua_settop(L, 8);
+  size_t bytes;
+  if (stet_ldoc_from_file(L, path, size, &p->norm, p->lines, &bytes)) {
+    lua_pushnil(L);
+    return 1;
+  }
+  stet_doc *d = stet_ldoc_check(L, 9);
+  size_t last = p->nstages && p->stage[0].cut ? lane_cut(L, d, &p->stage[0]) : d->n;
+  for (int s = 0; s < p->nstages; s++) {
+    const lane_stage *st = &p->stage[s];
+    if (!st->drop) continue;
+    lua_newtable(L); /* 10: checks */
+    if (lane_scan(L, d, st, last, 10)) {
+      lua_getiuservalue(L, 1, 1);
+      lua_getfield(L, -1, "resolve");
+      lua_replace(L, -2);
+      lua_pushvalue(L, 9);
+      lua_pushvalue(L, 10);
+      lua_pushinteger(L, s + 1);
+      lua_pushvalue(L, 5);
+      lua_pushvalue(L, 6);
+      lua_pushvalue(L, 7);
+      lua_call(L, 6, 1);
+      int ok = lua_toboolean(L, -1);
+      if (!ok) {
+        lua_pushnil(L);
+        return 1;
+      }
+    }
+    lua_settop(L, 9);
+  }
+  stet_ldoc_push_summary(L, d, p->sig ? &p->mo : NULL); /* 10..14 */
+  /* the head pass 2 unpacks: { id, source, site } */
+  scratch *sc = SCRATCH(L);
+  stet_buf *b = &sc->io;
+  b->len = 0;
+  static const char *const keys[3] = {"id", "source", "site"};
+  const char *vals[3] = {id, source, site};
+  size_t lens[3] = {idlen, srclen, sitelen};
+  uint32_t h32 = 0;
+  if (stet_buf_append(b, &h32, 4) || stet_wire_strings(b, keys, vals, lens, 3))
+    return stet_lua_nomem(L);
+  size_t hlen = b->len - 4;
+  h32 = (uint32_t)hlen;
+  memcpy(b->data, &h32, 4);
+  if (stet_doc_dump(d, b)) return stet_lua_nomem(L);
+  uint64_t off;
+  if (stet_spill_append(sp, b->data, b->len, &off))
+    return luaL_error(L, "spill file: %s", strerror(errno));
+  lua_createtable(L, 0, 13); /* 15 */
+  lua_pushinteger(L, index);
+  lua_setfield(L, 15, "index");
+  set_str(L, 15, "id", id, idlen);
+  set_str(L, 15, "source", source, srclen);
+  set_str(L, 15, "site", site ? site : "", site ? sitelen : 0);
+  set_str(L, 15, "rule", p->rule.s, p->rule.n);
+  lua_pushvalue(L, 12);
+  lua_setfield(L, 15, "fps");
+  lua_pushvalue(L, 11);
+  lua_setfield(L, 15, "body_len");
+  lua_pushvalue(L, 13);
+  lua_setfield(L, 15, "body_fp");
+  lua_pushvalue(L, 14);
+  lua_setfield(L, 15, "sig");
+  lua_pushinteger(L, (lua_Integer)off);
+  lua_setfield(L, 15, "off");
+  lua_pushinteger(L, (lua_Integer)b->len);
+  lua_setfield(L, 15, "len");
+  if (size >= 0 && (lua_Integer)bytes != size) {
+    lua_pushinteger(L, (lua_Integer)bytes - size);
+    lua_setfield(L, 15, "bytes_fix");
+  }
+  if (b->cap > (16u << 20)) stet_buf_free(b);
+  stet_ldoc_release(L, d);
+  return 1;
+}
+
+/* The head { id, source, site } of a spilled document, when it is no
+ * more than that: string fields in stet.pack's form (stet_wire_strings, or
+ * stet.pack of such a table). Returns 0 and sets the fields (absent: NULL),
+ * or -1 for any other head. */
+typedef struct lane_head {
+  lane_str f[3]; /* id, source, site */
+} lane_head;
+
+static int read_head(const unsigned char *p, size_t n, lane_head *h) {
+  static const char *const keys[3] = {"id", "source", "site"};
+  memset(h, 0, sizeof *h);
+  uint32_t na, nh;
+  if (n < 9 || p[0] != 'T') return -1;
+  memcpy(&na, p + 1, 4);
+  memcpy(&nh, p + 5, 4);
+  if (na != 0 || nh > 3) return -1;
+  size_t at = 9;
+  for (uint32_t i = 0; i < nh; i++) {
+    lane_str kv[2];
+    for (int k = 0; k < 2; k++) {
+      uint64_t len;
+      if (n - at < 9 || p[at] != 's') return -1;
+      memcpy(&len, p + at + 1, 8);
+      at += 9;
+      if (n - at < len) return -1;
+      kv[k].s = (const char *)p + at;
+      kv[k].n = (size_t)len;
+      at += (size_t)len;
+    }
+    int which = -1;
+    for (int k = 0; k < 3; k++)
+      if (kv[0].n == strlen(keys[k]) && memcmp(kv[0].s, keys[k], kv[0].n) == 0) which = k;
+    if (which < 0 || h->f[which].s) return -1;
+    h->f[which] = kv[1];
+  }
+  return at == n ? 0 : -1;
+}
+
+/* Appends the JSON of a string (null when absent) to b. */
+static int put_json_str(stet_buf *b, lane_str v) {
+  if (!v.s) return stet_buf_append(b, "null", 4);
+  if (stet_buf_reserve(b, 6 * v.n + 2)) return -1;
+  b->data[b->len++] = '"';
+  b->len += stet_json_escape_to(b->data + b->len, v.s, v.n);
+  b->data[b->len++] = '"';
+  return 0;
+}
+
+/* The jsonl format's record of a document with no title, date, authors
+ * or meta (stet/formats/jsonl.lua writes the same bytes). */
+static int jsonl_record(stet_buf *b, const stet_doc *d, const lane_head *h, lane_str dup_of) {
+  lua_Integer kept;
+  if (stet_buf_append(b, "{\"id\": ", 7) || put_json_str(b, h->f[0]) ||
+      stet_buf_append(b, ", \"site\": ", 10) || put_json_str(b, h->f[2]) ||
+      stet_buf_append(b, ", \"source\": ", 12) || put_json_str(b, h->f[1]))
+    return -1;
+  static const char mid[] = ", \"title\": null, \"date\": null, \"authors\": [], \"text\": ";
+  static const char tail[] = ", \"meta\": {}}\n";
+  if (stet_buf_append(b, mid, sizeof mid - 1) || stet_ldoc_body_json(d, b, &kept) ||
+      stet_buf_append(b, ", \"dup_of\": ", 12) || put_json_str(b, dup_of) ||
+      stet_buf_append(b, tail, sizeof tail - 1))
+    return -1;
+  return 0;
+}
+
+/* stet._lane2(spill, off, len, counter | nil, threshold, dup_of | nil,
+ * keep_dups) -> result | nil: stage 2 of stet.pipeline for a spilled
+ * document whose head is just { id, source, site }, with the jsonl format
+ * and a decision that adds no metadata: boilerplate, fate, tally and the
+ * record, as { fate, reason, read, kept, labels, out }. nil for any other
+ * head: the caller takes the general way. [-0, +1] */
+static int l_lane2(lua_State *L) {
+  stet_buf *io = stet_ldoc_read_spilled(L, 1);
+  size_t len = io->len;
+  const struct stet_counter *c = lua_isnoneornil(L, 4) ? NULL : stet_lua_tocounter_any(L, 4);
+  lua_Integer threshold = luaL_optinteger(L, 5, 0);
+  lane_str dup_of = {NULL, 0};
+  if (!lua_isnoneornil(L, 6)) dup_of.s = luaL_checklstring(L, 6, &dup_of.n);
+  int keep_dups = lua_toboolean(L, 7);
+  lua_settop(L, 7);
+  scratch *sc = SCRATCH(L);
+  uint32_t hlen;
+  memcpy(&hlen, io->data, 4);
+  lane_head h;
+  if (len - 4 < hlen || read_head((const unsigned char *)io->data + 4, hlen, &h)) {
+    lua_pushnil(L);
+    return 1;
+  }
+  stet_doc *d = stet_ldoc_new(L); /* 8 */
+  int rc = stet_doc_load(d, io->data + 4 + hlen, len - 4 - hlen);
+  if (rc == -1) return stet_lua_nomem(L);
+  if (rc) return luaL_error(L, "not a dumped document");
+  if (c && threshold > 0)
+    stet_ldoc_boilerplate(L, d, c, h.f[2].s ? h.f[2].s : "", h.f[2].n, threshold);
+  lua_Integer kept = 0;
+  for (size_t i = 0; i < d->n; i++) kept += d->p[i].label == 0;
+  const char *fate, *tally = "written", *reason = NULL;
+  int write = 1;
+  if (dup_of.s) {
+    fate = "duplicate";
+    if (!keep_dups) tally = "duplicate", write = 0;
+  } else if (kept == 0) {
+    fate = "dropped", reason = "empty", tally = "empty", write = 0;
+  } else {
+    fate = "kept";
+  }
+  lua_createtable(L, 0, 6); /* 9 */
+  lua_pushstring(L, fate);
+  lua_setfield(L, 9, "fate");
+  if (reason) {
+    lua_pushstring(L, reason);
+    lua_setfield(L, 9, "reason");
+  }
+  stet_ldoc_push_tally(L, d, tally, strlen(tally)); /* read, kept, labels */
+  lua_setfield(L, 9, "labels");
+  lua_setfield(L, 9, "kept");
+  lua_setfield(L, 9, "read");
+  if (write) {
+    stet_buf *b = &sc->body;
+    b->len = 0;
+    if (jsonl_record(b, d, &h, dup_of)) return stet_lua_nomem(L);
+    lua_pushlstring(L, b->data, b->len);
+    lua_setfield(L, 9, "out");
+    if (b->cap > (16u << 20)) stet_buf_free(b);
+  }
+  if (io->cap > (16u << 20)) stet_buf_free(io);
+  stet_ldoc_release(L, d);
+  return 1;
+}
+
+void stet_lua_open_lane(lua_State *L, int up) {
+  if (luaL_newmetatable(L, PLAN_META)) {
+    lua_newtable(L);
+    lua_pushvalue(L, up);
+    lua_pushcclosure(L, p_run1, 1);
+    lua_setfield(L, -2, "run1");
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, plan_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_pop(L, 1);
+  lua_pushcfunction(L, l_lane_plan);
+  lua_setfield(L, up - 1, "_lane_plan");
+  lua_pushvalue(L, up);
+  lua_pushcclosure(L, l_lane2, 1);
+  lua_setfield(L, up - 1, "_lane2");
+}

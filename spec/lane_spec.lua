@@ -1,0 +1,188 @@
+-- spec/lane_spec.lua: the lane (core/lua_lane.c), pass 1 of a plain text
+-- file and pass 2 of a spilled document in one C call each, makes exactly
+-- what the general way (stet.document in Lua) makes: the same summaries,
+-- spilled documents, results and records, and the same output, stats and
+-- rejects from `stet clean` (STET_LANE=0 turns the lane off).
+local stet = require "stet"
+local helpers = require "spec.support.helpers"
+local pipeline = require "stet.pipeline"
+local readers = require "stet.readers"
+local rules = require "stet.rules"
+local formats = require "stet.formats"
+
+-- A site whose rule the lane takes (patterns, a cut, function matchers, one
+-- of which fails on "BOOM"), one it does not (a head), and a generic one.
+local RULES = {
+  ["rules/lanesite.lua"] = [[
+return {
+  name = "lanesite",
+  drop = {
+    promo = { "^Promo:", { match = function(p) return p.text:find("^Ad ") ~= nil end, max_length = 60 } },
+    boom = { { match = function(p) if p.text:find("BOOM", 1, true) then error("matcher blew up") end
+                                   return false end, contains = "BOOM" } },
+    tail = "^Share this$",
+  },
+  cut = { more = "^More stories$" },
+}
+]],
+  ["rules/headsite.lua"] = [[
+return { name = "headsite", head = { "title" }, drop = { promo = "^Promo:" } }
+]],
+}
+
+local function body(i, extra)
+  return ("Story %d opens here with a full sentence about the harbor.\n\n"):format(i) ..
+    (extra or "") .. "A second paragraph, long enough to be body text, goes on about fares.\n\n" ..
+    "Jane Doe / AP\n\nPromo: buy a thing\n\nAd space for rent\n\nShare this\n\n" ..
+    "Sign up for our daily newsletter.\n\nMore stories\n\nTeaser one\n\nTeaser two"
+end
+
+local function corpus()
+  local files = {}
+  for k, v in pairs(RULES) do files[k] = v end
+  for i = 1, 12 do
+    files[("in/lanesite/%02d.txt"):format(i)] = body(i % 5, i == 7 and "It went BOOM here.\n\n" or nil)
+    files[("in/headsite/%02d.txt"):format(i)] = "A Headline For Story " .. i .. "\n\n" .. body(i)
+    files[("in/plain/%02d.txt"):format(i)] = body(i % 3) .. ("\n\nCaf\195\169 num\195\169ro %d."):format(i)
+  end
+  files["in/plain/empty.txt"] = "Share this\n\nPhoto: Jane Doe"
+  files["in/plain/binary.txt"] = "abc\0def"
+  return helpers.tree(files)
+end
+
+local function ctx_for(dir, lane, near)
+  return {
+    registry = rules.registry({ dir .. "/rules" }), normalize = {}, near = near,
+    minhash = {}, spill = stet._spill(), lane = lane, boilerplate = 2,
+    format = formats.load("jsonl"), format_opts = {},
+  }
+end
+
+local function items(dir)
+  local out = {}
+  for item in readers.open(dir .. "/in", { defer_text = true }) do out[#out + 1] = item end
+  return out
+end
+
+local function copy(t)
+  local c = {}
+  for k, v in pairs(t) do c[k] = v end
+  return c
+end
+
+describe("the lane", function()
+  local dir
+  setup(function() dir = corpus() end)
+  teardown(function() helpers.rmtree(dir) end)
+
+  it("summarizes and spills a text file as the general way does", function()
+    for _, near in ipairs({ 0.7, 0 }) do
+      local lane, general = ctx_for(dir, true, near), ctx_for(dir, false, near)
+      local taken = 0
+      for i, item in ipairs(items(dir)) do
+        local a = pipeline.stage1(copy(item), i, lane)
+        local b = pipeline.stage1(copy(item), i, general)
+        if a.off then
+          -- the same document and head in the spill file
+          local da, ha = stet._doc_unspill(lane.spill, a.off, a.len)
+          local db, hb = stet._doc_unspill(general.spill, b.off, b.len)
+          assert.are.same(stet.unpack(hb), stet.unpack(ha))
+          assert.are.equal(db:dump(), da:dump())
+          a.off, a.len, b.off, b.len = nil, nil, nil, nil
+        end
+        assert.are.same(b, a)
+        local r = lane.rule_of_folder[item.folder or false]
+        if r.plan and a.fps then taken = taken + 1 end
+      end
+      -- lanesite and plain go the lane, headsite does not
+      assert.is_false(lane.rule_of_folder.headsite.plan)
+      assert.is_truthy(lane.rule_of_folder.lanesite.plan)
+      assert.is_true(taken >= 20)
+    end
+  end)
+
+  it("takes the file whose function matcher fails the general way, which rejects it", function()
+    local lane = ctx_for(dir, true, 0.7)
+    local plan = require("stet.document").lane_plan(lane.registry.by_name.lanesite, lane)
+    local path = dir .. "/in/lanesite/07.txt"
+    assert.is_nil(plan:run1(lane.spill, path, 0, "lanesite/07", path, "lanesite", 7))
+    local ok = plan:run1(lane.spill, dir .. "/in/lanesite/06.txt", 0, "lanesite/06", "x", "lanesite", 6)
+    assert.are.equal("lanesite", ok.rule)
+    local item
+    for _, it in ipairs(items(dir)) do
+      if it.path == path then item = it end
+    end
+    local r = pipeline.stage1(item, 7, lane)
+    assert.matches("matcher blew up", r.reject, 1, true)
+    assert.matches("It went BOOM", r.raw, 1, true)
+  end)
+
+  it("gives the same stage-2 results and records as the general way", function()
+    local lane, general = ctx_for(dir, true, 0.7), ctx_for(dir, false, 0.7)
+    local counter = stet.counter()
+    local list = items(dir)
+    local spilled = {}
+    for i, item in ipairs(list) do
+      local s = pipeline.stage1(copy(item), i, lane)
+      if s.off then
+        spilled[#spilled + 1] = s
+        counter:add_all(s.fps, s.site, i)
+      end
+    end
+    -- every document spilled with a bare head goes to its record in C
+    for _, s in ipairs(spilled) do
+      if s.site ~= "headsite" then
+        assert.is_table(stet._lane2(lane.spill, s.off, s.len, counter, 2, nil, false))
+      end
+    end
+    lane.counter, general.counter = counter, counter
+    general.spill = lane.spill
+    local decisions = { false, { dup_of = "plain/01" }, { survivor = true, size = 2 },
+                        { survivor = true, title = "Taken title", size = 2 } }
+    local n = 0
+    for round = 1, 4 do
+      local keep, threshold = round % 2 == 0, round <= 2 and 2 or 100
+      lane.keep_dups, general.keep_dups = keep, keep
+      lane.boilerplate, general.boilerplate = threshold, threshold
+      for k, s in ipairs(spilled) do
+        local dec = decisions[k % #decisions + 1] or nil
+        local job = { off = s.off, len = s.len }
+        local a = pipeline.stage2(copy(job), dec, lane)
+        local b = pipeline.stage2(copy(job), dec, general)
+        assert.are.same(b, a)
+        if a.out then n = n + 1 end
+      end
+    end
+    assert.is_true(n > 40)
+  end)
+
+  it("leaves `stet clean`'s output, stats and rejects as they are", function()
+    local gen = dir .. "/gen"
+    helpers.sh(("lua5.4 bench/gen_corpus.lua --mb 0.3 --seed 7 --out %s --quiet"):format(helpers.quote(gen)))
+    local runs = {
+      { "-r", dir .. "/rules", dir .. "/in" },
+      { "-r", dir .. "/rules", "--keep-dups", dir .. "/in" },
+      { gen .. "/text" },
+      { "--keep-dups", "--boilerplate", "3", gen .. "/text" },
+      { "--near", "0", "--boilerplate", "0", gen .. "/text" },
+      { "--format", "text", gen .. "/text" },
+      { "-r", "examples/sites", "examples/corpus" },
+    }
+    for _, args in ipairs(runs) do
+      for _, jobs in ipairs({ "1", "2" }) do
+        local out = {}
+        for _, lane in ipairs({ "1", "0" }) do
+          local argv = { "clean", "-q", "-j", jobs, "--stats", dir .. "/stats" .. lane,
+                         "--rejects", dir .. "/rejects" .. lane }
+          for _, a in ipairs(args) do argv[#argv + 1] = a end
+          local stdout, stderr, code = helpers.run(argv, nil, { STET_LANE = lane })
+          assert.are.equal(0, code, stderr)
+          local stats = helpers.slurp(dir .. "/stats" .. lane):gsub('"seconds": [%d.e-]+', "")
+          out[lane] = { stdout, stats, helpers.slurp(dir .. "/rejects" .. lane) }
+        end
+        assert.is_true(#out["1"][1] > 1000)
+        assert.are.same(out["0"], out["1"])
+      end
+    end
+  end)
+end)
