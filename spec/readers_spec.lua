@@ -390,3 +390,27 @@ describe("readers: iterators", function()
     assert.has_error(function() readers.open(42) end)
   end)
 end)
+
+describe("readers.without_extension and readers.is_jsonl_name", function()
+  local readers = require "stet.readers"
+  it("take off a compression suffix and one extension, and nothing else", function()
+    local cases = {
+      ["axios/0001.txt"] = "axios/0001", ["a.txt"] = "a", ["a.TXT"] = "a", ["a.b.c"] = "a.b",
+      ["a.txt.gz"] = "a", ["a.txt.zst"] = "a", ["a.ZST"] = "a", ["a.zst"] = "a", ["x.tar.gz"] = "x",
+      ["dir.x/name"] = "dir.x/name", ["b.t/x"] = "b.t/x", [".txt"] = ".txt", ["a/.txt"] = "a/.txt",
+      ["a/b.md"] = "a/b", ["a/b.html"] = "a/b", ["a..t"] = "a.", ["ab.t.x"] = "ab.t", ["a/..x"] = "a/.",
+      ["noext"] = "noext", ["a.b/c.d.e"] = "a.b/c.d",
+    }
+    for name, want in pairs(cases) do
+      assert.are.equal(want, readers.without_extension(name), name)
+    end
+  end)
+  it("know JSON Lines by name, compressed or not", function()
+    for _, name in ipairs({ "a.jsonl", "a.JSONL", "a.ndjson", "a.jsonl.gz", "a.ndjson.zst", "d/x.jsonl.ZST" }) do
+      assert.is_true(readers.is_jsonl_name(name), name)
+    end
+    for _, name in ipairs({ "a.txt", "a.zst", "a.txt.gz", "jsonl", "a.json", "a.jsonl.txt", "a.gz", "a.st", "t" }) do
+      assert.is_false(readers.is_jsonl_name(name), name)
+    end
+  end)
+end)

@@ -380,7 +380,8 @@ local function apply2(ctx, stats, r)
   local p = stats.paragraphs
   p.read = p.read + r.read
   p.kept = p.kept + r.kept
-  for label, n in pairs(r.labels) do bump(p.dropped, label, n) end
+  local dropped = p.dropped
+  for label, n in pairs(r.labels) do dropped[label] = (dropped[label] or 0) + n end
   if r.out then
     ctx.out:write(r.out)
     stats.bytes.written = stats.bytes.written + #r.out
@@ -454,7 +455,7 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source)
       end
     end
     ctx.done = i
-    progress_line(ctx, stats, label)
+    if ctx.progress then progress_line(ctx, stats, label) end
     if stet.interrupted() then
       stats.interrupted = true
       break
@@ -478,6 +479,7 @@ pipeline.key_of = key_of
 -- summary, rejects left out) and their keys in input order, plus the
 -- number of items read.
 function pipeline.collect(ctx, stats)
+  local base = key_of(ctx, 0)
   local summaries, keys, n, spilled = {}, {}, 0, {}
   local counter
   if ctx.boilerplate and ctx.boilerplate > 0 and not ctx.signatures then
@@ -490,7 +492,7 @@ function pipeline.collect(ctx, stats)
   ctx.pass1_clusters = clusters
   drive(ctx, stats, 1, "pass 1/2",
     function(i, item)
-      item.index = key_of(ctx, i)
+      item.index = base + i
       return item
     end,
     function(i, item)
@@ -506,7 +508,7 @@ function pipeline.collect(ctx, stats)
       if r.reject then
         reject(ctx, stats, r, r.reject)
       else
-        local k = key_of(ctx, i)
+        local k = base + i
         summaries[k] = r
         keys[#keys + 1] = k
         if r.off then spilled[#spilled + 1] = i end
@@ -523,12 +525,13 @@ end
 -- Iterates the documents pass 1 spilled, in input order: { key = i, off,
 -- len, bytes = len }.
 local function spill_reader(ctx, summaries)
+  local base = key_of(ctx, 0)
   local k = 0
   return function()
     k = k + 1
     local i = ctx.spilled[k]
     if not i then return nil end
-    local s = summaries[key_of(ctx, i)]
+    local s = summaries[base + i]
     return { key = i, off = s.off, len = s.len, bytes = s.len }
   end
 end
@@ -583,6 +586,7 @@ end
 -- Two passes over files (or one, with decisions from a signatures file).
 -- Returns stats.
 local function run_files(ctx, stats)
+  local base = key_of(ctx, 0)
   local summaries, decision
   local sig = ctx.signatures
   if sig then
@@ -604,7 +608,7 @@ local function run_files(ctx, stats)
   drive(ctx, stats, sig and 1 or 2, "pass 2/2",
     function(i, item)
       n = i
-      local k = key_of(ctx, i)
+      local k = base + i
       if sig or summaries[k] then
         item.decision, item.stage = decision[k], 2
         return item

@@ -47,6 +47,13 @@ end
 -- Is the file JSON Lines by its name (after any compression suffix)?
 -- (Only the end of the name is looked at: ".ndjson.zst" is 11 bytes.)
 local function is_jsonl_name(name)
+  -- most names end in neither "l", "n" (.jsonl, .ndjson) nor a compression
+  -- suffix ("z", "zst")
+  local c = (byte(name, -1) or 0) | 32
+  if c ~= 108 and c ~= 110 and c ~= 122 and
+     (c ~= 116 or (byte(name, -2) or 0) | 32 ~= 115 or (byte(name, -3) or 0) | 32 ~= 122) then
+    return false
+  end
   local lower = strip_compression(sub(name, -12)):lower()
   return sub(lower, -6) == ".jsonl" or sub(lower, -7) == ".ndjson"
 end
@@ -56,6 +63,15 @@ readers.is_jsonl_name = is_jsonl_name
 -- (Positions come from "^.*()x" patterns, which find the last x in one
 -- backward scan; "^(.*)x[^x]*$" would rescan the tail at every step.)
 local function without_extension(rel)
+  -- the usual case, "dir/name.txt": one 3-letter extension to remove
+  local n = #rel
+  if n > 4 and byte(rel, n - 3) == 46 and byte(rel, n - 4) ~= 47 then
+    local a, b, c = byte(rel, n - 2, n)
+    if a ~= 47 and b ~= 47 and c ~= 47 and a ~= 46 and b ~= 46 and c ~= 46 and
+       not (a | 32 == 122 and b | 32 == 115 and c | 32 == 116) then -- not ".zst"
+      return sub(rel, 1, n - 4)
+    end
+  end
   local base = strip_compression(rel)
   local dot = match(base, "^.*()%.")
   if not dot or dot == 1 or byte(base, dot - 1) == 47 or find(base, "/", dot, true) then
@@ -63,6 +79,7 @@ local function without_extension(rel)
   end
   return sub(base, 1, dot - 1)
 end
+readers.without_extension = without_extension
 
 -- The name of the folder holding the file at path, or nil (standard input,
 -- a bare file name, "." or ".."). root (optional) is the folder the walk
@@ -332,8 +349,7 @@ local function open_file(ctx, file)
       if file.done then return nil end
       file.done = true
       if ctx.defer_text then
-        return { path = file.source, id = file.id_base, source = file.source, folder = file.folder,
-                 id_base = file.id_base, bytes = file.size or 0 }
+        return { path = file.source, folder = file.folder, id_base = file.id_base, bytes = file.size or 0 }
       end
       return load_text(file)
     end
@@ -495,7 +511,7 @@ function readers.decode(item, opts)
 end
 
 -- With opts.defer_text, a text file comes out unread, as
---   { path, id, source, folder, id_base, bytes = its size on disk }
+--   { path, folder, id_base, bytes = its size on disk }
 -- and readers.load(item) -> document or reject reads it, exactly what the
 -- iterator would have yielded (bytes then counts the text read).
 function readers.load(item)
