@@ -18,6 +18,7 @@
  * Workers block SIGINT and SIGTERM, so those reach the main thread. */
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,14 @@ typedef struct pool {
   uint64_t next_seq, next_take;
   int stop;
   int destroyed; /* mutex and conditions destroyed (by __gc) */
+  /* what each worker sets its state up from (init_worker), in its own
+   * thread, so that the states load at once and not on the caller's time */
+  char *init[4]; /* init source, config, package.path, package.cpath */
+  size_t init_len[4];
+  int inited;      /* workers done with their set-up, under mu */
+  int init_failed;
+  char *init_err;  /* the failure of the first worker that failed, if any */
+  int init_err_at; /* "worker i: message" (NULL when there was no memory) */
 } pool;
 
 typedef struct worker_arg {
@@ -81,12 +90,50 @@ static int traceback(lua_State *L) {
   return 1;
 }
 
+static int init_worker(lua_State *W);
+
+/* Sets up worker i's state; returns 0, or -1 after recording the failure. */
+static int worker_setup(pool *p, int i) {
+  lua_State *W = p->states[i];
+  lua_pushcfunction(W, init_worker);
+  for (int k = 0; k < 4; k++) lua_pushlstring(W, p->init[k], p->init_len[k]);
+  int st = lua_pcall(W, 4, 1, 0);
+  char *err = NULL;
+  if (st != LUA_OK) {
+    const char *msg = lua_tostring(W, -1);
+    if (!msg) msg = "error";
+    size_t n = strlen(msg) + 32;
+    err = malloc(n);
+    if (err) snprintf(err, n, "worker %d: %s", i + 1, msg);
+  } else {
+    p->handlers[i] = (int)lua_tointeger(W, -1);
+  }
+  lua_settop(W, 0);
+  pthread_mutex_lock(&p->mu);
+  if (st != LUA_OK) {
+    p->init_failed = 1;
+    if (err && (!p->init_err || i < p->init_err_at)) {
+      free(p->init_err);
+      p->init_err = err;
+      p->init_err_at = i;
+      err = NULL;
+    }
+  }
+  free(err);
+  p->inited++;
+  pthread_cond_broadcast(&p->cv_result);
+  pthread_mutex_unlock(&p->mu);
+  return st == LUA_OK ? 0 : -1;
+}
+
 static void *worker_main(void *arg) {
   worker_arg *wa = (worker_arg *)arg;
   pool *p = wa->p;
-  lua_State *L = p->states[wa->i];
-  int handler = p->handlers[wa->i];
+  int i = wa->i;
   free(wa);
+  if (worker_setup(p, i)) return NULL;
+  lua_State *L = p->states[i];
+  int handler = p->handlers[i];
   for (;;) {
     pthread_mutex_lock(&p->mu);
     while (!p->stop && p->jcount == 0) pthread_cond_wait(&p->cv_job, &p->mu);
@@ -176,6 +223,12 @@ static void pool_shutdown(pool *p) {
   if (p->slots) {
     for (size_t i = 0; i < p->cap; i++) free(p->slots[i].data);
   }
+  for (int k = 0; k < 4; k++) {
+    free(p->init[k]);
+    p->init[k] = NULL;
+  }
+  free(p->init_err);
+  p->init_err = NULL;
   free(p->states);
   free(p->handlers);
   free(p->threads);
@@ -228,25 +281,22 @@ static int l_pool(lua_State *L) {
     return stet_lua_nomem(L);
   }
   for (int i = 0; i < p->n; i++) {
-    lua_State *W = stet_lua_newstate();
-    if (!W) {
+    p->states[i] = stet_lua_newstate();
+    if (!p->states[i]) {
       pool_shutdown(p);
       return stet_lua_nomem(L);
     }
-    p->states[i] = W;
-    lua_pushcfunction(W, init_worker);
-    lua_pushlstring(W, src, srclen);
-    lua_pushlstring(W, cfg, cfglen);
-    lua_pushstring(W, path);
-    lua_pushstring(W, cpath);
-    if (lua_pcall(W, 4, 1, 0) != LUA_OK) {
-      const char *msg = lua_tostring(W, -1);
-      lua_pushfstring(L, "worker %d: %s", i + 1, msg ? msg : "error");
+  }
+  const char *init[4] = {src, cfg, path, cpath};
+  size_t init_len[4] = {srclen, cfglen, strlen(path), strlen(cpath)};
+  for (int k = 0; k < 4; k++) {
+    p->init[k] = malloc(init_len[k] + 1);
+    if (!p->init[k]) {
       pool_shutdown(p);
-      return lua_error(L);
+      return stet_lua_nomem(L);
     }
-    p->handlers[i] = (int)lua_tointeger(W, -1);
-    lua_settop(W, 0);
+    memcpy(p->init[k], init[k], init_len[k] + 1);
+    p->init_len[k] = init_len[k];
   }
   sigset_t block, old;
   sigemptyset(&block);
@@ -268,6 +318,17 @@ static int l_pool(lua_State *L) {
     p->running++;
   }
   pthread_sigmask(SIG_SETMASK, &old, NULL);
+  /* the workers set their states up at once; wait for all of them */
+  pthread_mutex_lock(&p->mu);
+  while (p->inited < p->running) pthread_cond_wait(&p->cv_result, &p->mu);
+  int failed = p->init_failed;
+  pthread_mutex_unlock(&p->mu);
+  if (failed) {
+    if (p->init_err) lua_pushstring(L, p->init_err);
+    else lua_pushliteral(L, "worker: not enough memory");
+    pool_shutdown(p);
+    return lua_error(L);
+  }
   return 1;
 }
 
