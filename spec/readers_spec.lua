@@ -392,7 +392,6 @@ describe("readers: iterators", function()
 end)
 
 describe("readers.without_extension and readers.is_jsonl_name", function()
-  local readers = require "stet.readers"
   it("take off a compression suffix and one extension, and nothing else", function()
     local cases = {
       ["axios/0001.txt"] = "axios/0001", ["a.txt"] = "a", ["a.TXT"] = "a", ["a.b.c"] = "a.b",
