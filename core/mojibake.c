@@ -18,6 +18,7 @@
  * never touched. Text encoded wrongly twice is repaired in up to three
  * rounds, each on the result of the last. */
 #include <stdint.h>
+#include <string.h>
 
 #include "normalize.h"
 #include "utf8.h"
@@ -74,8 +75,13 @@ static int repair_round(const unsigned char *s, size_t n, stet_buf *out, size_t 
   size_t i = 0, pend = 0;
   int changed = 0;
   while (i < n) {
-    i += stet_ascii_span(s + i, n - i);
-    if (i >= n) break;
+    /* a candidate starts with U+00C2..U+00F4 (byte_of must give a lead
+     * byte C2..F4), which UTF-8 writes C3 82..C3 B4; 0xC3 is never a
+     * continuation byte, so the next one is where the next candidate may
+     * start */
+    const unsigned char *c3 = memchr(s + i, 0xC3, n - i);
+    if (!c3) break;
+    i = (size_t)(c3 - s);
     unsigned char seq[4];
     size_t seqlen = 0, span = candidate(s, n, i, seq, &seqlen);
     if (span) {
