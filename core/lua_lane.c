@@ -25,7 +25,15 @@
  * paragraphs that d:scan left to function matchers (checks: index,
  * position pairs) and returns false when a matcher failed. The spec table
  * is kept by the plan, so the patterns and strings it points into live as
- * long as the plan. */
+ * long as the plan.
+ *
+ *   next, records = stet._lane2_run(spill, offs, lens, decs, from, counter,
+ *                                   threshold, keep_dups, agg)
+ *
+ * does pass 2 (stet.pipeline.stage2) for a batch of spilled documents
+ * whose head is bare and whose record is jsonl, counting their fates into
+ * agg and writing their records back to back, until the first it cannot
+ * take (see l_lane2_run). */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <stdlib.h>
@@ -427,69 +435,162 @@ static int jsonl_record(stet_buf *b, const stet_doc *d, const lane_head *h, lane
   return 0;
 }
 
-/* stet._lane2(spill, off, len, counter | nil, threshold, dup_of | nil,
- * keep_dups) -> result | nil: stage 2 of stet.pipeline for a spilled
- * document whose head is just { id, source, site }, with the jsonl format
- * and a decision that adds no metadata: boilerplate, fate, tally and the
- * record, as { fate, reason, read, kept, labels, out }. nil for any other
- * head: the caller takes the general way. [-0, +1] */
-static int l_lane2(lua_State *L) {
-  stet_buf *io = stet_ldoc_read_spilled(L, 1);
+/* What stage 2 made of a document (the fate and tally of d:tally). */
+typedef struct lane2_res {
+  const char *fate, *tally, *reason; /* reason: NULL or "empty" */
+  int write;
+} lane2_res;
+
+/* Stage 2 of the spilled document framed in io: loads it (pushes d),
+ * drops boilerplate, decides its fate and appends its jsonl record to out
+ * when it is written. Returns 1, or 0 with nothing pushed when its head is
+ * not bare. */
+static int lane2_doc(lua_State *L, const stet_buf *io, const struct stet_counter *c,
+                     lua_Integer threshold, lane_str dup_of, int keep_dups, stet_buf *out,
+                     lane2_res *r) {
   size_t len = io->len;
-  const struct stet_counter *c = lua_isnoneornil(L, 4) ? NULL : stet_lua_tocounter_any(L, 4);
-  lua_Integer threshold = luaL_optinteger(L, 5, 0);
-  lane_str dup_of = {NULL, 0};
-  if (!lua_isnoneornil(L, 6)) dup_of.s = luaL_checklstring(L, 6, &dup_of.n);
-  int keep_dups = lua_toboolean(L, 7);
-  lua_settop(L, 7);
-  scratch *sc = SCRATCH(L);
   uint32_t hlen;
   memcpy(&hlen, io->data, 4);
   lane_head h;
-  if (len - 4 < hlen || read_head((const unsigned char *)io->data + 4, hlen, &h)) {
-    lua_pushnil(L);
-    return 1;
-  }
-  stet_doc *d = stet_ldoc_new(L); /* 8 */
+  if (len - 4 < hlen || read_head((const unsigned char *)io->data + 4, hlen, &h)) return 0;
+  stet_doc *d = stet_ldoc_new(L);
   int rc = stet_doc_load(d, io->data + 4 + hlen, len - 4 - hlen);
   if (rc == -1) return stet_lua_nomem(L);
   if (rc) return luaL_error(L, "not a dumped document");
   if (c && threshold > 0)
     stet_ldoc_boilerplate(L, d, c, h.f[2].s ? h.f[2].s : "", h.f[2].n, threshold);
-  lua_Integer kept = 0;
+  size_t kept = 0;
   for (size_t i = 0; i < d->n; i++) kept += d->p[i].label == 0;
-  const char *fate, *tally = "written", *reason = NULL;
-  int write = 1;
+  r->tally = "written";
+  r->reason = NULL;
+  r->write = 1;
   if (dup_of.s) {
-    fate = "duplicate";
-    if (!keep_dups) tally = "duplicate", write = 0;
+    r->fate = "duplicate";
+    if (!keep_dups) r->tally = "duplicate", r->write = 0;
   } else if (kept == 0) {
-    fate = "dropped", reason = "empty", tally = "empty", write = 0;
+    r->fate = "dropped", r->reason = "empty", r->tally = "empty", r->write = 0;
   } else {
-    fate = "kept";
+    r->fate = "kept";
   }
-  lua_createtable(L, 0, 6); /* 9 */
-  lua_pushstring(L, fate);
-  lua_setfield(L, 9, "fate");
-  if (reason) {
-    lua_pushstring(L, reason);
-    lua_setfield(L, 9, "reason");
-  }
-  stet_ldoc_push_tally(L, d, tally, strlen(tally)); /* read, kept, labels */
-  lua_setfield(L, 9, "labels");
-  lua_setfield(L, 9, "kept");
-  lua_setfield(L, 9, "read");
-  if (write) {
-    stet_buf *b = &sc->body;
-    b->len = 0;
-    if (jsonl_record(b, d, &h, dup_of)) return stet_lua_nomem(L);
-    lua_pushlstring(L, b->data, b->len);
-    lua_setfield(L, 9, "out");
-    if (b->cap > (16u << 20)) stet_buf_free(b);
-  }
-  if (io->cap > (16u << 20)) stet_buf_free(io);
-  stet_ldoc_release(L, d);
+  if (r->write && jsonl_record(out, d, &h, dup_of)) return stet_lua_nomem(L);
   return 1;
+}
+
+/* t[k] += n for the string key k[0..kn) of the table at idx. */
+static void add_count(lua_State *L, int idx, const char *k, size_t kn, lua_Integer n) {
+  lua_pushlstring(L, k, kn);
+  lua_pushvalue(L, -1);
+  lua_rawget(L, idx);
+  lua_Integer v = lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  lua_pushinteger(L, v + n);
+  lua_rawset(L, idx);
+}
+
+/* The dup_of of decision at idx (nil, false or a table) into *dup_of;
+ * whether the lane may write the record (the decision adds no title, date
+ * or authors). */
+static int lane_decision(lua_State *L, int idx, lane_str *dup_of) {
+  dup_of->s = NULL;
+  if (!lua_istable(L, idx)) return 1;
+  if (lua_getfield(L, idx, "dup_of") == LUA_TSTRING) {
+    dup_of->s = lua_tolstring(L, -1, &dup_of->n); /* kept alive by decs */
+    lua_pop(L, 1);
+    return 1;
+  }
+  int ok = lua_isnil(L, -1);
+  lua_pop(L, 1);
+  if (lua_getfield(L, idx, "title") != LUA_TNIL) ok = 0;
+  if (lua_getfield(L, idx, "date") != LUA_TNIL) ok = 0;
+  int t = lua_getfield(L, idx, "authors");
+  if (t != LUA_TNIL && (t != LUA_TTABLE || lua_rawlen(L, -1) > 0)) ok = 0;
+  lua_pop(L, 3);
+  return ok;
+}
+
+/* stet._lane2_run(spill, offs, lens, decs, from, counter | nil, threshold,
+ * keep_dups, agg) -> next, records: stage 2 of stet.pipeline for the
+ * spilled documents from..#offs (at offs[k], lens[k], with the decision decs[k],
+ * nil or false for none) up to the first the lane does not take or a
+ * SIGINT. The lane takes a document whose head is just { id, source,
+ * site }, with the jsonl format and a decision that adds no metadata:
+ * boilerplate, fate, tally and record as stet.pipeline.stage2 makes them. Adds each one's counts to agg { n, fates, reasons, read, kept,
+ * labels } (agg.n: the last one done) and returns the index of the first
+ * it did not do and the records written, back to back. [-0, +2] */
+static int l_lane2_run(lua_State *L) {
+  stet_ldoc_spill(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  luaL_checktype(L, 4, LUA_TTABLE);
+  lua_Integer k = luaL_checkinteger(L, 5);
+  const struct stet_counter *c = lua_isnoneornil(L, 6) ? NULL : stet_lua_tocounter_any(L, 6);
+  lua_Integer threshold = luaL_optinteger(L, 7, 0);
+  int keep_dups = lua_toboolean(L, 8);
+  luaL_checktype(L, 9, LUA_TTABLE);
+  lua_settop(L, 9);
+  int sub[3];
+  static const char *const subs[3] = {"fates", "reasons", "labels"};
+  for (int i = 0; i < 3; i++) {
+    if (lua_getfield(L, 9, subs[i]) != LUA_TTABLE) luaL_error(L, "agg.%s must be a table", subs[i]);
+    sub[i] = lua_gettop(L); /* 10..12 */
+  }
+  lua_getfield(L, 9, "read");
+  lua_Integer read = lua_tointeger(L, -1);
+  lua_getfield(L, 9, "kept");
+  lua_Integer kept_all = lua_tointeger(L, -1);
+  lua_pop(L, 2);
+  stet_buf *out = stet_lua_newbuf(L); /* 13 */
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 2), done = k - 1;
+  for (; k <= n && !stet_interrupted(); k++) {
+    lua_geti(L, 4, k); /* 14 */
+    lane_str dup_of;
+    if (!lane_decision(L, 14, &dup_of)) break;
+    lua_pushvalue(L, 1);
+    lua_geti(L, 2, k);
+    lua_geti(L, 3, k);
+    stet_buf *io = stet_ldoc_read_spilled(L, 15);
+    lua_settop(L, 14);
+    lane2_res r;
+    if (!lane2_doc(L, io, c, threshold, dup_of, keep_dups, out, &r)) break;
+    stet_doc *d = stet_ldoc_check(L, 15);
+    /* d:tally(r.tally) into agg */
+    int written = r.write;
+    size_t others = 0;
+    for (size_t i = 0; i < d->n; i++) {
+      unsigned id = d->p[i].label;
+      if (!id) {
+        if (written) kept_all++;
+        else others++;
+      }
+    }
+    for (unsigned id = 1; id <= d->nlab; id++) {
+      lua_Integer cnt = 0;
+      for (size_t i = 0; i < d->n; i++) cnt += d->p[i].label == id;
+      if (!cnt) continue;
+      size_t ln;
+      const char *name = stet_doc_label_name(d, id, &ln);
+      add_count(L, sub[2], name, ln, cnt);
+    }
+    if (others) add_count(L, sub[2], r.tally, strlen(r.tally), (lua_Integer)others);
+    read += (lua_Integer)d->n;
+    add_count(L, sub[0], r.fate, strlen(r.fate), 1);
+    if (r.reason) add_count(L, sub[1], r.reason, strlen(r.reason), 1);
+    done = k;
+    stet_ldoc_release(L, d);
+    lua_settop(L, 13);
+    if (io->cap > (16u << 20)) stet_buf_free(io);
+  }
+  lua_settop(L, 13);
+  lua_pushinteger(L, read);
+  lua_setfield(L, 9, "read");
+  lua_pushinteger(L, kept_all);
+  lua_setfield(L, 9, "kept");
+  lua_pushinteger(L, done);
+  lua_setfield(L, 9, "n");
+  lua_pushinteger(L, k);
+  lua_insert(L, 13);
+  stet_lua_pushbuf(L, 14);
+  return 2;
 }
 
 void stet_lua_open_lane(lua_State *L, int up) {
@@ -506,6 +607,6 @@ void stet_lua_open_lane(lua_State *L, int up) {
   lua_pushcfunction(L, l_lane_plan);
   lua_setfield(L, up - 1, "_lane_plan");
   lua_pushvalue(L, up);
-  lua_pushcclosure(L, l_lane2, 1);
-  lua_setfield(L, up - 1, "_lane2");
+  lua_pushcclosure(L, l_lane2_run, 1);
+  lua_setfield(L, up - 1, "_lane2_run");
 }

@@ -43,6 +43,10 @@ static int l_release(lua_State *L) {
   return 0;
 }
 
+int stet_interrupted(void) {
+  return caught != 0;
+}
+
 static int l_interrupted(lua_State *L) {
   int sig = caught;
   lua_pushboolean(L, sig != 0);

@@ -23,6 +23,10 @@ void stet_lua_open_counter(lua_State *L);
 void stet_lua_open_wire(lua_State *L);
 void stet_lua_open_pool(lua_State *L);
 void stet_lua_open_signal(lua_State *L);
+
+/* Whether SIGINT or SIGTERM arrived since stet.catch_interrupts()
+ * (stet.interrupted), for C loops over many documents. */
+int stet_interrupted(void);
 void stet_lua_open_document(lua_State *L);
 void stet_lua_open_bench(lua_State *L);
 void stet_lua_open_counter_view(lua_State *L); /* after stet_lua_open_counter */

@@ -319,16 +319,6 @@ end
 -- record. Returns { fate = kept|duplicate|dropped, reason, out, read, kept,
 -- labels } or a reject table.
 function pipeline.stage2(item, decision, ctx)
-  if item.off and ctx.lane and ctx.format == JSONL then
-    -- the lane (core/lua_lane.c): a document spilled with a bare head, whose
-    -- decision adds no metadata, goes to its jsonl record in one C call
-    local dec = decision
-    if not dec or dec.dup_of or not (dec.title or dec.date or (dec.authors and #dec.authors > 0)) then
-      local r = stet._lane2(ctx.spill, item.off, item.len, ctx.counter, ctx.boilerplate,
-        dec and dec.dup_of, ctx.keep_dups)
-      if r then return r end
-    end
-  end
   local doc, rej
   if item.off then
     doc = pipeline.unspill(ctx.spill, item.off, item.len)
@@ -341,6 +331,41 @@ function pipeline.stage2(item, decision, ctx)
   r.bytes_fix = doc.bytes_fix
   doc._d:release()
   return r
+end
+
+-- Stage 2 of a batch of spilled documents (any Lua state): job = { offs,
+-- lens, decs } (decs[k] false for no decision). Returns the counts to add
+-- to the stats, { n = documents done, fates, reasons, read, kept, labels },
+-- and out, their records in order. n < #offs when a SIGINT stopped it.
+-- The lane (core/lua_lane.c) takes every document it can, in runs; the
+-- others go through pipeline.stage2.
+function pipeline.stage2_batch(job, ctx)
+  local agg = { n = 0, fates = {}, reasons = {}, read = 0, kept = 0, labels = {} }
+  local offs, lens, decs = job.offs, job.lens, job.decs
+  local parts = {}
+  local lane = ctx.lane and ctx.format == JSONL
+  local k, n = 1, #offs
+  while k <= n do
+    if lane then
+      local recs
+      k, recs = stet._lane2_run(ctx.spill, offs, lens, decs, k, ctx.counter, ctx.boilerplate,
+        ctx.keep_dups, agg)
+      if recs ~= "" then parts[#parts + 1] = recs end
+      if k > n then break end
+    end
+    if stet.interrupted() then break end
+    local r = pipeline.stage2({ off = offs[k], len = lens[k] }, decs[k] or nil, ctx)
+    agg.n = k
+    agg.fates[r.fate] = (agg.fates[r.fate] or 0) + 1
+    if r.reason then agg.reasons[r.reason] = (agg.reasons[r.reason] or 0) + 1 end
+    agg.read, agg.kept = agg.read + r.read, agg.kept + r.kept
+    local labels = agg.labels
+    for label, c in pairs(r.labels) do labels[label] = (labels[label] or 0) + c end
+    if r.out then parts[#parts + 1] = r.out end
+    k = k + 1
+  end
+  agg.out = table.concat(parts)
+  return agg
 end
 
 -- The fate, accounting and formatted record of a processed document.
@@ -522,18 +547,73 @@ function pipeline.collect(ctx, stats)
   return summaries, keys, n
 end
 
--- Iterates the documents pass 1 spilled, in input order: { key = i, off,
--- len, bytes = len }.
-local function spill_reader(ctx, summaries)
-  local base = key_of(ctx, 0)
-  local k = 0
-  return function()
-    k = k + 1
-    local i = ctx.spilled[k]
-    if not i then return nil end
-    local s = summaries[base + i]
-    return { key = i, off = s.off, len = s.len, bytes = s.len }
+-- Adds the counts of a stage-2 batch (pipeline.stage2_batch) to stats.
+local function merge2(stats, agg)
+  local d = stats.documents
+  for fate, n in pairs(agg.fates) do d[fate] = d[fate] + n end
+  for reason, n in pairs(agg.reasons) do bump(stats.dropped_by, reason, n) end
+  local p = stats.paragraphs
+  p.read, p.kept = p.read + agg.read, p.kept + agg.kept
+  local dropped = p.dropped
+  for label, n in pairs(agg.labels) do dropped[label] = (dropped[label] or 0) + n end
+end
+
+-- Pass 2 over the documents pass 1 spilled, in input order, in batches
+-- (pipeline.stage2_batch) on the worker pool or in this state; records go
+-- to ctx.out in input order.
+local function pass2(ctx, stats, summaries, decision)
+  local base, spilled, pool = key_of(ctx, 0), ctx.spilled, ctx.pool
+  local inflight = {} -- per batch in the pool: its last item index, size, bytes
+  ctx.stopped, ctx.done, ctx.pass_bytes, ctx.pass_started = false, 0, 0, stet.clock()
+  local function apply(agg, last, size, bytes)
+    merge2(stats, agg)
+    if agg.out then
+      ctx.out:write(agg.out)
+      stats.bytes.written = stats.bytes.written + #agg.out
+    else -- a worker put the records in the spill file
+      stet._spill_send(ctx.spill, agg.spill_off, agg.spill_len, ctx.out)
+      stats.bytes.written = stats.bytes.written + agg.spill_len
+    end
+    ctx.done, ctx.pass_bytes = last, ctx.pass_bytes + bytes
+    -- a short batch means a SIGINT stopped the workers: nothing after it
+    if agg.n < size then ctx.stopped = true end
   end
+  local function take()
+    local res, err = pool:next()
+    if not res then error("worker: " .. tostring(err), 0) end
+    local b = table.remove(inflight, 1)
+    if not ctx.stopped then apply(stet.unpack(res), b[1], b[2], b[3]) end
+  end
+  local k = 1
+  while k <= #spilled and not ctx.stopped do
+    local offs, lens, decs, bytes, j = {}, {}, {}, 0, 0
+    while k <= #spilled and j < BATCH_ITEMS and bytes < BATCH_BYTES do
+      local key = base + spilled[k]
+      local s = summaries[key]
+      j = j + 1
+      offs[j], lens[j], decs[j] = s.off, s.len, decision[key] or false
+      bytes = bytes + s.len
+      k = k + 1
+    end
+    local job = { pass = 2, counter = ctx.counter_address, offs = offs, lens = lens, decs = decs }
+    if pool then
+      if pool:pending() >= pool:capacity() then take() end
+      pool:submit(stet.pack(job))
+      inflight[#inflight + 1] = { spilled[k - 1], j, bytes }
+    else
+      apply(pipeline.stage2_batch(job, ctx), spilled[k - 1], j, bytes)
+    end
+    if ctx.progress then progress_line(ctx, stats, "pass 2/2") end
+    if stet.interrupted() then
+      stats.interrupted = true
+      break
+    end
+  end
+  if pool then
+    while pool:pending() > 0 do take() end
+  end
+  if ctx.stopped or stet.interrupted() then stats.interrupted = true end
+  if ctx.progress then progress_line(ctx, stats, "pass 2/2", true) end
 end
 
 -- The decisions from summaries: duplicate clusters, survivors, and the
@@ -603,24 +683,24 @@ local function run_files(ctx, stats)
     end
   end
   write_header(ctx, stats)
+  if not sig then
+    ctx.total_items = stats.documents.read
+    pass2(ctx, stats, summaries, decision)
+    return stats
+  end
   local n = 0
-  if not sig then ctx.total_items = stats.documents.read end
-  drive(ctx, stats, sig and 1 or 2, "pass 2/2",
+  drive(ctx, stats, 1, "pass 2/2",
     function(i, item)
       n = i
-      local k = base + i
-      if sig or summaries[k] then
-        item.decision, item.stage = decision[k], 2
-        return item
-      end
+      item.decision, item.stage = decision[base + i], 2
+      return item
     end,
     function(i, item)
       n = i
       reject(ctx, stats, item, item.reject)
     end,
-    function(_, r) apply2(ctx, stats, r) end,
-    (not sig) and spill_reader(ctx, summaries) or nil)
-  if sig and not stats.interrupted then
+    function(_, r) apply2(ctx, stats, r) end)
+  if not stats.interrupted then
     local want = sig.items[ctx.shard or 0]
     if want ~= n then
       error({ exit = 2, message = ("stet clean: the signatures hold %s documents for shard %d, this input has %d")
@@ -716,6 +796,16 @@ function pipeline.worker(config)
     if j.counter and j.counter ~= view_address then
       ctx.counter = stet._counter_view(j.counter)
       view_address = j.counter
+    end
+    if j.offs then -- a batch of spilled documents (pass2)
+      local agg = pipeline.stage2_batch(j, ctx)
+      if cfg.spill_out then
+        -- the records go out through the spill file (see pass2)
+        local s = agg.out
+        agg.out = nil
+        agg.spill_off, agg.spill_len = stet._spill_append(ctx.spill, s), #s
+      end
+      return stet.pack(agg)
     end
     local out, records = {}, nil
     for k, it in ipairs(j.items) do
