@@ -4,6 +4,7 @@
  *
  *   plan = stet._lane_plan(spec)
  *   s = plan:run1(spill, path, size, id, source, site, index)
+ *   next = plan:run_chunk(spill, paths, sizes, ids, site, first, k, out)
  *
  * run1 does what stet.pipeline's stage 1 does for such a file: read it
  * (stet._doc_file), cut and drop by the rule's patterns and then the
@@ -281,6 +282,86 @@ static void set_str(lua_State *L, int t, const char *k, const char *s, size_t n)
   lua_setfield(L, t, k);
 }
 
+/* One text file through pass 1 (see plan:run1): pushes its summary and
+ * returns 1, or returns 0 with nothing pushed when the general way must
+ * take it. The plan is at stack index 1. */
+static int run1_doc(lua_State *L, lane_plan *p, stet_spill *sp, const char *path,
+                    lua_Integer size, lane_str id, lane_str source, lane_str site,
+                    lua_Integer index) {
+  int top = lua_gettop(L);
+  size_t bytes;
+  if (stet_ldoc_from_file(L, path, size, &p->norm, p->lines, &bytes)) return 0;
+  int di = top + 1;
+  stet_doc *d = stet_ldoc_check(L, di);
+  size_t last = p->nstages && p->stage[0].cut ? lane_cut(L, d, &p->stage[0]) : d->n;
+  for (int s = 0; s < p->nstages; s++) {
+    const lane_stage *st = &p->stage[s];
+    if (!st->drop) continue;
+    lua_newtable(L); /* di + 1: checks */
+    if (lane_scan(L, d, st, last, di + 1)) {
+      lua_getiuservalue(L, 1, 1);
+      lua_getfield(L, -1, "resolve");
+      lua_replace(L, -2);
+      lua_pushvalue(L, di);
+      lua_pushvalue(L, di + 1);
+      lua_pushinteger(L, s + 1);
+      lua_pushlstring(L, id.s, id.n);
+      lua_pushlstring(L, source.s, source.n);
+      if (site.s) lua_pushlstring(L, site.s, site.n);
+      else lua_pushnil(L);
+      lua_call(L, 6, 1);
+      if (!lua_toboolean(L, -1)) {
+        lua_settop(L, top);
+        return 0;
+      }
+    }
+    lua_settop(L, di);
+  }
+  stet_ldoc_push_summary(L, d, p->sig ? &p->mo : NULL); /* di + 1..5 */
+  /* the head pass 2 unpacks: { id, source, site } */
+  scratch *sc = SCRATCH(L);
+  stet_buf *b = &sc->io;
+  b->len = 0;
+  static const char *const keys[3] = {"id", "source", "site"};
+  const char *vals[3] = {id.s, source.s, site.s};
+  size_t lens[3] = {id.n, source.n, site.n};
+  uint32_t h32 = 0;
+  if (stet_buf_append(b, &h32, 4) || stet_wire_strings(b, keys, vals, lens, 3))
+    return stet_lua_nomem(L);
+  h32 = (uint32_t)(b->len - 4);
+  memcpy(b->data, &h32, 4);
+  if (stet_doc_dump(d, b)) return stet_lua_nomem(L);
+  uint64_t off;
+  if (stet_spill_append(sp, b->data, b->len, &off))
+    return luaL_error(L, "spill file: %s", strerror(errno));
+  int t = di + 6;
+  lua_createtable(L, 0, 13);
+  lua_pushinteger(L, index);
+  lua_setfield(L, t, "index");
+  set_str(L, t, "id", id.s, id.n);
+  set_str(L, t, "source", source.s, source.n);
+  set_str(L, t, "site", site.s ? site.s : "", site.n);
+  set_str(L, t, "rule", p->rule.s, p->rule.n);
+  static const char *const fields[4] = {"body_len", "fps", "body_fp", "sig"};
+  for (int f = 0; f < 4; f++) {
+    lua_pushvalue(L, di + 2 + f);
+    lua_setfield(L, t, fields[f]);
+  }
+  lua_pushinteger(L, (lua_Integer)off);
+  lua_setfield(L, t, "off");
+  lua_pushinteger(L, (lua_Integer)b->len);
+  lua_setfield(L, t, "len");
+  if (size >= 0 && (lua_Integer)bytes != size) {
+    lua_pushinteger(L, (lua_Integer)bytes - size);
+    lua_setfield(L, t, "bytes_fix");
+  }
+  if (b->cap > (16u << 20)) stet_buf_free(b);
+  stet_ldoc_release(L, d);
+  lua_replace(L, top + 1);
+  lua_settop(L, top + 1);
+  return 1;
+}
+
 /* plan:run1(spill, path, size, id, source, site, index) -> summary | nil
  * [-0, +1] */
 static int p_run1(lua_State *L) {
@@ -288,85 +369,47 @@ static int p_run1(lua_State *L) {
   stet_spill *sp = stet_ldoc_spill(L, 2);
   const char *path = luaL_checkstring(L, 3);
   lua_Integer size = luaL_optinteger(L, 4, -1);
-  size_t idlen, srclen, sitelen = 0;
-  const char *id = luaL_checklstring(L, 5, &idlen);
-  const char *source = luaL_checklstring(L, 6, &srclen);
-  const char *site = luaL_optlstring(L, 7, NULL, &sitelen);
+  lane_str id, source, site = {NULL, 0};
+  id.s = luaL_checklstring(L, 5, &id.n);
+  source.s = luaL_checklstring(L, 6, &source.n);
+  site.s = luaL_optlstring(L, 7, NULL, &site.n);
   lua_Integer index = luaL_checkinteger(L, 8);
   lua_settop(L, 8);
-  size_t bytes;
-  if (stet_ldoc_from_file(L, path, size, &p->norm, p->lines, &bytes)) {
-    lua_pushnil(L);
-    return 1;
-  }
-  stet_doc *d = stet_ldoc_check(L, 9);
-  size_t last = p->nstages && p->stage[0].cut ? lane_cut(L, d, &p->stage[0]) : d->n;
-  for (int s = 0; s < p->nstages; s++) {
-    const lane_stage *st = &p->stage[s];
-    if (!st->drop) continue;
-    lua_newtable(L); /* 10: checks */
-    if (lane_scan(L, d, st, last, 10)) {
-      lua_getiuservalue(L, 1, 1);
-      lua_getfield(L, -1, "resolve");
-      lua_replace(L, -2);
-      lua_pushvalue(L, 9);
-      lua_pushvalue(L, 10);
-      lua_pushinteger(L, s + 1);
-      lua_pushvalue(L, 5);
-      lua_pushvalue(L, 6);
-      lua_pushvalue(L, 7);
-      lua_call(L, 6, 1);
-      int ok = lua_toboolean(L, -1);
-      if (!ok) {
-        lua_pushnil(L);
-        return 1;
-      }
-    }
+  if (!run1_doc(L, p, sp, path, size, id, source, site, index)) lua_pushnil(L);
+  return 1;
+}
+
+/* plan:run_chunk(spill, paths, sizes, ids, site, first, k, out) -> next:
+ * plan:run1 for the files paths[k..] (source: the path, id ids[j], size
+ * sizes[j], index first + j - 1), each summary into out[j], up to the
+ * first file the general way must take, or a SIGINT. Returns the index of
+ * the first file not done. [-0, +1] */
+static int p_run_chunk(lua_State *L) {
+  lane_plan *p = check_plan(L, 1);
+  stet_spill *sp = stet_ldoc_spill(L, 2);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  luaL_checktype(L, 4, LUA_TTABLE);
+  luaL_checktype(L, 5, LUA_TTABLE);
+  lane_str site = {NULL, 0};
+  site.s = luaL_optlstring(L, 6, NULL, &site.n);
+  lua_Integer first = luaL_checkinteger(L, 7), k = luaL_checkinteger(L, 8);
+  luaL_checktype(L, 9, LUA_TTABLE);
+  lua_settop(L, 9);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 3);
+  for (; k <= n && !stet_interrupted(); k++) {
+    lane_str path, id;
+    if (lua_geti(L, 3, k) != LUA_TSTRING || lua_geti(L, 5, k) != LUA_TSTRING)
+      return luaL_error(L, "run_chunk: paths[%d] and ids[%d] must be strings", (int)k, (int)k);
+    lua_geti(L, 4, k);
+    path.s = lua_tolstring(L, 10, &path.n);
+    id.s = lua_tolstring(L, 11, &id.n);
+    lua_Integer size = lua_isinteger(L, 12) ? lua_tointeger(L, 12) : 0;
+    if (!run1_doc(L, p, sp, path.s, size, id, path, site, first + k - 1)) break;
+    lua_rawseti(L, 9, k);
     lua_settop(L, 9);
   }
-  stet_ldoc_push_summary(L, d, p->sig ? &p->mo : NULL); /* 10..14 */
-  /* the head pass 2 unpacks: { id, source, site } */
-  scratch *sc = SCRATCH(L);
-  stet_buf *b = &sc->io;
-  b->len = 0;
-  static const char *const keys[3] = {"id", "source", "site"};
-  const char *vals[3] = {id, source, site};
-  size_t lens[3] = {idlen, srclen, sitelen};
-  uint32_t h32 = 0;
-  if (stet_buf_append(b, &h32, 4) || stet_wire_strings(b, keys, vals, lens, 3))
-    return stet_lua_nomem(L);
-  size_t hlen = b->len - 4;
-  h32 = (uint32_t)hlen;
-  memcpy(b->data, &h32, 4);
-  if (stet_doc_dump(d, b)) return stet_lua_nomem(L);
-  uint64_t off;
-  if (stet_spill_append(sp, b->data, b->len, &off))
-    return luaL_error(L, "spill file: %s", strerror(errno));
-  lua_createtable(L, 0, 13); /* 15 */
-  lua_pushinteger(L, index);
-  lua_setfield(L, 15, "index");
-  set_str(L, 15, "id", id, idlen);
-  set_str(L, 15, "source", source, srclen);
-  set_str(L, 15, "site", site ? site : "", site ? sitelen : 0);
-  set_str(L, 15, "rule", p->rule.s, p->rule.n);
-  lua_pushvalue(L, 12);
-  lua_setfield(L, 15, "fps");
-  lua_pushvalue(L, 11);
-  lua_setfield(L, 15, "body_len");
-  lua_pushvalue(L, 13);
-  lua_setfield(L, 15, "body_fp");
-  lua_pushvalue(L, 14);
-  lua_setfield(L, 15, "sig");
-  lua_pushinteger(L, (lua_Integer)off);
-  lua_setfield(L, 15, "off");
-  lua_pushinteger(L, (lua_Integer)b->len);
-  lua_setfield(L, 15, "len");
-  if (size >= 0 && (lua_Integer)bytes != size) {
-    lua_pushinteger(L, (lua_Integer)bytes - size);
-    lua_setfield(L, 15, "bytes_fix");
-  }
-  if (b->cap > (16u << 20)) stet_buf_free(b);
-  stet_ldoc_release(L, d);
+  lua_settop(L, 9);
+  lua_pushinteger(L, k);
   return 1;
 }
 
@@ -550,7 +593,7 @@ static int l_lane2_run(lua_State *L) {
     lua_geti(L, 3, k);
     stet_buf *io = stet_ldoc_read_spilled(L, 15);
     lua_settop(L, 14);
-    lane2_res r;
+    lane2_res r = {NULL, NULL, NULL, 0};
     if (!lane2_doc(L, io, c, threshold, dup_of, keep_dups, out, &r)) break;
     stet_doc *d = stet_ldoc_check(L, 15);
     /* d:tally(r.tally) into agg */
@@ -599,6 +642,9 @@ void stet_lua_open_lane(lua_State *L, int up) {
     lua_pushvalue(L, up);
     lua_pushcclosure(L, p_run1, 1);
     lua_setfield(L, -2, "run1");
+    lua_pushvalue(L, up);
+    lua_pushcclosure(L, p_run_chunk, 1);
+    lua_setfield(L, -2, "run_chunk");
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, plan_gc);
     lua_setfield(L, -2, "__gc");

@@ -75,29 +75,49 @@ describe("the lane", function()
   setup(function() dir = corpus() end)
   teardown(function() helpers.rmtree(dir) end)
 
-  it("summarizes and spills a text file as the general way does", function()
+  it("summarizes and spills text files as the general way does", function()
     for _, near in ipairs({ 0.7, 0 }) do
       local lane, general = ctx_for(dir, true, near), ctx_for(dir, false, near)
-      local taken = 0
-      for i, item in ipairs(items(dir)) do
-        local a = pipeline.stage1(copy(item), i, lane)
-        local b = pipeline.stage1(copy(item), i, general)
-        if a.off then
-          -- the same document and head in the spill file
-          local da, ha = stet._doc_unspill(lane.spill, a.off, a.len)
-          local db, hb = stet._doc_unspill(general.spill, b.off, b.len)
-          assert.are.same(stet.unpack(hb), stet.unpack(ha))
-          assert.are.equal(db:dump(), da:dump())
-          a.off, a.len, b.off, b.len = nil, nil, nil, nil
+      local docs, taken, key = 0, 0, 1
+      for chunk in readers.open(dir .. "/in", { defer_text = true, chunk_text = true }) do
+        assert.is_table(chunk.paths)
+        chunk.index = key
+        local a = pipeline.stage1_chunk(copy(chunk), lane)
+        local b = pipeline.stage1_chunk(copy(chunk), general)
+        assert.are.equal(#chunk.paths, #a)
+        assert.are.equal(#chunk.paths, #b)
+        for k = 1, #a do
+          local x, y = a[k], b[k]
+          if x.off then
+            -- the same document and head in the spill file
+            local dx, hx = stet._doc_unspill(lane.spill, x.off, x.len)
+            local dy, hy = stet._doc_unspill(general.spill, y.off, y.len)
+            assert.are.same(stet.unpack(hy), stet.unpack(hx))
+            assert.are.equal(dy:dump(), dx:dump())
+            x.off, x.len, y.off, y.len = nil, nil, nil, nil
+          end
+          assert.are.same(y, x)
         end
-        assert.are.same(b, a)
-        local r = lane.rule_of_folder[item.folder or false]
-        if r.plan and a.fps then taken = taken + 1 end
+        -- how far the lane goes by itself
+        local r = lane.rule_of_folder[chunk.folder or false]
+        if r.plan then
+          local k = 1
+          while k <= #chunk.paths do
+            local next = r.plan:run_chunk(lane.spill, chunk.paths, chunk.sizes, chunk.id_bases, r.site,
+              key, k, {})
+            taken = taken + next - k
+            k = next + 1
+          end
+        end
+        docs = docs + #chunk.paths
+        key = key + #chunk.paths
       end
-      -- lanesite and plain go the lane, headsite does not
+      assert.are.equal(38, docs)
+      -- lanesite and plain go the lane (but for BOOM and the binary file),
+      -- headsite does not
       assert.is_false(lane.rule_of_folder.headsite.plan)
       assert.is_truthy(lane.rule_of_folder.lanesite.plan)
-      assert.is_true(taken >= 20)
+      assert.are.equal(24, taken)
     end
   end)
 
@@ -108,11 +128,8 @@ describe("the lane", function()
     assert.is_nil(plan:run1(lane.spill, path, 0, "lanesite/07", path, "lanesite", 7))
     local ok = plan:run1(lane.spill, dir .. "/in/lanesite/06.txt", 0, "lanesite/06", "x", "lanesite", 6)
     assert.are.equal("lanesite", ok.rule)
-    local item
-    for _, it in ipairs(items(dir)) do
-      if it.path == path then item = it end
-    end
-    local r = pipeline.stage1(item, 7, lane)
+    local r = pipeline.stage1_chunk({ paths = { path }, id_bases = { "lanesite/07" }, sizes = { 0 },
+                                      folder = "lanesite", index = 7 }, lane)[1]
     assert.matches("matcher blew up", r.reject, 1, true)
     assert.matches("It went BOOM", r.raw, 1, true)
   end)

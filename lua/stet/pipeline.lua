@@ -268,21 +268,6 @@ end
 -- Stage 1 of one input item (any Lua state): a summary for the decisions,
 -- { dropped = true }, or a reject table.
 function pipeline.stage1(item, index, ctx)
-  if item.path and ctx.spill and ctx.lane then
-    -- the lane: the whole stage in one C call, for a plain text file whose
-    -- rule needs Lua for no more than its function matchers
-    local r = folder_rule(item, ctx)
-    local plan = r.plan
-    if plan == nil then
-      plan = document.lane_plan(r.rule, ctx) or false
-      r.plan = plan
-    end
-    if plan then
-      local ok, s = pcall(plan.run1, plan, ctx.spill, item.path, item.bytes or 0, item.id_base, item.path,
-        r.site, index)
-      if ok and s then return s end
-    end
-  end
   local doc, rej = process_item(item, ctx)
   if not doc then return rej end
   local s = doc.dropped and { dropped = true, fps = "" } or summarize(doc, index, ctx)
@@ -293,6 +278,39 @@ function pipeline.stage1(item, index, ctx)
     doc._d:release() -- its buffers serve the next document
   end
   return s
+end
+
+-- Stage 1 of a chunk of text files of one folder (readers' chunk_text:
+-- { paths, id_bases, sizes, folder }, chunk.index the first one's key):
+-- their results in order, fewer when a SIGINT stopped it. The lane takes
+-- every file it can, in runs (a plain text file whose rule needs Lua for
+-- no more than its function matchers: core/lua_lane.c); the others go
+-- through pipeline.stage1.
+function pipeline.stage1_chunk(chunk, ctx)
+  local out = {}
+  local paths, ids, sizes, first = chunk.paths, chunk.id_bases, chunk.sizes, chunk.index
+  local plan, site
+  if ctx.lane and ctx.spill then
+    local r = folder_rule(chunk, ctx)
+    plan, site = r.plan, r.site
+    if plan == nil then
+      plan = document.lane_plan(r.rule, ctx) or false
+      r.plan = plan
+    end
+  end
+  local k, n = 1, #paths
+  while k <= n do
+    if plan then
+      local ok, next = pcall(plan.run_chunk, plan, ctx.spill, paths, sizes, ids, site, first, k, out)
+      k = ok and next or #out + 1 -- an error: the general way says what it was
+      if k > n then break end
+    end
+    if stet.interrupted() then break end
+    out[k] = pipeline.stage1({ path = paths[k], id_base = ids[k], bytes = sizes[k], folder = chunk.folder },
+      first + k - 1, ctx)
+    k = k + 1
+  end
+  return out
 end
 
 -- Appends a processed document to the spill file sp (stet._spill, or its
@@ -456,9 +474,11 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source)
   ctx.pass_started = stet.clock()
   local i = 0
   for item in source or readers.open(ctx.paths, ctx.reader) do
+    -- a chunk of text files (readers' chunk_text) is count items
+    local count = item.paths and #item.paths or 1
     i = item.key or (i + 1)
     if pass == 1 then
-      stats.documents.read = stats.documents.read + 1
+      stats.documents.read = stats.documents.read + count
       stats.bytes.read = stats.bytes.read + (item.bytes or 0)
     end
     ctx.pass_bytes = ctx.pass_bytes + (item.bytes or 0)
@@ -469,9 +489,12 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source)
       if job then
         if pool then
           batch[#batch + 1] = job
-          batch_index[#batch_index + 1] = i
+          for t = i, i + count - 1 do batch_index[#batch_index + 1] = t end
           batch_bytes = batch_bytes + (item.bytes or 0)
-          if batch_bytes >= BATCH_BYTES or #batch >= BATCH_ITEMS then flush() end
+          if batch_bytes >= BATCH_BYTES or #batch_index >= BATCH_ITEMS then flush() end
+        elseif item.paths then
+          local rs = pipeline.stage1_chunk(job, ctx)
+          for t = 1, #rs do apply(i + t - 1, rs[t]) end
         elseif job.stage ~= 2 and pass == 1 then
           apply(i, pipeline.stage1(job, job.index, ctx))
         else
@@ -479,6 +502,7 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source)
         end
       end
     end
+    i = i + count - 1
     ctx.done = i
     if ctx.progress then progress_line(ctx, stats, label) end
     if stet.interrupted() then
@@ -808,14 +832,18 @@ function pipeline.worker(config)
       return stet.pack(agg)
     end
     local out, records = {}, nil
-    for k, it in ipairs(j.items) do
+    for _, it in ipairs(j.items) do
       -- on SIGINT, stop mid-batch: the main thread sees a short result
       if stet.interrupted() then break end
-      if j.pass == 1 and it.stage ~= 2 then
-        out[k] = pipeline.stage1(it, it.index, ctx)
+      if it.paths then -- results, one per file
+        local rs = pipeline.stage1_chunk(it, ctx)
+        for t = 1, #rs do out[#out + 1] = rs[t] end
+        if #rs < #it.paths then break end
+      elseif j.pass == 1 and it.stage ~= 2 then
+        out[#out + 1] = pipeline.stage1(it, it.index, ctx)
       else
         local r = pipeline.stage2(it, it.decision, ctx)
-        out[k] = r
+        out[#out + 1] = r
         if cfg.spill_out and r.out then
           -- the batch's records go out through the spill file (see drive)
           records = records or {}
@@ -854,6 +882,8 @@ function pipeline.run(ctx)
     -- JSON lines are decoded and text files read where they are processed
     ctx.reader.defer_json = true
     ctx.reader.defer_text = true
+    -- pass 1 of two takes text files by chunks (pipeline.stage1_chunk)
+    ctx.reader.chunk_text = ctx.spill ~= nil
     if (ctx.jobs or 1) > 1 then
       ctx.pool = stet.pool(ctx.jobs, WORKER_INIT, stet.pack(pipeline.config(ctx)))
     end

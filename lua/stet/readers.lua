@@ -449,6 +449,36 @@ local function next_file(it)
   end
 end
 
+-- With ctx.chunk_text, the plain text file `file` and the plain text files
+-- that follow it in the same folder listing come out as one item:
+--   { paths = {}, id_bases = {}, sizes = {}, folder, bytes = their sizes }
+-- (at most CHUNK_FILES files or about CHUNK_BYTES bytes).
+local CHUNK_FILES, CHUNK_BYTES = 256, 1 << 20
+local function text_chunk(it, file)
+  local paths, ids, sizes = { file.source }, { file.id_base }, { file.size or 0 }
+  local bytes = sizes[1]
+  local top = it.stack[#it.stack]
+  if top then -- the folder listing file came from: take what follows it
+    local names, kinds, tsizes, dir, rel = top.names, top.kinds, top.sizes, top.dir, top.rel
+    local n = 1
+    while n < CHUNK_FILES and bytes < CHUNK_BYTES do
+      local i = top.i + 1
+      local name = names[i]
+      if name == nil then break end
+      if byte(name, 1) ~= 46 then -- hidden entries are skipped
+        if kinds[i] ~= "file" or is_jsonl_name(name) then break end
+        n = n + 1
+        paths[n] = join(dir, name)
+        ids[n] = without_extension(rel and (rel .. "/" .. name) or name)
+        sizes[n] = tsizes[i]
+        bytes = bytes + tsizes[i]
+      end
+      top.i = i
+    end
+  end
+  return { paths = paths, id_bases = ids, sizes = sizes, folder = file.folder, bytes = bytes }
+end
+
 -- readers.open(paths, opts) -> iterator returning documents and rejects,
 -- then nil. paths: a string or an array of strings. opts:
 --   text_field = "text"          the JSONL field holding the document text
@@ -458,6 +488,8 @@ end
 --   block      = 1048576         bytes per read (tests use small blocks)
 --   defer_json, defer_text       leave JSON lines undecoded and text files
 --                                unread (readers.decode, readers.load)
+--   chunk_text                   with defer_text: consecutive text files of
+--                                a folder as one item (text_chunk above)
 function readers.open(paths, opts)
   opts = opts or {}
   if type(paths) == "string" then paths = { paths } end
@@ -471,7 +503,8 @@ function readers.open(paths, opts)
   local block = opts.block or BLOCK
   assert(math.type(block) == "integer" and block > 0, "readers.open: block must be a positive integer")
   local ctx = { text_field = tf, input = opts.input, stdin = opts.stdin, json = json, block = block,
-                defer_json = opts.defer_json, defer_text = opts.defer_text }
+                defer_json = opts.defer_json, defer_text = opts.defer_text,
+                chunk_text = opts.defer_text and opts.chunk_text }
   local it = { paths = paths, pi = 0, stack = {} }
   local produce -- the current file's producer
   return function()
@@ -484,6 +517,9 @@ function readers.open(paths, opts)
       local file = next_file(it)
       if file == nil then return nil end
       if file.reject then return file end
+      if ctx.chunk_text and file.source ~= "-" and not is_jsonl_name(file.source) then
+        return text_chunk(it, file)
+      end
       local p, rej = open_file(ctx, file)
       if rej then return rej end
       produce = p
