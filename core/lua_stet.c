@@ -75,6 +75,7 @@ int luaopen_stet_core(lua_State *L) {
   stet_lua_open_normalize(L);
   stet_lua_open_budget(L);
   stet_lua_open_sys(L);
+  stet_lua_open_paths(L);
   stet_lua_open_segment(L);
   stet_lua_open_fingerprint(L);
   stet_lua_open_counter(L);

@@ -17,6 +17,7 @@
 void stet_lua_open_normalize(lua_State *L);
 void stet_lua_open_budget(lua_State *L);
 void stet_lua_open_sys(lua_State *L);
+void stet_lua_open_paths(lua_State *L);
 void stet_lua_open_segment(lua_State *L);
 void stet_lua_open_fingerprint(lua_State *L);
 void stet_lua_open_counter(lua_State *L);

@@ -413,3 +413,36 @@ describe("readers.without_extension and readers.is_jsonl_name", function()
     end
   end)
 end)
+
+describe("readers.open with chunk_text", function()
+  it("gives the text files of a folder in chunks, as the plain walk gives them one by one", function()
+    local files = { ["s/.hidden"] = "no", ["s/c.jsonl"] = '{"text": "json doc"}\n',
+                    ["s/sub/e.txt"] = "e", ["s/sub/.x.txt"] = "hidden", ["z.txt.gz"] = "not gzip" }
+    for i = 1, 300 do files[("s/f%03d.txt"):format(i)] = ("text %d"):format(i) end
+    files["s/g.md"] = "markdown"
+    local tree = helpers.tree(files)
+    local plain, chunked = {}, {}
+    for item in readers.open(tree, { defer_text = true, defer_json = true }) do
+      plain[#plain + 1] = item.path and { item.path, item.id_base, item.bytes } or item.deferred
+    end
+    local sizes = {}
+    for item in readers.open(tree, { defer_text = true, defer_json = true, chunk_text = true }) do
+      if item.paths then
+        sizes[#sizes + 1] = #item.paths
+        local total = 0
+        for k = 1, #item.paths do
+          chunked[#chunked + 1] = { item.paths[k], item.id_bases[k], item.sizes[k] }
+          total = total + item.sizes[k]
+        end
+        assert.are.equal(total, item.bytes)
+      else
+        chunked[#chunked + 1] = item.deferred
+      end
+    end
+    assert.are.same(plain, chunked)
+    assert.are.equal(304, #plain)
+    -- (the JSON line of c.jsonl) f001..f256 | f257..f300 and g.md | sub/e.txt | z.txt.gz
+    assert.are.same({ 256, 45, 1, 1 }, sizes)
+    helpers.rmtree(tree)
+  end)
+end)

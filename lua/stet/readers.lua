@@ -36,49 +36,11 @@ local KNOWN = { id = true, url = true, site = true, title = true, date = true }
 
 readers.BLOCK = BLOCK
 
--- "a/b.txt.gz" -> "a/b.txt" (compression suffix removed), and whether one was.
-local function strip_compression(name)
-  local lower = sub(name, -4):lower()
-  if sub(lower, -3) == ".gz" then return sub(name, 1, -4) end
-  if sub(lower, -4) == ".zst" then return sub(name, 1, -5) end
-  return name
-end
-
 -- Is the file JSON Lines by its name (after any compression suffix)?
--- (Only the end of the name is looked at: ".ndjson.zst" is 11 bytes.)
-local function is_jsonl_name(name)
-  -- most names end in neither "l", "n" (.jsonl, .ndjson) nor a compression
-  -- suffix ("z", "zst")
-  local c = (byte(name, -1) or 0) | 32
-  if c ~= 108 and c ~= 110 and c ~= 122 and
-     (c ~= 116 or (byte(name, -2) or 0) | 32 ~= 115 or (byte(name, -3) or 0) | 32 ~= 122) then
-    return false
-  end
-  local lower = strip_compression(sub(name, -12)):lower()
-  return sub(lower, -6) == ".jsonl" or sub(lower, -7) == ".ndjson"
-end
-readers.is_jsonl_name = is_jsonl_name
-
 -- "axios/0001.txt.gz" -> "axios/0001": compression suffix and one extension.
--- (Positions come from "^.*()x" patterns, which find the last x in one
--- backward scan; "^(.*)x[^x]*$" would rescan the tail at every step.)
-local function without_extension(rel)
-  -- the usual case, "dir/name.txt": one 3-letter extension to remove
-  local n = #rel
-  if n > 4 and byte(rel, n - 3) == 46 and byte(rel, n - 4) ~= 47 then
-    local a, b, c = byte(rel, n - 2, n)
-    if a ~= 47 and b ~= 47 and c ~= 47 and a ~= 46 and b ~= 46 and c ~= 46 and
-       not (a | 32 == 122 and b | 32 == 115 and c | 32 == 116) then -- not ".zst"
-      return sub(rel, 1, n - 4)
-    end
-  end
-  local base = strip_compression(rel)
-  local dot = match(base, "^.*()%.")
-  if not dot or dot == 1 or byte(base, dot - 1) == 47 or find(base, "/", dot, true) then
-    return base
-  end
-  return sub(base, 1, dot - 1)
-end
+-- (core/lua_paths.c)
+local is_jsonl_name, without_extension = core.is_jsonl_name, core.without_extension
+readers.is_jsonl_name = is_jsonl_name
 readers.without_extension = without_extension
 
 -- The name of the folder holding the file at path, or nil (standard input,
@@ -459,22 +421,8 @@ local function text_chunk(it, file)
   local bytes = sizes[1]
   local top = it.stack[#it.stack]
   if top then -- the folder listing file came from: take what follows it
-    local names, kinds, tsizes, dir, rel = top.names, top.kinds, top.sizes, top.dir, top.rel
-    local n = 1
-    while n < CHUNK_FILES and bytes < CHUNK_BYTES do
-      local i = top.i + 1
-      local name = names[i]
-      if name == nil then break end
-      if byte(name, 1) ~= 46 then -- hidden entries are skipped
-        if kinds[i] ~= "file" or is_jsonl_name(name) then break end
-        n = n + 1
-        paths[n] = join(dir, name)
-        ids[n] = without_extension(rel and (rel .. "/" .. name) or name)
-        sizes[n] = tsizes[i]
-        bytes = bytes + tsizes[i]
-      end
-      top.i = i
-    end
+    local _
+    _, bytes = core._text_chunk(top, CHUNK_FILES, CHUNK_BYTES, paths, ids, sizes, 1, bytes)
   end
   return { paths = paths, id_bases = ids, sizes = sizes, folder = file.folder, bytes = bytes }
 end

@@ -1,0 +1,153 @@
+/* core/lua_paths.c: what stet.readers makes of the names of input files.
+ *
+ *   stet.without_extension(rel) -> id       "axios/0001.txt.gz" -> "axios/0001"
+ *   stet.is_jsonl_name(name) -> bool        .jsonl or .ndjson, compressed or not
+ *   stet._text_chunk(top, max_files, max_bytes, paths, ids, sizes, n, bytes)
+ *     -> n, bytes
+ *
+ * A compression suffix is ".gz" or ".zst" in any case. without_extension
+ * takes off a compression suffix and then one extension: the part from the
+ * last "." of the last path component, unless that "." starts the
+ * component. _text_chunk adds to a chunk of plain text files (stet.readers'
+ * chunk_text) the entries that follow top.i in a folder listing top = {
+ * dir, rel, names, kinds, sizes, i } (stet.listdir's arrays), skipping
+ * hidden ones, up to the first that is not a regular file or is JSON Lines
+ * by name, or max_files files, or max_bytes bytes; it appends each file's
+ * path, id (without_extension of rel/name) and size to the arrays after
+ * their n-th entry and moves top.i past what it took. */
+#include <string.h>
+
+#include "lua_stet.h"
+
+static int lower(int c) {
+  return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+}
+
+/* Whether s[0..n) ends with the lower-case ASCII suffix x, in any case. */
+static int ends_with_ci(const char *s, size_t n, const char *x) {
+  size_t k = strlen(x);
+  if (n < k) return 0;
+  for (size_t i = 0; i < k; i++)
+    if (lower((unsigned char)s[n - k + i]) != x[i]) return 0;
+  return 1;
+}
+
+/* The length of s[0..n) without its compression suffix. */
+static size_t strip_compression(const char *s, size_t n) {
+  if (ends_with_ci(s, n, ".gz")) return n - 3;
+  if (ends_with_ci(s, n, ".zst")) return n - 4;
+  return n;
+}
+
+/* The length of the id of the relative path rel[0..n). */
+static size_t id_length(const char *rel, size_t n) {
+  n = strip_compression(rel, n);
+  size_t dot = n;
+  while (dot > 0 && rel[dot - 1] != '.' && rel[dot - 1] != '/') dot--;
+  if (dot == 0 || rel[dot - 1] != '.') return n; /* no "." in the last component */
+  dot--;                                         /* at the "." */
+  if (dot == 0 || rel[dot - 1] == '/') return n; /* it starts the component */
+  return dot;
+}
+
+static int is_jsonl(const char *s, size_t n) {
+  /* only the end of the name matters: ".ndjson.zst" is 11 bytes */
+  if (n > 12) {
+    s += n - 12;
+    n = 12;
+  }
+  n = strip_compression(s, n);
+  return ends_with_ci(s, n, ".jsonl") || ends_with_ci(s, n, ".ndjson");
+}
+
+static int l_without_extension(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  lua_pushlstring(L, s, id_length(s, n));
+  return 1;
+}
+
+static int l_is_jsonl_name(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  lua_pushboolean(L, is_jsonl(s, n));
+  return 1;
+}
+
+static int l_text_chunk(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer max_files = luaL_checkinteger(L, 2), max_bytes = luaL_checkinteger(L, 3);
+  for (int a = 4; a <= 6; a++) luaL_checktype(L, a, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, 7), bytes = luaL_checkinteger(L, 8);
+  lua_settop(L, 8);
+  static const char *const fields[5] = {"dir", "rel", "names", "kinds", "sizes"};
+  for (int f = 0; f < 5; f++) lua_getfield(L, 1, fields[f]); /* 9..13 */
+  size_t dlen, rlen = 0;
+  const char *dir = luaL_checklstring(L, 9, &dlen);
+  const char *rel = lua_tolstring(L, 10, &rlen);
+  for (int a = 11; a <= 13; a++) luaL_checktype(L, a, LUA_TTABLE);
+  lua_getfield(L, 1, "i");
+  lua_Integer i = luaL_checkinteger(L, -1);
+  lua_pop(L, 1);
+  int slash = dlen > 0 && dir[dlen - 1] == '/';
+  luaL_Buffer b;
+  while (n < max_files && bytes < max_bytes) {
+    if (lua_geti(L, 11, i + 1) != LUA_TSTRING) { /* the end of the listing */
+      lua_pop(L, 1);
+      break;
+    }
+    size_t len;
+    const char *name = lua_tolstring(L, -1, &len); /* 14 */
+    if (name[0] != '.') { /* hidden entries are skipped */
+      lua_geti(L, 12, i + 1);
+      const char *kind = lua_tostring(L, -1);
+      int file = kind && strcmp(kind, "file") == 0;
+      lua_pop(L, 1);
+      if (!file || is_jsonl(name, len)) {
+        lua_pop(L, 1);
+        break;
+      }
+      n++;
+      luaL_buffinit(L, &b); /* the path: dir/name */
+      luaL_addlstring(&b, dir, dlen);
+      if (!slash) luaL_addchar(&b, '/');
+      luaL_addlstring(&b, name, len);
+      luaL_pushresult(&b);
+      lua_rawseti(L, 4, n);
+      luaL_buffinit(L, &b); /* the id: rel/name without extension */
+      if (rel) {
+        luaL_addlstring(&b, rel, rlen);
+        luaL_addchar(&b, '/');
+      }
+      luaL_addlstring(&b, name, len);
+      luaL_pushresult(&b);
+      size_t idl;
+      const char *id = lua_tolstring(L, -1, &idl);
+      lua_pushlstring(L, id, id_length(id, idl));
+      lua_rawseti(L, 5, n);
+      lua_pop(L, 1);
+      lua_geti(L, 13, i + 1);
+      lua_Integer size = lua_tointeger(L, -1);
+      lua_rawseti(L, 6, n);
+      bytes += size;
+    }
+    lua_pop(L, 1);
+    i++;
+  }
+  lua_pushinteger(L, i);
+  lua_setfield(L, 1, "i");
+  lua_pushinteger(L, n);
+  lua_pushinteger(L, bytes);
+  return 2;
+}
+
+static const luaL_Reg funcs[] = {
+  {"without_extension", l_without_extension},
+  {"is_jsonl_name", l_is_jsonl_name},
+  {"_text_chunk", l_text_chunk},
+  {NULL, NULL},
+};
+
+void stet_lua_open_paths(lua_State *L) {
+  luaL_setfuncs(L, funcs, 0);
+}
