@@ -582,7 +582,9 @@ static int l_lane2_run(lua_State *L) {
   lua_getfield(L, 9, "kept");
   lua_Integer kept_all = lua_tointeger(L, -1);
   lua_pop(L, 2);
-  stet_buf *out = stet_lua_newbuf(L); /* 13 */
+  lua_pushnil(L); /* 13 */
+  stet_buf *out = &SCRATCH(L)->recs; /* kept from batch to batch: no growing */
+  out->len = 0;
   lua_Integer n = (lua_Integer)lua_rawlen(L, 2), done = k - 1;
   for (; k <= n && !stet_interrupted(); k++) {
     lua_geti(L, 4, k); /* 14 */
@@ -631,8 +633,8 @@ static int l_lane2_run(lua_State *L) {
   lua_pushinteger(L, done);
   lua_setfield(L, 9, "n");
   lua_pushinteger(L, k);
-  lua_insert(L, 13);
-  stet_lua_pushbuf(L, 14);
+  lua_pushlstring(L, out->data ? out->data : "", out->len);
+  if (out->cap > (64u << 20)) stet_buf_free(out);
   return 2;
 }
 

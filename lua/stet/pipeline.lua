@@ -382,7 +382,7 @@ function pipeline.stage2_batch(job, ctx)
     if r.out then parts[#parts + 1] = r.out end
     k = k + 1
   end
-  agg.out = table.concat(parts)
+  agg.out = #parts == 1 and parts[1] or table.concat(parts)
   return agg
 end
 
