@@ -17,6 +17,7 @@
  *       bytes, errors: add_file over files[i..j], one call per folder
  *   t:add_jsonl(path, doc, site, default_site, samples, block_size,
  *       fallback) -> docs, paragraphs, bytes [, err]: a JSON Lines file
+ *   t:sub(fp, site, n), t:sub_cluster(fps, sites)   counts taken off
  *   stet.load_counter(path) -> table | nil, "path: reason"
  * doc is an integer or a string (strings are hashed); the adds of one
  * document must be consecutive (see counter.h). */
@@ -152,6 +153,73 @@ static int c_sub(lua_State *L) {
   luaL_argcheck(L, n >= 0 && n <= UINT32_MAX, 4, "must be in 0..2^32-1");
   uint32_t site;
   if (stet_counter_find_site(c, name, len, &site)) stet_counter_sub_count(c, fp, site, (uint32_t)n);
+  return 0;
+}
+
+/* A (site, fingerprint) pair of one member of a cluster. */
+typedef struct site_fp {
+  uint32_t site;
+  uint64_t fp;
+} site_fp;
+
+static int cmp_site_fp(const void *a, const void *b) {
+  const site_fp *x = a, *y = b;
+  if (x->site != y->site) return x->site < y->site ? -1 : 1;
+  return x->fp < y->fp ? -1 : x->fp > y->fp;
+}
+
+/* t:sub_cluster(fps, sites): a duplicate cluster counted once. fps[m] is
+ * member m's kept fingerprints (8 bytes each, as d:summary gives them) and
+ * sites[m] its site; where n > 1 members of one site hold a fingerprint
+ * (a member counts once however often it holds it), n - 1 is taken off its
+ * count (t:sub). [-0, +0] */
+static int c_sub_cluster(lua_State *L) {
+  stet_counter *c = stet_lua_counter_check(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  lua_Integer m = (lua_Integer)luaL_len(L, 2);
+  size_t total = 0;
+  for (lua_Integer k = 1; k <= m; k++) {
+    size_t n;
+    lua_geti(L, 2, k);
+    if (!lua_tolstring(L, -1, &n)) return luaL_error(L, "sub_cluster: fps[%d] is not a string", (int)k);
+    total += n / 8;
+    lua_pop(L, 1);
+  }
+  site_fp *all = lua_newuserdatauv(L, (total ? total : 1) * sizeof *all, 0); /* freed by the GC */
+  size_t used = 0;
+  for (lua_Integer k = 1; k <= m; k++) {
+    size_t n, slen;
+    lua_geti(L, 2, k);
+    const char *fps = lua_tolstring(L, -1, &n);
+    lua_geti(L, 3, k);
+    const char *site = luaL_checklstring(L, -1, &slen);
+    uint32_t id;
+    if (stet_counter_find_site(c, site, slen, &id)) {
+      size_t from = used;
+      for (size_t i = 0; i + 8 <= n; i += 8) {
+        uint64_t v = 0;
+        for (int b = 7; b >= 0; b--) v = v << 8 | (unsigned char)fps[i + (size_t)b];
+        all[used].site = id;
+        all[used].fp = v;
+        used++;
+      }
+      /* a member counts once per fingerprint */
+      qsort(all + from, used - from, sizeof *all, cmp_site_fp);
+      size_t w = from;
+      for (size_t i = from; i < used; i++)
+        if (i == from || all[i].fp != all[w - 1].fp) all[w++] = all[i];
+      used = w;
+    }
+    lua_pop(L, 2);
+  }
+  qsort(all, used, sizeof *all, cmp_site_fp);
+  for (size_t i = 0; i < used;) {
+    size_t j = i + 1;
+    while (j < used && all[j].site == all[i].site && all[j].fp == all[i].fp) j++;
+    if (j - i > 1) stet_counter_sub_count(c, all[i].fp, all[i].site, (uint32_t)(j - i - 1));
+    i = j;
+  }
   return 0;
 }
 
@@ -610,6 +678,7 @@ static const luaL_Reg methods[] = {
   {"add_all", c_add_all},
   {"reserve", c_reserve},
   {"sub", c_sub},
+  {"sub_cluster", c_sub_cluster},
   {"add", c_add},
   {"add_paragraphs", c_add_paragraphs},
   {"add_file", c_add_file},

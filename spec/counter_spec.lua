@@ -50,6 +50,70 @@ describe("counter:sub", function()
   end)
 end)
 
+describe("counter:sub_cluster", function()
+  it("counts a cluster once per site, each member once per fingerprint", function()
+    -- clusters of 2..5 members over a few sites, with repeats inside a
+    -- member; the reference counts with Lua tables
+    local seed = 99
+    local function rand(n)
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed % n + 1
+    end
+    local pool = {}
+    for i = 1, 40 do pool[i] = stet.fingerprint("paragraph number " .. i) end
+    local c, want = stet.counter(), {}
+    local doc = 0
+    local clusters = {}
+    for _ = 1, 60 do
+      local fps, sites = {}, {}
+      for m = 1, rand(4) + 1 do
+        local site = "site" .. rand(3)
+        local parts, seen = {}, {}
+        for _ = 1, rand(12) do
+          local fp = pool[rand(#pool)]
+          parts[#parts + 1] = string.pack("<j", fp)
+          if not seen[fp] then
+            seen[fp] = true
+            local key = site .. "\0" .. fp
+            want[key] = (want[key] or 0) + 1
+          end
+        end
+        doc = doc + 1
+        fps[m], sites[m] = table.concat(parts), site
+        c:add_all(fps[m], site, doc)
+      end
+      clusters[#clusters + 1] = { fps, sites }
+    end
+    -- what each cluster counted more than once comes off
+    for _, cl in ipairs(clusters) do
+      local per = {}
+      for m, fps in ipairs(cl[1]) do
+        local seen = {}
+        for i = 1, #fps, 8 do
+          local fp = string.unpack("<j", fps, i)
+          if not seen[fp] then
+            seen[fp] = true
+            local key = cl[2][m] .. "\0" .. fp
+            per[key] = (per[key] or 0) + 1
+          end
+        end
+      end
+      for key, n in pairs(per) do want[key] = want[key] - (n - 1) end
+      c:sub_cluster(cl[1], cl[2])
+    end
+    local checked = 0
+    for key, n in pairs(want) do
+      local site, fp = key:match("^(.-)%z(.*)$")
+      assert.are.equal(n, c:count(math.tointeger(fp), site))
+      checked = checked + 1
+    end
+    assert.is_true(checked > 50)
+    -- a site the table never saw changes nothing
+    c:sub_cluster({ string.pack("<j", pool[1]) .. string.pack("<j", pool[1]) }, { "nowhere" })
+    assert.has_error(function() c:sub_cluster({ true }, { "s" }) end)
+  end)
+end)
+
 describe("counter:reserve", function()
   it("makes room without changing what the table holds", function()
     local a, b = stet.counter(), stet.counter()

@@ -195,32 +195,16 @@ end
 
 -- The counts of decisions.count_paragraphs from a counter that already holds every
 -- (not dropped) document counted on its own, as pass 1 added them: each
--- cluster takes off, per site, what its members counted more than once.
-local unpack_fp = string.unpack
+-- cluster takes off, per site, what its members counted more than once
+-- (counter:sub_cluster).
 function decisions.count_clusters_once(counter, summaries, clusters)
   for _, members in ipairs(clusters) do
-    local per_site = {}
-    for _, m in ipairs(members) do
+    local fps, sites = {}, {}
+    for k, m in ipairs(members) do
       local s = summaries[m]
-      local per = per_site[s.site]
-      if not per then
-        per = {}
-        per_site[s.site] = per
-      end
-      local fps, mine = s.fps, {}
-      for i = 1, #fps, 8 do
-        local fp = unpack_fp("<j", fps, i)
-        if not mine[fp] then -- a document counts once per paragraph
-          mine[fp] = true
-          per[fp] = (per[fp] or 0) + 1
-        end
-      end
+      fps[k], sites[k] = s.fps, s.site
     end
-    for site, per in pairs(per_site) do
-      for fp, n in pairs(per) do
-        if n > 1 then counter:sub(fp, site, n - 1) end
-      end
-    end
+    counter:sub_cluster(fps, sites)
   end
   return counter
 end
