@@ -155,6 +155,16 @@ describe("stet clean", function()
     assert.are.equal(a, b)
   end)
 
+  it("writes to standard output with -o -, and to the file with -o FILE", function()
+    local a = clean(dir, { "--near", "0" })
+    assert.is_true(#a > 100)
+    assert.are.equal(a, (clean(dir, { "--near", "0", "-o", "-" })))
+    local path = dir .. "/out.jsonl"
+    assert.are.equal("", (clean(dir, { "--near", "0", "-o", path })))
+    assert.are.equal(a, h.slurp(path))
+    assert.is_nil(h.slurp("-"))
+  end)
+
   it("keeps JSONL fields in meta and finds the site by URL", function()
     local recs = by_id(h.jsonl((clean(dir, { "--near", "0" }))))
     assert.are.equal("news", recs.w1.site)

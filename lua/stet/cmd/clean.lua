@@ -24,7 +24,7 @@ whole, the stats file says "interrupted": true, and the exit code is 130.]],
   options = setup.options({
     { name = "format", short = "f", arg = "NAME|FILE", default = "jsonl",
       help = "jsonl, text, markdown, csv, or a .lua format file" },
-    { name = "output", short = "o", arg = "PATH", help = "write records here (default: stdout)" },
+    { name = "output", short = "o", arg = "PATH", help = "write records here (default, or -: stdout)" },
     { name = "jobs", short = "j", arg = "N", number = true,
       help = "worker threads (default: the number of online cores)" },
     { name = "separator", arg = "TEXT", help = "document separator of the text format (default: form feed)" },
@@ -80,7 +80,8 @@ function clean.run(opts, paths)
     if not t then error({ exit = 2, message = "stet clean: " .. err }, 0) end
     ctx.table = t
   end
-  ctx.out = opts.output and open_out(opts.output, "output") or io.stdout
+  local to_file = opts.output and opts.output ~= "-"
+  ctx.out = to_file and open_out(opts.output, "output") or io.stdout
   ctx.out:setvbuf("full", 1 << 20)
   ctx.rejects = opts.rejects and open_out(opts.rejects, "rejects file") or nil
   stet.catch_interrupts()
@@ -93,7 +94,7 @@ function clean.run(opts, paths)
     stats.bytes.written = stats.bytes.written + #s
   end
   ctx.out:flush()
-  if opts.output then ctx.out:close() end
+  if to_file then ctx.out:close() end
   if ctx.rejects then ctx.rejects:close() end
   if opts.stats then
     local f = open_out(opts.stats, "stats file")
