@@ -4,7 +4,7 @@
  *
  *   plan = stet._lane_plan(spec)
  *   s = plan:run1(spill, path, size, id, source, site, index)
- *   next = plan:run_chunk(spill, paths, sizes, ids, site, first, k, out)
+ *   next, records = plan:run_chunk(spill, paths, sizes, ids, site, first, k)
  *
  * run1 does what stet.pipeline's stage 1 does for such a file: read it
  * (stet._doc_file), cut and drop by the rule's patterns and then the
@@ -282,12 +282,44 @@ static void set_str(lua_State *L, int t, const char *k, const char *s, size_t n)
   lua_setfield(L, t, k);
 }
 
+static int put(stet_buf *b, const void *p, size_t n) {
+  return stet_buf_append(b, p, n);
+}
+
+/* Appends a string of a record of core/lua_sumstore.c: u32 length (nil:
+ * 0xFFFFFFFF), bytes. */
+static int put_str(stet_buf *b, const char *s, size_t n) {
+  uint32_t len = s ? (uint32_t)n : UINT32_MAX;
+  return put(b, &len, 4) || (s && put(b, s, n));
+}
+
+/* Appends the record of core/lua_sumstore.c ('L') of the summary that
+ * stet_ldoc_push_summary left at di + 1..5 (kept, body_len, fps, body_fp,
+ * sig). */
+static void lane_put(lua_State *L, stet_buf *rec, const lane_plan *p, int di, lua_Integer index,
+                     uint64_t off, uint32_t len, int64_t bytes_fix, lane_str id, lane_str source,
+                     lane_str site) {
+  int64_t key = (int64_t)index;
+  uint32_t body_len = (uint32_t)lua_tointeger(L, di + 2);
+  unsigned char has_bfp = lua_isinteger(L, di + 4);
+  uint64_t body_fp = has_bfp ? (uint64_t)lua_tointeger(L, di + 4) : 0;
+  size_t fl, sl = 0;
+  const char *fps = lua_tolstring(L, di + 3, &fl);
+  const char *sig = lua_tolstring(L, di + 5, &sl);
+  if (put(rec, "L", 1) || put(rec, &key, 8) || put(rec, &off, 8) || put(rec, &len, 4) ||
+      put(rec, &body_len, 4) || put(rec, &has_bfp, 1) || put(rec, &body_fp, 8) ||
+      put(rec, &bytes_fix, 8) || put_str(rec, id.s, id.n) || put_str(rec, source.s, source.n) ||
+      put_str(rec, site.s ? site.s : "", site.s ? site.n : 0) ||
+      put_str(rec, p->rule.s, p->rule.n) || put_str(rec, fps, fl) || put_str(rec, sig, sl))
+    stet_lua_nomem(L);
+}
+
 /* One text file through pass 1 (see plan:run1): pushes its summary and
  * returns 1, or returns 0 with nothing pushed when the general way must
  * take it. The plan is at stack index 1. */
 static int run1_doc(lua_State *L, lane_plan *p, stet_spill *sp, const char *path,
                     lua_Integer size, lane_str id, lane_str source, lane_str site,
-                    lua_Integer index) {
+                    lua_Integer index, stet_buf *rec) {
   int top = lua_gettop(L);
   size_t bytes;
   if (stet_ldoc_from_file(L, path, size, &p->norm, p->lines, &bytes)) return 0;
@@ -334,6 +366,14 @@ static int run1_doc(lua_State *L, lane_plan *p, stet_spill *sp, const char *path
   uint64_t off;
   if (stet_spill_append(sp, b->data, b->len, &off))
     return luaL_error(L, "spill file: %s", strerror(errno));
+  if (rec) {
+    lane_put(L, rec, p, di, index, off, (uint32_t)b->len,
+             size >= 0 ? (int64_t)bytes - size : 0, id, source, site);
+    if (b->cap > (16u << 20)) stet_buf_free(b);
+    stet_ldoc_release(L, d);
+    lua_settop(L, top);
+    return 1;
+  }
   int t = di + 6;
   lua_createtable(L, 0, 13);
   lua_pushinteger(L, index);
@@ -375,42 +415,77 @@ static int p_run1(lua_State *L) {
   site.s = luaL_optlstring(L, 7, NULL, &site.n);
   lua_Integer index = luaL_checkinteger(L, 8);
   lua_settop(L, 8);
-  if (!run1_doc(L, p, sp, path, size, id, source, site, index)) lua_pushnil(L);
+  if (!run1_doc(L, p, sp, path, size, id, source, site, index, NULL)) lua_pushnil(L);
   return 1;
 }
 
-/* plan:run_chunk(spill, paths, sizes, ids, site, first, k, out) -> next:
- * plan:run1 for the files paths[k..] (source: the path, id ids[j], size
- * sizes[j], index first + j - 1), each summary into out[j], up to the
- * first file the general way must take, or a SIGINT. Returns the index of
- * the first file not done. [-0, +1] */
-static int p_run_chunk(lua_State *L) {
+/* run1_one(plan, spill, path, size, id, site, index, rec) -> taken: one
+ * file of plan:run_chunk (spill and rec light userdata), in a protected
+ * call. */
+static int run1_one(lua_State *L) {
   lane_plan *p = check_plan(L, 1);
+  stet_spill *sp = lua_touserdata(L, 2);
+  lane_str path, id, site = {NULL, 0};
+  path.s = lua_tolstring(L, 3, &path.n);
+  lua_Integer size = lua_isinteger(L, 4) ? lua_tointeger(L, 4) : 0;
+  id.s = lua_tolstring(L, 5, &id.n);
+  site.s = lua_tolstring(L, 6, &site.n);
+  lua_Integer index = lua_tointeger(L, 7);
+  stet_buf *rec = lua_touserdata(L, 8);
+  lua_settop(L, 8);
+  size_t at = rec->len;
+  int taken = run1_doc(L, p, sp, path.s, size, id, path, site, index, rec);
+  if (!taken) rec->len = at;
+  lua_pushboolean(L, taken);
+  return 1;
+}
+
+/* plan:run_chunk(spill, paths, sizes, ids, site, first, k) -> next, records:
+ * plan:run1 for the files paths[k..] (source: the path, id ids[j], size
+ * sizes[j], index first + j - 1) up to the first file the general way must
+ * take, or a SIGINT. Returns the index of the first file not done and the
+ * summaries of those done as records of core/lua_sumstore.c, back to
+ * back. [-0, +2] */
+static int p_run_chunk(lua_State *L) {
+  check_plan(L, 1);
   stet_spill *sp = stet_ldoc_spill(L, 2);
   luaL_checktype(L, 3, LUA_TTABLE);
   luaL_checktype(L, 4, LUA_TTABLE);
   luaL_checktype(L, 5, LUA_TTABLE);
-  lane_str site = {NULL, 0};
-  site.s = luaL_optlstring(L, 6, NULL, &site.n);
+  luaL_optstring(L, 6, NULL); /* the site */
   lua_Integer first = luaL_checkinteger(L, 7), k = luaL_checkinteger(L, 8);
-  luaL_checktype(L, 9, LUA_TTABLE);
-  lua_settop(L, 9);
+  lua_settop(L, 8);
+  lua_pushnil(L); /* 9 */
+  stet_buf *rec = &SCRATCH(L)->recs;
+  rec->len = 0;
   lua_Integer n = (lua_Integer)lua_rawlen(L, 3);
   for (; k <= n && !stet_interrupted(); k++) {
-    lane_str path, id;
     if (lua_geti(L, 3, k) != LUA_TSTRING || lua_geti(L, 5, k) != LUA_TSTRING)
       return luaL_error(L, "run_chunk: paths[%d] and ids[%d] must be strings", (int)k, (int)k);
+    lua_pushvalue(L, lua_upvalueindex(2)); /* run1_one, protected */
+    lua_pushvalue(L, 1);
+    lua_pushlightuserdata(L, sp);
+    lua_pushvalue(L, 10);
     lua_geti(L, 4, k);
-    path.s = lua_tolstring(L, 10, &path.n);
-    id.s = lua_tolstring(L, 11, &id.n);
-    lua_Integer size = lua_isinteger(L, 12) ? lua_tointeger(L, 12) : 0;
-    if (!run1_doc(L, p, sp, path.s, size, id, path, site, first + k - 1)) break;
-    lua_rawseti(L, 9, k);
+    lua_pushvalue(L, 11);
+    lua_pushvalue(L, 6);
+    lua_pushinteger(L, first + k - 1);
+    lua_pushlightuserdata(L, rec);
+    /* an error (a pattern, a rule's matcher) leaves the file to the
+     * general way, which says what it was */
+    size_t at = rec->len;
+    int ok = lua_pcall(L, 8, 1, 0) == LUA_OK && lua_toboolean(L, -1);
     lua_settop(L, 9);
+    if (!ok) {
+      rec->len = at;
+      break;
+    }
   }
   lua_settop(L, 9);
   lua_pushinteger(L, k);
-  return 1;
+  lua_pushlstring(L, rec->data ? rec->data : "", rec->len);
+  if (rec->cap > (64u << 20)) stet_buf_free(rec);
+  return 2;
 }
 
 /* The head { id, source, site } of a spilled document, when it is no
@@ -645,7 +720,9 @@ void stet_lua_open_lane(lua_State *L, int up) {
     lua_pushcclosure(L, p_run1, 1);
     lua_setfield(L, -2, "run1");
     lua_pushvalue(L, up);
-    lua_pushcclosure(L, p_run_chunk, 1);
+    lua_pushvalue(L, up);
+    lua_pushcclosure(L, run1_one, 1);
+    lua_pushcclosure(L, p_run_chunk, 2);
     lua_setfield(L, -2, "run_chunk");
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, plan_gc);

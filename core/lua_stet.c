@@ -85,6 +85,7 @@ int luaopen_stet_core(lua_State *L) {
   stet_lua_open_document(L);
   stet_lua_open_bench(L);
   stet_lua_open_counter_view(L);
+  stet_lua_open_sumstore(L);
   stet_lua_open_minhash(L);
   stet_lua_open_json(L);
   stet_lua_open_lsh(L);

@@ -31,6 +31,7 @@ int stet_interrupted(void);
 void stet_lua_open_document(lua_State *L);
 void stet_lua_open_bench(lua_State *L);
 void stet_lua_open_counter_view(lua_State *L); /* after stet_lua_open_counter */
+void stet_lua_open_sumstore(lua_State *L);
 
 /* The counting table at idx (core/lua_counter.c); raises if it is not one. */
 struct stet_counter *stet_lua_checkcounter(lua_State *L, int idx);

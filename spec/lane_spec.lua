@@ -64,6 +64,25 @@ local function items(dir)
   return out
 end
 
+-- The summaries (key -> table) of a stage1_chunk result, through a store
+-- as pipeline.collect does it; rejects stay tables with .reject.
+local function summaries_of(res, first)
+  local st = stet._sumstore(nil, 0)
+  local out = {}
+  local pos, t = 0, 1
+  while pos < #res.blob do
+    local done, g, _
+    pos, done, _, g = st:add_run(res.blob, pos)
+    t = t + done
+    if g then
+      local r = res.general[t - 1]
+      if r.reject then out[first + t - 2] = r else st:add(first + t - 2, r) end
+    end
+  end
+  for _, k in ipairs(st:keys()) do out[k] = st:get(k) end
+  return out
+end
+
 local function copy(t)
   local c = {}
   for k, v in pairs(t) do c[k] = v end
@@ -82,12 +101,15 @@ describe("the lane", function()
       for chunk in readers.open(dir .. "/in", { defer_text = true, chunk_text = true }) do
         assert.is_table(chunk.paths)
         chunk.index = key
-        local a = pipeline.stage1_chunk(copy(chunk), lane)
-        local b = pipeline.stage1_chunk(copy(chunk), general)
-        assert.are.equal(#chunk.paths, #a)
-        assert.are.equal(#chunk.paths, #b)
-        for k = 1, #a do
+        local ra = pipeline.stage1_chunk(copy(chunk), lane)
+        local rb = pipeline.stage1_chunk(copy(chunk), general)
+        assert.are.equal(#chunk.paths, ra.chunk)
+        assert.are.equal(#chunk.paths, rb.chunk)
+        assert.are.equal(("G"):rep(#chunk.paths), rb.blob)
+        local a, b = summaries_of(ra, key), summaries_of(rb, key)
+        for k = key, key + #chunk.paths - 1 do
           local x, y = a[k], b[k]
+          assert.is_table(x)
           if x.off then
             -- the same document and head in the spill file
             local dx, hx = stet._doc_unspill(lane.spill, x.off, x.len)
@@ -103,8 +125,7 @@ describe("the lane", function()
         if r.plan then
           local k = 1
           while k <= #chunk.paths do
-            local next = r.plan:run_chunk(lane.spill, chunk.paths, chunk.sizes, chunk.id_bases, r.site,
-              key, k, {})
+            local next = r.plan:run_chunk(lane.spill, chunk.paths, chunk.sizes, chunk.id_bases, r.site, key, k)
             taken = taken + next - k
             k = next + 1
           end
@@ -128,8 +149,10 @@ describe("the lane", function()
     assert.is_nil(plan:run1(lane.spill, path, 0, "lanesite/07", path, "lanesite", 7))
     local ok = plan:run1(lane.spill, dir .. "/in/lanesite/06.txt", 0, "lanesite/06", "x", "lanesite", 6)
     assert.are.equal("lanesite", ok.rule)
-    local r = pipeline.stage1_chunk({ paths = { path }, id_bases = { "lanesite/07" }, sizes = { 0 },
-                                      folder = "lanesite", index = 7 }, lane)[1]
+    local res = pipeline.stage1_chunk({ paths = { path }, id_bases = { "lanesite/07" }, sizes = { 0 },
+                                        folder = "lanesite", index = 7 }, lane)
+    assert.are.equal("G", res.blob)
+    local r = res.general[1]
     assert.matches("matcher blew up", r.reject, 1, true)
     assert.matches("It went BOOM", r.raw, 1, true)
   end)

@@ -281,13 +281,16 @@ function pipeline.stage1(item, index, ctx)
 end
 
 -- Stage 1 of a chunk of text files of one folder (readers' chunk_text:
--- { paths, id_bases, sizes, folder }, chunk.index the first one's key):
--- their results in order, fewer when a SIGINT stopped it. The lane takes
--- every file it can, in runs (a plain text file whose rule needs Lua for
--- no more than its function matchers: core/lua_lane.c); the others go
--- through pipeline.stage1.
+-- { paths, id_bases, sizes, folder }, chunk.index the first one's key).
+-- Returns { chunk = n, blob, general }: the results of the first n files
+-- (fewer than #paths when a SIGINT stopped it), those the lane took as
+-- records in blob (core/lua_sumstore.c), the others as "G" in blob and
+-- their stage-1 result in general[j]. The lane takes every file it can,
+-- in runs (a plain text file whose rule needs Lua for no more than its
+-- function matchers: core/lua_lane.c); the others go through
+-- pipeline.stage1.
 function pipeline.stage1_chunk(chunk, ctx)
-  local out = {}
+  local parts, general = {}, {}
   local paths, ids, sizes, first = chunk.paths, chunk.id_bases, chunk.sizes, chunk.index
   local plan, site
   if ctx.lane and ctx.spill then
@@ -301,16 +304,18 @@ function pipeline.stage1_chunk(chunk, ctx)
   local k, n = 1, #paths
   while k <= n do
     if plan then
-      local ok, next = pcall(plan.run_chunk, plan, ctx.spill, paths, sizes, ids, site, first, k, out)
-      k = ok and next or #out + 1 -- an error: the general way says what it was
+      local recs
+      k, recs = plan:run_chunk(ctx.spill, paths, sizes, ids, site, first, k)
+      if recs ~= "" then parts[#parts + 1] = recs end
       if k > n then break end
     end
     if stet.interrupted() then break end
-    out[k] = pipeline.stage1({ path = paths[k], id_base = ids[k], bytes = sizes[k], folder = chunk.folder },
+    general[k] = pipeline.stage1({ path = paths[k], id_base = ids[k], bytes = sizes[k], folder = chunk.folder },
       first + k - 1, ctx)
+    parts[#parts + 1] = "G"
     k = k + 1
   end
-  return out
+  return { chunk = k - 1, blob = #parts == 1 and parts[1] or table.concat(parts), general = general }
 end
 
 -- Appends a processed document to the spill file sp (stet._spill, or its
@@ -439,7 +444,7 @@ end
 -- itself, with the fields stage1 or stage2 needs added: a flat table packs
 -- faster), or nil to skip it. Reader rejects go to `on_reject` directly.
 local BATCH_BYTES, BATCH_ITEMS = 1 << 20, 256
-local function drive(ctx, stats, pass, label, filter, on_reject, apply, source)
+local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, apply_chunk)
   -- pass 1 counts what is read; with a signatures file the single pass is
   -- stage 2 run with pass-1 accounting (jobs carry stage = 2)
   local pool = ctx.pool
@@ -450,7 +455,16 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source)
     local results = stet.unpack(res)
     local idx = table.remove(ctx.inflight, 1)
     if ctx.stopped then return end
-    for k, r in ipairs(results) do apply(idx[k], r) end
+    local k = 1
+    for _, r in ipairs(results) do
+      if r.chunk then -- the results of r.chunk files (pipeline.stage1_chunk)
+        apply_chunk(idx[k], r)
+        k = k + r.chunk
+      else
+        apply(idx[k], r)
+        k = k + 1
+      end
+    end
     -- a worker put the batch's records in the spill file, in order: they
     -- go to the output from there, without coming through this state
     if results.spill_len then
@@ -458,7 +472,7 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source)
     end
     -- a short batch means the workers stopped on SIGINT: apply nothing
     -- after the gap, so the output stays a prefix of the input order
-    if #results < #idx then ctx.stopped = true end
+    if k <= #idx then ctx.stopped = true end
   end
   local function flush()
     if #batch == 0 then return end
@@ -493,8 +507,7 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source)
           batch_bytes = batch_bytes + (item.bytes or 0)
           if batch_bytes >= BATCH_BYTES or #batch_index >= BATCH_ITEMS then flush() end
         elseif item.paths then
-          local rs = pipeline.stage1_chunk(job, ctx)
-          for t = 1, #rs do apply(i + t - 1, rs[t]) end
+          apply_chunk(i, pipeline.stage1_chunk(job, ctx))
         elseif job.stage ~= 2 and pass == 1 then
           apply(i, pipeline.stage1(job, job.index, ctx))
         else
@@ -528,17 +541,31 @@ pipeline.key_of = key_of
 -- summary, rejects left out) and their keys in input order, plus the
 -- number of items read.
 function pipeline.collect(ctx, stats)
-  local base = key_of(ctx, 0)
-  local summaries, keys, n, spilled = {}, {}, 0, {}
+  local base, n = key_of(ctx, 0), 0
   local counter
   if ctx.boilerplate and ctx.boilerplate > 0 and not ctx.signatures then
     counter = stet.counter()
     ctx.pass1_counter = counter
   end
-  -- duplicate clusters too are built as summaries come (not for `stet
-  -- signatures`, whose summaries are clustered after the merge)
-  local clusters = not ctx.signatures and ctx.spill and decisions.builder(ctx) or nil
-  ctx.pass1_clusters = clusters
+  -- the summaries live in C (core/lua_sumstore.c), which counts their
+  -- paragraphs as they come and builds the duplicate clusters (not for
+  -- `stet signatures`, whose summaries are clustered after the merge);
+  -- duplicate clusters are made to count once later
+  local cluster = not ctx.signatures and ctx.spill ~= nil
+  local store = stet._sumstore(counter, cluster and ctx.near or 0, ctx.minhash and ctx.minhash.bands or 14)
+  ctx.store, ctx.pass1_clusters = store, cluster or nil
+  local function apply(i, r)
+    n = math.max(n, i)
+    if r.bytes_fix then
+      stats.bytes.read = stats.bytes.read + r.bytes_fix
+      r.bytes_fix = nil
+    end
+    if r.reject then
+      reject(ctx, stats, r, r.reject)
+    else
+      store:add(base + i, r)
+    end
+  end
   drive(ctx, stats, 1, "pass 1/2",
     function(i, item)
       item.index = base + i
@@ -548,27 +575,22 @@ function pipeline.collect(ctx, stats)
       n = math.max(n, i)
       reject(ctx, stats, item, item.reject)
     end,
-    function(i, r)
-      n = math.max(n, i)
-      if r.bytes_fix then
-        stats.bytes.read = stats.bytes.read + r.bytes_fix
-        r.bytes_fix = nil
+    apply, nil,
+    function(i, res) -- the results of a chunk (pipeline.stage1_chunk)
+      local blob, general = res.blob, res.general
+      local pos, t = 0, 1
+      while pos < #blob do
+        local done, fix, g
+        pos, done, fix, g = store:add_run(blob, pos)
+        stats.bytes.read = stats.bytes.read + fix
+        t = t + done
+        if g then apply(i + t - 2, general[t - 1]) end
       end
-      if r.reject then
-        reject(ctx, stats, r, r.reject)
-      else
-        local k = base + i
-        summaries[k] = r
-        keys[#keys + 1] = k
-        if r.off then spilled[#spilled + 1] = i end
-        -- counted now, on its own (the main thread waits for workers
-        -- anyway); duplicate clusters are made to count once later
-        if counter and not r.dropped then counter:add_all(r.fps, r.site, k) end
-        if clusters and not r.dropped then decisions.add(clusters, r) end
-      end
+      n = math.max(n, i + res.chunk - 1)
     end)
-  ctx.spilled = spilled
-  return summaries, keys, n
+  -- summaries[key] from the store, made when asked for
+  local summaries = setmetatable({}, { __index = function(_, k) return store:get(k) end })
+  return summaries, store:keys(), n
 end
 
 -- Adds the counts of a stage-2 batch (pipeline.stage2_batch) to stats.
@@ -585,8 +607,8 @@ end
 -- Pass 2 over the documents pass 1 spilled, in input order, in batches
 -- (pipeline.stage2_batch) on the worker pool or in this state; records go
 -- to ctx.out in input order.
-local function pass2(ctx, stats, summaries, decision)
-  local base, spilled, pool = key_of(ctx, 0), ctx.spilled, ctx.pool
+local function pass2(ctx, stats, decision)
+  local base, store, pool = key_of(ctx, 0), ctx.store, ctx.pool
   local inflight = {} -- per batch in the pool: its last item index, size, bytes
   ctx.stopped, ctx.done, ctx.pass_bytes, ctx.pass_started = false, 0, 0, stet.clock()
   local function apply(agg, last, size, bytes)
@@ -608,24 +630,22 @@ local function pass2(ctx, stats, summaries, decision)
     local b = table.remove(inflight, 1)
     if not ctx.stopped then apply(stet.unpack(res), b[1], b[2], b[3]) end
   end
-  local k = 1
-  while k <= #spilled and not ctx.stopped do
-    local offs, lens, decs, bytes, j = {}, {}, {}, 0, 0
-    while k <= #spilled and j < BATCH_ITEMS and bytes < BATCH_BYTES do
-      local key = base + spilled[k]
-      local s = summaries[key]
-      j = j + 1
-      offs[j], lens[j], decs[j] = s.off, s.len, decision[key] or false
-      bytes = bytes + s.len
-      k = k + 1
-    end
+  local pos = 1
+  while not ctx.stopped do
+    local keys, offs, lens, bytes
+    keys, offs, lens, pos, bytes = store:spilled(pos, BATCH_ITEMS, BATCH_BYTES)
+    local j = #keys
+    if j == 0 then break end
+    local decs = {}
+    for t = 1, j do decs[t] = decision[keys[t]] or false end
     local job = { pass = 2, counter = ctx.counter_address, offs = offs, lens = lens, decs = decs }
+    local last = keys[j] - base
     if pool then
       if pool:pending() >= pool:capacity() then take() end
       pool:submit(stet.pack(job))
-      inflight[#inflight + 1] = { spilled[k - 1], j, bytes }
+      inflight[#inflight + 1] = { last, j, bytes }
     else
-      apply(pipeline.stage2_batch(job, ctx), spilled[k - 1], j, bytes)
+      apply(pipeline.stage2_batch(job, ctx), last, j, bytes)
     end
     if ctx.progress then progress_line(ctx, stats, "pass 2/2") end
     if stet.interrupted() then
@@ -646,7 +666,7 @@ end
 function pipeline.decide(summaries, keys, ctx)
   local clusters
   if ctx.pass1_clusters then -- built as pass 1 went (pipeline.collect)
-    clusters = decisions.finish(ctx.pass1_clusters)
+    clusters = ctx.store:clusters()
     ctx.pass1_clusters = nil
   else
     local list = {}
@@ -691,16 +711,15 @@ end
 -- Returns stats.
 local function run_files(ctx, stats)
   local base = key_of(ctx, 0)
-  local summaries, decision
+  local decision
   local sig = ctx.signatures
   if sig then
-    summaries = sig.summaries
     decision = pipeline.decide(sig.summaries, sig.keys, ctx)
   else
     -- pass 1 spills every processed document to a temporary file
     -- (ctx.spill, made with the pool), so pass 2 reads them back instead of
     -- reading and processing the input again
-    summaries, decision = pipeline.analyze(ctx, stats)
+    decision = select(2, pipeline.analyze(ctx, stats))
     if stats.interrupted or stet.interrupted() then
       stats.interrupted = true
       return stats
@@ -709,7 +728,7 @@ local function run_files(ctx, stats)
   write_header(ctx, stats)
   if not sig then
     ctx.total_items = stats.documents.read
-    pass2(ctx, stats, summaries, decision)
+    pass2(ctx, stats, decision)
     return stats
   end
   local n = 0
@@ -835,10 +854,10 @@ function pipeline.worker(config)
     for _, it in ipairs(j.items) do
       -- on SIGINT, stop mid-batch: the main thread sees a short result
       if stet.interrupted() then break end
-      if it.paths then -- results, one per file
-        local rs = pipeline.stage1_chunk(it, ctx)
-        for t = 1, #rs do out[#out + 1] = rs[t] end
-        if #rs < #it.paths then break end
+      if it.paths then -- the results of a chunk of files
+        local r = pipeline.stage1_chunk(it, ctx)
+        out[#out + 1] = r
+        if r.chunk < #it.paths then break end
       elseif j.pass == 1 and it.stage ~= 2 then
         out[#out + 1] = pipeline.stage1(it, it.index, ctx)
       else

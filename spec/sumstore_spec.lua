@@ -1,0 +1,121 @@
+-- spec/sumstore_spec.lua: the pass-1 summaries in C (stet._sumstore,
+-- core/lua_sumstore.c) give the clusters stet.decisions gives, count
+-- paragraphs as counter:add_all does, and hand back what was put in.
+local stet = require "stet"
+local decisions = require "stet.decisions"
+
+-- Summaries of a made-up corpus: bodies drawn from a few articles, some
+-- edited (near duplicates), some copied (exact), some with no body, some
+-- dropped.
+local function corpus(n, seed)
+  math.randomseed(seed)
+  local words = {}
+  for i = 1, 400 do words[i] = ("w%sx%s"):format(("a"):rep(i % 7 + 1), ("b"):rep(i % 11 + 1)) end
+  local articles = {}
+  for a = 1, 12 do
+    local t = {}
+    for w = 1, 120 do t[w] = words[math.random(#words)] end
+    articles[a] = t
+  end
+  local list = {}
+  for i = 1, n do
+    local art = articles[math.random(#articles)]
+    local body = {}
+    for w = 1, #art do body[w] = art[w] end
+    if math.random(3) == 1 then -- an edit
+      for _ = 1, math.random(20) do body[math.random(#body)] = words[math.random(#words)] end
+    end
+    local text = table.concat(body, " ")
+    local s = { index = i * 10, id = "doc" .. i, source = "src/" .. i, site = "site" .. math.random(3),
+                rule = "generic", body_len = #text, off = i * 100, len = 90 + i % 7 }
+    local r = math.random(20)
+    if r == 1 then
+      s.dropped = true
+      s.fps = ""
+    elseif r == 2 then -- nothing kept
+      s.fps = ""
+    else
+      local paras = {}
+      for p = 1, #body, 20 do paras[#paras + 1] = table.concat(body, " ", p, math.min(p + 19, #body)) end
+      local fps = {}
+      for k, p in ipairs(paras) do fps[k] = string.pack("<j", stet.fingerprint(p)) end
+      s.fps = table.concat(fps)
+      s.body_fp = stet.body_fingerprint(table.concat(paras, "\n\n"))
+      s.sig = stet.minhash(table.concat(paras, "\n\n"))
+    end
+    list[i] = s
+  end
+  return list
+end
+
+describe("stet._sumstore", function()
+  it("finds the clusters decisions.clusters finds", function()
+    for _, near in ipairs({ 0.7, 0.5, 0 }) do
+      for seed = 1, 3 do
+        local list = corpus(300, seed)
+        local st = stet._sumstore(nil, near, 14)
+        local live = {}
+        for _, s in ipairs(list) do
+          st:add(s.index, s)
+          if not s.dropped then live[#live + 1] = s end
+        end
+        local want = decisions.clusters(live, { near = near })
+        assert.are.same(want, st:clusters())
+        if near > 0 then assert.is_true(#want > 5) end
+      end
+    end
+  end)
+
+  it("counts kept paragraphs as counter:add_all does, leaving dropped documents out", function()
+    local list = corpus(200, 7)
+    local a, b = stet.counter(), stet.counter()
+    local st = stet._sumstore(b, 0)
+    for _, s in ipairs(list) do
+      st:add(s.index, s)
+      if not s.dropped then a:add_all(s.fps, s.site, s.index) end
+    end
+    assert.is_true(a:size() > 50)
+    assert.are.equal(a:size(), b:size())
+    assert.are.same(a:top(40), b:top(40))
+  end)
+
+  it("gives back summaries, keys in order and batches of spilled documents", function()
+    local list = corpus(50, 3)
+    local st = stet._sumstore(nil, 0.7)
+    for _, s in ipairs(list) do st:add(s.index, s) end
+    assert.are.equal(50, #st)
+    local keys = st:keys()
+    for i, s in ipairs(list) do
+      assert.are.equal(s.index, keys[i])
+      assert.are.equal(s, st:get(s.index))
+    end
+    assert.is_nil(st:get(11))
+    local seen, pos, total = {}, 1, 0
+    while true do
+      local ks, offs, lens, bytes
+      ks, offs, lens, pos, bytes = st:spilled(pos, 7, 1 << 20)
+      if #ks == 0 then break end
+      assert.is_true(#ks <= 7)
+      local sum = 0
+      for t = 1, #ks do
+        local s = st:get(ks[t])
+        assert.are.equal(s.off, offs[t])
+        assert.are.equal(s.len, lens[t])
+        sum = sum + lens[t]
+        seen[#seen + 1] = ks[t]
+      end
+      assert.are.equal(sum, bytes)
+      total = total + #ks
+    end
+    assert.are.same(keys, seen)
+    assert.has_error(function() st:add(5, list[1]) end, "sumstore: keys must increase")
+  end)
+
+  it("refuses a broken record", function()
+    local st = stet._sumstore(nil, 0)
+    assert.has_error(function() st:add_run("L\1\2", 0) end, "sumstore: truncated record")
+    assert.has_error(function() st:add_run("X", 0) end, "sumstore: bad record")
+    local pos, done, fix, g = st:add_run("GG", 0)
+    assert.are.same({ 1, 1, 0, true }, { pos, done, fix, g })
+  end)
+end)
