@@ -20,7 +20,7 @@
  *   stages = { { cut = set | nil, cut_names = { [k] = marker },
  *                drop = set | nil, pos_of = {}, labels = {}, fns = {},
  *                limit = n }, ... }   -- at most 2: the rule, the generic
- *   resolve = function(d, checks, stage, id, source, site) -> ok
+ *   resolve = function(d, checks, stage, id, source, site, bytes) -> ok
  * }
  * A stage's fields are those of d:cut and d:scan. resolve decides the
  * paragraphs that d:scan left to function matchers (checks: index,
@@ -341,7 +341,8 @@ static int run1_doc(lua_State *L, lane_plan *p, stet_spill *sp, const char *path
       lua_pushlstring(L, source.s, source.n);
       if (site.s) lua_pushlstring(L, site.s, site.n);
       else lua_pushnil(L);
-      lua_call(L, 6, 1);
+      lua_pushinteger(L, (lua_Integer)bytes);
+      lua_call(L, 7, 1);
       if (!lua_toboolean(L, -1)) {
         lua_settop(L, top);
         return 0;

@@ -298,9 +298,9 @@ function document.lane_plan(rule, ctx)
     stages = stages,
     -- what a function matcher sees is the document table stet.document.run
     -- would have made
-    resolve = function(d, checks, stage, id, source, site_)
+    resolve = function(d, checks, stage, id, source, site, bytes)
       local r = stage == 1 and rule or rules.generic
-      local doc = new_doc({ id = id, source = source, meta = {}, text = "" }, ctx, rule, site_)
+      local doc = new_doc({ id = id, source = source, meta = {}, bytes = bytes }, ctx, rule, site)
       doc._d = d
       return (document.resolve_checks(r, doc, d, checks, ctx))
     end,
