@@ -6,13 +6,16 @@
  *   s = plan:run1(spill, path, size, id, source, site, index)
  *   next, records = plan:run_chunk(spill, paths, sizes, ids, site, first, k)
  *
- * run1 does what stet.pipeline's stage 1 does for such a file: read it
+ * run1 does what stet.stages.stage1 does for such a file: read it
  * (stet._doc_file), cut and drop by the rule's patterns and then the
  * generic ones (stet.document), summarize (d:summary) and spill the
- * document with its head { id, source, site } (pipeline.spill). It returns
+ * document with its head { id, source, site } (stages.spill). It returns
  * the same summary table stage 1 makes, or nil when the file is not a
  * plain text document or a function matcher failed: the caller then takes
- * the general way, which reads the file again and says why.
+ * the general way, which reads the file again and says why. run_chunk does
+ * the same for the files of a chunk (stet.stages.stage1_chunk) up to the
+ * first the general way must take, and gives their summaries as the
+ * records of core/lua_sumstore.c.
  *
  * spec = {
  *   rule = name, lines = bool, normalize = opts | nil,
@@ -31,7 +34,7 @@
  *   next, records = stet._lane2_run(spill, offs, lens, decs, from, counter,
  *                                   threshold, keep_dups, agg)
  *
- * does pass 2 (stet.pipeline.stage2) for a batch of spilled documents
+ * does pass 2 (stet.stages.stage2) for a batch of spilled documents
  * whose head is bare and whose record is jsonl, counting their fates into
  * agg and writing their records back to back, until the first it cannot
  * take (see l_lane2_run). */
@@ -628,14 +631,15 @@ static int lane_decision(lua_State *L, int idx, lane_str *dup_of) {
 }
 
 /* stet._lane2_run(spill, offs, lens, decs, from, counter | nil, threshold,
- * keep_dups, agg) -> next, records: stage 2 of stet.pipeline for the
- * spilled documents from..#offs (at offs[k], lens[k], with the decision decs[k],
- * nil or false for none) up to the first the lane does not take or a
- * SIGINT. The lane takes a document whose head is just { id, source,
+ * keep_dups, agg) -> next, records: stage 2 (stet.stages.stage2) of the
+ * spilled documents from..#offs (at offs[k], lens[k], with the decision
+ * decs[k], nil or false for none) up to the first the lane does not take
+ * or a SIGINT. The lane takes a document whose head is just { id, source,
  * site }, with the jsonl format and a decision that adds no metadata:
- * boilerplate, fate, tally and record as stet.pipeline.stage2 makes them. Adds each one's counts to agg { n, fates, reasons, read, kept,
- * labels } (agg.n: the last one done) and returns the index of the first
- * it did not do and the records written, back to back. [-0, +2] */
+ * boilerplate, fate, tally and record as stage2 makes them. Adds each
+ * one's counts to agg { n, fates, reasons, read, kept, labels } (agg.n:
+ * the last one done) and returns the index of the first it did not do and
+ * the records written, back to back. [-0, +2] */
 static int l_lane2_run(lua_State *L) {
   stet_ldoc_spill(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);

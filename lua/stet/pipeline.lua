@@ -24,14 +24,20 @@
 
 local stet = require "stet"
 local readers = require "stet.readers"
-local document = require "stet.document"
 local json = require "stet.json"
 local decisions = require "stet.decisions"
+local stages = require "stet.stages"
 
 local pipeline = {}
 
--- The built-in jsonl format, whose records the lane writes in C.
-local JSONL = require "stet.formats.jsonl"
+-- The stages of one document (stet.stages), as the pipeline's own.
+pipeline.stage1, pipeline.stage1_chunk = stages.stage1, stages.stage1_chunk
+pipeline.stage2, pipeline.stage2_batch = stages.stage2, stages.stage2_batch
+pipeline.spill, pipeline.unspill, pipeline.finish = stages.spill, stages.unspill, stages.finish
+pipeline.apply_boilerplate = stages.apply_boilerplate
+pipeline.default_prefer = decisions.default_prefer
+pipeline.clusters = decisions.clusters
+
 
 function pipeline.new_stats()
   return {
@@ -117,305 +123,6 @@ local function reject(ctx, stats, raw, reason)
   if ctx.strict then
     error({ exit = 2, message = ("stet clean: %s: %s"):format(where, reason) }, 0)
   end
-end
-
--- Pass 1 summary of one processed document.
--- fps: the kept paragraphs' fingerprints packed 8 bytes each (see
--- doc:summary in core/lua_document.c).
-local function summarize(doc, index, ctx)
-  local _, body_len, fps, body_fp, sig
-  if ctx.near and ctx.near > 0 then
-    local mh = ctx.minhash or {}
-    _, body_len, fps, body_fp, sig = doc._d:summary(mh.shingle or 5, mh.hashes)
-  else
-    _, body_len, fps, body_fp = doc._d:summary()
-  end
-  return {
-    index = index, id = doc.id, source = doc.source, site = doc.site or "", rule = doc.rule.name,
-    title = doc.title, date = doc.date, authors = (doc.authors and #doc.authors > 0) and doc.authors or nil,
-    fps = fps,
-    body_len = body_len, body_fp = body_fp, sig = sig,
-  }
-end
-
-pipeline.default_prefer = decisions.default_prefer
-pipeline.clusters = decisions.clusters
-
--- Marks boilerplate paragraphs of a processed document.
-local function apply_boilerplate(doc, counter, threshold)
-  if not counter or not threshold or threshold <= 0 then return end
-  doc._d:boilerplate(counter, doc.site or "", threshold)
-  if rawget(doc, "paragraphs") then doc.paragraphs = doc._d:tables() end
-end
-pipeline.apply_boilerplate = apply_boilerplate
-
--- Builds the output record of a processed document. A format that asks for
--- json_text (stet.formats) gets text_json, and text only if it reads it.
-local LAZY_TEXT = {
-  __index = function(r, k)
-    if k == "text" then
-      local text = r._d:body()
-      rawset(r, "text", text)
-      return text
-    end
-  end,
-}
-local function record_of(doc, decision, json_text)
-  local text, text_json, nkept, r
-  if json_text then
-    text_json, nkept = doc._d:body_json()
-  else
-    text, nkept = doc._d:body()
-  end
-  r = {
-    id = doc.id, site = doc.site, source = doc.source, title = doc.title, date = doc.date,
-    authors = doc.authors or {}, text = text, text_json = text_json, dup_of = nil, meta = doc.meta or {},
-  }
-  if json_text then
-    r._d = doc._d
-    setmetatable(r, LAZY_TEXT)
-  end
-  if decision then
-    if decision.dup_of then
-      r.dup_of = decision.dup_of
-    else
-      r.title = r.title or decision.title
-      r.date = r.date or decision.date
-      if #r.authors == 0 and decision.authors then r.authors = decision.authors end
-    end
-  end
-  return r, nkept
-end
-
--- Counts the paragraphs of a processed document by fate into r.labels
--- (label -> n), r.read and r.kept; `fate` "written" counts kept paragraphs
--- as kept, anything else labels them with it.
-local function count_paragraphs_into(r, doc, fate)
-  r.read, r.kept, r.labels = doc._d:tally(fate)
-end
-
--- Decodes a deferred JSON line and processes the document. Returns doc, or
--- nil and a reject table.
--- A text file the reader left unread (item.path) is read here, on the
--- worker; the bytes it really held replace the reader's estimate (its size
--- on disk) through bytes_fix, which the caller puts in its result.
--- document.run, with a rule's runtime error as the reason (a usage error
--- from a rule file goes on up). Returns doc, or nil and the reason.
-local function run_document(raw, ctx, d, rule, site)
-  local ok, doc, err = pcall(document.run, raw, ctx, d, rule, site)
-  if ok then return doc, err end
-  if type(doc) == "table" then error(doc, 0) end
-  return nil, tostring(doc)
-end
-
--- A plain text file goes from the disk to a C document without its text
--- becoming a Lua string (stet._doc_file); anything else about it
--- (compressed, unreadable, binary) is left to the general way.
--- The rule and site of a text file, by its folder: { rule, site, plan }
--- (plan: the rule's lane plan, made when first asked for).
-local function folder_rule(item, ctx)
-  local folder = item.folder or false
-  local rs = ctx.rule_of_folder
-  if not rs then
-    rs = {}
-    ctx.rule_of_folder = rs
-  end
-  local r = rs[folder]
-  if not r then
-    local rule, site = ctx.registry:resolve({ folder = item.folder }, ctx.site)
-    r = { rule = rule, site = site }
-    rs[folder] = r
-  end
-  return r
-end
-
-local function process_file(item, ctx)
-  local r = folder_rule(item, ctx)
-  local rule, site = r.rule, r.site
-  local d, bytes = stet._doc_file(item.path, item.bytes, ctx.normalize, rule.lines)
-  if not d then return nil end
-  local raw = { id = item.id_base, source = item.path, bytes = bytes, meta = {}, folder = item.folder }
-  local doc, err = run_document(raw, ctx, d, rule, site)
-  if not doc then
-    return nil, { reject = err, id = raw.id, source = raw.source, raw = stet.read_file(item.path),
-                  bytes_fix = bytes - (item.bytes or 0) }
-  end
-  if bytes ~= item.bytes then doc.bytes_fix = bytes - (item.bytes or 0) end
-  return doc
-end
-
-local function process_item(item, ctx)
-  local raw = item
-  if item.deferred then raw = readers.decode(item, ctx.reader)
-  elseif item.path then
-    local doc, rej = process_file(item, ctx)
-    if doc or rej then return doc, rej end
-    raw = readers.load(item)
-  end
-  if raw.reject then
-    return nil, { reject = raw.reject, id = raw.id, source = raw.source, line = raw.line, raw = raw.raw,
-                  bytes_fix = item.path and -(item.bytes or 0) or nil }
-  end
-  local doc, err = run_document(raw, ctx)
-  if not doc then
-    return nil, { reject = err, id = raw.id, source = raw.source, line = raw.line, raw = raw.text,
-                  bytes_fix = item.path and (raw.bytes - (item.bytes or 0)) or nil }
-  end
-  if item.path and raw.bytes ~= item.bytes then doc.bytes_fix = raw.bytes - (item.bytes or 0) end
-  return doc
-end
-
--- Stage 1 of one input item (any Lua state): a summary for the decisions,
--- { dropped = true }, or a reject table.
-function pipeline.stage1(item, index, ctx)
-  local doc, rej = process_item(item, ctx)
-  if not doc then return rej end
-  local s = doc.dropped and { dropped = true, fps = "" } or summarize(doc, index, ctx)
-  s.bytes_fix = doc.bytes_fix
-  if ctx.spill then
-    -- pass 2 finds the document in the spill file at s.off
-    s.off, s.len = pipeline.spill(doc, ctx.spill)
-    doc._d:release() -- its buffers serve the next document
-  end
-  return s
-end
-
--- Stage 1 of a chunk of text files of one folder (readers' chunk_text:
--- { paths, id_bases, sizes, folder }, chunk.index the first one's key).
--- Returns { chunk = n, blob, general }: the results of the first n files
--- (fewer than #paths when a SIGINT stopped it), those the lane took as
--- records in blob (core/lua_sumstore.c), the others as "G" in blob and
--- their stage-1 result in general[j]. The lane takes every file it can,
--- in runs (a plain text file whose rule needs Lua for no more than its
--- function matchers: core/lua_lane.c); the others go through
--- pipeline.stage1.
-function pipeline.stage1_chunk(chunk, ctx)
-  local parts, general = {}, {}
-  local paths, ids, sizes, first = chunk.paths, chunk.id_bases, chunk.sizes, chunk.index
-  local plan, site
-  if ctx.lane and ctx.spill then
-    local r = folder_rule(chunk, ctx)
-    plan, site = r.plan, r.site
-    if plan == nil then
-      plan = document.lane_plan(r.rule, ctx) or false
-      r.plan = plan
-    end
-  end
-  local k, n = 1, #paths
-  while k <= n do
-    if plan then
-      local recs
-      k, recs = plan:run_chunk(ctx.spill, paths, sizes, ids, site, first, k)
-      if recs ~= "" then parts[#parts + 1] = recs end
-      if k > n then break end
-    end
-    if stet.interrupted() then break end
-    general[k] = pipeline.stage1({ path = paths[k], id_base = ids[k], bytes = sizes[k], folder = chunk.folder },
-      first + k - 1, ctx)
-    parts[#parts + 1] = "G"
-    k = k + 1
-  end
-  return { chunk = k - 1, blob = #parts == 1 and parts[1] or table.concat(parts), general = general }
-end
-
--- Appends a processed document to the spill file sp (stet._spill, or its
--- address in a worker) as pass 2 needs it: metadata and the C document
--- (its paragraphs, labels and fingerprints). Returns offset, length.
-function pipeline.spill(doc, sp)
-  return doc._d:spill(sp, stet.pack({ id = doc.id, source = doc.source, site = doc.site,
-    title = doc.title, date = doc.date, authors = (doc.authors and #doc.authors > 0) and doc.authors or nil,
-    meta = next(doc.meta) ~= nil and doc.meta or nil,
-    dropped = doc.dropped }))
-end
-
--- The document pipeline.spill left at offset off, with its C document in
--- doc._d.
-function pipeline.unspill(sp, off, len)
-  local d, head = stet._doc_unspill(sp, off, len)
-  local doc = stet.unpack(head)
-  doc._d = d
-  return doc
-end
-
--- Stage 2 of one input item (any Lua state): processes the document again,
--- drops boilerplate (ctx.counter), applies the decision and formats the
--- record. Returns { fate = kept|duplicate|dropped, reason, out, read, kept,
--- labels } or a reject table.
-function pipeline.stage2(item, decision, ctx)
-  local doc, rej
-  if item.off then
-    doc = pipeline.unspill(ctx.spill, item.off, item.len)
-  else
-    doc, rej = process_item(item, ctx)
-    if not doc then return rej end
-  end
-  apply_boilerplate(doc, ctx.counter, ctx.boilerplate)
-  local r = pipeline.finish(doc, decision, ctx)
-  r.bytes_fix = doc.bytes_fix
-  doc._d:release()
-  return r
-end
-
--- Stage 2 of a batch of spilled documents (any Lua state): job = { offs,
--- lens, decs } (decs[k] false for no decision). Returns the counts to add
--- to the stats, { n = documents done, fates, reasons, read, kept, labels },
--- and out, their records in order. n < #offs when a SIGINT stopped it.
--- The lane (core/lua_lane.c) takes every document it can, in runs; the
--- others go through pipeline.stage2.
-function pipeline.stage2_batch(job, ctx)
-  local agg = { n = 0, fates = {}, reasons = {}, read = 0, kept = 0, labels = {} }
-  local offs, lens, decs = job.offs, job.lens, job.decs
-  local parts = {}
-  local lane = ctx.lane and ctx.format == JSONL
-  local k, n = 1, #offs
-  while k <= n do
-    if lane then
-      local recs
-      k, recs = stet._lane2_run(ctx.spill, offs, lens, decs, k, ctx.counter, ctx.boilerplate,
-        ctx.keep_dups, agg)
-      if recs ~= "" then parts[#parts + 1] = recs end
-      if k > n then break end
-    end
-    if stet.interrupted() then break end
-    local r = pipeline.stage2({ off = offs[k], len = lens[k] }, decs[k] or nil, ctx)
-    agg.n = k
-    agg.fates[r.fate] = (agg.fates[r.fate] or 0) + 1
-    if r.reason then agg.reasons[r.reason] = (agg.reasons[r.reason] or 0) + 1 end
-    agg.read, agg.kept = agg.read + r.read, agg.kept + r.kept
-    local labels = agg.labels
-    for label, c in pairs(r.labels) do labels[label] = (labels[label] or 0) + c end
-    if r.out then parts[#parts + 1] = r.out end
-    k = k + 1
-  end
-  agg.out = #parts == 1 and parts[1] or table.concat(parts)
-  return agg
-end
-
--- The fate, accounting and formatted record of a processed document.
-function pipeline.finish(doc, decision, ctx)
-  local r = { read = 0, kept = 0, labels = {} }
-  local rec, kept = record_of(doc, decision, ctx.format.json_text)
-  if doc.dropped then
-    r.fate, r.reason = "dropped", doc.dropped
-    count_paragraphs_into(r, doc, doc.dropped)
-    return r
-  end
-  if rec.dup_of then
-    r.fate = "duplicate"
-    if not ctx.keep_dups then
-      count_paragraphs_into(r, doc, "duplicate")
-      return r
-    end
-  elseif kept == 0 then
-    r.fate, r.reason = "dropped", "empty"
-    count_paragraphs_into(r, doc, "empty")
-    return r
-  else
-    r.fate = "kept"
-  end
-  count_paragraphs_into(r, doc, "written")
-  r.out = ctx.format.write(rec, ctx.format_opts)
-  return r
 end
 
 -- Applies a stage-2 result in the main state: accounting and output.
@@ -769,11 +476,11 @@ local function run_stream(ctx, stats)
     if item.reject then
       reject(ctx, stats, item, item.reject)
     else
-      local doc, rej = process_item(item, ctx)
+      local doc, rej = stages.process_item(item, ctx)
       if not doc then
         reject(ctx, stats, rej, rej.reject)
       else
-        apply_boilerplate(doc, ctx.table, ctx.boilerplate)
+        stages.apply_boilerplate(doc, ctx.table, ctx.boilerplate)
         local decision
         local text = doc._d:body()
         if not doc.dropped and text ~= "" then
