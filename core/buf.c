@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-int stet_buf_reserve(stet_buf *b, size_t extra) {
+int stet_buf_grow(stet_buf *b, size_t extra) {
   if (b->cap - b->len >= extra) return 0;
   if (extra > (size_t)-1 / 2 - b->len) return -1;
   size_t need = b->len + extra;
@@ -13,14 +13,6 @@ int stet_buf_reserve(stet_buf *b, size_t extra) {
   if (!p) return -1;
   b->data = p;
   b->cap = cap;
-  return 0;
-}
-
-int stet_buf_append(stet_buf *b, const void *p, size_t n) {
-  if (n == 0) return 0;
-  if (stet_buf_reserve(b, n)) return -1;
-  memcpy(b->data + b->len, p, n);
-  b->len += n;
   return 0;
 }
 

@@ -17,10 +17,26 @@ typedef struct stet_buf {
 
 #define STET_BUF_INIT {NULL, 0, 0}
 
-/* Makes room for at least `extra` more bytes. 0 on success, -1 on ENOMEM. */
-int stet_buf_reserve(stet_buf *b, size_t extra);
+/* Grows the buffer to room for at least `extra` more bytes (the slow path
+ * of stet_buf_reserve). 0 on success, -1 on ENOMEM. */
+int stet_buf_grow(stet_buf *b, size_t extra);
+
+/* Makes room for at least `extra` more bytes. 0 on success, -1 on ENOMEM.
+ * (Inline: most calls find the room there, and the appends of records and
+ * dumps are many and small.) */
+static inline int stet_buf_reserve(stet_buf *b, size_t extra) {
+  return b->cap - b->len >= extra ? 0 : stet_buf_grow(b, extra);
+}
+
 /* Appends n bytes. 0 on success, -1 on ENOMEM. */
-int stet_buf_append(stet_buf *b, const void *p, size_t n);
+static inline int stet_buf_append(stet_buf *b, const void *p, size_t n) {
+  if (b->cap - b->len < n && stet_buf_grow(b, n)) return -1;
+  if (n) {
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+  }
+  return 0;
+}
 /* Frees the memory and resets the buffer to empty. */
 void stet_buf_free(stet_buf *b);
 
