@@ -780,6 +780,8 @@ static int scratch_gc(lua_State *L) {
   stet_buf_free(&s->raw);
   stet_buf_free(&s->norm);
   stet_buf_free(&s->recs);
+  stet_buf_free(&s->chunk);
+  stet_buf_free(&s->fix);
   return 0;
 }
 
@@ -807,7 +809,8 @@ static const luaL_Reg funcs[] = {
 void stet_lua_open_document(lua_State *L) {
   scratch *s = lua_newuserdatauv(L, sizeof *s, 0); /* the shared upvalue */
   scratch init = {STET_FP_CTX_INIT, STET_MH_CTX_INIT, STET_BUF_INIT, STET_DOC_INIT, 0,
-                  STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT};
+                  STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT,
+                  STET_BUF_INIT, STET_BUF_INIT};
   *s = init;
   if (luaL_newmetatable(L, SCRATCH_META)) {
     lua_pushcfunction(L, scratch_gc);

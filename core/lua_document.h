@@ -25,7 +25,9 @@ typedef struct scratch {
   int has_spare;
   stet_buf io;    /* a document on its way to or from the spill file */
   stet_buf raw, norm; /* stet._doc_file's file and its normalized text */
-  stet_buf recs;      /* the records of stet._lane2_run */
+  stet_buf recs;      /* the records of stet._lane2_run and plan:run_chunk */
+  stet_buf chunk;     /* plan:run_chunk's documents, spilled at once */
+  stet_buf fix;       /* where their records hold their offsets (size_t) */
 } scratch;
 
 #define SCRATCH(L) ((scratch *)lua_touserdata(L, lua_upvalueindex(1)))

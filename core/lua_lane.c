@@ -356,28 +356,33 @@ static int run1_doc(lua_State *L, lane_plan *p, stet_spill *sp, const char *path
   stet_ldoc_push_summary(L, d, p->sig ? &p->mo : NULL); /* di + 1..5 */
   /* the head pass 2 unpacks: { id, source, site } */
   scratch *sc = SCRATCH(L);
-  stet_buf *b = &sc->io;
-  b->len = 0;
+  /* with rec (plan:run_chunk), the document joins the chunk's spill bytes,
+   * appended at once when the chunk is done, and its record holds its
+   * offset among them (fix_offsets adds where they went) */
+  stet_buf *b = rec ? &sc->chunk : &sc->io;
+  if (!rec) b->len = 0;
+  size_t start = b->len;
   static const char *const keys[3] = {"id", "source", "site"};
   const char *vals[3] = {id.s, source.s, site.s};
   size_t lens[3] = {id.n, source.n, site.n};
   uint32_t h32 = 0;
   if (stet_buf_append(b, &h32, 4) || stet_wire_strings(b, keys, vals, lens, 3))
     return stet_lua_nomem(L);
-  h32 = (uint32_t)(b->len - 4);
-  memcpy(b->data, &h32, 4);
+  h32 = (uint32_t)(b->len - start - 4);
+  memcpy(b->data + start, &h32, 4);
   if (stet_doc_dump(d, b)) return stet_lua_nomem(L);
-  uint64_t off;
-  if (stet_spill_append(sp, b->data, b->len, &off))
-    return luaL_error(L, "spill file: %s", strerror(errno));
   if (rec) {
-    lane_put(L, rec, p, di, index, off, (uint32_t)b->len,
+    size_t at = rec->len + 9; /* the record's offset field ('L', key) */
+    lane_put(L, rec, p, di, index, (uint64_t)start, (uint32_t)(b->len - start),
              size >= 0 ? (int64_t)bytes - size : 0, id, source, site);
-    if (b->cap > (16u << 20)) stet_buf_free(b);
+    if (stet_buf_append(&sc->fix, &at, sizeof at)) return stet_lua_nomem(L);
     stet_ldoc_release(L, d);
     lua_settop(L, top);
     return 1;
   }
+  uint64_t off;
+  if (stet_spill_append(sp, b->data, b->len, &off))
+    return luaL_error(L, "spill file: %s", strerror(errno));
   int t = di + 6;
   lua_createtable(L, 0, 13);
   lua_pushinteger(L, index);
@@ -460,8 +465,11 @@ static int p_run_chunk(lua_State *L) {
   lua_Integer first = luaL_checkinteger(L, 7), k = luaL_checkinteger(L, 8);
   lua_settop(L, 8);
   lua_pushnil(L); /* 9 */
-  stet_buf *rec = &SCRATCH(L)->recs;
+  scratch *sc = SCRATCH(L);
+  stet_buf *rec = &sc->recs;
   rec->len = 0;
+  sc->chunk.len = 0;
+  sc->fix.len = 0;
   lua_Integer n = (lua_Integer)lua_rawlen(L, 3);
   for (; k <= n && !stet_interrupted(); k++) {
     if (lua_geti(L, 3, k) != LUA_TSTRING || lua_geti(L, 5, k) != LUA_TSTRING)
@@ -477,15 +485,33 @@ static int p_run_chunk(lua_State *L) {
     lua_pushlightuserdata(L, rec);
     /* an error (a pattern, a rule's matcher) leaves the file to the
      * general way, which says what it was */
-    size_t at = rec->len;
+    size_t at = rec->len, chunk_at = sc->chunk.len, fix_at = sc->fix.len;
     int ok = lua_pcall(L, 8, 1, 0) == LUA_OK && lua_toboolean(L, -1);
     lua_settop(L, 9);
     if (!ok) {
       rec->len = at;
+      sc->chunk.len = chunk_at;
+      sc->fix.len = fix_at;
       break;
     }
   }
   lua_settop(L, 9);
+  /* the documents of the run go to the spill file in one append; their
+   * records then get where */
+  if (sc->chunk.len) {
+    uint64_t base;
+    if (stet_spill_append(sp, sc->chunk.data, sc->chunk.len, &base))
+      return luaL_error(L, "spill file: %s", strerror(errno));
+    for (size_t f = 0; f + sizeof(size_t) <= sc->fix.len; f += sizeof(size_t)) {
+      size_t pos;
+      uint64_t off;
+      memcpy(&pos, sc->fix.data + f, sizeof pos);
+      memcpy(&off, rec->data + pos, 8);
+      off += base;
+      memcpy(rec->data + pos, &off, 8);
+    }
+  }
+  if (sc->chunk.cap > (64u << 20)) stet_buf_free(&sc->chunk);
   lua_pushinteger(L, k);
   lua_pushlstring(L, rec->data ? rec->data : "", rec->len);
   if (rec->cap > (64u << 20)) stet_buf_free(rec);
@@ -640,8 +666,21 @@ static int lane_decision(lua_State *L, int idx, lane_str *dup_of) {
  * one's counts to agg { n, fates, reasons, read, kept, labels } (agg.n:
  * the last one done) and returns the index of the first it did not do and
  * the records written, back to back. [-0, +2] */
+/* The offset and length of spilled document k (offs and lens at 2, 3). */
+static void spilled_at(lua_State *L, lua_Integer k, uint64_t *off, size_t *len) {
+  lua_geti(L, 2, k);
+  lua_geti(L, 3, k);
+  lua_Integer o = lua_tointeger(L, -2), n = lua_tointeger(L, -1);
+  lua_pop(L, 2);
+  if (o < 0 || n < 4) luaL_error(L, "_lane2_run: bad spill range for document %d", (int)k);
+  *off = (uint64_t)o;
+  *len = (size_t)n;
+}
+
+#define WINDOW_MAX (4u << 20)
+
 static int l_lane2_run(lua_State *L) {
-  stet_ldoc_spill(L, 1);
+  stet_spill *sp = stet_ldoc_spill(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   luaL_checktype(L, 3, LUA_TTABLE);
   luaL_checktype(L, 4, LUA_TTABLE);
@@ -666,17 +705,37 @@ static int l_lane2_run(lua_State *L) {
   stet_buf *out = &SCRATCH(L)->recs; /* kept from batch to batch: no growing */
   out->len = 0;
   lua_Integer n = (lua_Integer)lua_rawlen(L, 2), done = k - 1;
+  /* documents spilled one after another are read in one go: the window
+   * [win_off, win_off + win->len) of the spill file is in win */
+  stet_buf *win = &SCRATCH(L)->io;
+  uint64_t win_off = 0;
+  win->len = 0;
   for (; k <= n && !stet_interrupted(); k++) {
     lua_geti(L, 4, k); /* 14 */
     lane_str dup_of;
     if (!lane_decision(L, 14, &dup_of)) break;
-    lua_pushvalue(L, 1);
-    lua_geti(L, 2, k);
-    lua_geti(L, 3, k);
-    stet_buf *io = stet_ldoc_read_spilled(L, 15);
-    lua_settop(L, 14);
+    uint64_t off;
+    size_t len;
+    spilled_at(L, k, &off, &len);
+    if (off < win_off || off + len > win_off + win->len) {
+      uint64_t end = off + len;
+      for (lua_Integer j = k + 1; j <= n && end - off < WINDOW_MAX; j++) {
+        uint64_t o;
+        size_t l;
+        spilled_at(L, j, &o, &l);
+        if (o != end) break;
+        end = o + l;
+      }
+      win->len = 0;
+      if (stet_buf_reserve(win, (size_t)(end - off))) return stet_lua_nomem(L);
+      if (stet_spill_read(sp, off, win->data, (size_t)(end - off)))
+        return luaL_error(L, "spill file: %s", strerror(errno));
+      win_off = off;
+      win->len = (size_t)(end - off);
+    }
+    stet_buf view = {win->data + (off - win_off), len, len};
     lane2_res r = {NULL, NULL, NULL, 0};
-    if (!lane2_doc(L, io, c, threshold, dup_of, keep_dups, out, &r)) break;
+    if (!lane2_doc(L, &view, c, threshold, dup_of, keep_dups, out, &r)) break;
     stet_doc *d = stet_ldoc_check(L, 15);
     /* d:tally(r.tally) into agg */
     int written = r.write;
@@ -703,8 +762,8 @@ static int l_lane2_run(lua_State *L) {
     done = k;
     stet_ldoc_release(L, d);
     lua_settop(L, 13);
-    if (io->cap > (16u << 20)) stet_buf_free(io);
   }
+  if (win->cap > (16u << 20)) stet_buf_free(win);
   lua_settop(L, 13);
   lua_pushinteger(L, read);
   lua_setfield(L, 9, "read");
