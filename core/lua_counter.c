@@ -112,20 +112,7 @@ static int c_add_all(lua_State *L) {
     luaL_argcheck(L, len % 8 == 0, 2, "a string of fingerprints must be 8 bytes each");
     uint32_t site = check_site(L, c, 3);
     uint64_t doc = check_doc(L, 4);
-    for (size_t at = 0; at < len; at += 8 * 32) { /* 32 at a time, their slots fetched first */
-      uint64_t fps[32];
-      size_t k = 0;
-      for (size_t i = at; i < len && k < 32; i += 8, k++) {
-        uint64_t fp = 0;
-        for (int b = 7; b >= 0; b--) fp = fp << 8 | p[i + (size_t)b];
-        fps[k] = fp;
-        stet_counter_prefetch(c, fp, site);
-      }
-      for (size_t j = 0; j < k; j++) {
-        uint32_t count;
-        if (stet_counter_add(c, fps[j], site, doc, NULL, 0, &count) < 0) return stet_lua_nomem(L);
-      }
-    }
+    if (stet_counter_add_packed(c, p, len, site, doc)) return stet_lua_nomem(L);
     return 0;
   }
   luaL_checktype(L, 2, LUA_TTABLE);
@@ -198,10 +185,8 @@ static int c_sub_cluster(lua_State *L) {
     if (stet_counter_find_site(c, site, slen, &id)) {
       size_t from = used;
       for (size_t i = 0; i + 8 <= n; i += 8) {
-        uint64_t v = 0;
-        for (int b = 7; b >= 0; b--) v = v << 8 | (unsigned char)fps[i + (size_t)b];
         all[used].site = id;
-        all[used].fp = v;
+        all[used].fp = stet_fp_unpack((const unsigned char *)fps + i);
         used++;
       }
       /* a member counts once per fingerprint */

@@ -147,21 +147,8 @@ static void take(lua_State *L, store *s, stet_counter *c) {
   if (c && fps && fl >= 8) {
     uint32_t id;
     if (stet_counter_site(c, site ? site : "", site ? sl : 0, &id)) stet_lua_nomem(L);
-    const unsigned char *p = (const unsigned char *)fps;
-    for (size_t at = 0; at + 8 <= fl; at += 8 * 32) { /* as counter:add_all */
-      uint64_t v[32];
-      size_t k = 0;
-      for (size_t j = at; j + 8 <= fl && k < 32; j += 8, k++) {
-        uint64_t fp = 0;
-        for (int b = 7; b >= 0; b--) fp = fp << 8 | p[j + (size_t)b];
-        v[k] = fp;
-        stet_counter_prefetch(c, fp, id);
-      }
-      for (size_t j = 0; j < k; j++) {
-        uint32_t count;
-        if (stet_counter_add(c, v[j], id, (uint64_t)r->key, NULL, 0, &count) < 0) stet_lua_nomem(L);
-      }
-    }
+    if (stet_counter_add_packed(c, (const unsigned char *)fps, fl, id, (uint64_t)r->key))
+      stet_lua_nomem(L);
   }
   if (!(r->flags & F_BFP)) return;
   long f = first_of(L, s, r->body_fp, i);
