@@ -3,19 +3,16 @@
  * matchers (no head, no paragraph or document hook).
  *
  *   plan = stet._lane_plan(spec)
- *   s = plan:run1(spill, path, size, id, source, site, index)
  *   next, records = plan:run_chunk(spill, paths, sizes, ids, site, first, k)
  *
- * run1 does what stet.stages.stage1 does for such a file: read it
- * (stet._doc_file), cut and drop by the rule's patterns and then the
- * generic ones (stet.document), summarize (d:summary) and spill the
- * document with its head { id, source, site } (stages.spill). It returns
- * the same summary table stage 1 makes, or nil when the file is not a
- * plain text document or a function matcher failed: the caller then takes
- * the general way, which reads the file again and says why. run_chunk does
- * the same for the files of a chunk (stet.stages.stage1_chunk) up to the
- * first the general way must take, and gives their summaries as the
- * records of core/lua_sumstore.c.
+ * run_chunk does for the files of a chunk (stet.stages.stage1_chunk) what
+ * stet.stages.stage1 does for one: read it (stet._doc_file), cut and drop
+ * by the rule's patterns and then the generic ones (stet.document),
+ * summarize (d:summary) and spill the document with its head { id,
+ * source, site } (stages.spill). It goes up to the first file that is not
+ * a plain text document or whose function matcher failed: the caller
+ * takes that one the general way, which reads the file again and says
+ * why. The summaries come back as the records of core/lua_sumstore.c.
  *
  * spec = {
  *   rule = name, lines = bool, normalize = opts | nil,
@@ -280,11 +277,6 @@ static lua_Integer lane_scan(lua_State *L, stet_doc *d, const lane_stage *st, si
   return nchecks;
 }
 
-static void set_str(lua_State *L, int t, const char *k, const char *s, size_t n) {
-  lua_pushlstring(L, s, n);
-  lua_setfield(L, t, k);
-}
-
 static int put(stet_buf *b, const void *p, size_t n) {
   return stet_buf_append(b, p, n);
 }
@@ -317,12 +309,12 @@ static void lane_put(lua_State *L, stet_buf *rec, const lane_plan *p, int di, lu
     stet_lua_nomem(L);
 }
 
-/* One text file through pass 1 (see plan:run1): pushes its summary and
- * returns 1, or returns 0 with nothing pushed when the general way must
- * take it. The plan is at stack index 1. */
-static int run1_doc(lua_State *L, lane_plan *p, stet_spill *sp, const char *path,
-                    lua_Integer size, lane_str id, lane_str source, lane_str site,
-                    lua_Integer index, stet_buf *rec) {
+/* One text file through pass 1 (see plan:run_chunk): appends its
+ * document to the chunk's spill bytes and its record to rec and returns 1,
+ * or returns 0 when the general way must take it. The plan is at stack
+ * index 1. */
+static int run1_doc(lua_State *L, lane_plan *p, const char *path, lua_Integer size, lane_str id,
+                    lane_str source, lane_str site, lua_Integer index, stet_buf *rec) {
   int top = lua_gettop(L);
   size_t bytes;
   if (stet_ldoc_from_file(L, path, size, &p->norm, p->lines, &bytes)) return 0;
@@ -356,11 +348,10 @@ static int run1_doc(lua_State *L, lane_plan *p, stet_spill *sp, const char *path
   stet_ldoc_push_summary(L, d, p->sig ? &p->mo : NULL); /* di + 1..5 */
   /* the head pass 2 unpacks: { id, source, site } */
   scratch *sc = SCRATCH(L);
-  /* with rec (plan:run_chunk), the document joins the chunk's spill bytes,
-   * appended at once when the chunk is done, and its record holds its
-   * offset among them (fix_offsets adds where they went) */
-  stet_buf *b = rec ? &sc->chunk : &sc->io;
-  if (!rec) b->len = 0;
+  /* the document joins the chunk's spill bytes, appended at once when the
+   * chunk is done, and its record holds its offset among them
+   * (p_run_chunk adds where they went) */
+  stet_buf *b = &sc->chunk;
   size_t start = b->len;
   static const char *const keys[3] = {"id", "source", "site"};
   const char *vals[3] = {id.s, source.s, site.s};
@@ -371,86 +362,36 @@ static int run1_doc(lua_State *L, lane_plan *p, stet_spill *sp, const char *path
   h32 = (uint32_t)(b->len - start - 4);
   memcpy(b->data + start, &h32, 4);
   if (stet_doc_dump(d, b)) return stet_lua_nomem(L);
-  if (rec) {
-    size_t at = rec->len + 9; /* the record's offset field ('L', key) */
-    lane_put(L, rec, p, di, index, (uint64_t)start, (uint32_t)(b->len - start),
-             size >= 0 ? (int64_t)bytes - size : 0, id, source, site);
-    if (stet_buf_append(&sc->fix, &at, sizeof at)) return stet_lua_nomem(L);
-    stet_ldoc_release(L, d);
-    lua_settop(L, top);
-    return 1;
-  }
-  uint64_t off;
-  if (stet_spill_append(sp, b->data, b->len, &off))
-    return luaL_error(L, "spill file: %s", strerror(errno));
-  int t = di + 6;
-  lua_createtable(L, 0, 13);
-  lua_pushinteger(L, index);
-  lua_setfield(L, t, "index");
-  set_str(L, t, "id", id.s, id.n);
-  set_str(L, t, "source", source.s, source.n);
-  set_str(L, t, "site", site.s ? site.s : "", site.n);
-  set_str(L, t, "rule", p->rule.s, p->rule.n);
-  static const char *const fields[4] = {"body_len", "fps", "body_fp", "sig"};
-  for (int f = 0; f < 4; f++) {
-    lua_pushvalue(L, di + 2 + f);
-    lua_setfield(L, t, fields[f]);
-  }
-  lua_pushinteger(L, (lua_Integer)off);
-  lua_setfield(L, t, "off");
-  lua_pushinteger(L, (lua_Integer)b->len);
-  lua_setfield(L, t, "len");
-  if (size >= 0 && (lua_Integer)bytes != size) {
-    lua_pushinteger(L, (lua_Integer)bytes - size);
-    lua_setfield(L, t, "bytes_fix");
-  }
-  if (b->cap > (16u << 20)) stet_buf_free(b);
+  size_t at = rec->len + 9; /* the record's offset field ('L', key) */
+  lane_put(L, rec, p, di, index, (uint64_t)start, (uint32_t)(b->len - start),
+           size >= 0 ? (int64_t)bytes - size : 0, id, source, site);
+  if (stet_buf_append(&sc->fix, &at, sizeof at)) return stet_lua_nomem(L);
   stet_ldoc_release(L, d);
-  lua_replace(L, top + 1);
-  lua_settop(L, top + 1);
+  lua_settop(L, top);
   return 1;
 }
 
-/* plan:run1(spill, path, size, id, source, site, index) -> summary | nil
- * [-0, +1] */
-static int p_run1(lua_State *L) {
-  lane_plan *p = check_plan(L, 1);
-  stet_spill *sp = stet_ldoc_spill(L, 2);
-  const char *path = luaL_checkstring(L, 3);
-  lua_Integer size = luaL_optinteger(L, 4, -1);
-  lane_str id, source, site = {NULL, 0};
-  id.s = luaL_checklstring(L, 5, &id.n);
-  source.s = luaL_checklstring(L, 6, &source.n);
-  site.s = luaL_optlstring(L, 7, NULL, &site.n);
-  lua_Integer index = luaL_checkinteger(L, 8);
-  lua_settop(L, 8);
-  if (!run1_doc(L, p, sp, path, size, id, source, site, index, NULL)) lua_pushnil(L);
-  return 1;
-}
-
-/* run1_one(plan, spill, path, size, id, site, index, rec) -> taken: one
- * file of plan:run_chunk (spill and rec light userdata), in a protected
- * call. */
+/* run1_one(plan, path, size, id, site, index, rec) -> taken: one file of
+ * plan:run_chunk (rec a light userdata), in a protected call. */
 static int run1_one(lua_State *L) {
   lane_plan *p = check_plan(L, 1);
-  stet_spill *sp = lua_touserdata(L, 2);
   lane_str path, id, site = {NULL, 0};
-  path.s = lua_tolstring(L, 3, &path.n);
-  lua_Integer size = lua_isinteger(L, 4) ? lua_tointeger(L, 4) : 0;
-  id.s = lua_tolstring(L, 5, &id.n);
-  site.s = lua_tolstring(L, 6, &site.n);
-  lua_Integer index = lua_tointeger(L, 7);
-  stet_buf *rec = lua_touserdata(L, 8);
-  lua_settop(L, 8);
+  path.s = lua_tolstring(L, 2, &path.n);
+  lua_Integer size = lua_isinteger(L, 3) ? lua_tointeger(L, 3) : 0;
+  id.s = lua_tolstring(L, 4, &id.n);
+  site.s = lua_tolstring(L, 5, &site.n);
+  lua_Integer index = lua_tointeger(L, 6);
+  stet_buf *rec = lua_touserdata(L, 7);
+  lua_settop(L, 7);
   size_t at = rec->len;
-  int taken = run1_doc(L, p, sp, path.s, size, id, path, site, index, rec);
+  int taken = run1_doc(L, p, path.s, size, id, path, site, index, rec);
   if (!taken) rec->len = at;
   lua_pushboolean(L, taken);
   return 1;
 }
 
 /* plan:run_chunk(spill, paths, sizes, ids, site, first, k) -> next, records:
- * plan:run1 for the files paths[k..] (source: the path, id ids[j], size
+ * pass 1 for the files paths[k..] (source: the path, id ids[j], size
  * sizes[j], index first + j - 1) up to the first file the general way must
  * take, or a SIGINT. Returns the index of the first file not done and the
  * summaries of those done as records of core/lua_sumstore.c, back to
@@ -476,7 +417,6 @@ static int p_run_chunk(lua_State *L) {
       return luaL_error(L, "run_chunk: paths[%d] and ids[%d] must be strings", (int)k, (int)k);
     lua_pushvalue(L, lua_upvalueindex(2)); /* run1_one, protected */
     lua_pushvalue(L, 1);
-    lua_pushlightuserdata(L, sp);
     lua_pushvalue(L, 10);
     lua_geti(L, 4, k);
     lua_pushvalue(L, 11);
@@ -486,7 +426,7 @@ static int p_run_chunk(lua_State *L) {
     /* an error (a pattern, a rule's matcher) leaves the file to the
      * general way, which says what it was */
     size_t at = rec->len, chunk_at = sc->chunk.len, fix_at = sc->fix.len;
-    int ok = lua_pcall(L, 8, 1, 0) == LUA_OK && lua_toboolean(L, -1);
+    int ok = lua_pcall(L, 7, 1, 0) == LUA_OK && lua_toboolean(L, -1);
     lua_settop(L, 9);
     if (!ok) {
       rec->len = at;
@@ -780,9 +720,6 @@ static int l_lane2_run(lua_State *L) {
 void stet_lua_open_lane(lua_State *L, int up) {
   if (luaL_newmetatable(L, PLAN_META)) {
     lua_newtable(L);
-    lua_pushvalue(L, up);
-    lua_pushcclosure(L, p_run1, 1);
-    lua_setfield(L, -2, "run1");
     lua_pushvalue(L, up);
     lua_pushvalue(L, up);
     lua_pushcclosure(L, run1_one, 1);

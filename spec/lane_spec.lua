@@ -159,9 +159,12 @@ describe("the lane", function()
     local lane = ctx_for(dir, true, 0.7)
     local plan = require("stet.document").lane_plan(lane.registry.by_name.lanesite, lane)
     local path = dir .. "/in/lanesite/07.txt"
-    assert.is_nil(plan:run1(lane.spill, path, 0, "lanesite/07", path, "lanesite", 7))
+    local next, recs = plan:run_chunk(lane.spill, { path }, { 0 }, { "lanesite/07" }, "lanesite", 7, 1)
+    assert.are.same({ 1, "" }, { next, recs })
     local six = dir .. "/in/lanesite/06.txt"
-    local ok = plan:run1(lane.spill, six, 0, "lanesite/06", six, "lanesite", 6)
+    next, recs = plan:run_chunk(lane.spill, { six }, { 0 }, { "lanesite/06" }, "lanesite", 6, 1)
+    assert.are.equal(2, next)
+    local ok = summaries_of({ chunk = 1, blob = recs, general = {} }, 6)[6]
     assert.are.equal("lanesite", ok.rule)
     local res = pipeline.stage1_chunk({ paths = { path }, id_bases = { "lanesite/07" }, sizes = { 0 },
                                         folder = "lanesite", index = 7 }, lane)
