@@ -8,12 +8,7 @@
 local stet = require "stet"
 local helpers = require "support.helpers"
 
-local function slurp(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local function slurp(path) return assert(helpers.slurp(path)) end
 
 -- stet.words spans as a flat array start, stop, start, stop...
 local function fast_words(s)

@@ -156,13 +156,7 @@ describe("stet hash tables", function()
     end
     local ref = dir .. "/ref.tbl"
     assert(t:save(ref))
-    local function slurp(p)
-      local h = assert(io.open(p, "rb"))
-      local s = h:read("a")
-      h:close()
-      return s
-    end
-    local a, b = slurp(out), slurp(ref)
+    local a, b = assert(helpers.slurp(out)), assert(helpers.slurp(ref))
     assert.is_true(#a > 1000)
     assert.is_true(a == b, "the table of stet hash differs from the reference")
     -- and the JSON Lines form of the corpus counts the same entries
