@@ -22,107 +22,16 @@ function decisions.default_prefer(a, b)
   return a.index < b.index
 end
 
--- Duplicate clusters among pass-1 summaries: arrays of two or more
--- indices, each sorted, in order of their first member (a document alone is
--- in no cluster). Exact duplicates by body fingerprint first; near
--- duplicates by MinHash among the distinct bodies. Summaries go in one by
--- one, in input order (decisions.add), so that pass 1 can feed them as they
--- come; decisions.finish gives the clusters.
-function decisions.builder(ctx)
-  return { ctx = ctx, first_of = {}, more = {}, reps = {}, lsh = nil }
-end
-
-function decisions.add(b, s)
-  local fp = s.body_fp
-  if not fp then return end
-  local f = b.first_of[fp]
-  if f then
-    local m = b.more[f]
-    if not m then
-      m = { f }
-      b.more[f] = m
-    end
-    m[#m + 1] = s.index
-    return
-  end
-  b.first_of[fp] = s.index
-  local reps = b.reps
-  reps[#reps + 1] = s
-  local ctx = b.ctx
-  if ctx.near and ctx.near > 0 and s.sig then
-    if not b.lsh then -- the C index (core/lsh.c), signatures numbered as reps
-      local bands = ctx.minhash and ctx.minhash.bands or 14
-      local values = (#s.sig - 4) // 4
-      if values % bands ~= 0 then
-        error({ exit = 2, message = ("stet clean: %d hashes do not split into %d bands"):format(values, bands) }, 0)
-      end
-      b.lsh = require("stet.core").lsh_index(bands, values // bands * 4, b.expect)
-    end
-    b.lsh:add(s.sig)
-  end
-end
-
-function decisions.finish(b)
-  local reps, more = b.reps, b.more
-  local parent, touched = {}, {}
-  local function find(x)
-    while parent[x] and parent[x] ~= x do x = parent[x] end
-    return x
-  end
-  if b.lsh and #reps > 1 then
-    for _, group in ipairs(b.lsh:clusters(b.ctx.near)) do
-      for i = 1, #group do
-        group[i] = reps[group[i]].index
-        touched[#touched + 1] = group[i]
-      end
-      for i = 2, #group do
-        local x, y = find(group[1]), find(group[i])
-        if x ~= y then
-          if x < y then parent[y] = x else parent[x] = y end
-        end
-      end
-    end
-  end
-  for f in pairs(more) do
-    if not parent[f] then touched[#touched + 1] = f end
-  end
-  local by_root, order, seen = {}, {}, {}
-  for _, r in ipairs(touched) do
-    if not seen[r] then
-      seen[r] = true
-      local root = find(r)
-      local g = by_root[root]
-      if not g then
-        g = {}
-        by_root[root] = g
-        order[#order + 1] = root
-      end
-      local m = more[r]
-      if m then
-        for _, x in ipairs(m) do g[#g + 1] = x end
-      else
-        g[#g + 1] = r
-      end
-    end
-  end
-  local out = {}
-  table.sort(order)
-  for _, root in ipairs(order) do
-    local members = by_root[root]
-    if #members > 1 then
-      table.sort(members)
-      out[#out + 1] = members
-    end
-  end
-  return out
-end
-
--- The clusters of a list of summaries (in input order).
+-- Duplicate clusters among pass-1 summaries (in input order, keys
+-- increasing): arrays of two or more indices, each sorted, in order of
+-- their first member (a document alone is in no cluster). Exact duplicates
+-- by body fingerprint first; near duplicates by MinHash and LSH among the
+-- distinct bodies. The summary store (core/lua_sumstore.c) finds them; the
+-- two-pass `stet clean` fills one as pass 1 goes (stet.pipeline.collect).
 function decisions.clusters(summaries, ctx)
-  local b = decisions.builder(ctx)
-  b.expect = #summaries
-  for _, s in ipairs(summaries) do decisions.add(b, s) end
-  return decisions.finish(b)
+  local st = stet._sumstore(nil, ctx.near or 0, ctx.minhash and ctx.minhash.bands or 14)
+  for _, s in ipairs(summaries) do st:add(s.index, s) end
+  return st:clusters()
 end
 
 -- Chooses survivors and merges metadata. Sets, per index of a cluster
