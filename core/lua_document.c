@@ -110,8 +110,8 @@ static int l_doc(lua_State *L) {
   return 1;
 }
 
-/* The bytes of a text file that mean "binary" to stet.readers: a NUL in
- * its first SNIFF_BINARY bytes. */
+/* A text file is binary when a NUL comes in its first SNIFF_BINARY bytes
+ * (stet._sniff_binary, which stet.readers reads too). */
 #define SNIFF_BINARY 8192
 
 /* stet._doc_file(path, size, norm_opts, lines) -> d, bytes | nil: what
@@ -685,9 +685,10 @@ static int d_spill(lua_State *L) {
   return 2;
 }
 
-/* stet._doc_unspill(sp, offset, length) -> d, head: the document d:spill
- * wrote there. [-0, +2] */
-stet_buf *stet_ldoc_read_spilled(lua_State *L, int idx) {
+/* Reads the bytes that d:spill left in the spill file at idx, at the
+ * offset and length at idx + 1 and idx + 2 (raises on bad arguments or a
+ * read error), into the scratch io buffer, which it returns. */
+static stet_buf *read_spilled(lua_State *L, int idx) {
   stet_spill *sp = stet_ldoc_spill(L, idx);
   lua_Integer off = luaL_checkinteger(L, idx + 1), len = luaL_checkinteger(L, idx + 2);
   luaL_argcheck(L, off >= 0, idx + 1, "negative offset");
@@ -701,8 +702,10 @@ stet_buf *stet_ldoc_read_spilled(lua_State *L, int idx) {
   return b;
 }
 
+/* stet._doc_unspill(sp, offset, length) -> d, head: the document d:spill
+ * wrote there. [-0, +2] */
 static int l_doc_unspill(lua_State *L) {
-  stet_buf *b = stet_ldoc_read_spilled(L, 1);
+  stet_buf *b = read_spilled(L, 1);
   push_framed(L, b->data, b->len);
   if (b->cap > (16u << 20)) stet_buf_free(b);
   return 2;
@@ -844,6 +847,8 @@ void stet_lua_open_document(lua_State *L) {
   lua_pop(L, 1);
   lua_pushcfunction(L, l_spill);
   lua_setfield(L, -3, "_spill");
+  lua_pushinteger(L, SNIFF_BINARY);
+  lua_setfield(L, -3, "_sniff_binary");
   stet_lua_open_lane(L, up);
   luaL_setfuncs(L, funcs, 1); /* pops the scratch, the upvalue */
 }

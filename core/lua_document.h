@@ -76,11 +76,6 @@ uint16_t stet_ldoc_label_arg(lua_State *L, stet_doc *d, int idx);
 /* The spill file at idx (the userdata, or its address from a worker). */
 stet_spill *stet_ldoc_spill(lua_State *L, int idx);
 
-/* Reads the bytes that d:spill left in the spill file at idx, at the
- * offset and length at idx + 1 and idx + 2 (raises on bad arguments or a
- * read error), into the scratch io buffer, which it returns. */
-stet_buf *stet_ldoc_read_spilled(lua_State *L, int idx);
-
 /* Pushes the document of the plain text file at path (read, normalized by
  * o, split; see stet._doc_file) and sets *bytes to the file's length.
  * Returns 0, or 1 with nothing pushed when the file is not a plain text

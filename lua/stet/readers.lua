@@ -31,7 +31,7 @@ local concat = table.concat
 local readers = {}
 
 local BLOCK = 1024 * 1024       -- read size for streaming
-local SNIFF_BINARY = 8192       -- NUL bytes in this prefix mean "binary file"
+local SNIFF_BINARY = core._sniff_binary -- NUL bytes in this prefix mean "binary file"
 local KNOWN = { id = true, url = true, site = true, title = true, date = true }
 
 readers.BLOCK = BLOCK
