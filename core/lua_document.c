@@ -5,6 +5,8 @@
  *   stet._doc(text, lines) -> d          paragraphs of normalized text
  *   stet._doc_file(path, size, norm_opts, lines) -> d, bytes | nil
  *                                        the same, of a plain text file
+ *   stet._sniff_binary                   a NUL in this many first bytes:
+ *                                        a binary file, not text
  *   stet._doc_load(bytes) -> d, head     a document from d:dump([head])
  *   #d, d:text(i), d:fp(i), d:label(i), d:marker(i), d:count(i)
  *   d:set_text(i, s), d:set_label(i, label|nil), d:set_marker(i, name)
