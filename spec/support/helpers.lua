@@ -49,10 +49,7 @@ function helpers.tempfile(s, suffix)
     os.remove(path)
     path = path .. suffix
   end
-  local f = assert(io.open(path, "wb"))
-  f:write(s)
-  f:close()
-  return path
+  return helpers.write(path, s)
 end
 
 -- Makes a fresh temporary folder holding `files` (relative path -> content)
@@ -65,9 +62,7 @@ function helpers.tree(files)
     local path = dir .. "/" .. rel
     local parent = path:match("^(.*)/[^/]*$")
     assert(os.execute("mkdir -p " .. shell_quote(parent)))
-    local f = assert(io.open(path, "wb"))
-    f:write(content)
-    f:close()
+    helpers.write(path, content)
   end
   return dir
 end
