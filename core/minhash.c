@@ -9,8 +9,12 @@
 #include "segment.h"
 #include "wordscan.h"
 
-#define WORD_SEED UINT64_C(0x73746574776f7264)  /* "stetword" */
-#define SHINGLE_SEED UINT64_C(0x7368696e676c6573) /* "shingles" */
+#define WORD_SEED UINT64_C(0x73746574776f7264) /* "stetword": XXH3 of long words */
+/* The keys of the short-word hash: every byte at least 0x80, so no ASCII
+ * half word (nor one with the length in its low byte) cancels them. */
+#define WORD_KEY_LO UINT64_C(0x9eb7f9b9ffcafc95)
+#define WORD_KEY_HI UINT64_C(0xc2b2aebda7d4ebcf)
+#define SHINGLE_SEED UINT32_C(0x73686e67) /* "shng" */
 #define EMPTY_BIN UINT64_MAX
 
 void stet_minhash_defaults(stet_minhash_opts *o) {
@@ -24,7 +28,8 @@ void stet_mh_ctx_free(stet_mh_ctx *ctx) {
   free(ctx->words);
   free(ctx->bins);
   stet_buf_free(&ctx->fold);
-  ctx->words = ctx->bins = NULL;
+  ctx->words = NULL;
+  ctx->bins = NULL;
   ctx->words_cap = ctx->bins_cap = ctx->nwords = 0;
 }
 
@@ -42,11 +47,50 @@ static inline uint64_t fmix64(uint64_t h) {
   return h;
 }
 
+/* Final mixing of a 32-bit value (the MurmurHash3 finalizer). */
+static inline uint32_t fmix32(uint32_t h) {
+  h ^= h >> 16;
+  h *= UINT32_C(0x85ebca6b);
+  h ^= h >> 13;
+  h *= UINT32_C(0xc2b2ae35);
+  h ^= h >> 16;
+  return h;
+}
+
 /* Little-endian load of n <= 8 bytes. */
 static inline uint64_t load_le(const unsigned char *s, size_t n) {
   uint64_t v = 0;
   for (size_t i = n; i-- > 0;) v = (v << 8) | s[i];
   return v;
+}
+
+/* The hash of a folded word of n <= 16 ASCII bytes, each ORed with 0x20,
+ * its first 8 bytes little-endian in lo and the rest in hi (zero past the
+ * word): NH over four 32-bit halves, (a0 * a1 + c0 * c1) mod 2^64 with
+ * a = lo ^ key and c = hi ^ key ^ n, folded to 32 bits. The keys make
+ * every half nonzero. One multiply per 8 bytes; the shingle hash mixes
+ * the rest. */
+static inline uint32_t short_word_hash(uint64_t lo, uint64_t hi, size_t n) {
+  uint64_t a = lo ^ WORD_KEY_LO, c = hi ^ WORD_KEY_HI ^ (uint64_t)n;
+  uint64_t p = (a & UINT32_MAX) * (a >> 32) + (c & UINT32_MAX) * (c >> 32);
+  return (uint32_t)(p >> 32) ^ (uint32_t)p;
+}
+
+/* The hash of a folded word that short_word_hash does not take: XXH3,
+ * folded to 32 bits. */
+static inline uint32_t long_word_hash(const void *s, size_t n) {
+  uint64_t h = XXH3_64bits_withSeed(s, n, WORD_SEED);
+  return (uint32_t)(h >> 32) ^ (uint32_t)h;
+}
+
+/* The hash of a folded word of n ASCII bytes f[0..n), each ORed with 0x20
+ * (it lowercases letters and leaves digits and the punctuation that can
+ * sit inside a word as they are, but for "_", which becomes 0x7F in every
+ * word alike). */
+static uint32_t ascii_word_hash(const unsigned char *f, size_t n) {
+  if (n > 16) return long_word_hash(f, n);
+  uint64_t lo = load_le(f, n < 8 ? n : 8), hi = n > 8 ? load_le(f + 8, n - 8) : 0;
+  return short_word_hash(lo, hi, n);
 }
 
 /* NFKC with full case folding (stet_norm_fold_opts) of a word made of
@@ -76,11 +120,11 @@ static int fold_latin1(const unsigned char *s, size_t n, unsigned char *out) {
 }
 
 /* The hash of the folded word s[0..n). ASCII words of up to 16 bytes are
- * folded by setting bit 0x20 of every byte (it lowercases letters and
- * leaves digits and the punctuation that can sit inside a word as they
- * are) and mixed inline; other words are folded by stet_normalize and
- * hashed with XXH3. 0 on success, -1 on ENOMEM. */
-static int word_hash(stet_mh_ctx *ctx, const unsigned char *s, size_t n, uint64_t *h) {
+ * folded by setting bit 0x20 of every byte and hashed inline
+ * (short_word_hash); other words are folded by stet_normalize, and a word
+ * that folds to ASCII is hashed as that ASCII word is. 0 on success, -1 on
+ * ENOMEM. */
+static int word_hash(stet_mh_ctx *ctx, const unsigned char *s, size_t n, uint32_t *h) {
   if (n <= 16) {
     uint64_t lo, hi;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -98,22 +142,21 @@ static int word_hash(stet_mh_ctx *ctx, const unsigned char *s, size_t n, uint64_
     if (!((lo | hi) & UINT64_C(0x8080808080808080))) {
       lo |= UINT64_C(0x2020202020202020) & ~(~UINT64_C(0) << (8 * (n < 8 ? n : 8) - 1) << 1);
       hi |= n > 8 ? UINT64_C(0x2020202020202020) & ~(~UINT64_C(0) << (8 * (n - 8) - 1) << 1) : 0;
-      *h = fmix64((lo ^ WORD_SEED) * UINT64_C(0x9E3779B97F4A7C15) +
-                  fmix64(hi ^ (uint64_t)n) * UINT64_C(0xc2b2ae3d27d4eb4f));
+      *h = short_word_hash(lo, hi, n);
       return 0;
     }
   }
+  if (stet_buf_reserve(&ctx->fold, n)) return -1;
+  unsigned char *f = (unsigned char *)ctx->fold.data;
   int ascii = 1;
   for (size_t i = 0; i < n; i++) ascii &= s[i] < 0x80;
   if (ascii) {
-    if (stet_buf_reserve(&ctx->fold, n)) return -1;
-    for (size_t i = 0; i < n; i++) ctx->fold.data[i] = (char)(s[i] | 0x20);
-    *h = XXH3_64bits_withSeed(ctx->fold.data, n, WORD_SEED);
+    for (size_t i = 0; i < n; i++) f[i] = (unsigned char)(s[i] | 0x20);
+    *h = ascii_word_hash(f, n);
     return 0;
   }
-  if (stet_buf_reserve(&ctx->fold, n)) return -1;
-  if (fold_latin1(s, n, (unsigned char *)ctx->fold.data)) {
-    *h = XXH3_64bits_withSeed(ctx->fold.data, n, WORD_SEED);
+  if (fold_latin1(s, n, f)) { /* not ASCII: Latin-1 letters stay two bytes */
+    *h = long_word_hash(f, n);
     return 0;
   }
   stet_norm_opts o;
@@ -122,18 +165,30 @@ static int word_hash(stet_mh_ctx *ctx, const unsigned char *s, size_t n, uint64_
   ctx->fold.len = 0;
   int r = stet_normalize((const char *)s, n, &o, &ctx->fold, &st);
   if (r < 0) return -1;
-  *h = r ? XXH3_64bits_withSeed(ctx->fold.data, ctx->fold.len, WORD_SEED)
-         : XXH3_64bits_withSeed(s, n, WORD_SEED);
+  if (r == 0) { /* s folds to itself, and is not ASCII */
+    *h = long_word_hash(s, n);
+    return 0;
+  }
+  f = (unsigned char *)ctx->fold.data;
+  size_t m = ctx->fold.len;
+  ascii = 1;
+  for (size_t i = 0; i < m; i++) ascii &= f[i] < 0x80;
+  if (!ascii) {
+    *h = long_word_hash(f, m);
+    return 0;
+  }
+  for (size_t i = 0; i < m; i++) f[i] |= 0x20;
+  *h = ascii_word_hash(f, m);
   return 0;
 }
 
 /* word_hash of a word of at most 16 bytes known to hold a byte >= 0x80:
  * the byte-by-byte fold into a local buffer when it applies (most such
  * words in news text), else word_hash. */
-static int word_hash_high(stet_mh_ctx *ctx, const unsigned char *s, size_t n, uint64_t *h) {
+static int word_hash_high(stet_mh_ctx *ctx, const unsigned char *s, size_t n, uint32_t *h) {
   unsigned char buf[16];
   if (n <= sizeof buf && fold_latin1(s, n, buf)) {
-    *h = XXH3_64bits_withSeed(buf, n, WORD_SEED);
+    *h = long_word_hash(buf, n);
     return 0;
   }
   return word_hash(ctx, s, n, h);
@@ -144,12 +199,12 @@ static int on_word(void *ud, size_t start, size_t stop) {
   stet_mh_ctx *ctx = ud;
   if (ctx->nwords == ctx->words_cap) {
     size_t cap = ctx->words_cap ? ctx->words_cap * 2 : 1024;
-    uint64_t *w = realloc(ctx->words, cap * sizeof *w);
+    uint32_t *w = realloc(ctx->words, cap * sizeof *w);
     if (!w) { ctx->failed = 1; return -1; }
     ctx->words = w;
     ctx->words_cap = cap;
   }
-  uint64_t h;
+  uint32_t h;
   if (word_hash(ctx, (const unsigned char *)ctx->text + start, stop - start, &h)) {
     ctx->failed = 1;
     return -1;
@@ -158,16 +213,23 @@ static int on_word(void *ud, size_t start, size_t stop) {
   return 0;
 }
 
-/* The hash of the k words at w (order matters). */
-static inline uint64_t shingle_hash(const uint64_t *w, size_t k) {
-  uint64_t h = SHINGLE_SEED;
-#pragma GCC unroll 5
-  for (size_t j = 0; j < k; j++) {
-    h ^= w[j];
-    h *= UINT64_C(0x9E3779B97F4A7C15);
-    h ^= h >> 29;
-  }
-  return fmix64(h);
+/* The multiplier of the word at position j of a shingle: odd, and
+ * different for each position, so that the order of the words matters. */
+static inline uint32_t shingle_mult(size_t j) {
+  return fmix32((uint32_t)(j + 1) * UINT32_C(0x9E3779B9)) | 1;
+}
+
+/* The hash of the k words at w, mult[j] = shingle_mult(j): a sum of
+ * products mod 2^32, then fmix32. */
+static inline uint32_t shingle_hash(const uint32_t *w, size_t k, const uint32_t *mult) {
+  uint32_t h = SHINGLE_SEED;
+  for (size_t j = 0; j < k; j++) h += w[j] * mult[j];
+  return fmix32(h);
+}
+
+/* The bin of the shingle hash f among H: by its high bits. */
+static inline size_t shingle_bin(uint32_t f, size_t H) {
+  return (size_t)(((uint64_t)f * (uint64_t)H) >> 32);
 }
 
 static inline size_t pick_bin(uint64_t h, size_t nbins) {
@@ -218,11 +280,13 @@ int stet_minhash_reference(stet_mh_ctx *ctx, const char *s, size_t n,
     return 0;
   }
   if (k > nw) k = nw;
+  uint32_t mult[STET_MH_MAX_SHINGLE];
+  for (size_t j = 0; j < k; j++) mult[j] = shingle_mult(j);
   for (size_t i = 0; i + k <= nw; i++) {
-    uint64_t h = shingle_hash(ctx->words + i, k);
-    size_t b = pick_bin(h, H);
-    uint64_t v = h & UINT32_MAX, old = bins[b];
-    bins[b] = v < old ? v : old; /* a conditional move: the branch mispredicts */
+    uint32_t f = shingle_hash(ctx->words + i, k, mult);
+    size_t b = shingle_bin(f, H);
+    uint64_t old = bins[b];
+    bins[b] = f < old ? f : old;
   }
   for (size_t i = 0; i < H; i++) {
     uint64_t v = bins[i];
@@ -248,93 +312,67 @@ typedef struct mh_run {
   size_t n;                /* its length */
   size_t sp[2 * BATCH];    /* spans of the words of the batch: start, stop */
   size_t nsp;              /* spans in sp */
-  uint64_t *w;             /* word hashes, BATCH + k - 1 of them */
+  uint32_t *w;             /* word hashes, BATCH + k - 1 of them */
   size_t fill;             /* words in w */
   size_t total;            /* words so far */
   size_t k, H;
   uint64_t *bins;
   int simd;                /* hash with AVX2 */
+  uint32_t mult[STET_MH_MAX_SHINGLE]; /* shingle_mult(j) for j < k */
 } mh_run;
 
-/* Keeps the low 32 bits of shingle hash h in its bin if they are smaller. */
-static inline void mh_bin(uint64_t *bins, size_t H, uint64_t h) {
-  size_t b = pick_bin(h, H);
-  uint64_t v = h & UINT32_MAX, old = bins[b];
-  bins[b] = v < old ? v : old; /* a conditional move: the branch mispredicts */
+/* Keeps shingle hash f in its bin if it is smaller. */
+static inline void mh_bin(uint64_t *bins, size_t H, uint32_t f) {
+  size_t b = shingle_bin(f, H);
+  uint64_t old = bins[b];
+  bins[b] = f < old ? f : old; /* a conditional move: the branch mispredicts */
 }
 
 /* Hashes the shingles of w[0..count + k - 1) into the bins. */
-static void mh_shingles_scalar(const uint64_t *w, size_t count, size_t k, uint64_t *bins,
-                               size_t H) {
+static void mh_shingles_scalar(const uint32_t *w, size_t count, size_t k, const uint32_t *mult,
+                               uint64_t *bins, size_t H) {
   if (k == 5)
-    for (size_t i = 0; i < count; i++) mh_bin(bins, H, shingle_hash(w + i, 5));
+    for (size_t i = 0; i < count; i++) mh_bin(bins, H, shingle_hash(w + i, 5, mult));
   else
-    for (size_t i = 0; i < count; i++) mh_bin(bins, H, shingle_hash(w + i, k));
+    for (size_t i = 0; i < count; i++) mh_bin(bins, H, shingle_hash(w + i, k, mult));
 }
 
 #ifdef STET_BYTEMASK_AVX2
-/* x * c in each 64-bit lane, from three 32-bit products (AVX2 has no
- * 64-bit multiply): the product's high half takes only the cross terms'
- * low halves. */
-STET_TARGET_AVX2 static inline __m256i mul64x4(__m256i x, uint64_t c) {
-  __m256i cl = _mm256_set1_epi64x((long long)(c & UINT32_MAX));
-  __m256i ch = _mm256_set1_epi64x((long long)(c >> 32));
-  __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), cl),
-                                   _mm256_mul_epu32(x, ch));
-  return _mm256_add_epi64(_mm256_mul_epu32(x, cl), _mm256_slli_epi64(cross, 32));
+/* fmix32 in each 32-bit lane. */
+STET_TARGET_AVX2 static inline __m256i fmix32x8(__m256i h) {
+  h = _mm256_xor_si256(h, _mm256_srli_epi32(h, 16));
+  h = _mm256_mullo_epi32(h, _mm256_set1_epi32((int)UINT32_C(0x85ebca6b)));
+  h = _mm256_xor_si256(h, _mm256_srli_epi32(h, 13));
+  h = _mm256_mullo_epi32(h, _mm256_set1_epi32((int)UINT32_C(0xc2b2ae35)));
+  return _mm256_xor_si256(h, _mm256_srli_epi32(h, 16));
 }
 
-/* fmix64 in each 64-bit lane. */
-STET_TARGET_AVX2 static inline __m256i fmix64x4(__m256i h) {
-  h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
-  h = mul64x4(h, UINT64_C(0xff51afd7ed558ccd));
-  h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
-  h = mul64x4(h, UINT64_C(0xc4ceb9fe1a85ec53));
-  return _mm256_xor_si256(h, _mm256_srli_epi64(h, 33));
+/* The sums of shingle_hash for the eight shingles that start at w, before
+ * fmix32. */
+STET_TARGET_AVX2 static inline __m256i shingle_sum8(const uint32_t *w, size_t k,
+                                                    const uint32_t *mult) {
+  __m256i h = _mm256_set1_epi32((int)SHINGLE_SEED);
+#pragma GCC unroll 5
+  for (size_t j = 0; j < k; j++)
+    h = _mm256_add_epi32(h, _mm256_mullo_epi32(
+                                _mm256_loadu_si256((const __m256i *)(const void *)(w + j)),
+                                _mm256_set1_epi32((int)mult[j])));
+  return h;
 }
 
-/* One step of shingle_hash in each lane: word w into state h. */
-STET_TARGET_AVX2 static inline __m256i shingle_step4(__m256i h, const uint64_t *w) {
-  h = _mm256_xor_si256(h, _mm256_loadu_si256((const __m256i *)(const void *)w));
-  h = mul64x4(h, UINT64_C(0x9E3779B97F4A7C15));
-  return _mm256_xor_si256(h, _mm256_srli_epi64(h, 29));
-}
-
-/* The bins and low 32 bits of the four shingle hashes of h, into b and v. */
-STET_TARGET_AVX2 static inline void bins4(__m256i h, size_t H, uint64_t *b, uint64_t *v) {
-  __m256i bin = _mm256_srli_epi64(
-      _mm256_mul_epu32(_mm256_srli_epi64(h, 32), _mm256_set1_epi64x((long long)H)), 32);
-  _mm256_storeu_si256((__m256i *)(void *)b, bin);
-  _mm256_storeu_si256((__m256i *)(void *)v,
-                      _mm256_and_si256(h, _mm256_set1_epi64x((long long)UINT32_MAX)));
-}
-
-/* mh_shingles_scalar, sixteen shingles at a time in four independent
- * chains (each step waits on the multiply before it, so one chain would
- * leave the multipliers idle); the bins take the minimum, so the order
- * does not matter. */
-STET_TARGET_AVX2 static void mh_shingles_avx2(const uint64_t *w, size_t count, size_t k,
-                                              uint64_t *bins, size_t H) {
+/* mh_shingles_scalar, sixteen shingles at a time in two independent
+ * vectors; the bins take the minimum, so the order does not matter. */
+STET_TARGET_AVX2 static void mh_shingles_avx2(const uint32_t *w, size_t count, size_t k,
+                                              const uint32_t *mult, uint64_t *bins, size_t H) {
   size_t i = 0;
-  uint64_t b[16], v[16];
-  const __m256i seed = _mm256_set1_epi64x((long long)SHINGLE_SEED);
-#define MH_SHINGLES_X16(K)                                                       \
-  for (; i + 16 <= count; i += 16) {                                             \
-    __m256i h0 = seed, h1 = seed, h2 = seed, h3 = seed;                          \
-    _Pragma("GCC unroll 5") for (size_t j = 0; j < (K); j++) {                  \
-      h0 = shingle_step4(h0, w + i + j);                                         \
-      h1 = shingle_step4(h1, w + i + 4 + j);                                     \
-      h2 = shingle_step4(h2, w + i + 8 + j);                                     \
-      h3 = shingle_step4(h3, w + i + 12 + j);                                    \
-    }                                                                            \
-    bins4(fmix64x4(h0), H, b, v);                                                \
-    bins4(fmix64x4(h1), H, b + 4, v + 4);                                        \
-    bins4(fmix64x4(h2), H, b + 8, v + 8);                                        \
-    bins4(fmix64x4(h3), H, b + 12, v + 12);                                      \
-    for (size_t t = 0; t < 16; t++) {                                            \
-      uint64_t old = bins[b[t]];                                                 \
-      bins[b[t]] = v[t] < old ? v[t] : old;                                      \
-    }                                                                            \
+  uint32_t f[16];
+#define MH_SHINGLES_X16(K)                                                        \
+  for (; i + 16 <= count; i += 16) {                                              \
+    __m256i h0 = shingle_sum8(w + i, (K), mult);                                  \
+    __m256i h1 = shingle_sum8(w + i + 8, (K), mult);                              \
+    _mm256_storeu_si256((__m256i *)(void *)f, fmix32x8(h0));                      \
+    _mm256_storeu_si256((__m256i *)(void *)(f + 8), fmix32x8(h1));                \
+    for (size_t t = 0; t < 16; t++) mh_bin(bins, H, f[t]);                        \
   }
   if (k == 5) {
     MH_SHINGLES_X16(5)
@@ -342,7 +380,7 @@ STET_TARGET_AVX2 static void mh_shingles_avx2(const uint64_t *w, size_t count, s
     MH_SHINGLES_X16(k)
   }
 #undef MH_SHINGLES_X16
-  mh_shingles_scalar(w + i, count - i, k, bins, H);
+  mh_shingles_scalar(w + i, count - i, k, mult, bins, H);
 }
 #endif
 
@@ -350,11 +388,11 @@ STET_TARGET_AVX2 static void mh_shingles_avx2(const uint64_t *w, size_t count, s
 static void mh_shingles(mh_run *r, size_t count) {
 #ifdef STET_BYTEMASK_AVX2
   if (r->simd) {
-    mh_shingles_avx2(r->w, count, r->k, r->bins, r->H);
+    mh_shingles_avx2(r->w, count, r->k, r->mult, r->bins, r->H);
     return;
   }
 #endif
-  mh_shingles_scalar(r->w, count, r->k, r->bins, r->H);
+  mh_shingles_scalar(r->w, count, r->k, r->mult, r->bins, r->H);
 }
 
 /* The hash of the word s[a..b) of s[0..n), as word_hash computes it. ASCII
@@ -362,7 +400,7 @@ static void mh_shingles(mh_run *r, size_t count) {
  * others go to word_hash. 0, or -1 on ENOMEM. */
 static inline __attribute__((always_inline)) int mh_hash1(stet_mh_ctx *ctx, const unsigned char *s,
                                                           size_t n, size_t a, size_t b,
-                                                          uint64_t *out) {
+                                                          uint32_t *out) {
   const unsigned char *p = s + a;
   size_t len = b - a;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -377,8 +415,7 @@ static inline __attribute__((always_inline)) int mh_hash1(stet_mh_ctx *ctx, cons
     hi = len > 8 ? (hi | UINT64_C(0x2020202020202020)) & (~UINT64_C(0) >> ((128 - 8 * len) & 63))
                  : 0;
     if (__builtin_expect(!((lo | hi) & UINT64_C(0x8080808080808080)), 1)) {
-      *out = fmix64((lo ^ WORD_SEED) * UINT64_C(0x9E3779B97F4A7C15) +
-                    fmix64(hi ^ (uint64_t)len) * UINT64_C(0xc2b2ae3d27d4eb4f));
+      *out = short_word_hash(lo, hi, len);
       return 0;
     }
   }
@@ -388,7 +425,7 @@ static inline __attribute__((always_inline)) int mh_hash1(stet_mh_ctx *ctx, cons
 
 /* Hashes the count words of sp into out. 0, or -1 on ENOMEM. */
 static int mh_hash_scalar(stet_mh_ctx *ctx, const unsigned char *s, size_t n, const size_t *sp,
-                          size_t count, uint64_t *out) {
+                          size_t count, uint32_t *out) {
   for (size_t i = 0; i < count; i++)
     if (mh_hash1(ctx, s, n, sp[2 * i], sp[2 * i + 1], out + i)) return -1;
   return 0;
@@ -403,11 +440,11 @@ static inline uint64_t load8(const unsigned char *p) {
 }
 
 /* The hashes of the four words whose spans are q[0..8) (start, stop
- * pairs), as mh_hash1 computes them inline, and in *ascii the lanes whose
- * bytes are all ASCII (the others go to word_hash_high); *bad: the lanes
- * whose words have more than 16 bytes. Reads 16 bytes at each start. The
- * masks come from variable shifts, which give 0 for a count of 64 or
- * more. */
+ * pairs), as mh_hash1 computes them inline, in the low halves of the
+ * 64-bit lanes, and in *ascii the lanes whose bytes are all ASCII (the
+ * others go to word_hash_high); *bad: the lanes whose words have more
+ * than 16 bytes. Reads 16 bytes at each start. The masks come from
+ * variable shifts, which give 0 for a count of 64 or more. */
 STET_TARGET_AVX2 static inline __m256i word_hash_x4(const unsigned char *s, const size_t *q,
                                                     int *ascii, int *bad) {
   const __m256i ones = _mm256_set1_epi64x(-1), rep20 = _mm256_set1_epi8(0x20);
@@ -430,19 +467,27 @@ STET_TARGET_AVX2 static inline __m256i word_hash_x4(const unsigned char *s, cons
   __m256i high = _mm256_and_si256(_mm256_or_si256(lo, hi), _mm256_set1_epi8((char)0x80));
   *ascii = _mm256_movemask_pd(
       _mm256_castsi256_pd(_mm256_cmpeq_epi64(high, _mm256_setzero_si256())));
-  __m256i fh = fmix64x4(_mm256_xor_si256(hi, len));
-  __m256i h = _mm256_add_epi64(
-      mul64x4(_mm256_xor_si256(lo, _mm256_set1_epi64x((long long)WORD_SEED)),
-              UINT64_C(0x9E3779B97F4A7C15)),
-      mul64x4(fh, UINT64_C(0xc2b2ae3d27d4eb4f)));
-  return fmix64x4(h);
+  /* short_word_hash */
+  __m256i a = _mm256_xor_si256(lo, _mm256_set1_epi64x((long long)WORD_KEY_LO));
+  __m256i c = _mm256_xor_si256(_mm256_xor_si256(hi, len),
+                               _mm256_set1_epi64x((long long)WORD_KEY_HI));
+  __m256i p = _mm256_add_epi64(_mm256_mul_epu32(a, _mm256_srli_epi64(a, 32)),
+                               _mm256_mul_epu32(c, _mm256_srli_epi64(c, 32)));
+  return _mm256_xor_si256(p, _mm256_srli_epi64(p, 32));
+}
+
+/* The low halves of the four 64-bit lanes of h0, then those of h1. */
+STET_TARGET_AVX2 static inline __m256i low_halves8(__m256i h0, __m256i h1) {
+  const __m256i even = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+  __m256i x0 = _mm256_permutevar8x32_epi32(h0, even), x1 = _mm256_permutevar8x32_epi32(h1, even);
+  return _mm256_blend_epi32(x0, x1, 0xF0);
 }
 
 /* mh_hash_scalar, eight words at a time in two chains when all have at
  * most 16 bytes and 16 bytes to read; the lanes whose bytes are not all
  * ASCII then go to word_hash. */
 STET_TARGET_AVX2 static int mh_hash_avx2(stet_mh_ctx *ctx, const unsigned char *s, size_t n,
-                                         const size_t *sp, size_t count, uint64_t *out) {
+                                         const size_t *sp, size_t count, uint32_t *out) {
   size_t i = 0;
   for (; i + 8 <= count; i += 8) {
     const size_t *q = sp + 2 * i;
@@ -454,8 +499,7 @@ STET_TARGET_AVX2 static int mh_hash_avx2(stet_mh_ctx *ctx, const unsigned char *
       if (mh_hash_scalar(ctx, s, n, q, 8, out + i)) return -1;
       continue;
     }
-    _mm256_storeu_si256((__m256i *)(void *)(out + i), h0);
-    _mm256_storeu_si256((__m256i *)(void *)(out + i + 4), h1);
+    _mm256_storeu_si256((__m256i *)(void *)(out + i), low_halves8(h0, h1));
     int ascii = ascii0 | ascii1 << 4;
     if (__builtin_expect(ascii != 0xFF, 0))
       for (size_t t = 0; t < 8; t++)
@@ -517,7 +561,7 @@ int stet_minhash_simd(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minh
   if (mh_start(ctx, o, out)) return -1;
   size_t cap = BATCH + k - 1;
   if (ctx->words_cap < cap) {
-    uint64_t *w = realloc(ctx->words, cap * sizeof *w);
+    uint32_t *w = realloc(ctx->words, cap * sizeof *w);
     if (!w) return -1;
     ctx->words = w;
     ctx->words_cap = cap;
@@ -538,6 +582,7 @@ int stet_minhash_simd(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minh
   r->k = k;
   r->H = H;
   r->bins = bins;
+  for (size_t j = 0; j < k; j++) r->mult[j] = shingle_mult(j);
   r->simd = 0;
   int failed;
 #ifdef STET_BYTEMASK_AVX2

@@ -3,18 +3,24 @@
  *
  * Words come from stet_words_each (core/segment.h); each is case folded
  * (NFKC + full case folding; ASCII words are just lowercased) and hashed
- * with XXH3. A shingle is k consecutive words (a text of fewer than k words
- * is one shingle). The signature uses one-permutation hashing: each shingle
- * hash picks one of H bins by its high bits and the bin keeps the minimum
- * of its low 32 bits; empty bins are then filled by "optimal densification"
- * (each empty bin copies the bin that a fixed hash sequence of its index
- * first reaches among the originally filled ones). The cost is one hash per
- * word and per shingle plus O(H), whatever H is. The fraction of equal bins
- * of two signatures estimates the Jaccard similarity of the shingle sets.
+ * to 32 bits: a folded word of at most 16 ASCII bytes by NH (two 32 x 32
+ * bit products of its halves under fixed keys), any other by XXH3. A
+ * shingle is k consecutive words (a text of fewer than k words is one
+ * shingle); its hash is the sum of its word hashes times a multiplier per
+ * position, mod 2^32, mixed by the MurmurHash3 finalizer. The signature
+ * uses one-permutation hashing: each shingle hash picks one of H bins by
+ * its high bits and the bin keeps the minimum hash; empty bins are then
+ * filled by "optimal densification" (each empty bin copies the bin that a
+ * fixed hash sequence of its index first reaches among the originally
+ * filled ones). The cost is one hash per word and per shingle plus O(H),
+ * whatever H is. The fraction of equal bins of two signatures estimates
+ * the Jaccard similarity of the shingle sets.
  *
- * A signature is a byte string: "M", format version 1, k, 0, then H
+ * A signature is a byte string: "M", format version 2, k, 0, then H
  * little-endian 32-bit values. A text without words has every value
- * 0xFFFFFFFF. */
+ * 0xFFFFFFFF. Version 1 hashed words and shingles to 64 bits with XXH3
+ * and multiply-xorshift rounds; its signatures compare with none of
+ * version 2 (stet_minhash_similarity gives -1). */
 #ifndef STET_MINHASH_H
 #define STET_MINHASH_H
 
@@ -24,7 +30,7 @@
 #include "buf.h"
 
 #define STET_MH_HEADER 4
-#define STET_MH_VERSION 1
+#define STET_MH_VERSION 2
 #define STET_MH_MAX_HASHES 8192
 #define STET_MH_MAX_SHINGLE 255
 
@@ -35,7 +41,7 @@ typedef struct stet_minhash_opts {
 
 /* Reusable buffers; one per thread. */
 typedef struct stet_mh_ctx {
-  uint64_t *words;  /* word hashes of the text */
+  uint32_t *words;  /* word hashes of the text */
   size_t nwords, words_cap;
   uint64_t *bins;   /* minimum per bin, UINT64_MAX when empty */
   size_t bins_cap;

@@ -68,7 +68,7 @@ describe("stet.minhash", function()
   it("returns a signature string of 4 + 4 * hashes bytes", function()
     local sig = stet.minhash("a few words of text here and there")
     assert.are.equal(4 + 4 * 112, #sig)
-    assert.are.equal("M\1\5\0", sig:sub(1, 4))
+    assert.are.equal("M\2\5\0", sig:sub(1, 4))
     assert.are.equal(4 + 4 * 16, #stet.minhash("text", { hashes = 16, shingle = 3 }))
   end)
 
@@ -77,6 +77,23 @@ describe("stet.minhash", function()
     local b = stet.minhash("the council voted late on tuesday to close the bridge")
     assert.are.equal(a, b)
     assert.are.equal(1.0, stet.similarity(a, b))
+  end)
+
+  it("hashes a word that folds to ASCII as that ASCII word, short or long", function()
+    -- fullwidth letters and the fi ligature fold (NFKC + case folding) to
+    -- ASCII; the words of 17 bytes and more take the long-word hash
+    local o = { shingle = 1, hashes = 64 }
+    local folded = {
+      { "\u{FF26}\u{FF35}\u{FF2C}\u{FF2C} news", "full news" },
+      { "\u{FB01}ne print", "fine print" },
+      { "\u{FF33}upercalifragilistic", "supercalifragilistic" },
+      { "foo_bar \u{FF26}oo_bar", "foo_bar foo_bar" },
+    }
+    for _, p in ipairs(folded) do
+      assert.are.equal(stet.minhash(p[2], o), stet.minhash(p[1], o), p[1])
+      assert.are.equal(stet._reference("minhash", p[2], o), stet._reference("minhash", p[1], o), p[1])
+    end
+    assert.are_not.equal(stet.minhash("full news", o), stet.minhash("fall news", o))
   end)
 
   it("treats a text shorter than a shingle as one shingle", function()
@@ -259,9 +276,10 @@ describe("stet.lsh", function()
   end)
 end)
 
--- Signature bytes pinned before the word finder and the hashing were made
--- faster (core/wordbreak.c, core/minhash.c): any change of a word span, a
--- word hash, a shingle hash or the densification shows up here.
+-- Signature bytes of format version 2 (word hashes by NH, shingle hashes
+-- by sums of products; core/minhash.c), pinned when it was made: any
+-- change of a word span, a word hash, a shingle hash or the densification
+-- shows up here.
 local function hex(s) return (s:gsub(".", function(c) return ("%02x"):format(c:byte()) end)) end
 local function fnv(s, h)
   h = h or 2166136261
@@ -274,27 +292,27 @@ describe("stet.minhash pinned values", function()
   -- hashes = 8}, FNV-1a 32 of the default signature
   local pinned = {
     { "The U.S. economy grew 3.14% in Q3, officials said.",
-      "4d010100ecd6f1e1ecd6f1e1fe045dfffe045dfffe045dff7d0d7f07c503bfff09bb8921c44e31a16928f6737d0d7f07c44e31a12491df56c503bfff09bb8921c503bfff", "4d01030042cb4c80c93aa8cf168547602b6e76b19c55f09942cb4c8069433a12c93aa8cf", 0x4af4ebb5 },
+      "4d02010085a95672dcea4defa862244028f2c33fa8622440684cae59c06ae9ff85a9567228f2c33f0401ce9028f2c33fdcea4defcf4982d6cf4982d6dcea4defc06ae9ff", "4d020300f00d8a7f69b4fce5a127e445f00d8a7f11796d8fafe55dbca3521fca69b4fce5", 0xe21e32de },
     { "e-mail don't can't rock'n'roll O'Neill's 1,200.50 4:30 __init__ foo_bar",
-      "4d0101003c6c8d49284a8e6c05ee605e26c50dec0f7eafec26c50dec3c6c8d49284a8e6c880cf60c3c6c8d49b0d4dec6284a8e6c4f8af18ab0d4dec6284a8e6c880cf60c", "4d0103009c6df182d2642f6c1c8154521c81545236f0890853c0751537708a7251b7b155", 0xeb5c624c },
+      "4d020100007ed60247cf0287e03e13236aed863fbae629ad007ed602bdb77f6a7113347847cf0287bdb77f6abae629adc306a4bbc306a4bb6aed863fc306a4bb26ce48f0", "4d02030016bde51dbafdd030189d4179189d41793a92978db9162ea432deaed7f07c6ce3", 0x3d0e1b60 },
     { "Line one\r\nLine two\r\n\r\nLine three\n",
-      "4d0101002eccebc0825ecba69710904f2eccebc02eccebc02eccebc0825ecba6825ecba62eccebc09710904f2eccebc0825ecba6825ecba6825ecba6825ecba69710904f", "4d0103006791e4f5e03c381b156e0c6a156e0c6ac4a2981ac4a2981ae03c381be03c381b", 0xe4ff4f59 },
+      "4d020100c09f4e1dc09f4e1d5bb21d6ac09f4e1dc09f4e1d5bb21d6a5bb21d6a0aee7af1f974fac55bb21d6ac09f4e1dc09f4e1df974fac50aee7af1f974fac50aee7af1", "4d0203005ee4b5070b1d98f05ee4b5075ee4b5075ee4b5075ee4b5070b1d98f00b1d98f0", 0xfa1d2fa3 },
     { "Caf\u{E9} na\u{EF}ve Stra\u{DF}e \u{C9}COLE fa\u{E7}ade \u{2014} \u{201C}quoted\u{201D} words\u{2019} end",
-      "4d01010073dacc4f5672194077c6f7fd73dacc4fd51b62ac77c6f7fd77c6f7fdac1308a473dacc4f77c6f7fd73dacc4f77c6f7fd14970eb65672194014970eb6ac1308a4", "4d01030087b913ab4e061e6872854b0872854b080dffd1ee47d336b44e061e680dffd1ee", 0x65028ec9 },
+      "4d020100ae077b10ae077b10f06df72409f90e55e90f924d09f90e55e90f924db1834fea09f90e5513712698ae077b10b1834fea59c603cb7783f8d9b1834fea13712698", "4d02030076dcc1027e4643f9548e0863548e08630381929676dcc102884000c67e4643f9", 0x180f5a5f },
     { "\u{6771}\u{4EAC} news 2024\u{5E74} \u{FF26}\u{FF35}\u{FF2C}\u{FF2C} \u{FB01}ne e\u{301}cole cafe\u{301}",
-      "4d01010071ec3c2d2afa4a24fd6f8c25d7a2888a2afa4a2471ec3c2dd7a2888ad7a2888a14970eb6cb267e012afa4a24cb267e0114970eb65672194014970eb6d7a2888a", "4d0103001e979690dca3662d999e314e95925b7ddca3662ddca3662d3d7a9e1d999e314e", 0xbe056bde },
+      "4d020100ae077b10ae077b10e90f924db6940553e90f924db6940553e90f924d2bb99fe09cfabc8077cc71a477cc71a42bb99fe0db5d05d9db5d05d92bb99fe09cfabc80", "4d020300576c8a61d892c58a8ac05f4c576c8a61d892c58a576c8a6187e455c9d892c58a", 0x93bbc612 },
     { "Supercalifragilisticexpialidocious antidisestablishmentarianism ABCDEFGH abcdefghijklmnop ABCDEFGHIJKLMNOPQ x",
-      "4d010100c7a4933b89d94857819fb6000ddcbd94819fb6003dfa2d0e0ddcbd94c7a4933b0ddcbd94c9be11cd0ddcbd94c9be11cd819fb6000ddcbd9489d94857c7a4933b", "4d0103008ec537dfd36f49221d5fd8a38ec537dfd36f49228ec537df8ec537dfd36f4922", 0x69f48581 },
+      "4d020100f0d1557fa38323844473415c4473415cf0d1557f4473415c0082f7f7f0d1557fa3832384f0d1557f4473415cf0d1557f03f0dbc30082f7f703f0dbc30082f7f7", "4d020300b2209c17454bd6f004a2257804a225786b974884b2209c17454bd6f0454bd6f0", 0x95913f6d },
     { "two words",
-      "4d0101004d8d8a5b9710904f4d8d8a5b4d8d8a5b9710904f4d8d8a5b4d8d8a5b9710904f4d8d8a5b9710904f4d8d8a5b9710904f9710904f4d8d8a5b4d8d8a5b9710904f", "4d010300f4cb42b8f4cb42b8f4cb42b8f4cb42b8f4cb42b8f4cb42b8f4cb42b8f4cb42b8", 0x9f1873ee },
+      "4d020100c09f4e1dc09f4e1d59c603cbc09f4e1dc09f4e1dc09f4e1dc09f4e1dc09f4e1d59c603cbc09f4e1dc09f4e1dc09f4e1d59c603cb59c603cb59c603cbc09f4e1d", "4d020300ca0adf35ca0adf35ca0adf35ca0adf35ca0adf35ca0adf35ca0adf35ca0adf35", 0x0cd26d63 },
     { "",
-      "4d010100ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", "4d010300ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", 0x7228acce },
+      "4d020100ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", "4d020300ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", 0x99239aa3 },
     { "seven words in THIS text, exactly seven",
-      "4d010100fec6ba02cd2c567b77828dd14d8d8a5bfec6ba0277828dd14d8d8a5bfec6ba02cd2c567b69cb3f244d8d8a5b69cb3f242491df564d8d8a5b2491df56fec6ba02", "4d0103009ebe800e918ff27d9ebe800e9ebe800e9ebe800e918ff27d53d2f55453d2f554", 0xf3c76c26 },
+      "4d020100c12d6c7c836fcde0bbc9cf4481b31359bbc9cf4481b31359c12d6c7cc12d6c7c81b31359c12d6c7ccf4982d6836fcde059c603cbcf4982d6836fcde0c12d6c7c", "4d02030092f15d0af491db8a92f15d0a92f15d0af491db8a92f15d0a02a0c7c7f491db8a", 0x7bc4d85b },
     { "a1 b22 c333 d4444 e55555 f666666 g7777777 h88888888 i999999999 jAAAAAAAAAA",
-      "4d010100d2cab772f815ba405d503360b55ec117808552ff2b1dcb052992c9a4808552fff815ba405d503360b55ec117808552ff738715bab55ec117738715ba2992c9a4", "4d010300ce5e15d3c2a12548c2a12548ce5e15d39ec56b722f1c0c1630c8530b30c8530b", 0x9f0bb176 },
+      "4d0201001f28fb0238128f1c28875f2539fa185038128f1c39fa185038128f1c39fa1850a72eba8928875f2538128f1c38128f1cb46213c897ef15dbb46213c8a72eba89", "4d02030049db123249db123249db1232a286c78fa286c78f49db12325a4e79d6c9e7b9e7", 0xcd3d5e7f },
     { "x\u{200D}y e\u{301}\u{301}z \u{1F468}\u{200D}\u{1F469} \u{1F1EB}\u{1F1F7} abc\u{AD}def \u{5D0}\"\u{5D1} \u{30AB}\u{30BF}\u{30AB}\u{30CA}",
-      "4d01010050e5f11eb1f16816772aa0714c4f8e61b1f168164c4f8e61772aa07150e5f11e4c4f8e61772aa071b1f1681650e5f11e50e5f11eb1f16816b1f1681650e5f11e", "4d0103003d6b23dde27e77b43d6b23dd3d6b23dd58aab67a58aab67ae27e77b4e27e77b4", 0xcb9c5c4e },
+      "4d02010067f0791167f079113a76e64bf0ca0d5e3a76e64bf0ca0d5e3a76e64b3a76e64be1f1a68d67f0791167f0791167f079113a76e64b67f07911e1f1a68de1f1a68d", "4d0203007b7d01e57b7d01e5f67d354af67d354a0c5604c1f67d354a0c5604c17b7d01e5", 0xf32f69e3 },
   }
 
   it("gives the signatures pinned for texts with marks, digits, CRLF and non-ASCII", function()
@@ -320,6 +338,6 @@ describe("stet.minhash pinned values", function()
     end
     files:close()
     assert.are.equal(41, count)
-    assert.are.equal(0xad5ee0cc, h)
+    assert.are.equal(0xb30a187e, h)
   end)
 end)

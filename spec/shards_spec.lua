@@ -2,6 +2,7 @@
 -- signatures per shard, merged, each shard cleaned against the merged file,
 -- run with GNU parallel; the result equals one run over the whole corpus.
 local h = require "spec.support.helpers"
+local stet_lib = require "stet"
 
 -- Runs a shell command. The sanitizer run's LD_PRELOAD is dropped: GNU
 -- parallel (perl) and the shell are not ours, and bin/stet-asan carries its
@@ -93,5 +94,15 @@ describe("shards", function()
     local out3, ok3 = sh(("%s clean -q --shard 1 --signatures %s/bad.sig examples/corpus/misc"):format(stet, tmp))
     assert.is_falsy(ok3)
     assert.matches("damaged signature file", out3, 1, true)
+    -- a file of version 1 holds MinHash signatures of format 1
+    local good = assert(h.slurp(tmp .. "/all.sig"))
+    local data = stet_lib.unpack(good:sub(10))
+    assert.are.equal(2, data.version)
+    assert.are.equal("M\2", data.summaries[1].sig:sub(1, 2))
+    data.version = 1
+    h.write(tmp .. "/old.sig", "STETSIG1\n" .. stet_lib.pack(data))
+    local out4, ok4 = sh(("%s clean -q --shard 1 --signatures %s/old.sig examples/corpus/misc"):format(stet, tmp))
+    assert.is_falsy(ok4)
+    assert.matches("old.sig: a signature file of version 1, made by an earlier stet", out4, 1, true)
   end)
 end)

@@ -13,8 +13,10 @@
 -- concatenated in shard order, would give.
 --
 -- Format: the line "STETSIG1\n", then a stet.pack of
---   { version = 1, near = T, items = { [shard] = n }, keys = { key... },
+--   { version = 2, near = T, items = { [shard] = n }, keys = { key... },
 --     summaries = { summary... } }   (keys and summaries in input order)
+-- Version 2 holds MinHash signatures of format 2 (core/minhash.h); a file
+-- of version 1 is refused, since its signatures match none of today's.
 -- stet.pack is native-endian: shards and the merge run on one architecture.
 
 local stet = require "stet"
@@ -22,6 +24,7 @@ local stet = require "stet"
 local shards = {}
 
 local MAGIC = "STETSIG1\n"
+local VERSION = 2
 
 local function fail(msg) error({ exit = 2, message = msg }, 0) end
 
@@ -29,7 +32,7 @@ local function fail(msg) error({ exit = 2, message = msg }, 0) end
 function shards.write(path, data)
   local list = {}
   for i, k in ipairs(data.keys) do list[i] = data.summaries[k] end
-  local body = stet.pack({ version = 1, near = data.near, items = data.items, keys = data.keys,
+  local body = stet.pack({ version = VERSION, near = data.near, items = data.items, keys = data.keys,
                            summaries = list })
   local tmp = path .. ".tmp"
   local f, err = io.open(tmp, "wb")
@@ -58,7 +61,11 @@ function shards.read(path)
   f:close()
   if s:sub(1, #MAGIC) ~= MAGIC then return nil, path .. ": not a stet signature file" end
   local ok, data = pcall(stet.unpack, s:sub(#MAGIC + 1))
-  if not ok or type(data) ~= "table" or data.version ~= 1 then
+  if ok and type(data) == "table" and data.version == 1 then
+    return nil, path .. ": a signature file of version 1, made by an earlier stet whose MinHash"
+      .. " signatures differ; run stet signatures on its shard again"
+  end
+  if not ok or type(data) ~= "table" or data.version ~= VERSION then
     return nil, path .. ": damaged signature file (" .. tostring(ok and "bad header" or data) .. ")"
   end
   local by_key = {}
