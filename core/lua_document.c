@@ -449,43 +449,56 @@ static int d_body_json(lua_State *L) {
  * fps: the kept paragraphs' fingerprints, 8 bytes each (string.pack "<j");
  * body_fp and sig (a MinHash of the body, when shingle is given) are nil
  * when nothing is kept. [-0, +5] */
-int stet_ldoc_push_summary(lua_State *L, stet_doc *d, const stet_minhash_opts *mo) {
-  scratch *sc = SCRATCH(L);
+int stet_ldoc_summarize(scratch *sc, stet_doc *d, const stet_minhash_opts *mo,
+                        stet_ldoc_summary *s) {
+  stet_buf *f = &sc->sumfps;
+  f->len = 0;
+  if (stet_buf_reserve(f, 8 * d->n)) return -1;
+  unsigned char *o = (unsigned char *)f->data;
   lua_Integer kept = 0;
-  luaL_Buffer fb;
-  luaL_buffinit(L, &fb);
   for (size_t i = 0; i < d->n; i++) {
     if (d->p[i].label) continue;
-    unsigned char le[8];
     uint64_t v = d->p[i].fp;
-    for (int b = 0; b < 8; b++) le[b] = (unsigned char)(v >> (8 * b));
-    luaL_addlstring(&fb, (const char *)le, 8);
+    for (int b = 0; b < 8; b++) *o++ = (unsigned char)(v >> (8 * b));
     kept++;
   }
-  luaL_pushresult(&fb);
-  lua_pushinteger(L, kept);
-  lua_pushinteger(L, (lua_Integer)stet_doc_body_len(d));
-  lua_rotate(L, -3, 2); /* kept, body_len, fps */
-  if (!kept) {
-    lua_pushnil(L);
-    lua_pushnil(L);
-    return 5;
-  }
-  uint64_t bfp;
-  if (stet_doc_body_fp(d, &sc->fp, &sc->body, &bfp)) return stet_lua_nomem(L);
-  lua_pushinteger(L, (lua_Integer)bfp);
-  if (!mo) {
-    lua_pushnil(L);
-    return 5;
-  }
+  f->len = 8 * (size_t)kept;
+  s->kept = kept;
+  s->body_len = stet_doc_body_len(d);
+  s->fps = f->data ? f->data : "";
+  s->fps_len = f->len;
+  s->has_bfp = 0;
+  s->bfp = 0;
+  s->sig = NULL;
+  s->sig_len = 0;
+  if (!kept) return 0;
+  if (stet_doc_body_fp(d, &sc->fp, &sc->body, &s->bfp)) return -1;
+  s->has_bfp = 1;
+  if (!mo) return 0;
   sc->body.len = 0;
-  if (stet_doc_body(d, &sc->body, "\n\n", 2) < 0) return stet_lua_nomem(L);
+  if (stet_doc_body(d, &sc->body, "\n\n", 2) < 0) return -1;
   size_t size = stet_minhash_size(mo);
-  luaL_Buffer sb;
-  unsigned char *out = (unsigned char *)luaL_buffinitsize(L, &sb, size);
-  if (stet_minhash(&sc->mh, sc->body.data ? sc->body.data : "", sc->body.len, mo, out))
-    return stet_lua_nomem(L);
-  luaL_pushresultsize(&sb, size);
+  sc->sumsig.len = 0;
+  if (stet_buf_reserve(&sc->sumsig, size)) return -1;
+  if (stet_minhash(&sc->mh, sc->body.data ? sc->body.data : "", sc->body.len, mo,
+                   (unsigned char *)sc->sumsig.data))
+    return -1;
+  sc->sumsig.len = size;
+  s->sig = sc->sumsig.data;
+  s->sig_len = size;
+  return 0;
+}
+
+int stet_ldoc_push_summary(lua_State *L, stet_doc *d, const stet_minhash_opts *mo) {
+  stet_ldoc_summary s;
+  if (stet_ldoc_summarize(SCRATCH(L), d, mo, &s)) return stet_lua_nomem(L);
+  lua_pushinteger(L, s.kept);
+  lua_pushinteger(L, (lua_Integer)s.body_len);
+  lua_pushlstring(L, s.fps, s.fps_len);
+  if (s.has_bfp) lua_pushinteger(L, (lua_Integer)s.bfp);
+  else lua_pushnil(L);
+  if (s.sig) lua_pushlstring(L, s.sig, s.sig_len);
+  else lua_pushnil(L);
   return 5;
 }
 
@@ -787,6 +800,8 @@ static int scratch_gc(lua_State *L) {
   stet_buf_free(&s->recs);
   stet_buf_free(&s->chunk);
   stet_buf_free(&s->fix);
+  stet_buf_free(&s->sumfps);
+  stet_buf_free(&s->sumsig);
   return 0;
 }
 
@@ -815,7 +830,7 @@ void stet_lua_open_document(lua_State *L) {
   scratch *s = lua_newuserdatauv(L, sizeof *s, 0); /* the shared upvalue */
   scratch init = {STET_FP_CTX_INIT, STET_MH_CTX_INIT, STET_BUF_INIT, STET_DOC_INIT, 0,
                   STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT,
-                  STET_BUF_INIT, STET_BUF_INIT};
+                  STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT};
   *s = init;
   if (luaL_newmetatable(L, SCRATCH_META)) {
     lua_pushcfunction(L, scratch_gc);

@@ -28,6 +28,7 @@ typedef struct scratch {
   stet_buf recs;      /* the records of stet._lane2_run and plan:run_chunk */
   stet_buf chunk;     /* plan:run_chunk's documents, spilled at once */
   stet_buf fix;       /* where their records hold their offsets (size_t) */
+  stet_buf sumfps, sumsig; /* stet_ldoc_summarize's fingerprints and signature */
 } scratch;
 
 #define SCRATCH(L) ((scratch *)lua_touserdata(L, lua_upvalueindex(1)))
@@ -82,6 +83,27 @@ stet_spill *stet_ldoc_spill(lua_State *L, int idx);
  * document. Needs the scratch upvalue. */
 int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
                         const stet_norm_opts *o, int lines, size_t *bytes);
+
+/* A document's summary (d:summary): the number of kept paragraphs, the
+ * body's length, their fingerprints (8 bytes each, little-endian), the
+ * body's fingerprint and its MinHash signature (has_bfp 0 and no
+ * signature without kept paragraphs; no signature when it was not asked
+ * for). fps and sig point into the scratch, valid until the next call. */
+typedef struct stet_ldoc_summary {
+  lua_Integer kept;
+  size_t body_len;
+  const char *fps;
+  size_t fps_len;
+  int has_bfp;
+  uint64_t bfp;
+  const char *sig; /* NULL: none */
+  size_t sig_len;
+} stet_ldoc_summary;
+
+/* Fills *s with d's summary, the signature made with mo when mo is not
+ * NULL. 0, or -1 on ENOMEM. */
+int stet_ldoc_summarize(scratch *sc, stet_doc *d, const stet_minhash_opts *mo,
+                        stet_ldoc_summary *s);
 
 /* Pushes d's summary as d:summary does: kept, body_len, fps, body_fp, sig
  * (body_fp and sig nil without kept paragraphs; sig nil when mo is NULL).

@@ -266,6 +266,10 @@ static lua_Integer lane_scan(lua_State *L, stet_doc *d, const lane_stage *st, si
     if (rc < 0) return stet_lua_pattern_error(L, st->drop, k, rc);
     lua_Integer pos = rc == STET_PAT_NOMATCH ? 0 : st->pos_of[k];
     if (stet_ldoc_needs_fn(st->fns, st->nfns, pos, t, n)) {
+      if (nchecks == 0) { /* the table, made when a first check needs it */
+        lua_newtable(L);
+        lua_replace(L, idx);
+      }
       lua_pushinteger(L, (lua_Integer)i + 1);
       lua_rawseti(L, idx, ++nchecks);
       lua_pushinteger(L, pos);
@@ -288,24 +292,20 @@ static int put_str(stet_buf *b, const char *s, size_t n) {
   return put(b, &len, 4) || (s && put(b, s, n));
 }
 
-/* Appends the record of core/lua_sumstore.c ('L') of the summary that
- * stet_ldoc_push_summary left at di + 1..5 (kept, body_len, fps, body_fp,
- * sig). */
-static void lane_put(lua_State *L, stet_buf *rec, const lane_plan *p, int di, lua_Integer index,
-                     uint64_t off, uint32_t len, int64_t bytes_fix, lane_str id, lane_str source,
-                     lane_str site) {
+/* Appends the record of core/lua_sumstore.c ('L') of the summary sm. */
+static void lane_put(lua_State *L, stet_buf *rec, const lane_plan *p, const stet_ldoc_summary *sm,
+                     lua_Integer index, uint64_t off, uint32_t len, int64_t bytes_fix, lane_str id,
+                     lane_str source, lane_str site) {
   int64_t key = (int64_t)index;
-  uint32_t body_len = (uint32_t)lua_tointeger(L, di + 2);
-  unsigned char has_bfp = lua_isinteger(L, di + 4);
-  uint64_t body_fp = has_bfp ? (uint64_t)lua_tointeger(L, di + 4) : 0;
-  size_t fl, sl = 0;
-  const char *fps = lua_tolstring(L, di + 3, &fl);
-  const char *sig = lua_tolstring(L, di + 5, &sl);
+  uint32_t body_len = (uint32_t)sm->body_len;
+  unsigned char has_bfp = (unsigned char)sm->has_bfp;
+  uint64_t body_fp = sm->bfp;
   if (put(rec, "L", 1) || put(rec, &key, 8) || put(rec, &off, 8) || put(rec, &len, 4) ||
       put(rec, &body_len, 4) || put(rec, &has_bfp, 1) || put(rec, &body_fp, 8) ||
       put(rec, &bytes_fix, 8) || put_str(rec, id.s, id.n) || put_str(rec, source.s, source.n) ||
       put_str(rec, site.s ? site.s : "", site.s ? site.n : 0) ||
-      put_str(rec, p->rule.s, p->rule.n) || put_str(rec, fps, fl) || put_str(rec, sig, sl))
+      put_str(rec, p->rule.s, p->rule.n) || put_str(rec, sm->fps, sm->fps_len) ||
+      put_str(rec, sm->sig, sm->sig_len))
     stet_lua_nomem(L);
 }
 
@@ -324,7 +324,7 @@ static int run1_doc(lua_State *L, lane_plan *p, const char *path, lua_Integer si
   for (int s = 0; s < p->nstages; s++) {
     const lane_stage *st = &p->stage[s];
     if (!st->drop) continue;
-    lua_newtable(L); /* di + 1: checks */
+    lua_pushnil(L); /* di + 1: the checks, a table once lane_scan has one */
     if (lane_scan(L, d, st, last, di + 1)) {
       lua_getiuservalue(L, 1, 1);
       lua_getfield(L, -1, "resolve");
@@ -345,9 +345,10 @@ static int run1_doc(lua_State *L, lane_plan *p, const char *path, lua_Integer si
     }
     lua_settop(L, di);
   }
-  stet_ldoc_push_summary(L, d, p->sig ? &p->mo : NULL); /* di + 1..5 */
-  /* the head pass 2 unpacks: { id, source, site } */
   scratch *sc = SCRATCH(L);
+  stet_ldoc_summary sm;
+  if (stet_ldoc_summarize(sc, d, p->sig ? &p->mo : NULL, &sm)) return stet_lua_nomem(L);
+  /* the head pass 2 unpacks: { id, source, site } */
   /* the document joins the chunk's spill bytes, appended at once when the
    * chunk is done, and its record holds its offset among them
    * (p_run_chunk adds where they went) */
@@ -363,7 +364,7 @@ static int run1_doc(lua_State *L, lane_plan *p, const char *path, lua_Integer si
   memcpy(b->data + start, &h32, 4);
   if (stet_doc_dump(d, b)) return stet_lua_nomem(L);
   size_t at = rec->len + 9; /* the record's offset field ('L', key) */
-  lane_put(L, rec, p, di, index, (uint64_t)start, (uint32_t)(b->len - start),
+  lane_put(L, rec, p, &sm, index, (uint64_t)start, (uint32_t)(b->len - start),
            size >= 0 ? (int64_t)bytes - size : 0, id, source, site);
   if (stet_buf_append(&sc->fix, &at, sizeof at)) return stet_lua_nomem(L);
   stet_ldoc_release(L, d);
@@ -371,23 +372,47 @@ static int run1_doc(lua_State *L, lane_plan *p, const char *path, lua_Integer si
   return 1;
 }
 
-/* run1_one(plan, path, size, id, site, index, rec) -> taken: one file of
- * plan:run_chunk (rec a light userdata), in a protected call. */
-static int run1_one(lua_State *L) {
+/* Where a run of plan:run_chunk stands, kept on the C stack of
+ * p_run_chunk so that it survives an error in run_files. */
+typedef struct run_state {
+  lua_Integer k, n, first; /* the file being done, the last one, the index of the first */
+  size_t rec_at, chunk_at, fix_at; /* the buffers' lengths before file k */
+} run_state;
+
+/* run_files(plan, paths, sizes, ids, site, state): pass 1 for the files
+ * state->k.. of plan:run_chunk, in one protected call, up to the first
+ * file the general way must take, or a SIGINT; state->k is then that
+ * file. An error (a pattern, a rule's matcher) leaves state->k at the file
+ * it came from, whose bytes p_run_chunk takes back. */
+static int run_files(lua_State *L) {
   lane_plan *p = check_plan(L, 1);
-  lane_str path, id, site = {NULL, 0};
-  path.s = lua_tolstring(L, 2, &path.n);
-  lua_Integer size = lua_isinteger(L, 3) ? lua_tointeger(L, 3) : 0;
-  id.s = lua_tolstring(L, 4, &id.n);
+  run_state *rs = lua_touserdata(L, 6);
+  scratch *sc = SCRATCH(L);
+  stet_buf *rec = &sc->recs;
+  lane_str site = {NULL, 0};
   site.s = lua_tolstring(L, 5, &site.n);
-  lua_Integer index = lua_tointeger(L, 6);
-  stet_buf *rec = lua_touserdata(L, 7);
-  lua_settop(L, 7);
-  size_t at = rec->len;
-  int taken = run1_doc(L, p, path.s, size, id, path, site, index, rec);
-  if (!taken) rec->len = at;
-  lua_pushboolean(L, taken);
-  return 1;
+  for (; rs->k <= rs->n && !stet_interrupted(); rs->k++) {
+    lua_Integer k = rs->k;
+    if (lua_geti(L, 2, k) != LUA_TSTRING || lua_geti(L, 4, k) != LUA_TSTRING)
+      return luaL_error(L, "run_chunk: paths[%d] and ids[%d] must be strings", (int)k, (int)k);
+    lua_geti(L, 3, k);
+    lane_str path, id;
+    path.s = lua_tolstring(L, 7, &path.n);
+    id.s = lua_tolstring(L, 8, &id.n);
+    lua_Integer size = lua_isinteger(L, 9) ? lua_tointeger(L, 9) : 0;
+    rs->rec_at = rec->len;
+    rs->chunk_at = sc->chunk.len;
+    rs->fix_at = sc->fix.len;
+    int taken = run1_doc(L, p, path.s, size, id, path, site, rs->first + k - 1, rec);
+    lua_settop(L, 6);
+    if (!taken) {
+      rec->len = rs->rec_at;
+      sc->chunk.len = rs->chunk_at;
+      sc->fix.len = rs->fix_at;
+      break;
+    }
+  }
+  return 0;
 }
 
 /* plan:run_chunk(spill, paths, sizes, ids, site, first, k) -> next, records:
@@ -405,37 +430,27 @@ static int p_run_chunk(lua_State *L) {
   luaL_optstring(L, 6, NULL); /* the site */
   lua_Integer first = luaL_checkinteger(L, 7), k = luaL_checkinteger(L, 8);
   lua_settop(L, 8);
-  lua_pushnil(L); /* 9 */
   scratch *sc = SCRATCH(L);
   stet_buf *rec = &sc->recs;
   rec->len = 0;
   sc->chunk.len = 0;
   sc->fix.len = 0;
-  lua_Integer n = (lua_Integer)lua_rawlen(L, 3);
-  for (; k <= n && !stet_interrupted(); k++) {
-    if (lua_geti(L, 3, k) != LUA_TSTRING || lua_geti(L, 5, k) != LUA_TSTRING)
-      return luaL_error(L, "run_chunk: paths[%d] and ids[%d] must be strings", (int)k, (int)k);
-    lua_pushvalue(L, lua_upvalueindex(2)); /* run1_one, protected */
-    lua_pushvalue(L, 1);
-    lua_pushvalue(L, 10);
-    lua_geti(L, 4, k);
-    lua_pushvalue(L, 11);
-    lua_pushvalue(L, 6);
-    lua_pushinteger(L, first + k - 1);
-    lua_pushlightuserdata(L, rec);
-    /* an error (a pattern, a rule's matcher) leaves the file to the
-     * general way, which says what it was */
-    size_t at = rec->len, chunk_at = sc->chunk.len, fix_at = sc->fix.len;
-    int ok = lua_pcall(L, 7, 1, 0) == LUA_OK && lua_toboolean(L, -1);
-    lua_settop(L, 9);
-    if (!ok) {
-      rec->len = at;
-      sc->chunk.len = chunk_at;
-      sc->fix.len = fix_at;
-      break;
-    }
+  run_state rs = {k, (lua_Integer)lua_rawlen(L, 3), first, 0, 0, 0};
+  lua_pushvalue(L, lua_upvalueindex(2)); /* run_files, protected */
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 3);
+  lua_pushvalue(L, 4);
+  lua_pushvalue(L, 5);
+  lua_pushvalue(L, 6);
+  lua_pushlightuserdata(L, &rs);
+  if (lua_pcall(L, 6, 0, 0) != LUA_OK) {
+    /* the general way takes the file again and says what went wrong */
+    rec->len = rs.rec_at;
+    sc->chunk.len = rs.chunk_at;
+    sc->fix.len = rs.fix_at;
   }
-  lua_settop(L, 9);
+  lua_settop(L, 8);
+  k = rs.k;
   /* the documents of the run go to the spill file in one append; their
    * records then get where */
   if (sc->chunk.len) {
@@ -722,7 +737,7 @@ void stet_lua_open_lane(lua_State *L, int up) {
     lua_newtable(L);
     lua_pushvalue(L, up);
     lua_pushvalue(L, up);
-    lua_pushcclosure(L, run1_one, 1);
+    lua_pushcclosure(L, run_files, 1);
     lua_pushcclosure(L, p_run_chunk, 2);
     lua_setfield(L, -2, "run_chunk");
     lua_setfield(L, -2, "__index");
