@@ -277,8 +277,13 @@ ssize_t stet_reader_read(stet_reader *r, void *out, size_t n) {
 
 int stet_read_plain_file(const char *path, long long size, stet_buf *out, char *err,
                          size_t cap) {
+  return stet_read_plain_file_at(AT_FDCWD, path, path, size, out, err, cap);
+}
+
+int stet_read_plain_file_at(int dirfd, const char *name, const char *path, long long size,
+                            stet_buf *out, char *err, size_t cap) {
   if (has_suffix(path, ".gz") || has_suffix(path, ".zst")) return 1;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     snprintf(err, cap, "%s: %s", path, strerror(errno));
     return -1;

@@ -49,6 +49,12 @@ const char *stet_reader_error(const stet_reader *r);
 int stet_read_plain_file(const char *path, long long size, stet_buf *out, char *err,
                          size_t cap);
 
+/* stet_read_plain_file of the file name in the folder open at dirfd (or
+ * AT_FDCWD), path naming it in messages: the kernel then looks up one
+ * name, not every folder of the path. */
+int stet_read_plain_file_at(int dirfd, const char *name, const char *path, long long size,
+                            stet_buf *out, char *err, size_t cap);
+
 /* The size of a plain regular file (what reading it all will give, unless
  * it changes meanwhile), or 0 when unknown (compressed, a pipe, empty). */
 size_t stet_reader_size_hint(const stet_reader *r);

@@ -36,8 +36,10 @@
  * scratch shared by all documents of a Lua state (an upvalue). */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "counter.h"
 #include "decompress.h"
@@ -122,12 +124,40 @@ static int l_doc(lua_State *L) {
  * strings; bytes is the file's length. nil when the file is anything but a
  * plain text document (compressed, unreadable, binary): the caller takes
  * the general way, which also says why. [-0, +1|2] */
+/* The folder of path, open, for reading the files of a folder walk one
+ * after the other: the folder of the last file stays open, so that the
+ * kernel looks up one name per file, not the whole path. Sets *name to
+ * the path's last part. AT_FDCWD, with *name the path, when the path has
+ * no folder part or its folder does not open. */
+static int folder_of(scratch *sc, const char *path, const char **name) {
+  const char *slash = strrchr(path, '/');
+  *name = path;
+  if (!slash || !slash[1]) return AT_FDCWD;
+  size_t n = (size_t)(slash - path);
+  if (sc->dirfd >= 0 && sc->dir.len == n && memcmp(sc->dir.data, path, n) == 0) {
+    *name = slash + 1;
+    return sc->dirfd;
+  }
+  if (sc->dirfd >= 0) close(sc->dirfd);
+  sc->dirfd = -1;
+  sc->dir.len = 0;
+  if (stet_buf_append(&sc->dir, path, n) || stet_buf_append(&sc->dir, "", 1)) return AT_FDCWD;
+  sc->dir.len = n;
+  sc->dirfd = open(n ? sc->dir.data : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (sc->dirfd < 0) return AT_FDCWD;
+  *name = slash + 1;
+  return sc->dirfd;
+}
+
 int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
                         const stet_norm_opts *o, int lines, size_t *bytes) {
   scratch *sc = SCRATCH(L);
   char err[600];
   sc->raw.len = 0;
-  if (stet_read_plain_file(path, size < 0 ? -1 : (long long)size, &sc->raw, err, sizeof err) != 0)
+  const char *name;
+  int dirfd = folder_of(sc, path, &name);
+  if (stet_read_plain_file_at(dirfd, name, path, size < 0 ? -1 : (long long)size, &sc->raw, err,
+                              sizeof err) != 0)
     return 1;
   const char *s = sc->raw.data ? sc->raw.data : "";
   size_t n = sc->raw.len;
@@ -802,6 +832,9 @@ static int scratch_gc(lua_State *L) {
   stet_buf_free(&s->fix);
   stet_buf_free(&s->sumfps);
   stet_buf_free(&s->sumsig);
+  stet_buf_free(&s->dir);
+  if (s->dirfd >= 0) close(s->dirfd);
+  s->dirfd = -1;
   return 0;
 }
 
@@ -830,7 +863,8 @@ void stet_lua_open_document(lua_State *L) {
   scratch *s = lua_newuserdatauv(L, sizeof *s, 0); /* the shared upvalue */
   scratch init = {STET_FP_CTX_INIT, STET_MH_CTX_INIT, STET_BUF_INIT, STET_DOC_INIT, 0,
                   STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT,
-                  STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT};
+                  STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT,
+                  STET_BUF_INIT, -1};
   *s = init;
   if (luaL_newmetatable(L, SCRATCH_META)) {
     lua_pushcfunction(L, scratch_gc);

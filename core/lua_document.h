@@ -29,6 +29,8 @@ typedef struct scratch {
   stet_buf chunk;     /* plan:run_chunk's documents, spilled at once */
   stet_buf fix;       /* where their records hold their offsets (size_t) */
   stet_buf sumfps, sumsig; /* stet_ldoc_summarize's fingerprints and signature */
+  stet_buf dir; /* the folder of the last file stet_ldoc_from_file read */
+  int dirfd;    /* and that folder, open (-1: none) */
 } scratch;
 
 #define SCRATCH(L) ((scratch *)lua_touserdata(L, lua_upvalueindex(1)))
