@@ -84,6 +84,20 @@ stet_doc *stet_ldoc_new(lua_State *L) {
   return d;
 }
 
+stet_doc *stet_ldoc_renew(lua_State *L, int idx) {
+  stet_doc *d = stet_ldoc_check(L, idx);
+  scratch *sc = SCRATCH(L);
+  if (!d->p && !d->text.data && sc->has_spare) { /* released: take the spare buffers */
+    stet_doc init = STET_DOC_INIT;
+    *d = sc->spare;
+    sc->spare = init;
+    sc->has_spare = 0;
+  }
+  stet_doc_clear(d);
+  lua_pushvalue(L, idx);
+  return d;
+}
+
 /* A label id for the string at idx, raising on too many or ENOMEM. */
 uint16_t stet_ldoc_label_arg(lua_State *L, stet_doc *d, int idx) {
   size_t n;
@@ -150,7 +164,7 @@ static int folder_of(scratch *sc, const char *path, const char **name) {
 }
 
 int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
-                        const stet_norm_opts *o, int lines, size_t *bytes) {
+                        const stet_norm_opts *o, int lines, size_t *bytes, int reuse) {
   scratch *sc = SCRATCH(L);
   char err[600];
   sc->raw.len = 0;
@@ -166,7 +180,7 @@ int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
   stet_norm_stats st = {0, 0};
   int r = stet_normalize(s, n, o, &sc->norm, &st);
   if (r < 0) return stet_lua_nomem(L);
-  stet_doc *d = stet_ldoc_new(L);
+  stet_doc *d = reuse ? stet_ldoc_renew(L, reuse) : stet_ldoc_new(L);
   if (r == 1 ? stet_doc_split(d, &sc->fp, sc->norm.data, sc->norm.len, lines)
              : stet_doc_split(d, &sc->fp, s, n, lines))
     return stet_lua_nomem(L);
@@ -182,7 +196,7 @@ static int l_doc_file(lua_State *L) {
   stet_norm_opts o;
   stet_lua_norm_opts(L, 3, &o);
   size_t bytes;
-  if (stet_ldoc_from_file(L, path, size, &o, lua_toboolean(L, 4), &bytes)) {
+  if (stet_ldoc_from_file(L, path, size, &o, lua_toboolean(L, 4), &bytes, 0)) {
     lua_pushnil(L);
     return 1;
   }

@@ -69,6 +69,12 @@ stet_doc *stet_ldoc_check(lua_State *L, int idx);
  * Needs the scratch upvalue. [-0, +1] */
 stet_doc *stet_ldoc_new(lua_State *L);
 
+/* Pushes the document at the absolute index idx again, emptied for a new
+ * text (with its own buffers, or those of the last released one when it
+ * was released): a run of documents goes through one userdata, not a new
+ * one each. [-0, +1] */
+stet_doc *stet_ldoc_renew(lua_State *L, int idx);
+
 /* Empties d and keeps its buffers for the next new document (d:release). */
 void stet_ldoc_release(lua_State *L, stet_doc *d);
 
@@ -82,9 +88,11 @@ stet_spill *stet_ldoc_spill(lua_State *L, int idx);
 /* Pushes the document of the plain text file at path (read, normalized by
  * o, split; see stet._doc_file) and sets *bytes to the file's length.
  * Returns 0, or 1 with nothing pushed when the file is not a plain text
- * document. Needs the scratch upvalue. */
+ * document. The document is a new one, or when reuse is not 0 the one at
+ * that absolute index, renewed (stet_ldoc_renew). Needs the scratch
+ * upvalue. */
 int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
-                        const stet_norm_opts *o, int lines, size_t *bytes);
+                        const stet_norm_opts *o, int lines, size_t *bytes, int reuse);
 
 /* A document's summary (d:summary): the number of kept paragraphs, the
  * body's length, their fingerprints (8 bytes each, little-endian), the

@@ -314,10 +314,10 @@ static void lane_put(lua_State *L, stet_buf *rec, const lane_plan *p, const stet
  * or returns 0 when the general way must take it. The plan is at stack
  * index 1. */
 static int run1_doc(lua_State *L, lane_plan *p, const char *path, lua_Integer size, lane_str id,
-                    lane_str source, lane_str site, lua_Integer index, stet_buf *rec) {
+                    lane_str source, lane_str site, lua_Integer index, stet_buf *rec, int doc) {
   int top = lua_gettop(L);
   size_t bytes;
-  if (stet_ldoc_from_file(L, path, size, &p->norm, p->lines, &bytes)) return 0;
+  if (stet_ldoc_from_file(L, path, size, &p->norm, p->lines, &bytes, doc)) return 0;
   int di = top + 1;
   stet_doc *d = stet_ldoc_check(L, di);
   size_t last = p->nstages && p->stage[0].cut ? lane_cut(L, d, &p->stage[0]) : d->n;
@@ -367,8 +367,7 @@ static int run1_doc(lua_State *L, lane_plan *p, const char *path, lua_Integer si
   lane_put(L, rec, p, &sm, index, (uint64_t)start, (uint32_t)(b->len - start),
            size >= 0 ? (int64_t)bytes - size : 0, id, source, site);
   if (stet_buf_append(&sc->fix, &at, sizeof at)) return stet_lua_nomem(L);
-  stet_ldoc_release(L, d);
-  lua_settop(L, top);
+  lua_settop(L, top); /* the document stays for the next file */
   return 1;
 }
 
@@ -391,20 +390,22 @@ static int run_files(lua_State *L) {
   stet_buf *rec = &sc->recs;
   lane_str site = {NULL, 0};
   site.s = lua_tolstring(L, 5, &site.n);
+  lua_settop(L, 6);
+  stet_ldoc_new(L); /* 7: the document every file of the run goes through */
   for (; rs->k <= rs->n && !stet_interrupted(); rs->k++) {
     lua_Integer k = rs->k;
     if (lua_geti(L, 2, k) != LUA_TSTRING || lua_geti(L, 4, k) != LUA_TSTRING)
       return luaL_error(L, "run_chunk: paths[%d] and ids[%d] must be strings", (int)k, (int)k);
     lua_geti(L, 3, k);
     lane_str path, id;
-    path.s = lua_tolstring(L, 7, &path.n);
-    id.s = lua_tolstring(L, 8, &id.n);
-    lua_Integer size = lua_isinteger(L, 9) ? lua_tointeger(L, 9) : 0;
+    path.s = lua_tolstring(L, 8, &path.n);
+    id.s = lua_tolstring(L, 9, &id.n);
+    lua_Integer size = lua_isinteger(L, 10) ? lua_tointeger(L, 10) : 0;
     rs->rec_at = rec->len;
     rs->chunk_at = sc->chunk.len;
     rs->fix_at = sc->fix.len;
-    int taken = run1_doc(L, p, path.s, size, id, path, site, rs->first + k - 1, rec);
-    lua_settop(L, 6);
+    int taken = run1_doc(L, p, path.s, size, id, path, site, rs->first + k - 1, rec, 7);
+    lua_settop(L, 7);
     if (!taken) {
       rec->len = rs->rec_at;
       sc->chunk.len = rs->chunk_at;
@@ -412,6 +413,7 @@ static int run_files(lua_State *L) {
       break;
     }
   }
+  stet_ldoc_release(L, stet_ldoc_check(L, 7));
   return 0;
 }
 
@@ -550,13 +552,13 @@ typedef struct lane2_res {
  * not bare. */
 static int lane2_doc(lua_State *L, const stet_buf *io, const struct stet_counter *c,
                      lua_Integer threshold, lane_str dup_of, int keep_dups, stet_buf *out,
-                     lane2_res *r) {
+                     lane2_res *r, int doc) {
   size_t len = io->len;
   uint32_t hlen;
   memcpy(&hlen, io->data, 4);
   lane_head h;
   if (len - 4 < hlen || read_head((const unsigned char *)io->data + 4, hlen, &h)) return 0;
-  stet_doc *d = stet_ldoc_new(L);
+  stet_doc *d = stet_ldoc_renew(L, doc);
   int rc = stet_doc_load(d, io->data + 4 + hlen, len - 4 - hlen);
   if (rc == -1) return stet_lua_nomem(L);
   if (rc) return luaL_error(L, "not a dumped document");
@@ -656,7 +658,7 @@ static int l_lane2_run(lua_State *L) {
   lua_getfield(L, 9, "kept");
   lua_Integer kept_all = lua_tointeger(L, -1);
   lua_pop(L, 2);
-  lua_pushnil(L); /* 13 */
+  stet_ldoc_new(L); /* 13: the document every one of the run goes through */
   stet_buf *out = &SCRATCH(L)->recs; /* kept from batch to batch: no growing */
   out->len = 0;
   lua_Integer n = (lua_Integer)lua_rawlen(L, 2), done = k - 1;
@@ -690,7 +692,7 @@ static int l_lane2_run(lua_State *L) {
     }
     stet_buf view = {win->data + (off - win_off), len, len};
     lane2_res r = {NULL, NULL, NULL, 0};
-    if (!lane2_doc(L, &view, c, threshold, dup_of, keep_dups, out, &r)) break;
+    if (!lane2_doc(L, &view, c, threshold, dup_of, keep_dups, out, &r, 13)) break;
     stet_doc *d = stet_ldoc_check(L, 15);
     /* d:tally(r.tally) into agg */
     int written = r.write;
@@ -715,10 +717,10 @@ static int l_lane2_run(lua_State *L) {
     add_count(L, sub[0], r.fate, strlen(r.fate), 1);
     if (r.reason) add_count(L, sub[1], r.reason, strlen(r.reason), 1);
     done = k;
-    stet_ldoc_release(L, d);
     lua_settop(L, 13);
   }
   if (win->cap > (16u << 20)) stet_buf_free(win);
+  stet_ldoc_release(L, stet_ldoc_check(L, 13));
   lua_settop(L, 13);
   lua_pushinteger(L, read);
   lua_setfield(L, 9, "read");
