@@ -413,6 +413,10 @@ lua_Integer stet_ldoc_boilerplate(lua_State *L, stet_doc *d, const stet_counter 
   lua_Integer dropped = 0;
   if (threshold > 0 && stet_counter_find_site(c, site, slen, &id)) {
     uint16_t label = 0;
+    /* the table is large and each paragraph lands in a random place:
+     * fetch all the places first, then look */
+    for (size_t i = 0; i < d->n; i++)
+      if (!d->p[i].label) stet_counter_prefetch(c, d->p[i].fp, id);
     for (size_t i = 0; i < d->n; i++) {
       stet_para *q = &d->p[i];
       if (q->label) continue;
