@@ -288,7 +288,7 @@ int stet_read_plain_file_at(int dirfd, const char *name, const char *path, long 
     snprintf(err, cap, "%s: %s", path, strerror(errno));
     return -1;
   }
-  if (size < 0) {
+  if (size < 0 && size != STET_SIZE_REGULAR) {
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
       close(fd);
@@ -296,7 +296,8 @@ int stet_read_plain_file_at(int dirfd, const char *name, const char *path, long 
     }
     size = (long long)st.st_size;
   }
-  size_t start = out->len, want = (size_t)size + 1;
+  /* a length unknown: room for most documents, and more as it fills */
+  size_t start = out->len, want = size >= 0 ? (size_t)size + 1 : (size_t)1 << 16;
   if (stet_buf_reserve(out, want)) {
     close(fd);
     snprintf(err, cap, "%s: not enough memory", path);

@@ -43,9 +43,12 @@ const char *stet_reader_error(const stet_reader *r);
  * length when the caller knows the file is a regular one of that size (a
  * folder walk's stat), which saves the fstat; else -1. A short read ends
  * the file (what a read of a regular file means), so one read is enough.
+ * size STET_SIZE_REGULAR: the caller knows the file is a regular one (a
+ * folder walk's entry type) but not its length; it is read without a stat.
  * Returns 0; 1 when the file is not for this (compressed by its magic bytes
  * or name, or not a regular file: read it with stet_reader, out unchanged);
  * -1 with the message "path: reason" in err. */
+#define STET_SIZE_REGULAR (-2)
 int stet_read_plain_file(const char *path, long long size, stet_buf *out, char *err,
                          size_t cap);
 

@@ -88,7 +88,9 @@ stet_spill *stet_ldoc_spill(lua_State *L, int idx);
 /* Pushes the document of the plain text file at path (read, normalized by
  * o, split; see stet._doc_file) and sets *bytes to the file's length.
  * Returns 0, or 1 with nothing pushed when the file is not a plain text
- * document. The document is a new one, or when reuse is not 0 the one at
+ * document. size: the file's length when known, STET_SIZE_REGULAR
+ * (core/decompress.h) when only its type is, else -1. The document is a
+ * new one, or when reuse is not 0 the one at
  * that absolute index, renewed (stet_ldoc_renew). Needs the scratch
  * upvalue. */
 int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,

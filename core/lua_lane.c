@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decompress.h"
 #include "json.h"
 #include "lua_document.h"
 #include "luapat.h"
@@ -365,7 +366,7 @@ static int run1_doc(lua_State *L, lane_plan *p, const char *path, lua_Integer si
   if (stet_doc_dump(d, b)) return stet_lua_nomem(L);
   size_t at = rec->len + 9; /* the record's offset field ('L', key) */
   lane_put(L, rec, p, &sm, index, (uint64_t)start, (uint32_t)(b->len - start),
-           size >= 0 ? (int64_t)bytes - size : 0, id, source, site);
+           (int64_t)bytes - (size > 0 ? size : 0), id, source, site);
   if (stet_buf_append(&sc->fix, &at, sizeof at)) return stet_lua_nomem(L);
   lua_settop(L, top); /* the document stays for the next file */
   return 1;
@@ -376,7 +377,33 @@ static int run1_doc(lua_State *L, lane_plan *p, const char *path, lua_Integer si
 typedef struct run_state {
   lua_Integer k, n, first; /* the file being done, the last one, the index of the first */
   size_t rec_at, chunk_at, fix_at; /* the buffers' lengths before file k */
+  stet_spill *sp;
+  int spill_errno; /* not 0: appending to the spill file failed */
 } run_state;
+
+/* The documents of a run wait in the scratch's chunk buffer up to this
+ * many bytes, then go to the spill file in one append. */
+#define RUN_SPILL_MAX (4u << 20)
+
+/* Appends the documents waiting in the chunk buffer to the spill file in
+ * one go and writes where each went into its record. 0, or -1 with errno
+ * set. */
+static int flush_run(stet_spill *sp, scratch *sc, stet_buf *rec) {
+  if (!sc->chunk.len) return 0;
+  uint64_t base;
+  if (stet_spill_append(sp, sc->chunk.data, sc->chunk.len, &base)) return -1;
+  for (size_t f = 0; f + sizeof(size_t) <= sc->fix.len; f += sizeof(size_t)) {
+    size_t pos;
+    uint64_t off;
+    memcpy(&pos, sc->fix.data + f, sizeof pos);
+    memcpy(&off, rec->data + pos, 8);
+    off += base;
+    memcpy(rec->data + pos, &off, 8);
+  }
+  sc->chunk.len = 0;
+  sc->fix.len = 0;
+  return 0;
+}
 
 /* run_files(plan, paths, sizes, ids, site, state): pass 1 for the files
  * state->k.. of plan:run_chunk, in one protected call, up to the first
@@ -400,7 +427,9 @@ static int run_files(lua_State *L) {
     lane_str path, id;
     path.s = lua_tolstring(L, 8, &path.n);
     id.s = lua_tolstring(L, 9, &id.n);
+    /* -1: a regular file of the walk whose length is not known */
     lua_Integer size = lua_isinteger(L, 10) ? lua_tointeger(L, 10) : 0;
+    if (size < 0) size = STET_SIZE_REGULAR;
     rs->rec_at = rec->len;
     rs->chunk_at = sc->chunk.len;
     rs->fix_at = sc->fix.len;
@@ -411,6 +440,13 @@ static int run_files(lua_State *L) {
       sc->chunk.len = rs->chunk_at;
       sc->fix.len = rs->fix_at;
       break;
+    }
+    /* files of unknown length (a walk without a stat) may add up: the
+     * waiting documents go out before they take much memory */
+    if (sc->chunk.len >= RUN_SPILL_MAX && flush_run(rs->sp, sc, rec)) {
+      rs->spill_errno = errno ? errno : EIO;
+      rs->k++; /* this file is done but for its spill: nothing to roll back */
+      return luaL_error(L, "spill file");
     }
   }
   stet_ldoc_release(L, stet_ldoc_check(L, 7));
@@ -437,7 +473,7 @@ static int p_run_chunk(lua_State *L) {
   rec->len = 0;
   sc->chunk.len = 0;
   sc->fix.len = 0;
-  run_state rs = {k, (lua_Integer)lua_rawlen(L, 3), first, 0, 0, 0};
+  run_state rs = {k, (lua_Integer)lua_rawlen(L, 3), first, 0, 0, 0, sp, 0};
   lua_pushvalue(L, lua_upvalueindex(2)); /* run_files, protected */
   lua_pushvalue(L, 1);
   lua_pushvalue(L, 3);
@@ -452,22 +488,11 @@ static int p_run_chunk(lua_State *L) {
     sc->fix.len = rs.fix_at;
   }
   lua_settop(L, 8);
+  if (rs.spill_errno) return luaL_error(L, "spill file: %s", strerror(rs.spill_errno));
   k = rs.k;
-  /* the documents of the run go to the spill file in one append; their
-   * records then get where */
-  if (sc->chunk.len) {
-    uint64_t base;
-    if (stet_spill_append(sp, sc->chunk.data, sc->chunk.len, &base))
-      return luaL_error(L, "spill file: %s", strerror(errno));
-    for (size_t f = 0; f + sizeof(size_t) <= sc->fix.len; f += sizeof(size_t)) {
-      size_t pos;
-      uint64_t off;
-      memcpy(&pos, sc->fix.data + f, sizeof pos);
-      memcpy(&off, rec->data + pos, 8);
-      off += base;
-      memcpy(rec->data + pos, &off, 8);
-    }
-  }
+  /* the documents of the run go to the spill file; their records then get
+   * where */
+  if (flush_run(sp, sc, rec)) return luaL_error(L, "spill file: %s", strerror(errno));
   if (sc->chunk.cap > (64u << 20)) stet_buf_free(&sc->chunk);
   lua_pushinteger(L, k);
   lua_pushlstring(L, rec->data ? rec->data : "", rec->len);

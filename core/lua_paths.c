@@ -129,7 +129,7 @@ static int l_text_chunk(lua_State *L) {
       lua_geti(L, 13, i + 1);
       lua_Integer size = lua_tointeger(L, -1);
       lua_rawseti(L, 6, n);
-      bytes += size;
+      bytes += size > 0 ? size : 0; /* -1: unknown (stet.listdir's "kinds") */
     }
     lua_pop(L, 1);
     i++;

@@ -164,10 +164,14 @@ static int cmp_names(const void *a, const void *b) {
 /* stet.listdir(path [, details]) -> array of entry names sorted bytewise
  * (without "." and "..") | nil, "path: reason". With details, also the
  * arrays of their kinds ("file", "dir", "other", as stet.stat says, or
- * false when they cannot be read) and sizes. [-0, +1|3|2] */
+ * false when they cannot be read) and sizes. With details "kinds", the
+ * kinds come from the folder's entry types where the file system gives
+ * them, without a stat of each entry, and a regular file's size is -1
+ * (unknown); symbolic links are still followed. [-0, +1|3|2] */
 static int l_listdir(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   int details = lua_toboolean(L, 2);
+  int by_type = lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "kinds") == 0;
   lua_settop(L, 1);
   stet_buf *names = stet_lua_newbuf(L);  /* NUL-terminated names, owned by Lua */
   stet_buf *index = stet_lua_newbuf(L);  /* their offsets, then pointers */
@@ -184,6 +188,11 @@ static int l_listdir(lua_State *L) {
   while ((e = readdir(d)) != NULL) {
     const char *nm = e->d_name;
     if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0) continue;
+    unsigned char type = (unsigned char)e->d_type;
+    if (stet_buf_append(names, &type, 1) < 0) { /* the type, then the name */
+      oom = 1;
+      break;
+    }
     size_t off = names->len;
     if (stet_buf_append(names, nm, strlen(nm) + 1) < 0 ||
         stet_buf_append(index, &off, sizeof off) < 0) {
@@ -220,7 +229,14 @@ static int l_listdir(lua_State *L) {
   lua_createtable(L, (int)count, 0);
   for (size_t i = 0; i < count; i++) {
     struct stat st;
-    if (dfd < 0 || fstatat(dfd, ptrs[i], &st, 0) != 0) {
+    unsigned char type = (unsigned char)ptrs[i][-1];
+    if (by_type && (type == DT_REG || type == DT_DIR || type == DT_FIFO || type == DT_SOCK ||
+                    type == DT_CHR || type == DT_BLK)) {
+      if (type == DT_REG) lua_pushliteral(L, "file");
+      else if (type == DT_DIR) lua_pushliteral(L, "dir");
+      else lua_pushliteral(L, "other");
+      lua_pushinteger(L, type == DT_REG ? -1 : 0);
+    } else if (dfd < 0 || fstatat(dfd, ptrs[i], &st, 0) != 0) {
       lua_pushboolean(L, 0);
       lua_pushinteger(L, 0);
     } else {

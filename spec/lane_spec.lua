@@ -70,22 +70,28 @@ local function items(dir)
 end
 
 -- The summaries (key -> table) of a stage1_chunk result, through a store
--- as pipeline.collect does it; rejects stay tables with .reject.
+-- as pipeline.collect does it; rejects stay tables with .reject. Also the
+-- bytes the results add to the walk's sizes (bytes_fix), in all: the lane
+-- gives them per run, the general way per document (and not in the
+-- summaries returned).
 local function summaries_of(res, first)
   local st = stet._sumstore(nil, 0)
-  local out = {}
+  local out, fixes = {}, 0
   local pos, t = 0, 1
   while pos < #res.blob do
-    local done, g, _
-    pos, done, _, g = st:add_run(res.blob, pos)
+    local done, g, fix
+    pos, done, fix, g = st:add_run(res.blob, pos)
+    fixes = fixes + fix
     t = t + done
     if g then
       local r = res.general[t - 1]
+      fixes = fixes + (r.bytes_fix or 0)
+      r.bytes_fix = nil
       if r.reject then out[first + t - 2] = r else st:add(first + t - 2, r) end
     end
   end
   for _, k in ipairs(st:keys()) do out[k] = st:get(k) end
-  return out
+  return out, fixes
 end
 
 local function copy(t)
@@ -111,7 +117,16 @@ describe("the lane", function()
         assert.are.equal(#chunk.paths, ra.chunk)
         assert.are.equal(#chunk.paths, rb.chunk)
         assert.are.equal(("G"):rep(#chunk.paths), rb.blob)
-        local a, b = summaries_of(ra, key), summaries_of(rb, key)
+        local a, fa = summaries_of(ra, key)
+        local b, fb = summaries_of(rb, key)
+        -- the walk knows no sizes: what was read counts through the fixes
+        local bytes = 0
+        for _, p in ipairs(chunk.paths) do
+          local text = helpers.slurp(p)
+          if not text:find("\0", 1, true) then bytes = bytes + #text end -- (a binary file counts 0)
+        end
+        assert.are.equal(bytes, fb)
+        assert.are.equal(bytes, fa)
         for k = key, key + #chunk.paths - 1 do
           local x, y = a[k], b[k]
           assert.is_table(x)
@@ -217,6 +232,44 @@ describe("the lane", function()
       end
     end
     assert.is_true(written > 40)
+  end)
+
+  it("spills a run of long files in parts, and counts their bytes though the walk did not stat them", function()
+    -- 90 files of about 56 KB: a folder walk leaves their sizes unknown, so
+    -- one chunk takes them all, and its documents go to the spill file
+    -- whenever 4 MB of them wait
+    local big = dir .. "/big/longsite"
+    helpers.sh("mkdir -p " .. helpers.quote(big))
+    local total = 0
+    -- (words, not numbers, tell the paragraphs apart: keys map digits to 0)
+    local function word(n)
+      local w = {}
+      repeat
+        w[#w + 1] = string.char(97 + n % 26)
+        n = n // 26
+      until n == 0
+      return table.concat(w)
+    end
+    local para = "A long paragraph of council news about %s and %s. " .. ("It has many words in it. "):rep(12)
+      .. "\n\n"
+    for i = 1, 90 do
+      local parts = {}
+      for p = 1, 160 do parts[p] = para:format(word(i * 1000 + p), word(i * 7 + p * 13)) end
+      local text = table.concat(parts)
+      helpers.write(("%s/%03d.txt"):format(big, i), text)
+      total = total + #text
+    end
+    local out = {}
+    for _, lane in ipairs({ "1", "0" }) do
+      local stdout, stderr, code = helpers.run({ "clean", "-q", "-j", "1", "--stats", dir .. "/bigstats" .. lane,
+                                                 dir .. "/big" }, nil, { STET_LANE = lane })
+      assert.are.equal(0, code, stderr)
+      local stats = helpers.slurp(dir .. "/bigstats" .. lane)
+      assert.matches('"read": ' .. total .. ",", stats, 1, true)
+      out[lane] = { stdout, (stats:gsub('"seconds": [%d.e-]+', "")) }
+    end
+    assert.is_true(#out["1"][1] > 4 * 1024 * 1024)
+    assert.are.same(out["0"], out["1"])
   end)
 
   it("leaves `stet clean`'s output, stats and rejects as they are", function()

@@ -261,10 +261,16 @@ function pipeline.collect(ctx, stats)
   local cluster = not ctx.signatures and ctx.spill ~= nil
   local store = stet._sumstore(counter, cluster and ctx.near or 0, ctx.minhash and ctx.minhash.bands or 14)
   ctx.store, ctx.pass1_clusters = store, cluster or nil
+  -- what a document read adds to the walk's size for it (a folder walk
+  -- knows no sizes): the stats and the progress line count it
+  local function fix_bytes(fix)
+    stats.bytes.read = stats.bytes.read + fix
+    ctx.pass_bytes = ctx.pass_bytes + fix
+  end
   local function apply(i, r)
     n = math.max(n, i)
     if r.bytes_fix then
-      stats.bytes.read = stats.bytes.read + r.bytes_fix
+      fix_bytes(r.bytes_fix)
       r.bytes_fix = nil
     end
     if r.reject then
@@ -289,7 +295,7 @@ function pipeline.collect(ctx, stats)
       while pos < #blob do
         local done, fix, g
         pos, done, fix, g = store:add_run(blob, pos)
-        stats.bytes.read = stats.bytes.read + fix
+        fix_bytes(fix)
         t = t + done
         if g then apply(i + t - 2, general[t - 1]) end
       end

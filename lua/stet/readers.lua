@@ -298,6 +298,13 @@ local function sniff_jsonl(ctx, line)
   return ok and type(v) == "table"
 end
 
+-- The bytes a walk's size stands for: a folder walk leaves a regular
+-- file's size unknown (-1: the file system's entry type said what it is,
+-- no stat was needed), and what is read then counts.
+local function known(size)
+  return size and size > 0 and size or 0
+end
+
 -- The document of a text file (one C call to read it), or a reject.
 -- file.size, from the walk's stat, saves the reader a stat of its own.
 local function load_text(file)
@@ -311,7 +318,7 @@ local function open_file(ctx, file)
       if file.done then return nil end
       file.done = true
       if ctx.defer_text then
-        return { path = file.source, folder = file.folder, id_base = file.id_base, bytes = file.size or 0 }
+        return { path = file.source, folder = file.folder, id_base = file.id_base, bytes = known(file.size) }
       end
       return load_text(file)
     end
@@ -382,7 +389,7 @@ local function next_file(it)
             if stack[k].ident == ident then loop = true end
           end
           if not loop then
-            local names, kinds, sizes = core.listdir(path, true)
+            local names, kinds, sizes = core.listdir(path, "kinds")
             if not names then
               return { reject = kinds, source = path, id = rel }
             end
@@ -400,7 +407,7 @@ local function next_file(it)
       if kind == nil then
         return { reject = size, source = p, id = p }
       elseif kind == "dir" then
-        local names, kinds, sizes = core.listdir(p, true)
+        local names, kinds, sizes = core.listdir(p, "kinds")
         if not names then return { reject = kinds, source = p, id = p } end
         stack[1] = { dir = p, rel = nil, root = p, names = names, kinds = kinds, sizes = sizes, i = 0,
                      ident = ident }
@@ -414,11 +421,12 @@ end
 -- With ctx.chunk_text, the plain text file `file` and the plain text files
 -- that follow it in the same folder listing come out as one item:
 --   { paths = {}, id_bases = {}, sizes = {}, folder, bytes = their sizes }
--- (at most CHUNK_FILES files or about CHUNK_BYTES bytes).
+-- (at most CHUNK_FILES files or about CHUNK_BYTES bytes; a size of -1 is
+-- unknown and counts as 0).
 local CHUNK_FILES, CHUNK_BYTES = 256, 1 << 20
 local function text_chunk(it, file)
-  local paths, ids, sizes = { file.source }, { file.id_base }, { file.size or 0 }
-  local bytes = sizes[1]
+  local paths, ids, sizes = { file.source }, { file.id_base }, { file.size or -1 }
+  local bytes = known(file.size)
   local top = it.stack[#it.stack]
   if top then -- the folder listing file came from: take what follows it
     local _
@@ -499,7 +507,8 @@ end
 -- and readers.load(item) -> document or reject reads it, exactly what the
 -- iterator would have yielded (bytes then counts the text read).
 function readers.load(item)
-  return load_text({ source = item.path, id_base = item.id_base, folder = item.folder, size = item.bytes })
+  return load_text({ source = item.path, id_base = item.id_base, folder = item.folder,
+                     size = item.bytes ~= 0 and item.bytes or nil })
 end
 
 -- for doc in readers.each(paths, opts) do ... end (the same iterator).

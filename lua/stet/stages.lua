@@ -132,7 +132,9 @@ end
 local function process_file(item, ctx)
   local r = folder_rule(item, ctx)
   local rule, site = r.rule, r.site
-  local d, bytes = stet._doc_file(item.path, item.bytes, ctx.normalize, rule.lines)
+  -- (a size of 0 may be unknown: then the reader finds it)
+  local d, bytes = stet._doc_file(item.path, item.bytes ~= 0 and item.bytes or nil, ctx.normalize,
+    rule.lines)
   if not d then return nil end
   local raw = { id = item.id_base, source = item.path, bytes = bytes, meta = {}, folder = item.folder }
   local doc, err = run_document(raw, ctx, d, rule, site)
@@ -210,7 +212,8 @@ function stages.stage1_chunk(chunk, ctx)
       if k > n then break end
     end
     if stet.interrupted() then break end
-    general[k] = stages.stage1({ path = paths[k], id_base = ids[k], bytes = sizes[k], folder = chunk.folder },
+    general[k] = stages.stage1({ path = paths[k], id_base = ids[k], bytes = math.max(sizes[k], 0),
+                                 folder = chunk.folder },
       first + k - 1, ctx)
     parts[#parts + 1] = "G"
     k = k + 1
