@@ -149,33 +149,87 @@ static uint32_t find_root(uint32_t *root, uint32_t i) {
   return r;
 }
 
-/* Equal 4-byte values of signatures a and c, over all bands. */
-static size_t same_values(const stet_lsh *x, const unsigned char *a, const unsigned char *c) {
-  size_t nv = x->bands * x->width / 4, same = 0;
+/* Equal 4-byte values of the nv values at a and c. */
+static size_t same_values(size_t nv, const unsigned char *a, const unsigned char *c) {
+  size_t same = 0;
   for (size_t v = 0; v < nv; v++) same += memcmp(a + 4 * v, c + 4 * v, 4) == 0;
   return same;
 }
 
-void stet_lsh_clusters(const stet_lsh *x, double threshold, uint32_t *root) {
-  for (size_t i = 0; i < x->n; i++) root[i] = (uint32_t)i;
-  double nv = (double)(x->bands * x->width / 4);
-  for (size_t k = 0; k < x->nslots; k++) {
-    const stet_lsh_slot *s = &x->slots[k];
-    if (s->band == FREE_BAND) continue;
-    size_t b = s->band;
-    for (uint32_t a = s->head; a != NIL; a = x->next[(size_t)a * x->bands + b]) {
-      const unsigned char *sa = sig_at(x, a);
-      for (uint32_t c = x->next[(size_t)a * x->bands + b]; c != NIL;
-           c = x->next[(size_t)c * x->bands + b]) {
-        uint32_t ra = find_root(root, a), rc = find_root(root, c);
+void stet_lsh_entries(size_t bands, size_t width, const unsigned char *values, uint32_t sig,
+                      stet_lsh_entry *out) {
+  for (size_t b = 0; b < bands; b++) {
+    out[b].hash = XXH3_64bits_withSeed(values + b * width, width, (uint64_t)b);
+    out[b].sig = sig;
+    out[b].band = (uint32_t)b;
+  }
+}
+
+/* Sorts e[0..n) by the high SORT_BITS bits of their hashes, which is
+ * enough to bring equal hashes together in short runs: least significant
+ * digit first, 11 bits a pass (2,048 places written to at a time stay in
+ * the caches), with tmp as scratch. */
+#define SORT_BITS 22
+static void sort_entries(stet_lsh_entry *e, stet_lsh_entry *tmp, size_t n) {
+  size_t count[2049];
+  for (int shift = 64 - SORT_BITS; shift < 64; shift += 11) {
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++) count[((e[i].hash >> shift) & 0x7FF) + 1]++;
+    for (size_t d = 0; d < 2048; d++) count[d + 1] += count[d];
+    for (size_t i = 0; i < n; i++) tmp[count[(e[i].hash >> shift) & 0x7FF]++] = e[i];
+    stet_lsh_entry *t = e;
+    e = tmp;
+    tmp = t;
+  }
+  /* two passes: the sorted entries are back in the first array */
+}
+
+int stet_lsh_cluster_entries(stet_lsh_entry *e, size_t ne, size_t n, size_t bands, size_t width,
+                             stet_lsh_values_fn values, void *ud, double threshold,
+                             uint32_t *root) {
+  for (size_t i = 0; i < n; i++) root[i] = (uint32_t)i;
+  stet_lsh_entry *tmp = malloc((ne ? ne : 1) * sizeof *tmp);
+  if (!tmp) return -1;
+  sort_entries(e, tmp, ne);
+  free(tmp);
+  size_t nv = bands * width / 4;
+  for (size_t lo = 0, hi; lo < ne; lo = hi) {
+    for (hi = lo + 1; hi < ne && (e[hi].hash >> (64 - SORT_BITS)) == (e[lo].hash >> (64 - SORT_BITS));)
+      hi++;
+    /* a run of equal high hash bits: its pairs of equal hashes in the
+     * same band are the candidates, checked byte by byte (a hash
+     * collision joins nothing) */
+    for (size_t a = lo; a + 1 < hi; a++) {
+      const unsigned char *sa = values(ud, e[a].sig);
+      size_t off = e[a].band * width;
+      for (size_t c = a + 1; c < hi; c++) {
+        if (e[c].band != e[a].band || e[c].hash != e[a].hash) continue;
+        uint32_t ra = find_root(root, e[a].sig), rc = find_root(root, e[c].sig);
         if (ra == rc) continue;
-        const unsigned char *sc = sig_at(x, c);
-        if (memcmp(sa + b * x->width, sc + b * x->width, x->width) != 0) continue;
-        if ((double)same_values(x, sa, sc) / nv < threshold) continue;
+        const unsigned char *sc = values(ud, e[c].sig);
+        if (memcmp(sa + off, sc + off, width) != 0) continue;
+        if ((double)same_values(nv, sa, sc) / (double)nv < threshold) continue;
         if (ra < rc) root[rc] = ra;
         else root[ra] = rc;
       }
     }
   }
-  for (size_t i = 0; i < x->n; i++) root[i] = find_root(root, (uint32_t)i);
+  for (size_t i = 0; i < n; i++) root[i] = find_root(root, (uint32_t)i);
+  return 0;
+}
+
+static const unsigned char *index_values(void *ud, uint32_t i) {
+  return sig_at((const stet_lsh *)ud, i);
+}
+
+int stet_lsh_clusters(const stet_lsh *x, double threshold, uint32_t *root) {
+  size_t ne = x->n * x->bands;
+  stet_lsh_entry *e = malloc((ne ? ne : 1) * sizeof *e);
+  if (!e) return -1;
+  for (size_t i = 0; i < x->n; i++)
+    stet_lsh_entries(x->bands, x->width, sig_at(x, i), (uint32_t)i, e + i * x->bands);
+  int rc = stet_lsh_cluster_entries(e, ne, x->n, x->bands, x->width, index_values, (void *)x,
+                                    threshold, root);
+  free(e);
+  return rc;
 }

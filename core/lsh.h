@@ -51,7 +51,34 @@ void stet_lsh_candidates(const stet_lsh *x, const unsigned char *sig, unsigned c
 
 /* Fills root[0..n) with, for each signature, the smallest number of its
  * cluster (root[i] == i for a signature alone or first of its cluster),
- * joining candidate pairs whose similarity is at least threshold. */
-void stet_lsh_clusters(const stet_lsh *x, double threshold, uint32_t *root);
+ * joining candidate pairs whose similarity is at least threshold
+ * (stet_lsh_cluster_entries over the index's signatures). 0, or -1 on
+ * ENOMEM. */
+int stet_lsh_clusters(const stet_lsh *x, double threshold, uint32_t *root);
+
+/* Clustering without an index, for signatures kept elsewhere: each
+ * signature gives one entry per band (stet_lsh_entries), the entries are
+ * sorted by hash at the end, and runs of equal hashes in the same band are
+ * the candidates. No table is probed while signatures come, and the same
+ * clusters come out as from an index. */
+typedef struct stet_lsh_entry {
+  uint64_t hash; /* XXH3 of the band bytes, seeded by the band */
+  uint32_t sig;  /* the signature's number */
+  uint32_t band;
+} stet_lsh_entry;
+
+/* The bands entries of signature number sig, whose values (bands * width
+ * bytes) are at values, into out[0..bands). */
+void stet_lsh_entries(size_t bands, size_t width, const unsigned char *values, uint32_t sig,
+                      stet_lsh_entry *out);
+
+/* The values of signature number i. */
+typedef const unsigned char *(*stet_lsh_values_fn)(void *ud, uint32_t i);
+
+/* stet_lsh_clusters for the n signatures whose entries are e[0..ne) (in
+ * any order; e is sorted in place). 0, or -1 on ENOMEM. */
+int stet_lsh_cluster_entries(stet_lsh_entry *e, size_t ne, size_t n, size_t bands, size_t width,
+                             stet_lsh_values_fn values, void *ud, double threshold,
+                             uint32_t *root);
 
 #endif

@@ -115,7 +115,7 @@ static int x_clusters(lua_State *L) {
   stet_buf *box = stet_lua_newbuf(L);
   if (stet_buf_reserve(box, (2 * n + 1) * sizeof(uint32_t))) return stet_lua_nomem(L);
   uint32_t *root = (uint32_t *)(void *)box->data, *size = root + n;
-  stet_lsh_clusters(x, threshold, root);
+  if (stet_lsh_clusters(x, threshold, root)) return stet_lua_nomem(L);
   memset(size, 0, n * sizeof *size);
   for (size_t i = 0; i < n; i++) size[root[i]]++;
   /* groups in order of their root, the smallest member: size[r] becomes

@@ -65,8 +65,9 @@ typedef struct store {
   size_t fp_cap, fp_used;
   uint32_t *reps;            /* LSH signature number -> index */
   size_t nreps, reps_cap;
-  stet_lsh *lsh;
-  size_t bands;
+  stet_lsh_entry *ents;      /* their band entries, bands a signature */
+  size_t nents, ents_cap;
+  size_t bands, width;       /* width: bytes per band, 0 before the first signature */
   double near;
 } store;
 
@@ -81,7 +82,7 @@ static int st_gc(lua_State *L) {
   free(s->fp_keys);
   free(s->fp_vals);
   free(s->reps);
-  stet_lsh_free(s->lsh);
+  free(s->ents);
   memset(s, 0, sizeof *s);
   return 0;
 }
@@ -162,22 +163,34 @@ static void take(lua_State *L, store *s, stet_counter *c) {
   if (s->near <= 0 || !sig) return;
   if (gl < STET_MH_HEADER) luaL_error(L, "stet clean: a signature of %d bytes", (int)gl);
   size_t values = (gl - STET_MH_HEADER) / 4;
-  if (!s->lsh) {
+  if (!s->width) {
     if (values % s->bands)
       luaL_error(L, "stet clean: %d hashes do not split into %d bands", (int)values, (int)s->bands);
-    s->lsh = stet_lsh_new(s->bands, values / s->bands * 4);
-    if (!s->lsh) stet_lua_nomem(L);
+    s->width = values / s->bands * 4;
   }
-  if (values * 4 != s->lsh->bands * s->lsh->width) luaL_error(L, "stet clean: signatures of two sizes");
+  if (values * 4 != s->bands * s->width) luaL_error(L, "stet clean: signatures of two sizes");
   if (s->nreps == s->reps_cap) {
     size_t cap = s->reps_cap ? s->reps_cap * 2 : 1024;
     uint32_t *p = realloc(s->reps, cap * sizeof *p);
-    if (!p) stet_lua_nomem(L);
-    s->reps = p;
+    stet_lsh_entry *e = p ? realloc(s->ents, cap * s->bands * sizeof *e) : NULL;
+    if (p) s->reps = p;
+    if (!e) stet_lua_nomem(L);
+    s->ents = e;
     s->reps_cap = cap;
   }
-  if (stet_lsh_add(s->lsh, (const unsigned char *)sig + STET_MH_HEADER)) stet_lua_nomem(L);
+  /* the signature stays in the store's bytes; its band hashes wait for
+   * st:clusters, which sorts them (no table probed per document) */
+  stet_lsh_entries(s->bands, s->width, (const unsigned char *)sig + STET_MH_HEADER,
+                   (uint32_t)s->nreps, s->ents + s->nents);
+  s->nents += s->bands;
   s->reps[s->nreps++] = i;
+}
+
+/* The signature values of LSH signature number k (stet_lsh_values_fn). */
+static const unsigned char *rep_values(void *ud, uint32_t k) {
+  const store *s = ud;
+  size_t n;
+  return (const unsigned char *)str_of(s, &s->r[s->reps[k]], S_SIG, &n) + STET_MH_HEADER;
 }
 
 /* Appends an empty record for key. */
@@ -384,8 +397,10 @@ static int st_clusters(lua_State *L) {
   stet_buf *box = stet_lua_newbuf(L);
   if (stet_buf_reserve(box, (2 * n + s->nreps + 1) * sizeof(uint32_t))) return stet_lua_nomem(L);
   uint32_t *cl = (uint32_t *)(void *)box->data, *size = cl + n, *root = size + n;
-  if (s->lsh && s->nreps > 1) {
-    stet_lsh_clusters(s->lsh, s->near, root);
+  if (s->nreps > 1) {
+    if (stet_lsh_cluster_entries(s->ents, s->nents, s->nreps, s->bands, s->width, rep_values, s,
+                                 s->near, root))
+      return stet_lua_nomem(L);
     for (size_t k = 0; k < s->nreps; k++) s->r[s->reps[k]].rep = s->reps[root[k]];
   }
   /* a first body takes its LSH cluster's first (a smaller index: the

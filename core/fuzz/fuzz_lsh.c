@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* clusters against brute force */
   uint32_t *root = malloc((n + 1) * sizeof *root), *ref = malloc((n + 1) * sizeof *ref);
   if (!root || !ref) abort();
-  stet_lsh_clusters(x, threshold, root);
+  if (stet_lsh_clusters(x, threshold, root)) abort();
   for (size_t i = 0; i < n; i++) ref[i] = (uint32_t)i;
   size_t nv = sb / 4;
   for (size_t i = 0; i < n; i++)
