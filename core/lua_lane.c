@@ -647,7 +647,9 @@ static int lane_decision(lua_State *L, int idx, lane_str *dup_of) {
  * boilerplate, fate, tally and record as stage2 makes them. Adds each
  * one's counts to agg { n, fates, reasons, read, kept, labels } (agg.n:
  * the last one done) and returns the index of the first it did not do and
- * the records written, back to back. [-0, +2] */
+ * the records written, back to back. With agg.file (a Lua file), the
+ * records go there instead, their length added to agg.written, and the
+ * records returned are "". [-0, +2] */
 /* The offset and length of spilled document k (offs and lens at 2, 3). */
 static void spilled_at(lua_State *L, lua_Integer k, uint64_t *off, size_t *len) {
   lua_geti(L, 2, k);
@@ -672,6 +674,13 @@ static int l_lane2_run(lua_State *L) {
   int keep_dups = lua_toboolean(L, 8);
   luaL_checktype(L, 9, LUA_TTABLE);
   lua_settop(L, 9);
+  FILE *direct = NULL; /* agg.file: kept alive by agg */
+  if (lua_getfield(L, 9, "file") != LUA_TNIL) {
+    luaL_Stream *f = (luaL_Stream *)luaL_checkudata(L, -1, LUA_FILEHANDLE);
+    if (!f->closef || !f->f) luaL_error(L, "agg.file is closed");
+    direct = f->f;
+  }
+  lua_pop(L, 1);
   int sub[3];
   static const char *const subs[3] = {"fates", "reasons", "labels"};
   for (int i = 0; i < 3; i++) {
@@ -754,7 +763,18 @@ static int l_lane2_run(lua_State *L) {
   lua_pushinteger(L, done);
   lua_setfield(L, 9, "n");
   lua_pushinteger(L, k);
-  lua_pushlstring(L, out->data ? out->data : "", out->len);
+  if (direct) {
+    if (out->len && fwrite(out->data, 1, out->len, direct) != out->len)
+      return luaL_error(L, "output: %s", strerror(errno));
+    lua_getfield(L, 9, "written");
+    lua_Integer written = lua_tointeger(L, -1) + (lua_Integer)out->len;
+    lua_pop(L, 1);
+    lua_pushinteger(L, written);
+    lua_setfield(L, 9, "written");
+    lua_pushliteral(L, "");
+  } else {
+    lua_pushlstring(L, out->data ? out->data : "", out->len);
+  }
   if (out->cap > (64u << 20)) stet_buf_free(out);
   return 2;
 }

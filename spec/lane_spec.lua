@@ -218,6 +218,18 @@ describe("the lane", function()
       local b = pipeline.stage2_batch(job, general)
       assert.are.same(b, a)
       assert.are.equal(#offs, a.n)
+      -- with an output file, the same records go there, in order
+      for _, ctx in ipairs({ lane, general }) do
+        local path = dir .. "/direct.jsonl"
+        local f = assert(io.open(path, "wb"))
+        local c = pipeline.stage2_batch(job, ctx, f)
+        f:close()
+        assert.are.equal(a.out, helpers.slurp(path))
+        assert.are.equal(#a.out, c.written)
+        assert.is_nil(c.out)
+        c.written, c.out = nil, a.out
+        assert.are.same(a, c)
+      end
       written = written + select(2, a.out:gsub("\n", ""))
       -- the lane takes every document with a bare head and a decision that
       -- adds nothing, and stops at the first other one

@@ -326,7 +326,9 @@ local function pass2(ctx, stats, decision)
   ctx.stopped, ctx.done, ctx.pass_bytes, ctx.pass_started = false, 0, 0, stet.clock()
   local function apply(agg, last, size, bytes)
     merge2(stats, agg)
-    if agg.out then
+    if agg.written then -- written to ctx.out already (no workers)
+      stats.bytes.written = stats.bytes.written + agg.written
+    elseif agg.out then
       ctx.out:write(agg.out)
       stats.bytes.written = stats.bytes.written + #agg.out
     else -- a worker put the records in the spill file
@@ -358,7 +360,9 @@ local function pass2(ctx, stats, decision)
       pool:submit(stet.pack(job))
       inflight[#inflight + 1] = { last, j, bytes }
     else
-      apply(pipeline.stage2_batch(job, ctx), last, j, bytes)
+      -- without workers, the records go straight to the output
+      local direct = io.type(ctx.out) == "file" and ctx.out or nil
+      apply(pipeline.stage2_batch(job, ctx, direct), last, j, bytes)
     end
     if ctx.progress then progress_line(ctx, stats, "pass 2/2") end
     if stet.interrupted() then

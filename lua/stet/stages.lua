@@ -8,8 +8,9 @@
 --   stage1_chunk(chunk, ctx)     the same for a chunk of text files; the
 --                                lane (core/lua_lane.c) takes what it can
 --   stage2(item, decision, ctx)  pass 2: boilerplate, fate, record
---   stage2_batch(job, ctx)       pass 2 of a batch of spilled documents,
---                                as counts and records; the lane again
+--   stage2_batch(job, ctx[, file]) pass 2 of a batch of spilled documents,
+--                                as counts and records (or records written
+--                                to file); the lane again
 --   spill(doc, sp), unspill(sp, off, len), finish(doc, decision, ctx)
 --   process_item(item, ctx)      an item read and run through its rule
 
@@ -208,7 +209,7 @@ function stages.stage1_chunk(chunk, ctx)
     if plan then
       local recs
       k, recs = plan:run_chunk(ctx.spill, paths, sizes, ids, site, first, k)
-      if recs ~= "" then parts[#parts + 1] = recs end
+      if recs ~= "" then parts[#parts + 1] = recs end -- (with file, it wrote them)
       if k > n then break end
     end
     if stet.interrupted() then break end
@@ -263,10 +264,13 @@ end
 -- lens, decs } (decs[k] false for no decision). Returns the counts to add
 -- to the stats, { n = documents done, fates, reasons, read, kept, labels },
 -- and out, their records in order. n < #offs when a SIGINT stopped it.
+-- With `file` (the output, for a run without workers), the records are
+-- written there as they come instead, and agg.written says how many bytes.
 -- The lane (core/lua_lane.c) takes every document it can, in runs; the
 -- others go through stages.stage2.
-function stages.stage2_batch(job, ctx)
-  local agg = { n = 0, fates = {}, reasons = {}, read = 0, kept = 0, labels = {} }
+function stages.stage2_batch(job, ctx, file)
+  local agg = { n = 0, fates = {}, reasons = {}, read = 0, kept = 0, labels = {}, file = file,
+                written = file and 0 or nil }
   local offs, lens, decs = job.offs, job.lens, job.decs
   local parts = {}
   local lane = ctx.lane and ctx.format == JSONL
@@ -276,7 +280,7 @@ function stages.stage2_batch(job, ctx)
       local recs
       k, recs = stet._lane2_run(ctx.spill, offs, lens, decs, k, ctx.counter, ctx.boilerplate,
         ctx.keep_dups, agg)
-      if recs ~= "" then parts[#parts + 1] = recs end
+      if recs ~= "" then parts[#parts + 1] = recs end -- (with file, it wrote them)
       if k > n then break end
     end
     if stet.interrupted() then break end
@@ -287,10 +291,18 @@ function stages.stage2_batch(job, ctx)
     agg.read, agg.kept = agg.read + r.read, agg.kept + r.kept
     local labels = agg.labels
     for label, c in pairs(r.labels) do labels[label] = (labels[label] or 0) + c end
-    if r.out then parts[#parts + 1] = r.out end
+    if r.out then
+      if file then
+        file:write(r.out)
+        agg.written = agg.written + #r.out
+      else
+        parts[#parts + 1] = r.out
+      end
+    end
     k = k + 1
   end
-  agg.out = #parts == 1 and parts[1] or table.concat(parts)
+  agg.file = nil
+  if not file then agg.out = #parts == 1 and parts[1] or table.concat(parts) end
   return agg
 end
 
