@@ -99,6 +99,27 @@ describe("function matchers with cheap tests", function()
     assert.is_nil(doc.paragraphs[4].drop)
   end)
 
+  it("get the document table when they take a second parameter, or any number", function()
+    local seen = {}
+    local rule = rules.compile({
+      name = "t", generic = false,
+      drop = {
+        one = { match = function(p) seen.one = p.text; return false end, contains = "/" },
+        two = { match = function(_, doc) seen.two = doc.id; return false end, contains = "/" },
+        many = { match = function(...) seen.many = select(2, ...).id; return false end, contains = "/" },
+        zzz = "^never$",
+      },
+    }, "t.lua", "t")
+    local needs = {}
+    for _, f in ipairs(rule.drop_fns) do needs[rule.drops[f.pos].label] = f.needs_doc end
+    -- only these two make the matcher need the document table
+    assert.are.same({ one = false, two = true, many = true }, needs)
+    local reg = rules.registry({})
+    reg.by_name.t = rule
+    assert(document.process({ id = "d7", site = "t", text = "a/b\n\nbody text" }, { registry = reg, normalize = {} }))
+    assert.are.same({ one = "a/b", two = "d7", many = "d7" }, seen)
+  end)
+
   it("refuse unknown keys", function()
     assert.has_error(function()
       rules.compile({ drop = { a = { match = function() end, maxlen = 3 } } }, "t.lua", "t")

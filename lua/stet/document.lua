@@ -175,6 +175,10 @@ end
 -- (checks: index, pattern position pairs; position 0 when no pattern
 -- matched). Returns true, or false and the reason a matcher failed.
 function document.resolve_checks(rule, doc, d, checks, ctx)
+  -- doc may be a function that makes the document table, called only when
+  -- a matcher that takes it (a second parameter) is called
+  local make
+  if type(doc) == "function" then make, doc = doc, nil end
   local fns, drops = rule.drop_fns, rule.drops
   for c = 1, #checks, 2 do
     local i = checks[c]
@@ -187,13 +191,17 @@ function document.resolve_checks(rule, doc, d, checks, ctx)
       local text = p.text
       if (f.max_length == 0 or #text <= f.max_length) and
          (not f.contains or text:find(f.contains, 1, true)) then
-        local hit
+        local hit, arg
+        if f.needs_doc then
+          doc = doc or make()
+          arg = doc
+        end
         if f.m.trusted then
-          hit = f.m.fn(p, doc)
+          hit = f.m.fn(p, arg)
         else
           local ok
-          ok, hit = call_hook(ctx, rule, f.m.fn, p, doc)
-          sync(doc)
+          ok, hit = call_hook(ctx, rule, f.m.fn, p, arg)
+          if arg then sync(arg) end
           if not ok then return false, hit end
         end
         if hit then
@@ -300,9 +308,11 @@ function document.lane_plan(rule, ctx)
     -- would have made
     resolve = function(d, checks, stage, id, source, site, bytes)
       local r = stage == 1 and rule or rules.generic
-      local doc = new_doc({ id = id, source = source, meta = {}, bytes = bytes }, ctx, rule, site)
-      doc._d = d
-      return (document.resolve_checks(r, doc, d, checks, ctx))
+      return (document.resolve_checks(r, function()
+        local doc = new_doc({ id = id, source = source, meta = {}, bytes = bytes }, ctx, rule, site)
+        doc._d = d
+        return doc
+      end, d, checks, ctx))
     end,
   })
 end

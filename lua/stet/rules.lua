@@ -103,7 +103,11 @@ function rules.compile_set(file, list)
       map[#pats] = pos
       labels[#pats] = m.label
     else
-      fns[#fns + 1] = { pos = pos, m = m, max_length = m.max_length or 0, contains = m.contains }
+      -- (a matcher declared with one parameter never sees the document
+      -- table, which then need not be made for it)
+      local info = debug.getinfo(m.fn, "u")
+      fns[#fns + 1] = { pos = pos, m = m, max_length = m.max_length or 0, contains = m.contains,
+                        needs_doc = info.nparams >= 2 or info.isvararg }
     end
   end
   local set
