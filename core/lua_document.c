@@ -85,7 +85,7 @@ stet_doc *stet_ldoc_new(lua_State *L) {
 }
 
 stet_doc *stet_ldoc_renew(lua_State *L, int idx) {
-  stet_doc *d = stet_ldoc_check(L, idx);
+  stet_doc *d = lua_touserdata(L, idx); /* a document its caller made (no type check per use) */
   scratch *sc = SCRATCH(L);
   if (!d->p && !d->text.data && sc->has_spare) { /* released: take the spare buffers */
     stet_doc init = STET_DOC_INIT;

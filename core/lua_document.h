@@ -72,7 +72,8 @@ stet_doc *stet_ldoc_new(lua_State *L);
 /* Pushes the document at the absolute index idx again, emptied for a new
  * text (with its own buffers, or those of the last released one when it
  * was released): a run of documents goes through one userdata, not a new
- * one each. [-0, +1] */
+ * one each. idx must hold a document the caller made with stet_ldoc_new
+ * (it is not checked on each use). [-0, +1] */
 stet_doc *stet_ldoc_renew(lua_State *L, int idx);
 
 /* Empties d and keeps its buffers for the next new document (d:release). */

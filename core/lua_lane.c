@@ -320,7 +320,7 @@ static int run1_doc(lua_State *L, lane_plan *p, const char *path, lua_Integer si
   size_t bytes;
   if (stet_ldoc_from_file(L, path, size, &p->norm, p->lines, &bytes, doc)) return 0;
   int di = top + 1;
-  stet_doc *d = stet_ldoc_check(L, di);
+  stet_doc *d = lua_touserdata(L, di); /* the run's document (run_files made it) */
   size_t last = p->nstages && p->stage[0].cut ? lane_cut(L, d, &p->stage[0]) : d->n;
   for (int s = 0; s < p->nstages; s++) {
     const lane_stage *st = &p->stage[s];
@@ -449,7 +449,7 @@ static int run_files(lua_State *L) {
       return luaL_error(L, "spill file");
     }
   }
-  stet_ldoc_release(L, stet_ldoc_check(L, 7));
+  stet_ldoc_release(L, lua_touserdata(L, 7));
   return 0;
 }
 
@@ -727,7 +727,7 @@ static int l_lane2_run(lua_State *L) {
     stet_buf view = {win->data + (off - win_off), len, len};
     lane2_res r = {NULL, NULL, NULL, 0};
     if (!lane2_doc(L, &view, c, threshold, dup_of, keep_dups, out, &r, 13)) break;
-    stet_doc *d = stet_ldoc_check(L, 15);
+    stet_doc *d = lua_touserdata(L, 15); /* the run's document, at 13 too */
     /* d:tally(r.tally) into agg */
     int written = r.write;
     size_t others = 0;
@@ -754,7 +754,7 @@ static int l_lane2_run(lua_State *L) {
     lua_settop(L, 13);
   }
   if (win->cap > (16u << 20)) stet_buf_free(win);
-  stet_ldoc_release(L, stet_ldoc_check(L, 13));
+  stet_ldoc_release(L, lua_touserdata(L, 13));
   lua_settop(L, 13);
   lua_pushinteger(L, read);
   lua_setfield(L, 9, "read");
