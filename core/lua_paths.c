@@ -90,14 +90,14 @@ static int l_text_chunk(lua_State *L) {
   lua_Integer i = luaL_checkinteger(L, -1);
   lua_pop(L, 1);
   int slash = dlen > 0 && dir[dlen - 1] == '/';
-  luaL_Buffer b;
+  stet_buf *buf = stet_lua_newbuf(L); /* 14: paths and ids are put together here */
   while (n < max_files && bytes < max_bytes) {
     if (lua_geti(L, 11, i + 1) != LUA_TSTRING) { /* the end of the listing */
       lua_pop(L, 1);
       break;
     }
     size_t len;
-    const char *name = lua_tolstring(L, -1, &len); /* 14 */
+    const char *name = lua_tolstring(L, -1, &len); /* 15 */
     if (name[0] != '.') { /* hidden entries are skipped */
       lua_geti(L, 12, i + 1);
       const char *kind = lua_tostring(L, -1);
@@ -108,24 +108,26 @@ static int l_text_chunk(lua_State *L) {
         break;
       }
       n++;
-      luaL_buffinit(L, &b); /* the path: dir/name */
-      luaL_addlstring(&b, dir, dlen);
-      if (!slash) luaL_addchar(&b, '/');
-      luaL_addlstring(&b, name, len);
-      luaL_pushresult(&b);
+      /* the path, dir/name, and the id, rel/name without its extension,
+       * put together in buf and made strings once */
+      size_t need = (dlen > rlen ? dlen : rlen) + 1 + len;
+      if (stet_buf_reserve(buf, need)) return stet_lua_nomem(L);
+      char *p = buf->data;
+      memcpy(p, dir, dlen);
+      size_t pl = dlen;
+      if (!slash) p[pl++] = '/';
+      memcpy(p + pl, name, len);
+      lua_pushlstring(L, p, pl + len);
       lua_rawseti(L, 4, n);
-      luaL_buffinit(L, &b); /* the id: rel/name without extension */
+      size_t il = 0;
       if (rel) {
-        luaL_addlstring(&b, rel, rlen);
-        luaL_addchar(&b, '/');
+        memcpy(p, rel, rlen);
+        p[rlen] = '/';
+        il = rlen + 1;
       }
-      luaL_addlstring(&b, name, len);
-      luaL_pushresult(&b);
-      size_t idl;
-      const char *id = lua_tolstring(L, -1, &idl);
-      lua_pushlstring(L, id, id_length(id, idl));
+      memcpy(p + il, name, len);
+      lua_pushlstring(L, p, il + id_length(name, len));
       lua_rawseti(L, 5, n);
-      lua_pop(L, 1);
       lua_geti(L, 13, i + 1);
       lua_Integer size = lua_tointeger(L, -1);
       lua_rawseti(L, 6, n);
