@@ -6,10 +6,13 @@
  * band is byte-for-byte equal. Each band value is hashed (XXH3, the band
  * number as seed) into one open-addressing table whose slots head a chain
  * of the signatures with that hash; chains are checked byte by byte, so a
- * hash collision never makes a candidate. Clusters are the connected
- * components of the candidate pairs whose estimated similarity (equal
- * values / values) is at least the threshold: they do not depend on the
- * order of the adds. Not locked: one thread at a time. */
+ * hash collision never makes a candidate (the table answers
+ * stet_lsh_candidates). Clusters are the connected components of the
+ * candidate pairs whose estimated similarity (equal values / values) is at
+ * least the threshold: they do not depend on the order of the adds. They
+ * are found from the band hashes sorted once (stet_lsh_cluster_entries),
+ * which also serves signatures kept outside an index. Not locked: one
+ * thread at a time. */
 #ifndef STET_LSH_H
 #define STET_LSH_H
 
