@@ -33,8 +33,8 @@
  *
  * does pass 2 (stet.stages.stage2) for a batch of spilled documents
  * whose head is bare and whose record is jsonl, counting their fates into
- * agg and writing their records back to back, until the first it cannot
- * take (see l_lane2_run). */
+ * agg and writing their records back to back (or straight to agg.file),
+ * until the first it cannot take (see l_lane2_run). */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <stdlib.h>
@@ -455,7 +455,8 @@ static int run_files(lua_State *L) {
 
 /* plan:run_chunk(spill, paths, sizes, ids, site, first, k) -> next, records:
  * pass 1 for the files paths[k..] (source: the path, id ids[j], size
- * sizes[j], index first + j - 1) up to the first file the general way must
+ * sizes[j], -1 when the walk did not stat it, index first + j - 1) up to
+ * the first file the general way must
  * take, or a SIGINT. Returns the index of the first file not done and the
  * summaries of those done as records of core/lua_sumstore.c, back to
  * back. [-0, +2] */
