@@ -170,8 +170,7 @@ int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
   sc->raw.len = 0;
   const char *name;
   int dirfd = folder_of(sc, path, &name);
-  long long hint = size == STET_SIZE_REGULAR ? STET_SIZE_REGULAR : size < 0 ? -1 : (long long)size;
-  if (stet_read_plain_file_at(dirfd, name, path, hint, &sc->raw, err, sizeof err) != 0)
+  if (stet_read_plain_file_at(dirfd, name, path, (long long)size, &sc->raw, err, sizeof err) != 0)
     return 1;
   const char *s = sc->raw.data ? sc->raw.data : "";
   size_t n = sc->raw.len;

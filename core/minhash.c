@@ -119,33 +119,12 @@ static int fold_latin1(const unsigned char *s, size_t n, unsigned char *out) {
   return 1;
 }
 
-/* The hash of the folded word s[0..n). ASCII words of up to 16 bytes are
- * folded by setting bit 0x20 of every byte and hashed inline
- * (short_word_hash); other words are folded by stet_normalize, and a word
- * that folds to ASCII is hashed as that ASCII word is. 0 on success, -1 on
- * ENOMEM. */
+/* The hash of the folded word s[0..n): an ASCII word is folded by setting
+ * bit 0x20 of every byte (ascii_word_hash); other words are folded by
+ * stet_normalize, and a word that folds to ASCII is hashed as that ASCII
+ * word is. The fast path hashes most ASCII words inline (mh_hash1) and
+ * sends the rest here. 0 on success, -1 on ENOMEM. */
 static int word_hash(stet_mh_ctx *ctx, const unsigned char *s, size_t n, uint32_t *h) {
-  if (n <= 16) {
-    uint64_t lo, hi;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if ((size_t)(ctx->end - s) >= 16) { /* two whole loads, masked to the word */
-      memcpy(&lo, s, 8);
-      memcpy(&hi, s + 8, 8);
-      if (n < 8) lo &= (UINT64_C(1) << (8 * n)) - 1;
-      hi = n <= 8 ? 0 : n < 16 ? hi & ((UINT64_C(1) << (8 * (n - 8))) - 1) : hi;
-    } else
-#endif
-    {
-      lo = load_le(s, n < 8 ? n : 8);
-      hi = n > 8 ? load_le(s + 8, n - 8) : 0;
-    }
-    if (!((lo | hi) & UINT64_C(0x8080808080808080))) {
-      lo |= UINT64_C(0x2020202020202020) & ~(~UINT64_C(0) << (8 * (n < 8 ? n : 8) - 1) << 1);
-      hi |= n > 8 ? UINT64_C(0x2020202020202020) & ~(~UINT64_C(0) << (8 * (n - 8) - 1) << 1) : 0;
-      *h = short_word_hash(lo, hi, n);
-      return 0;
-    }
-  }
   if (stet_buf_reserve(&ctx->fold, n)) return -1;
   unsigned char *f = (unsigned char *)ctx->fold.data;
   int ascii = 1;
@@ -268,7 +247,6 @@ int stet_minhash_reference(stet_mh_ctx *ctx, const char *s, size_t n,
   if (mh_start(ctx, o, out)) return -1;
   ctx->nwords = 0;
   ctx->text = s;
-  ctx->end = (const unsigned char *)s + n;
   ctx->failed = 0;
   stet_words_each_reference(s, n, on_word, ctx);
   if (ctx->failed) return -1;
@@ -573,7 +551,6 @@ int stet_minhash_simd(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minh
   }
   uint64_t *bins = ctx->bins;
   for (size_t i = 0; i < H; i++) bins[i] = EMPTY_BIN;
-  ctx->end = (const unsigned char *)s + n;
   r->ctx = ctx;
   r->s = (const unsigned char *)s;
   r->n = n;

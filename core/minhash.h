@@ -47,12 +47,11 @@ typedef struct stet_mh_ctx {
   size_t bins_cap;
   stet_buf fold;    /* a case-folded word */
   const char *text; /* the text being hashed */
-  const unsigned char *end; /* and its end */
   int failed;
   struct mh_run *run; /* the fast path's state (core/minhash.c) */
 } stet_mh_ctx;
 
-#define STET_MH_CTX_INIT {NULL, 0, 0, NULL, 0, STET_BUF_INIT, NULL, NULL, 0, NULL}
+#define STET_MH_CTX_INIT {NULL, 0, 0, NULL, 0, STET_BUF_INIT, NULL, 0, NULL}
 
 void stet_mh_ctx_free(stet_mh_ctx *ctx);
 void stet_minhash_defaults(stet_minhash_opts *o);
