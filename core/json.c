@@ -12,6 +12,9 @@
 #include <emmintrin.h>
 #endif
 
+#include "bytemask.h"
+#include "wordscan.h" /* stet_have_avx2 */
+
 typedef struct scan {
   const unsigned char *s;
   size_t n, i;
@@ -407,10 +410,27 @@ static size_t plain_run(const unsigned char *s, size_t i, size_t n) {
   return i;
 }
 
-size_t stet_json_escape_to(char *out, const char *str, size_t n) {
+/* Writes the escape of the byte c to out; returns its length. */
+static inline size_t escape_byte(char *out, unsigned char c) {
   static const char hex[] = "0123456789abcdef";
-  const unsigned char *s = (const unsigned char *)str;
-  size_t i = 0, o = 0;
+  out[0] = '\\';
+  switch (c) {
+  case '"': out[1] = '"'; return 2;
+  case '\\': out[1] = '\\'; return 2;
+  case '\n': out[1] = 'n'; return 2;
+  case '\r': out[1] = 'r'; return 2;
+  case '\t': out[1] = 't'; return 2;
+  case '\b': out[1] = 'b'; return 2;
+  case '\f': out[1] = 'f'; return 2;
+  default:
+    out[1] = 'u'; out[2] = '0'; out[3] = '0';
+    out[4] = hex[c >> 4]; out[5] = hex[c & 15];
+    return 6;
+  }
+}
+
+/* stet_json_escape_to from s[i..n) to out + o, the baseline way. */
+static size_t escape_from(char *out, size_t o, const unsigned char *s, size_t i, size_t n) {
   while (i < n) {
     size_t run = plain_run(s, i, n);
     if (run > i) {
@@ -419,20 +439,72 @@ size_t stet_json_escape_to(char *out, const char *str, size_t n) {
       i = run;
       if (i >= n) break;
     }
-    unsigned char c = s[i++];
-    out[o++] = '\\';
-    switch (c) {
-    case '"': out[o++] = '"'; break;
-    case '\\': out[o++] = '\\'; break;
-    case '\n': out[o++] = 'n'; break;
-    case '\r': out[o++] = 'r'; break;
-    case '\t': out[o++] = 't'; break;
-    case '\b': out[o++] = 'b'; break;
-    case '\f': out[o++] = 'f'; break;
-    default:
-      out[o++] = 'u'; out[o++] = '0'; out[o++] = '0';
-      out[o++] = hex[c >> 4]; out[o++] = hex[c & 15];
-    }
+    o += escape_byte(out + o, s[i++]);
   }
   return o;
+}
+
+#ifdef STET_BYTEMASK_AVX2
+/* stet_json_escape_to, 32 bytes at a time while 32 remain: each block is
+ * copied out before it is checked, and the output goes on from the first
+ * byte to escape. The copy stays inside the room for 6 * n bytes: o is at
+ * most 6 * i, and n - i >= 32. */
+/* The bytes of the 32 at p that need an escape. */
+STET_AVX2_INLINE uint32_t escape_mask32(const unsigned char *p) {
+  const __m256i lim = _mm256_set1_epi8(0x20), del = _mm256_set1_epi8(0x7F);
+  const __m256i quote = _mm256_set1_epi8('"'), bs = _mm256_set1_epi8('\\');
+  __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+  /* signed compare: bytes >= 0x80 are negative, so mask them back out */
+  __m256i ctl = _mm256_andnot_si256(v, _mm256_cmpgt_epi8(lim, v));
+  __m256i hit = _mm256_or_si256(
+      _mm256_or_si256(_mm256_cmpeq_epi8(v, del), _mm256_cmpeq_epi8(v, quote)),
+      _mm256_cmpeq_epi8(v, bs));
+  return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(hit, ctl));
+}
+
+STET_TARGET_AVX2 static size_t escape_avx2(char *out, const unsigned char *s, size_t n) {
+  size_t i = 0, o = 0;
+  while (i + 32 <= n) {
+    _mm256_storeu_si256((__m256i *)(void *)(out + o),
+                        _mm256_loadu_si256((const __m256i *)(const void *)(s + i)));
+    uint32_t m = escape_mask32(s + i);
+    if (!m) {
+      i += 32;
+      o += 32;
+      continue;
+    }
+    size_t k = (size_t)__builtin_ctz(m);
+    o += k;
+    i += k;
+    o += escape_byte(out + o, s[i++]);
+  }
+  /* the last n - i < 32 bytes, from the mask of the 32 that end the text */
+  size_t left = n - i;
+  if (!left) return o;
+  uint32_t m = escape_mask32(s + n - 32) >> (32 - left);
+  while (m) {
+    size_t k = (size_t)__builtin_ctz(m);
+    memcpy(out + o, s + i, k);
+    o += k;
+    i += k;
+    o += escape_byte(out + o, s[i++]);
+    m >>= k + 1; /* k + 1 <= 31: bit k was set and m has left < 32 bits */
+  }
+  memcpy(out + o, s + i, n - i);
+  return o + (n - i);
+}
+#endif
+
+size_t stet_json_escape_to_simd(char *out, const char *str, size_t n, int simd) {
+  const unsigned char *s = (const unsigned char *)str;
+#ifdef STET_BYTEMASK_AVX2
+  if (simd != 0 && n >= 32 && stet_have_avx2()) return escape_avx2(out, s, n);
+#else
+  (void)simd;
+#endif
+  return escape_from(out, 0, s, 0, n);
+}
+
+size_t stet_json_escape_to(char *out, const char *str, size_t n) {
+  return stet_json_escape_to_simd(out, str, n, -1);
 }

@@ -61,4 +61,8 @@ size_t stet_json_unescape(const char *s, size_t n, char *out);
  * (UTF-8 included) as it is. */
 size_t stet_json_escape_to(char *out, const char *s, size_t n);
 
+/* stet_json_escape_to with the scan chosen, for tests: 0 the baseline
+ * (SSE2 on x86_64), 1 AVX2 when the CPU has it, -1 the best the CPU has. */
+size_t stet_json_escape_to_simd(char *out, const char *s, size_t n, int simd);
+
 #endif

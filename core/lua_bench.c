@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fingerprint.h"
+#include "json.h"
 #include "lua_stet.h"
 #include "minhash.h"
 #include "normalize.h"
@@ -113,12 +114,38 @@ static int push_span(void *ud, size_t start, size_t stop) {
  * masks, no AVX2) give a flat array start, stop, start, stop... (as
  * stet.words spans: 1-based, stop inclusive); "minhash" (over those
  * reference words, every hash kept) and "minhash_base" (no AVX2) give the
- * signature for opts {shingle, hashes}. */
+ * signature for opts {shingle, hashes}; "normalize_base" gives what
+ * stet.normalize(s, opts) gives with the baseline scan for plain ASCII (no
+ * AVX2): the text, repaired and mojibake counts; "json_quote_base" gives
+ * what stet.json_quote(s) gives with the baseline scan. */
 static int l_reference(lua_State *L) {
-  static const char *const kinds[] = {"words", "words_base", "minhash", "minhash_base", NULL};
+  static const char *const kinds[] = {"words", "words_base", "minhash", "minhash_base",
+                                      "normalize_base", "json_quote_base", NULL};
   int kind = luaL_checkoption(L, 1, NULL, kinds);
   size_t n;
   const char *s = luaL_checklstring(L, 2, &n);
+  if (kind == 5) {
+    stet_buf *b = stet_lua_newbuf(L);
+    if (stet_buf_reserve(b, 6 * n + 2)) return stet_lua_nomem(L);
+    b->data[0] = '"';
+    size_t len = 1 + stet_json_escape_to_simd(b->data + 1, s, n, 0);
+    b->data[len] = '"';
+    lua_pushlstring(L, b->data, len + 1);
+    return 1;
+  }
+  if (kind == 4) {
+    stet_norm_opts no;
+    stet_lua_norm_opts(L, 3, &no);
+    stet_buf *b = stet_lua_newbuf(L);
+    stet_norm_stats st = {0, 0};
+    int r = stet_normalize_simd(s, n, &no, b, &st, 0);
+    if (r < 0) return stet_lua_nomem(L);
+    if (r == 1) lua_pushlstring(L, b->data, b->len);
+    else lua_pushvalue(L, 2);
+    lua_pushinteger(L, (lua_Integer)st.repaired);
+    lua_pushinteger(L, (lua_Integer)st.mojibake);
+    return 3;
+  }
   if (kind < 2) {
     lua_newtable(L);
     span_list l = {L, 0};

@@ -21,8 +21,10 @@
 #include <emmintrin.h>
 #endif
 
+#include "bytemask.h"
 #include "normprops.h"
 #include "utf8.h"
+#include "wordscan.h" /* stet_have_avx2 */
 
 void stet_norm_defaults(stet_norm_opts *o) {
   o->form = STET_FORM_NFC;
@@ -196,6 +198,38 @@ static size_t plain_ascii_end(const unsigned char *s, size_t i, size_t n, int fo
   return i;
 }
 
+#ifdef STET_BYTEMASK_AVX2
+/* plain_ascii_end, 32 bytes at a time while 32 remain. */
+STET_TARGET_AVX2 static size_t plain_ascii_end_avx2(const unsigned char *s, size_t i, size_t n,
+                                                    int fold, int trim, int after_blank) {
+  const __m256i lim = _mm256_set1_epi8(0x20), del = _mm256_set1_epi8(0x7F);
+  const __m256i a1 = _mm256_set1_epi8('A' - 1), z1 = _mm256_set1_epi8('Z' + 1);
+  const __m256i nl = _mm256_set1_epi8('\n'), tab = _mm256_set1_epi8('\t');
+  const __m256i sp = _mm256_set1_epi8(' ');
+  uint32_t carry = after_blank ? 1u : 0u;
+  while (i + 32 <= n) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+    __m256i is_nl = _mm256_cmpeq_epi8(v, nl), is_tab = _mm256_cmpeq_epi8(v, tab);
+    /* signed: bytes >= 0x80 are below 0x20 too */
+    __m256i bad = _mm256_or_si256(_mm256_cmpgt_epi8(lim, v), _mm256_cmpeq_epi8(v, del));
+    if (fold)
+      bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_cmpgt_epi8(v, a1),
+                                                  _mm256_cmpgt_epi8(z1, v)));
+    uint32_t m = (uint32_t)_mm256_movemask_epi8(bad) &
+                 ~(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(is_nl, is_tab));
+    if (trim) {
+      uint32_t blank =
+          (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, sp), is_tab));
+      m |= (uint32_t)_mm256_movemask_epi8(is_nl) & ((blank << 1) | carry);
+      carry = blank >> 31;
+    }
+    if (m) return i + (size_t)__builtin_ctz(m);
+    i += 32;
+  }
+  return plain_ascii_end(s, i, n, fold, trim, (int)carry);
+}
+#endif
+
 /* Handles an ASCII byte that plain_ascii_end stopped at. Returns the bytes
  * consumed, or 0 on allocation failure. */
 static size_t special_ascii(norm_state *z, size_t i) {
@@ -300,7 +334,7 @@ static size_t non_ascii(norm_state *z, size_t i) {
 }
 
 static int normalize_main(const char *in, size_t n, const stet_norm_opts *o,
-                          stet_buf *out, stet_norm_stats *st) {
+                          stet_buf *out, stet_norm_stats *st, int simd) {
   norm_state z;
   memset(&z, 0, sizeof z);
   z.s = (const unsigned char *)in;
@@ -338,9 +372,21 @@ static int normalize_main(const char *in, size_t n, const stet_norm_opts *o,
   }
   int rc = 0;
   size_t i = 0;
+#ifdef STET_BYTEMASK_AVX2
+  int avx2 = simd != 0 && n >= 64 && stet_have_avx2();
+#else
+  (void)simd;
+#endif
   while (i < n) {
     int p = o->spaces ? prev_byte(&z, i) : -1;
-    size_t j = plain_ascii_end(z.s, i, n, o->casefold, o->spaces, p == ' ' || p == '\t');
+    int blank = p == ' ' || p == '\t';
+    size_t j;
+#ifdef STET_BYTEMASK_AVX2
+    if (avx2)
+      j = plain_ascii_end_avx2(z.s, i, n, o->casefold, o->spaces, blank);
+    else
+#endif
+      j = plain_ascii_end(z.s, i, n, o->casefold, o->spaces, blank);
     if (j > i) {
       if (z.unstable && end_span(&z, i)) { rc = -1; break; }
       z.stable = vout(&z, j - 1);
@@ -374,11 +420,16 @@ static int normalize_main(const char *in, size_t n, const stet_norm_opts *o,
 
 int stet_normalize(const char *in, size_t n, const stet_norm_opts *o,
                    stet_buf *out, stet_norm_stats *st) {
+  return stet_normalize_simd(in, n, o, out, st, -1);
+}
+
+int stet_normalize_simd(const char *in, size_t n, const stet_norm_opts *o,
+                        stet_buf *out, stet_norm_stats *st, int simd) {
   if (o->mojibake) {
     stet_buf fixed = STET_BUF_INIT;
     int r = stet_mojibake_repair(in, n, &fixed, &st->mojibake);
     if (r == 1) {
-      int r2 = normalize_main(fixed.data, fixed.len, o, out, st);
+      int r2 = normalize_main(fixed.data, fixed.len, o, out, st, simd);
       if (r2 == 0 && stet_buf_append(out, fixed.data, fixed.len)) r2 = -1;
       stet_buf_free(&fixed);
       return r2 < 0 ? -1 : 1;
@@ -386,5 +437,5 @@ int stet_normalize(const char *in, size_t n, const stet_norm_opts *o,
     stet_buf_free(&fixed);
     if (r < 0) return -1;
   }
-  return normalize_main(in, n, o, out, st);
+  return normalize_main(in, n, o, out, st, simd);
 }

@@ -55,6 +55,12 @@ void stet_norm_fold_opts(stet_norm_opts *o);
 int stet_normalize(const char *in, size_t n, const stet_norm_opts *o,
                    stet_buf *out, stet_norm_stats *st);
 
+/* stet_normalize with the scan for plain ASCII chosen, for tests: 0 the
+ * baseline (SSE2 on x86_64), 1 AVX2 when the CPU has it, -1 the best the
+ * CPU has (what stet_normalize does). */
+int stet_normalize_simd(const char *in, size_t n, const stet_norm_opts *o,
+                        stet_buf *out, stet_norm_stats *st, int simd);
+
 /* Repairs mojibake (see core/mojibake.c for how it decides), up to three
  * rounds for text encoded wrongly more than once. Same return convention as
  * stet_normalize; *fixed counts repaired sequences. */

@@ -2,7 +2,8 @@
 -- and the fast MinHash (stet.minhash) give exactly what their reference
 -- paths give (stet._reference, core/lua_bench.c): the general UAX #29 rules
 -- at every boundary, the block finder without AVX2, and a MinHash that keeps
--- every word hash of the reference words. Inputs: the example corpus, and a
+-- every word hash of the reference words. Normalization and JSON escaping
+-- give with their AVX2 scans what they give with the baseline ones. Inputs: the example corpus, and a
 -- small benchmark-like corpus from bench/gen_corpus.lua (news prose with
 -- ~3% non-ASCII, broken encodings, CRLF, decomposed accents).
 local stet = require "stet"
@@ -45,29 +46,39 @@ local function example_files()
   return list
 end
 
+-- fn(text, path) for every file of the example corpus.
+local function each_example(fn)
+  local files = example_files()
+  assert.is_true(#files >= 40)
+  for _, path in ipairs(files) do fn(slurp(path), path) end
+end
+
+-- The corpus.txt of a benchmark-like corpus of about mb MB.
+local function generated(mb, seed)
+  local dir = os.tmpname()
+  os.remove(dir)
+  local cmd = ("lua5.4 bench/gen_corpus.lua --mb %s --seed %d --out %s --quiet"):format(mb, seed, helpers.quote(dir))
+  assert(os.execute(cmd), "generator failed: " .. cmd)
+  local s = slurp(dir .. "/corpus.txt")
+  os.execute("rm -rf " .. helpers.quote(dir))
+  assert.is_true(s:find("[\128-\255]") ~= nil)
+  return s
+end
+
 describe("fast words and MinHash against their reference paths", function()
   it("agree on every file of the example corpus, as it is and with CRLF line ends", function()
-    local files = example_files()
-    assert.is_true(#files >= 40)
     local all = {}
-    for _, path in ipairs(files) do
-      local s = slurp(path)
+    each_example(function(s, path)
       check(s, path)
       check((s:gsub("\n", "\r\n")), path .. " (CRLF)")
       all[#all + 1] = s
-    end
+    end)
     check(table.concat(all, "\n\n"), "the whole example corpus")
   end)
 
   it("agree on a benchmark-like corpus, whole and in documents of about 5 KB", function()
-    local dir = os.tmpname()
-    os.remove(dir)
-    local cmd = ("lua5.4 bench/gen_corpus.lua --mb 0.3 --seed 7 --out %s --quiet"):format(helpers.quote(dir))
-    assert(os.execute(cmd), "generator failed: " .. cmd)
-    local s = slurp(dir .. "/corpus.txt")
-    os.execute("rm -rf " .. helpers.quote(dir))
+    local s = generated(0.3, 7)
     assert.is_true(#s > 250000)
-    assert.is_true(s:find("[\128-\255]") ~= nil)
     check(s, "the generated corpus")
     -- the documents as bench/primitives.lua cuts them, so that many texts
     -- end inside a word's last 16 bytes
@@ -91,5 +102,83 @@ describe("fast words and MinHash against their reference paths", function()
       check(text:sub(1, cut), "prefix of " .. cut .. " bytes")
       check(text:sub(cut + 1), "suffix from byte " .. cut + 1)
     end
+  end)
+end)
+
+-- stet.normalize scans plain ASCII 32 bytes at a time with AVX2 where the
+-- CPU has it (core/normalize.c); stet._reference("normalize_base") scans
+-- with the baseline. Both must give the same text and counts, wherever
+-- in a block the byte that stops the scan falls.
+describe("normalization's AVX2 scan against the baseline", function()
+  local norm_option_sets = {
+    {}, { casefold = true }, { form = "NFKC", casefold = true, quotes = true },
+    { spaces = false }, { newlines = false, controls = false }, { mojibake = true },
+  }
+  local function same(s, name)
+    for k, o in ipairs(norm_option_sets) do
+      local a, ar, am = stet.normalize(s, o)
+      local b, br, bm = stet._reference("normalize_base", s, o)
+      assert.are.equal(b, a, name .. ", options " .. k)
+      assert.are.equal(br, ar, name .. ", repairs, options " .. k)
+      assert.are.equal(bm, am, name .. ", mojibake, options " .. k)
+    end
+  end
+
+  it("agree with a stop at every offset of three blocks", function()
+    local plain = ("the quick brown fox jumps over a lazy dog 0123456789 "):rep(3)
+    local stops = { " \n", "\t\n", "  \n\n", "A", "Z", "\1", "\127", "\r\n", "\r",
+      "\u{E9}", "e\u{301}", "\u{2019}", "\u{A0}", "\u{200B}", "\xC3", "\xE2\x80" }
+    local checked = 0
+    for p = 0, 100 do
+      for _, stop in ipairs(stops) do
+        same(plain:sub(1, p) .. stop .. plain:sub(p + 1), ("%q at byte %d"):format(stop, p))
+        checked = checked + 1
+      end
+      -- a blank that ends one block and a newline that starts the next
+      same(plain:sub(1, p) .. " " .. plain:sub(p + 1, p + 1) .. "\n" .. plain, "blank and newline at " .. p)
+    end
+    assert.is_true(checked > 1500)
+  end)
+
+  it("agree on the example corpus and on a benchmark-like corpus", function()
+    each_example(function(s, path)
+      same(s, path)
+      same((s:gsub("\n", "\r\n")), path .. " (CRLF)")
+      same((s:gsub("\n", " \n")), path .. " (blank before each line end)")
+    end)
+    same(generated(0.2, 11), "the generated corpus")
+  end)
+end)
+
+-- stet.json_quote (and the records stet clean writes) escape 32 bytes at a
+-- time with AVX2 where the CPU has it (core/json.c), and the last bytes of
+-- a string from the 32 that end it; stet._reference("json_quote_base")
+-- escapes with the baseline.
+describe("JSON escaping's AVX2 scan against the baseline", function()
+  it("agree with a byte to escape at every offset, in strings of every length to 100", function()
+    local plain = ("Plain text, caf\u{E9} 0123456789 and more words here. "):rep(3)
+    local specials = { '"', "\\", "\n", "\r", "\t", "\1", "\31", "\127", '""', '\\"' }
+    local checked = 0
+    for len = 0, 100 do
+      local base = plain:sub(1, len)
+      assert.are.equal(stet._reference("json_quote_base", base), stet.json_quote(base), "length " .. len)
+      for p = 0, len do
+        for _, c in ipairs(specials) do
+          local s = base:sub(1, p) .. c .. base:sub(p + 1)
+          assert.are.equal(stet._reference("json_quote_base", s), stet.json_quote(s),
+            ("%q at byte %d of %d"):format(c, p, len))
+          checked = checked + 1
+        end
+      end
+    end
+    assert.is_true(checked > 50000)
+    -- the baseline itself against what JSON says
+    assert.are.equal('"a\\"b\\\\c\\nd\\u0001e\\u007f\u{E9}"', stet._reference("json_quote_base", 'a"b\\c\nd\1e\127\u{E9}'))
+  end)
+
+  it("agree on every file of the example corpus", function()
+    each_example(function(s, path)
+      assert.are.equal(stet._reference("json_quote_base", s), stet.json_quote(s), path)
+    end)
   end)
 end)

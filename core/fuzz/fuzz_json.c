@@ -11,7 +11,9 @@
  * value of the key wins). For each field found: the body lies between two
  * quotes, `escaped` says whether it holds a backslash, stet_json_unescape
  * succeeds and writes no more than the body (valid UTF-8 when the body
- * is). stet_json_unescape of arbitrary bytes never writes more than them. */
+ * is). stet_json_unescape of arbitrary bytes never writes more than them.
+ * stet_json_escape_to of the text agrees with its baseline scan and
+ * unescapes back to the text. */
 #include <string.h>
 
 #include "fuzz.h"
@@ -245,6 +247,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t len = stet_json_unescape(s, n, out);
   FUZZ_CHECK(len == (size_t)-1 || len <= n, "unescape wrote more than its input");
   free(out);
+  /* escape of the raw text into exactly 6 * n bytes: the AVX2 scan and the
+   * baseline agree, and unescaping gives the text back */
+  char *e1 = malloc(6 * n + 1), *e2 = malloc(6 * n + 1), *back = malloc(n + 1);
+  if (!e1 || !e2 || !back) abort();
+  size_t l1 = stet_json_escape_to_simd(e1, s, n, -1), l2 = stet_json_escape_to_simd(e2, s, n, 0);
+  FUZZ_CHECK(l1 == l2 && memcmp(e1, e2, l1) == 0, "the AVX2 escape and the baseline differ");
+  FUZZ_CHECK(l1 <= 6 * n, "escape wrote more than 6 bytes a byte");
+  size_t lb = stet_json_unescape(e1, l1, back);
+  FUZZ_CHECK(lb == n && memcmp(back, s, n) == 0, "unescaping an escape did not give the text");
+  free(e1);
+  free(e2);
+  free(back);
   free(textout);
   free(key);
   free(s);
