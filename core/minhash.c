@@ -283,6 +283,7 @@ int stet_minhash_reference(stet_mh_ctx *ctx, const char *s, size_t n,
  * the batch before, hashes the shingles that end in the batch into the
  * bins, and moves the last k - 1 words to the buffer's front. */
 #define BATCH 256 /* words per batch */
+#define SLACK 16  /* words past a batch's that mh_shingles_avx2 may read */
 
 typedef struct mh_run {
   stet_mh_ctx *ctx;
@@ -339,7 +340,10 @@ STET_TARGET_AVX2 static inline __m256i shingle_sum8(const uint32_t *w, size_t k,
 }
 
 /* mh_shingles_scalar, sixteen shingles at a time in two independent
- * vectors; the bins take the minimum, so the order does not matter. */
+ * vectors; the bins take the minimum, so the order does not matter. The
+ * last fewer than sixteen are hashed in vectors too, which read up to
+ * fifteen words past w[count + k - 1]: the buffer has SLACK more words
+ * (stet_minhash_simd), and the hashes of those lanes are left out. */
 STET_TARGET_AVX2 static void mh_shingles_avx2(const uint32_t *w, size_t count, size_t k,
                                               const uint32_t *mult, uint64_t *bins, size_t H) {
   size_t i = 0;
@@ -358,7 +362,12 @@ STET_TARGET_AVX2 static void mh_shingles_avx2(const uint32_t *w, size_t count, s
     MH_SHINGLES_X16(k)
   }
 #undef MH_SHINGLES_X16
-  mh_shingles_scalar(w + i, count - i, k, mult, bins, H);
+  if (i == count) return;
+  size_t left = count - i;
+  _mm256_storeu_si256((__m256i *)(void *)f, fmix32x8(shingle_sum8(w + i, k, mult)));
+  if (left > 8)
+    _mm256_storeu_si256((__m256i *)(void *)(f + 8), fmix32x8(shingle_sum8(w + i + 8, k, mult)));
+  for (size_t t = 0; t < left; t++) mh_bin(bins, H, f[t]);
 }
 #endif
 
@@ -538,12 +547,15 @@ int stet_minhash_simd(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minh
   size_t H = (size_t)o->hashes, k = (size_t)o->shingle;
   if (mh_start(ctx, o, out)) return -1;
   size_t cap = BATCH + k - 1;
-  if (ctx->words_cap < cap) {
-    uint32_t *w = realloc(ctx->words, cap * sizeof *w);
+  if (ctx->words_cap < cap + SLACK) {
+    uint32_t *w = realloc(ctx->words, (cap + SLACK) * sizeof *w);
     if (!w) return -1;
     ctx->words = w;
-    ctx->words_cap = cap;
+    ctx->words_cap = cap + SLACK;
   }
+  /* the slack past what the batches fill is read but never used: set it
+   * once so that nothing is read before it was written */
+  memset(ctx->words + cap, 0, SLACK * sizeof *ctx->words);
   mh_run *r = ctx->run;
   if (!r) {
     r = ctx->run = malloc(sizeof *r);
