@@ -28,7 +28,7 @@
  *                                        sp:size(), sp:close()
  *   d:spill(sp, [head]) -> off, len      d:dump(head) appended to it
  *   stet._doc_unspill(sp, off, len) -> d, head
- *   stet._spill_append(sp, bytes) -> off
+ *   stet._spill_append(sp, bytes | sink) -> off
  *   stet._spill_send(sp, off, len, file)  that range written to a Lua file
  * (sp may also be its address, from a worker thread's state)
  *
@@ -773,11 +773,19 @@ static int l_doc_unspill(lua_State *L) {
   return 2;
 }
 
-/* stet._spill_append(sp, bytes) -> offset [-0, +1] */
+/* stet._spill_append(sp, bytes | sink) -> offset: the string, or what the
+ * sink (stet._sink()) holds. [-0, +1] */
 static int l_spill_append(lua_State *L) {
   stet_spill *sp = stet_ldoc_spill(L, 1);
   size_t n;
-  const char *s = luaL_checklstring(L, 2, &n);
+  const char *s;
+  stet_buf *sink = stet_lua_testbuf(L, 2);
+  if (sink) {
+    s = sink->data ? sink->data : "";
+    n = sink->len;
+  } else {
+    s = luaL_checklstring(L, 2, &n);
+  }
   uint64_t off;
   if (stet_spill_append(sp, s, n, &off)) return luaL_error(L, "spill file: %s", strerror(errno));
   lua_pushinteger(L, (lua_Integer)off);

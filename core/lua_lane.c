@@ -650,7 +650,8 @@ static int lane_decision(lua_State *L, int idx, lane_str *dup_of) {
  * the last one done) and returns the index of the first it did not do and
  * the records written, back to back. With agg.file (a Lua file), the
  * records go there instead, their length added to agg.written, and the
- * records returned are "". [-0, +2] */
+ * records returned are ""; with agg.sink (a stet._sink()), they are
+ * appended to it, and the records returned are "". [-0, +2] */
 /* The offset and length of spilled document k (offs and lens at 2, 3). */
 static void spilled_at(lua_State *L, lua_Integer k, uint64_t *off, size_t *len) {
   lua_geti(L, 2, k);
@@ -682,6 +683,12 @@ static int l_lane2_run(lua_State *L) {
     direct = f->f;
   }
   lua_pop(L, 1);
+  stet_buf *sink = NULL; /* agg.sink: kept alive by agg */
+  if (lua_getfield(L, 9, "sink") != LUA_TNIL) {
+    sink = stet_lua_testbuf(L, -1);
+    if (!sink) luaL_error(L, "agg.sink must be a stet._sink()");
+  }
+  lua_pop(L, 1);
   int sub[3];
   static const char *const subs[3] = {"fates", "reasons", "labels"};
   for (int i = 0; i < 3; i++) {
@@ -696,6 +703,7 @@ static int l_lane2_run(lua_State *L) {
   stet_ldoc_new(L); /* 13: the document every one of the run goes through */
   stet_buf *out = &SCRATCH(L)->recs; /* kept from batch to batch: no growing */
   out->len = 0;
+  if (sink) out = sink; /* appended to */
   lua_Integer n = (lua_Integer)lua_rawlen(L, 2), done = k - 1;
   /* documents spilled one after another are read in one go: the window
    * [win_off, win_off + win->len) of the spill file is in win */
@@ -764,7 +772,9 @@ static int l_lane2_run(lua_State *L) {
   lua_pushinteger(L, done);
   lua_setfield(L, 9, "n");
   lua_pushinteger(L, k);
-  if (direct) {
+  if (sink) {
+    lua_pushliteral(L, "");
+  } else if (direct) {
     if (out->len && fwrite(out->data, 1, out->len, direct) != out->len)
       return luaL_error(L, "output: %s", strerror(errno));
     lua_getfield(L, 9, "written");
@@ -776,7 +786,7 @@ static int l_lane2_run(lua_State *L) {
   } else {
     lua_pushlstring(L, out->data ? out->data : "", out->len);
   }
-  if (out->cap > (64u << 20)) stet_buf_free(out);
+  if (!sink && out->cap > (64u << 20)) stet_buf_free(out);
   return 2;
 }
 

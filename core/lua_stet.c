@@ -17,6 +17,36 @@ static int buf_gc(lua_State *L) {
   return 0;
 }
 
+/* sink:put(s): appends the string s. [-0, +0] */
+static int sink_put(lua_State *L) {
+  stet_buf *b = luaL_checkudata(L, 1, BUF_META);
+  size_t n;
+  const char *s = luaL_checklstring(L, 2, &n);
+  if (stet_buf_append(b, s, n)) return stet_lua_nomem(L);
+  return 0;
+}
+
+/* sink:clear(): empties it, keeping its room (up to 64 MB). [-0, +0] */
+static int sink_clear(lua_State *L) {
+  stet_buf *b = luaL_checkudata(L, 1, BUF_META);
+  if (b->cap > (64u << 20)) stet_buf_free(b);
+  b->len = 0;
+  return 0;
+}
+
+/* sink:len() -> the bytes it holds. [-0, +1] */
+static int sink_len(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)((stet_buf *)luaL_checkudata(L, 1, BUF_META))->len);
+  return 1;
+}
+
+/* sink:string() -> the bytes it holds, as a string. [-0, +1] */
+static int sink_string(lua_State *L) {
+  stet_buf *b = luaL_checkudata(L, 1, BUF_META);
+  lua_pushlstring(L, b->data ? b->data : "", b->len);
+  return 1;
+}
+
 stet_buf *stet_lua_newbuf(lua_State *L) {
   stet_buf *b = lua_newuserdatauv(L, sizeof *b, 0);
   b->data = NULL;
@@ -24,9 +54,27 @@ stet_buf *stet_lua_newbuf(lua_State *L) {
   if (luaL_newmetatable(L, BUF_META)) {
     lua_pushcfunction(L, buf_gc);
     lua_setfield(L, -2, "__gc");
+    static const luaL_Reg methods[] = {
+      {"put", sink_put}, {"clear", sink_clear}, {"len", sink_len}, {"string", sink_string},
+      {NULL, NULL},
+    };
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
   }
   lua_setmetatable(L, -2);
   return b;
+}
+
+stet_buf *stet_lua_testbuf(lua_State *L, int idx) {
+  return (stet_buf *)luaL_testudata(L, idx, BUF_META);
+}
+
+/* stet._sink() -> a byte buffer that C functions write into (records of
+ * stet._lane2_run with agg.sink, stet._spill_append): sink:put(s),
+ * sink:clear(), sink:len(), sink:string(). [-0, +1] */
+static int l_sink(lua_State *L) {
+  stet_lua_newbuf(L);
+  return 1;
 }
 
 void stet_lua_pushbuf(lua_State *L, int box) {
@@ -90,6 +138,8 @@ int luaopen_stet_core(lua_State *L) {
   stet_lua_open_json(L);
   stet_lua_open_lsh(L);
   stet_lua_open_luapat(L);
+  lua_pushcfunction(L, l_sink);
+  lua_setfield(L, -2, "_sink");
   return 1;
 }
 

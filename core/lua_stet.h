@@ -57,6 +57,10 @@ stet_buf *stet_lua_newbuf(lua_State *L);
  * the box at stack index box (as returned by stet_lua_newbuf). [-0, +1, m] */
 void stet_lua_pushbuf(lua_State *L, int box);
 
+/* The buffer of the box at idx (a stet._sink()), or NULL when it is not
+ * one. [-0, +0] */
+stet_buf *stet_lua_testbuf(lua_State *L, int idx);
+
 /* Appends to out what stet.pack makes of a table whose fields keys[i] are
  * the strings vals[i][0..lens[i]) (a NULL value: no field), so C can hand
  * such a table to stet.unpack without building it in Lua. The keys must be

@@ -229,6 +229,18 @@ describe("the lane", function()
         assert.is_nil(c.out)
         c.written, c.out = nil, a.out
         assert.are.same(a, c)
+        -- with a sink (a worker's), the same records are appended to it
+        local sink = stet._sink()
+        sink:put("before|")
+        local d = pipeline.stage2_batch(job, ctx, nil, sink)
+        assert.are.equal("before|" .. a.out, sink:string())
+        assert.are.equal(#a.out + 7, sink:len())
+        assert.is_nil(d.out)
+        d.out = a.out
+        assert.are.same(a, d)
+        sink:clear()
+        assert.are.equal(0, sink:len())
+        assert.are.equal("", sink:string())
       end
       written = written + select(2, a.out:gsub("\n", ""))
       -- the lane takes every document with a bare head and a decision that
@@ -282,6 +294,24 @@ describe("the lane", function()
     end
     assert.is_true(#out["1"][1] > 4 * 1024 * 1024)
     assert.are.same(out["0"], out["1"])
+  end)
+
+  it("appends strings and sinks to the spill file, and sends a range of it to a file", function()
+    local sp = stet._spill()
+    local sink = stet._sink()
+    sink:put("second ")
+    sink:put("part")
+    assert.are.equal(0, stet._spill_append(sp, "first "))
+    assert.are.equal(6, stet._spill_append(sp, sink))
+    assert.are.equal(17, stet._spill_append(sp, stet._sink())) -- an empty one
+    assert.are.equal(17, sp:size())
+    local path = dir .. "/sent.txt"
+    local f = assert(io.open(path, "wb"))
+    stet._spill_send(sp, 3, 11, f)
+    f:close()
+    assert.are.equal("st second p", helpers.slurp(path))
+    assert.has_error(function() stet._spill_append(sp, {}) end)
+    sp:close()
   end)
 
   it("leaves `stet clean`'s output, stats and rejects as they are", function()

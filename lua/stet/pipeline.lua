@@ -551,6 +551,7 @@ function pipeline.worker(config)
     format_opts = cfg.format_opts, reader = cfg.reader, spill = cfg.spill, lane = cfg.lane,
   }
   local view_address
+  local sink = cfg.spill_out and stet._sink() -- a batch's records, on their way to the spill
   return function(job)
     local j = stet.unpack(job)
     if j.counter and j.counter ~= view_address then
@@ -558,12 +559,12 @@ function pipeline.worker(config)
       view_address = j.counter
     end
     if j.offs then -- a batch of spilled documents (pass2)
-      local agg = pipeline.stage2_batch(j, ctx)
-      if cfg.spill_out then
-        -- the records go out through the spill file (see pass2)
-        local s = agg.out
-        agg.out = nil
-        agg.spill_off, agg.spill_len = stet._spill_append(ctx.spill, s), #s
+      if sink then sink:clear() end
+      local agg = pipeline.stage2_batch(j, ctx, nil, sink or nil)
+      if sink then
+        -- the records go out through the spill file (see pass2), from the
+        -- sink they were written into
+        agg.spill_off, agg.spill_len = stet._spill_append(ctx.spill, sink), sink:len()
       end
       return stet.pack(agg)
     end

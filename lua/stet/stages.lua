@@ -8,9 +8,10 @@
 --   stage1_chunk(chunk, ctx)     the same for a chunk of text files; the
 --                                lane (core/lua_lane.c) takes what it can
 --   stage2(item, decision, ctx)  pass 2: boilerplate, fate, record
---   stage2_batch(job, ctx[, file]) pass 2 of a batch of spilled documents,
---                                as counts and records (or records written
---                                to file); the lane again
+--   stage2_batch(job, ctx[, file[, sink]]) pass 2 of a batch of spilled
+--                                documents, as counts and records (or
+--                                records written to file, or put in sink);
+--                                the lane again
 --   spill(doc, sp), unspill(sp, off, len), finish(doc, decision, ctx)
 --   process_item(item, ctx)      an item read and run through its rule
 
@@ -265,12 +266,13 @@ end
 -- to the stats, { n = documents done, fates, reasons, read, kept, labels },
 -- and out, their records in order. n < #offs when a SIGINT stopped it.
 -- With `file` (the output, for a run without workers), the records are
--- written there as they come instead, and agg.written says how many bytes.
--- The lane (core/lua_lane.c) takes every document it can, in runs; the
--- others go through stages.stage2.
-function stages.stage2_batch(job, ctx, file)
+-- written there as they come instead, and agg.written says how many bytes;
+-- with `sink` (a stet._sink(), for a worker), they are appended to it, and
+-- agg.out is nil. The lane (core/lua_lane.c) takes every document it can,
+-- in runs; the others go through stages.stage2.
+function stages.stage2_batch(job, ctx, file, sink)
   local agg = { n = 0, fates = {}, reasons = {}, read = 0, kept = 0, labels = {}, file = file,
-                written = file and 0 or nil }
+                written = file and 0 or nil, sink = sink }
   local offs, lens, decs = job.offs, job.lens, job.decs
   local parts = {}
   local lane = ctx.lane and ctx.format == JSONL
@@ -295,14 +297,16 @@ function stages.stage2_batch(job, ctx, file)
       if file then
         file:write(r.out)
         agg.written = agg.written + #r.out
+      elseif sink then
+        sink:put(r.out)
       else
         parts[#parts + 1] = r.out
       end
     end
     k = k + 1
   end
-  agg.file = nil
-  if not file then agg.out = #parts == 1 and parts[1] or table.concat(parts) end
+  agg.file, agg.sink = nil, nil
+  if not file and not sink then agg.out = #parts == 1 and parts[1] or table.concat(parts) end
   return agg
 end
 
