@@ -26,6 +26,7 @@
 #include "normprops.h"
 #include "packbytes.h"
 #include "utf8.h"
+#include "wordscan.h" /* stet_have_avx2 */
 
 /* What each ASCII byte becomes in the key; 0 drops it. */
 static const unsigned char ascii_key[128] = {
@@ -262,7 +263,9 @@ void stet_fp_ctx_free(stet_fp_ctx *ctx) {
 
 uint64_t stet_fp_hash(const char *key, size_t n, uint64_t seed) {
   if (n == 0) return STET_FP_EMPTY;
-  uint64_t h = XXH3_64bits_withSeed(key, n, seed);
+  /* long keys: XXH3's stripes in AVX2 where the CPU has it */
+  uint64_t h = n > 240 && stet_have_avx2() ? stet_xxh3_avx2(key, n, seed)
+                                           : XXH3_64bits_withSeed(key, n, seed);
   return h == STET_FP_EMPTY ? 1 : h;
 }
 

@@ -93,4 +93,8 @@ int stet_body_fingerprint(stet_fp_ctx *ctx, const char *s, size_t n, uint64_t *f
 /* XXH3 of a key with seed, never STET_FP_EMPTY for a non-empty key. */
 uint64_t stet_fp_hash(const char *key, size_t n, uint64_t seed);
 
+/* XXH3_64bits_withSeed built for AVX2 (core/fphash_avx2.c): only on CPUs
+ * that have it (stet_have_avx2). */
+uint64_t stet_xxh3_avx2(const void *p, size_t n, uint64_t seed);
+
 #endif

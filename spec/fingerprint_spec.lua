@@ -107,6 +107,12 @@ describe("stet.fingerprint", function()
     assert.are.equal("d21ac4fe728d965c", hex(stet.fingerprint("ab")))
     assert.are.equal("2c71d34160216ab5", hex(stet.fingerprint("R\u{C9}SUM\u{C9}")))
     assert.are.equal("b2d42774c00ae5f6", hex(stet.fingerprint("resume")))
+    -- keys of more than 240 bytes, which XXH3 hashes in stripes (with
+    -- AVX2 where the CPU has it): 241, 800 and 5600 bytes
+    assert.are.equal("1b533be296361f04", hex(stet.fingerprint(("abcdefghij"):rep(24) .. "k")))
+    assert.are.equal("a49a7229be07ba65", hex(stet.fingerprint(("The Quick Brown Fox, 1999! "):rep(40))))
+    assert.are.equal("c42c0b10af2ebf25", hex(stet.fingerprint(("long caf\u{E9} words "):rep(400))))
+    assert.are.equal("61c7b9484a3661af", hex(stet.body_fingerprint(("long caf\u{E9} words "):rep(400))))
   end)
 
   it("does not depend on the paragraphs hashed before", function()
