@@ -14,6 +14,7 @@
  * behaves the same. */
 #include "luapat.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,11 @@ struct stet_pat {
   int anchored, ncap;
   int first_known;        /* every match starts with a byte in first */
   unsigned char first[32];
+  int last_known;         /* every match ends at the subject's end with a byte in last */
+  unsigned char last[32];
+  unsigned char *suffix;  /* the single bytes every match ends with, but for... */
+  size_t nsuffix;
+  int opt_last;           /* ...this byte after them, when not -1 ("%.?$") */
 };
 
 /* ---- character classes (C locale, as Lua's isalpha & co. there) ---- */
@@ -273,8 +279,66 @@ static int rarity(int c) {
   return c == '.' || c == ',' ? 10 : 30;
 }
 
+/* For a pattern that ends with "$": the set of bytes a match can end
+ * with, from the last item that must consume a byte and the optional ones
+ * after it. Unknown when a match may be empty, or ends with a
+ * back-reference or any byte. */
+static void analyse_end(stet_pat *p) {
+  if (p->nitems == 0 || p->items[p->nitems - 1].op != OP_END) return;
+  for (size_t i = p->nitems - 1; i-- > 0;) {
+    const pat_item *it = &p->items[i];
+    switch (it->op) {
+    case OP_OPEN: case OP_POS: case OP_CLOSE: case OP_FRONTIER:
+      continue; /* consume nothing */
+    case OP_BALANCE:
+      ADD(p->last, it->b);
+      p->last_known = 1;
+      return;
+    case OP_CHAR:
+      ADD(p->last, it->a);
+      break;
+    case OP_SET:
+      for (int b = 0; b < 32; b++) p->last[b] |= p->sets[it->set][b];
+      break;
+    default: /* any byte, a back-reference */
+      return;
+    }
+    if (it->q == Q_ONE || it->q == Q_PLUS) {
+      p->last_known = 1;
+      return;
+    }
+  }
+}
+
+/* For a pattern that ends with "$": the run of single bytes a match ends
+ * with, which an optional single byte may follow ("olicy" and "." in
+ * "[Pp]olicy%.?$"). */
+static void analyse_suffix(stet_pat *p) {
+  p->opt_last = -1;
+  if (p->nitems == 0 || p->items[p->nitems - 1].op != OP_END) return;
+  size_t i = p->nitems - 1, n = 0;
+  unsigned char rev[64];
+  while (i-- > 0) {
+    const pat_item *it = &p->items[i];
+    if (it->op == OP_OPEN || it->op == OP_POS || it->op == OP_CLOSE || it->op == OP_FRONTIER)
+      continue; /* consume nothing */
+    if (it->op != OP_CHAR) break;
+    if (it->q == Q_OPT && n == 0 && p->opt_last < 0) {
+      p->opt_last = it->a;
+      continue;
+    }
+    if (it->q != Q_ONE || n == sizeof rev) break;
+    rev[n++] = it->a;
+  }
+  for (size_t k = 0; k < n; k++) p->suffix[k] = rev[n - 1 - k];
+  p->nsuffix = n;
+  if (!n) p->opt_last = -1;
+}
+
 /* The literal prefix and the set of possible first bytes. */
 static void analyse(stet_pat *p) {
+  analyse_end(p);
+  analyse_suffix(p);
   size_t i = 0;
   while (i < p->nitems && p->items[i].op == OP_CHAR && p->items[i].q == Q_ONE) {
     p->prefix[i] = p->items[i].a;
@@ -309,7 +373,7 @@ static void analyse(stet_pat *p) {
 int stet_pat_compile(stet_pat **out, const char *pattern, size_t len, char *err, size_t errlen) {
   *out = NULL;
   size_t nsets = len / 2 + 1;
-  size_t size = sizeof(stet_pat) + (len + 1) * sizeof(pat_item) + nsets * 32 + 2 * (len + 1);
+  size_t size = sizeof(stet_pat) + (len + 1) * sizeof(pat_item) + nsets * 32 + 3 * (len + 1);
   stet_pat *p = calloc(1, size);
   if (!p) {
     snprintf(err, errlen, "not enough memory");
@@ -319,6 +383,7 @@ int stet_pat_compile(stet_pat **out, const char *pattern, size_t len, char *err,
   p->sets = (unsigned char(*)[32])(p->items + len + 1);
   p->src = (char *)(p->sets + nsets);
   p->prefix = (unsigned char *)p->src + len + 1;
+  p->suffix = p->prefix + len + 1;
   memcpy(p->src, pattern, len);
   p->len = len;
   int rc = parse(p, (const unsigned char *)pattern, len, err, errlen);
@@ -559,11 +624,28 @@ static int attempt(mstate *ms, size_t pos, stet_pat_match *m) {
   return STET_PAT_MATCH;
 }
 
+/* Whether the k bytes before end are suf[0..k), from the last: a suffix
+ * that does not fit mostly fails at once. */
+static inline int ends_with(const unsigned char *end, const unsigned char *suf, size_t k) {
+  for (size_t i = 1; i <= k; i++)
+    if (end[-(ptrdiff_t)i] != suf[k - i]) return 0;
+  return 1;
+}
+
 int stet_pat_find(const stet_pat *p, const char *str, size_t n, size_t init, size_t max_steps,
                   stet_pat_match *m) {
   const unsigned char *s = (const unsigned char *)str;
   size_t k = p->nprefix;
   if (init > n) return STET_PAT_NOMATCH;
+  if (p->nsuffix) { /* a match ends at n with the suffix, or with it and opt_last */
+    size_t sl = p->nsuffix, have = n - init;
+    int ends = have >= sl && ends_with(s + n, p->suffix, sl);
+    if (!ends && p->opt_last >= 0 && have > sl && s[n - 1] == p->opt_last)
+      ends = ends_with(s + n - 1, p->suffix, sl);
+    if (!ends) return STET_PAT_NOMATCH;
+  } else if (p->last_known && (n == init || !HAS(p->last, s[n - 1]))) {
+    return STET_PAT_NOMATCH;
+  }
   mstate ms;
   ms.src = s;
   ms.end = s + n;

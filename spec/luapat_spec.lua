@@ -222,6 +222,22 @@ local CASES = {
   { "cookies? [Pp]olicy%.?$", { "Read our cookie policy.", "cookies Policy", "cookie policy text" } },
   { "^Copyright © ?%d%d%d%d", { "Copyright © 2024 X", "Copyright ©2024", "Copyright 2024" } },
   { "All [Rr]ights [Rr]eserved%.?$", { "© X. All rights reserved.", "All Rights Reserved" } },
+  -- what a match must end with when the pattern ends with "$" (the end
+  -- filters of core/luapat.c)
+  { "olicy%.?$", { "policy", "policy.", "policy..", "olic.", ".", "y.", "policy x", "olicy", "licy." } },
+  { "(ab)c?$", { "ab", "abc", "abd", "xabc", "abcc", "b", "bc" } },
+  { "ab()c?$", { "ab", "abc", "xabc", "ac" } },
+  { "ab%f[%z]$", { "xab", "ab", "a", "abc" } },
+  { "ab%b()$", { "ab(x)", "ab(x", "(x)", "ab()x" } },
+  { "a[bc]?$", { "a", "ab", "ac", "ad", "b", "" } },
+  { "ab?c?$", { "a", "ab", "ac", "abc", "abd", "bc" } },
+  { "x?$", { "", "x", "y" } },
+  { "%.?$", { "", ".", "a" } },
+  { "a+$", { "baaa", "aab", "" } },
+  { "[%d]-%.$", { "1.", "12.", ".", "1" } },
+  { "(a)%1$", { "aa", "baa", "ab" } },
+  { "a.$", { "ab", "a", "xaz" } },
+  { "abc()$", { "abc", "xabc", "abcd" } },
 }
 
 describe("stet.patterns", function()
@@ -234,7 +250,7 @@ describe("stet.patterns", function()
         counts[r] = (counts[r] or 0) + 1
       end
     end
-    assert.is_true(#CASES >= 130)
+    assert.is_true(#CASES >= 144)
     assert.is_true(counts.match > 150 and counts.nomatch > 80)
     assert.is_nil(counts.error)
   end)
