@@ -32,6 +32,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
 
@@ -106,7 +107,11 @@ void stet_counter_prefetch(const stet_counter *c, uint64_t fp, uint32_t site);
  * as d:summary and counter:add_all write them. */
 static inline uint64_t stet_fp_unpack(const unsigned char *p) {
   uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(&v, p, 8);
+#else
   for (int b = 7; b >= 0; b--) v = v << 8 | p[b];
+#endif
   return v;
 }
 

@@ -506,7 +506,12 @@ int stet_ldoc_summarize(scratch *sc, stet_doc *d, const stet_minhash_opts *mo,
   for (size_t i = 0; i < d->n; i++) {
     if (d->p[i].label) continue;
     uint64_t v = d->p[i].fp;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(o, &v, 8);
+    o += 8;
+#else
     for (int b = 0; b < 8; b++) *o++ = (unsigned char)(v >> (8 * b));
+#endif
     kept++;
   }
   f->len = 8 * (size_t)kept;
