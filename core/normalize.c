@@ -199,15 +199,23 @@ static size_t plain_ascii_end(const unsigned char *s, size_t i, size_t n, int fo
 }
 
 #ifdef STET_BYTEMASK_AVX2
-/* plain_ascii_end, 32 bytes at a time while 32 remain. */
+/* plain_ascii_end, 32 bytes at a time while 34 remain. With `wide`, the
+ * run may also hold characters that need nothing under the options
+ * normalize_main allows it for (see there): the Latin-1 letters U+00C0 to
+ * U+00FF (C3 80..BF) and the dashes and quotes U+2013, U+2014, U+2018,
+ * U+2019, U+201C, U+201D (E2 80 93, 94, 98, 99, 9C, 9D), whole: a block
+ * never ends inside one, and every other byte >= 0x80 stops the run. */
 STET_TARGET_AVX2 static size_t plain_ascii_end_avx2(const unsigned char *s, size_t i, size_t n,
-                                                    int fold, int trim, int after_blank) {
+                                                    int fold, int trim, int after_blank,
+                                                    int wide) {
   const __m256i lim = _mm256_set1_epi8(0x20), del = _mm256_set1_epi8(0x7F);
   const __m256i a1 = _mm256_set1_epi8('A' - 1), z1 = _mm256_set1_epi8('Z' + 1);
   const __m256i nl = _mm256_set1_epi8('\n'), tab = _mm256_set1_epi8('\t');
   const __m256i sp = _mm256_set1_epi8(' ');
+  const __m256i c3 = _mm256_set1_epi8((char)0xC3), e2 = _mm256_set1_epi8((char)0xE2);
+  const __m256i x80 = _mm256_set1_epi8((char)0x80), xc0 = _mm256_set1_epi8((char)0xC0);
   uint32_t carry = after_blank ? 1u : 0u;
-  while (i + 32 <= n) {
+  while (i + 34 <= n) {
     __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
     __m256i is_nl = _mm256_cmpeq_epi8(v, nl), is_tab = _mm256_cmpeq_epi8(v, tab);
     /* signed: bytes >= 0x80 are below 0x20 too */
@@ -217,14 +225,39 @@ STET_TARGET_AVX2 static size_t plain_ascii_end_avx2(const unsigned char *s, size
                                                   _mm256_cmpgt_epi8(z1, v)));
     uint32_t m = (uint32_t)_mm256_movemask_epi8(bad) &
                  ~(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(is_nl, is_tab));
+    uint32_t adv = 32;
+    if (wide && (m & (uint32_t)_mm256_movemask_epi8(v))) {
+      __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(s + i + 1));
+      __m256i v2 = _mm256_loadu_si256((const __m256i *)(const void *)(s + i + 2));
+      /* C3 and a continuation byte (80..BF: below C0, signed) */
+      uint32_t l2 = (uint32_t)_mm256_movemask_epi8(
+          _mm256_and_si256(_mm256_cmpeq_epi8(v, c3), _mm256_cmpgt_epi8(xc0, v1)));
+      /* E2 80 and 93, 94, 98, 99, 9C or 9D: 90 + 3, 4, 8, 9, 12, 13 */
+      __m256i d = _mm256_sub_epi8(v2, _mm256_set1_epi8((char)0x90));
+      __m256i in = _mm256_and_si256(_mm256_cmpgt_epi8(_mm256_set1_epi8(14), d),
+                                    _mm256_cmpgt_epi8(d, _mm256_set1_epi8(-1)));
+      /* bit d of 0x3318 (d in 0..13): shuffle the bit table by d */
+      const __m256i bits = _mm256_setr_epi8(0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0,
+                                            0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0);
+      __m256i hit = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(bits, _mm256_and_si256(d, in)),
+                                      _mm256_set1_epi8(1));
+      uint32_t l3 = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+          _mm256_and_si256(_mm256_cmpeq_epi8(v, e2), _mm256_cmpeq_epi8(v1, x80)),
+          _mm256_and_si256(in, hit)));
+      m &= ~(l2 | l2 << 1 | l3 | l3 << 1 | l3 << 2);
+      /* a character that runs past the block starts the next one */
+      uint32_t over = (l2 & 0x80000000u) | (l3 & 0xC0000000u);
+      if (over) adv = (uint32_t)__builtin_ctz(over);
+      m &= adv == 32 ? ~0u : (1u << adv) - 1;
+    }
     if (trim) {
       uint32_t blank =
           (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, sp), is_tab));
       m |= (uint32_t)_mm256_movemask_epi8(is_nl) & ((blank << 1) | carry);
-      carry = blank >> 31;
+      carry = (blank >> (adv - 1)) & 1;
     }
     if (m) return i + (size_t)__builtin_ctz(m);
-    i += 32;
+    i += adv;
   }
   return plain_ascii_end(s, i, n, fold, trim, (int)carry);
 }
@@ -374,6 +407,11 @@ static int normalize_main(const char *in, size_t n, const stet_norm_opts *o,
   size_t i = 0;
 #ifdef STET_BYTEMASK_AVX2
   int avx2 = simd != 0 && n >= 64 && stet_have_avx2();
+  /* the characters plain_ascii_end_avx2 may take whole: under NFC (or no
+   * form), without case folding or the mapping of quotes, each is stable
+   * (quick check Yes, combining class 0) and changes in no way */
+  int wide = (o->form == STET_FORM_NFC || o->form == STET_FORM_NONE) && !o->casefold &&
+             !o->quotes;
 #else
   (void)simd;
 #endif
@@ -383,13 +421,17 @@ static int normalize_main(const char *in, size_t n, const stet_norm_opts *o,
     size_t j;
 #ifdef STET_BYTEMASK_AVX2
     if (avx2)
-      j = plain_ascii_end_avx2(z.s, i, n, o->casefold, o->spaces, blank);
+      j = plain_ascii_end_avx2(z.s, i, n, o->casefold, o->spaces, blank, wide);
     else
 #endif
       j = plain_ascii_end(z.s, i, n, o->casefold, o->spaces, blank);
     if (j > i) {
       if (z.unstable && end_span(&z, i)) { rc = -1; break; }
-      z.stable = vout(&z, j - 1);
+      /* the last character of the run starts stable: walk back over the
+       * continuation bytes of a wide one */
+      size_t last = j - 1;
+      while ((z.s[last] & 0xC0) == 0x80) last--;
+      z.stable = vout(&z, last);
       z.last_ccc = 0;
       i = j;
       if (i >= n) break;

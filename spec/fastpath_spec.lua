@@ -127,7 +127,12 @@ describe("normalization's AVX2 scan against the baseline", function()
   it("agree with a stop at every offset of three blocks", function()
     local plain = ("the quick brown fox jumps over a lazy dog 0123456789 "):rep(3)
     local stops = { " \n", "\t\n", "  \n\n", "A", "Z", "\1", "\127", "\r\n", "\r",
-      "\u{E9}", "e\u{301}", "\u{2019}", "\u{A0}", "\u{200B}", "\xC3", "\xE2\x80" }
+      "\u{E9}", "e\u{301}", "\u{2019}", "\u{A0}", "\u{200B}", "\xC3", "\xE2\x80",
+      -- what the AVX2 scan may take whole under NFC, and what is next to it
+      "\u{C0}", "\u{FF}", "\u{D7}", "\u{E9}\u{301}", "\u{E9}\u{E9}\u{E9}", "\u{2013}", "\u{2014}",
+      "\u{2018}", "\u{201C}\u{201D}", "\u{2019}\u{301}", "\u{2026}", "\u{2022}", "\u{2009}",
+      "\u{2028}", "\u{2060}", "\u{E9} \n", "\u{2019}\n", "\xC3\xC3\xA9", "\xE2\x80\x99\x99",
+      "\xE2\x80\xC3\xA9", "\xC2\xA9", "\xC4\x81", "\xC3\x28", "A\u{301}" }
     local checked = 0
     for p = 0, 100 do
       for _, stop in ipairs(stops) do
@@ -136,8 +141,11 @@ describe("normalization's AVX2 scan against the baseline", function()
       end
       -- a blank that ends one block and a newline that starts the next
       same(plain:sub(1, p) .. " " .. plain:sub(p + 1, p + 1) .. "\n" .. plain, "blank and newline at " .. p)
+      -- runs of wide characters across blocks, then a stop
+      same(plain:sub(1, p) .. ("\u{E9}\u{2019}"):rep(12) .. "\u{301}" .. plain, "wide run at " .. p)
+      same(plain:sub(1, p) .. ("\u{201C}x "):rep(9) .. " \n" .. plain, "quotes, blank, newline at " .. p)
     end
-    assert.is_true(checked > 1500)
+    assert.is_true(checked > 4000)
   end)
 
   it("agree on the example corpus and on a benchmark-like corpus", function()
