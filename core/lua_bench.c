@@ -117,13 +117,23 @@ static int push_span(void *ud, size_t start, size_t stop) {
  * signature for opts {shingle, hashes}; "normalize_base" gives what
  * stet.normalize(s, opts) gives with the baseline scan for plain ASCII (no
  * AVX2): the text, repaired and mojibake counts; "json_quote_base" gives
- * what stet.json_quote(s) gives with the baseline scan. */
+ * what stet.json_quote(s) gives with the baseline scan; "paragraphs_base"
+ * gives the spans of stet.paragraphs(s, opts) (opts.lines) found with the
+ * baseline masks, as a flat array like "words". */
 static int l_reference(lua_State *L) {
   static const char *const kinds[] = {"words", "words_base", "minhash", "minhash_base",
-                                      "normalize_base", "json_quote_base", NULL};
+                                      "normalize_base", "json_quote_base", "paragraphs_base",
+                                      NULL};
   int kind = luaL_checkoption(L, 1, NULL, kinds);
   size_t n;
   const char *s = luaL_checklstring(L, 2, &n);
+  if (kind == 6) {
+    int lines = stet_lua_optbool(L, 3, 3, "lines", 0);
+    lua_newtable(L);
+    span_list l = {L, 0};
+    stet_paragraphs_each_simd(s, n, lines, push_span, &l, 0);
+    return 1;
+  }
   if (kind == 5) {
     stet_buf *b = stet_lua_newbuf(L);
     if (stet_buf_reserve(b, 6 * n + 2)) return stet_lua_nomem(L);

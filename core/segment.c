@@ -11,6 +11,7 @@
 #include "bytemask.h"
 #include "segprops.h"
 #include "utf8.h"
+#include "wordscan.h" /* stet_have_avx2 */
 
 /* The grapheme property byte of the character at s[i], its length in *len. */
 static inline unsigned gcb_at(const unsigned char *s, size_t n, size_t i, size_t *len) {
@@ -101,7 +102,14 @@ static inline uint64_t reach(uint64_t stops, uint64_t from, uint64_t *carry) {
  * and ends alternate, so the offsets of a batch of blocks are written to an
  * array, four at a time whatever their number, and then visited in turn:
  * the loops have no exit that depends on the data of one block. */
-int stet_paragraphs_each(const char *str, size_t n, int lines, stet_span_fn fn, void *ud) {
+typedef void (*line_block_fn)(const unsigned char *p, stet_line_masks *m);
+typedef int (*has_nl_fn)(const unsigned char *p);
+
+/* stet_paragraphs_each with the block masks of block and has_nl (constants
+ * where it is expanded: it is always inlined). */
+static inline __attribute__((always_inline)) int
+paragraphs_scan(const char *str, size_t n, int lines, stet_span_fn fn, void *ud,
+                line_block_fn block, has_nl_fn has_nl) {
   const unsigned char *s = (const unsigned char *)str;
   uint64_t c_land = 1, c_start = 1, c_end = 0;
   int in_par = 0;   /* between a start and its end */
@@ -112,10 +120,10 @@ int stet_paragraphs_each(const char *str, size_t n, int lines, stet_span_fn fn, 
     for (size_t base = batch; base < n && base < batch + 64 * PAR_BATCH; base += 64) {
       /* No "\n" and no landing search under way: no point here, and the
        * carries of the sums pass through unchanged (a long line). */
-      if (!c_land && n - base >= 64 && !stet_has_nl64(s + base)) continue;
+      if (!c_land && n - base >= 64 && !has_nl(s + base)) continue;
       unsigned char tail[64];
       stet_line_masks m;
-      stet_line_block(stet_block_at(s, n, base, tail), &m);
+      block(stet_block_at(s, n, base, tail), &m);
       uint64_t land = reach(m.nl | m.nonblank, m.nl, &c_land);
       uint64_t blank_end = land & m.nl, line_start = land & ~m.nl, ev;
       if (lines)
@@ -148,4 +156,53 @@ int stet_paragraphs_each(const char *str, size_t n, int lines, stet_span_fn fn, 
     }
   }
   return in_par ? emit_trimmed(str, start, n, fn, ud) : 0;
+}
+
+static int paragraphs_base(const char *str, size_t n, int lines, stet_span_fn fn, void *ud) {
+  return paragraphs_scan(str, n, lines, fn, ud, stet_line_block, stet_has_nl64);
+}
+
+#ifdef STET_BYTEMASK_AVX2
+/* stet_line_block and stet_has_nl64, 32 bytes at a time. */
+STET_AVX2_INLINE void line_block_avx2(const unsigned char *p, stet_line_masks *m) {
+  const __m256i lf = _mm256_set1_epi8('\n'), sp = _mm256_set1_epi8(' ');
+  const __m256i tab = _mm256_set1_epi8('\t'), four = _mm256_set1_epi8(4);
+  uint64_t nl = 0, blank = 0;
+  for (int k = 0; k < 2; k++) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32 * k));
+    __m256i d = _mm256_sub_epi8(v, tab); /* "\t".."\r": 0..4 */
+    __m256i b = _mm256_or_si256(_mm256_cmpeq_epi8(v, sp),
+                                _mm256_cmpeq_epi8(_mm256_min_epu8(d, four), d));
+    nl |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, lf)) << (32 * k);
+    blank |= (uint64_t)(uint32_t)_mm256_movemask_epi8(b) << (32 * k);
+  }
+  m->nl = nl;
+  m->nonblank = ~blank;
+}
+
+STET_AVX2_INLINE int has_nl64_avx2(const unsigned char *p) {
+  const __m256i lf = _mm256_set1_epi8('\n');
+  __m256i a = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)p), lf);
+  __m256i b = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)), lf);
+  return !_mm256_testz_si256(_mm256_or_si256(a, b), _mm256_or_si256(a, b));
+}
+
+STET_TARGET_AVX2 static int paragraphs_avx2(const char *str, size_t n, int lines, stet_span_fn fn,
+                                            void *ud) {
+  return paragraphs_scan(str, n, lines, fn, ud, line_block_avx2, has_nl64_avx2);
+}
+#endif
+
+int stet_paragraphs_each_simd(const char *str, size_t n, int lines, stet_span_fn fn, void *ud,
+                              int simd) {
+#ifdef STET_BYTEMASK_AVX2
+  if (simd != 0 && stet_have_avx2()) return paragraphs_avx2(str, n, lines, fn, ud);
+#else
+  (void)simd;
+#endif
+  return paragraphs_base(str, n, lines, fn, ud);
+}
+
+int stet_paragraphs_each(const char *str, size_t n, int lines, stet_span_fn fn, void *ud) {
+  return stet_paragraphs_each_simd(str, n, lines, fn, ud, -1);
 }

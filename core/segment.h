@@ -45,6 +45,12 @@ int stet_words_each_reference(const char *s, size_t n, stet_span_fn fn, void *ud
  * ends are "\n" (a CR before it is trimmed as white space). */
 int stet_paragraphs_each(const char *s, size_t n, int lines, stet_span_fn fn, void *ud);
 
+/* stet_paragraphs_each with the block masks chosen, for tests: 0 the
+ * baseline (SSE2 on x86_64), 1 AVX2 when the CPU has it, -1 the best the
+ * CPU has. */
+int stet_paragraphs_each_simd(const char *s, size_t n, int lines, stet_span_fn fn, void *ud,
+                              int simd);
+
 /* A set of abbreviations for the news-aware sentence rules: words written
  * before a final period ("Mr" for "Mr."), and the capitalized words that
  * start a new sentence after an abbreviation that may end one. */

@@ -2,8 +2,9 @@
 -- and the fast MinHash (stet.minhash) give exactly what their reference
 -- paths give (stet._reference, core/lua_bench.c): the general UAX #29 rules
 -- at every boundary, the block finder without AVX2, and a MinHash that keeps
--- every word hash of the reference words. Normalization and JSON escaping
--- give with their AVX2 scans what they give with the baseline ones. Inputs: the example corpus, and a
+-- every word hash of the reference words. Normalization, JSON escaping and
+-- the paragraph splitter give with their AVX2 scans what they give with the
+-- baseline ones. Inputs: the example corpus, and a
 -- small benchmark-like corpus from bench/gen_corpus.lua (news prose with
 -- ~3% non-ASCII, broken encodings, CRLF, decomposed accents).
 local stet = require "stet"
@@ -63,6 +64,19 @@ local function generated(mb, seed)
   os.execute("rm -rf " .. helpers.quote(dir))
   assert.is_true(s:find("[\128-\255]") ~= nil)
   return s
+end
+
+-- fn(text, name) for plain with each of inserts put at each offset 0..last;
+-- returns how many texts it made.
+local function at_every_offset(plain, last, inserts, fn)
+  local count = 0
+  for p = 0, last do
+    for _, x in ipairs(inserts) do
+      fn(plain:sub(1, p) .. x .. plain:sub(p + 1), ("%q at byte %d"):format(x, p))
+      count = count + 1
+    end
+  end
+  return count
 end
 
 describe("fast words and MinHash against their reference paths", function()
@@ -133,19 +147,14 @@ describe("normalization's AVX2 scan against the baseline", function()
       "\u{2018}", "\u{201C}\u{201D}", "\u{2019}\u{301}", "\u{2026}", "\u{2022}", "\u{2009}",
       "\u{2028}", "\u{2060}", "\u{E9} \n", "\u{2019}\n", "\xC3\xC3\xA9", "\xE2\x80\x99\x99",
       "\xE2\x80\xC3\xA9", "\xC2\xA9", "\xC4\x81", "\xC3\x28", "A\u{301}" }
-    local checked = 0
+    assert.is_true(at_every_offset(plain, 100, stops, same) > 4000)
     for p = 0, 100 do
-      for _, stop in ipairs(stops) do
-        same(plain:sub(1, p) .. stop .. plain:sub(p + 1), ("%q at byte %d"):format(stop, p))
-        checked = checked + 1
-      end
       -- a blank that ends one block and a newline that starts the next
       same(plain:sub(1, p) .. " " .. plain:sub(p + 1, p + 1) .. "\n" .. plain, "blank and newline at " .. p)
       -- runs of wide characters across blocks, then a stop
       same(plain:sub(1, p) .. ("\u{E9}\u{2019}"):rep(12) .. "\u{301}" .. plain, "wide run at " .. p)
       same(plain:sub(1, p) .. ("\u{201C}x "):rep(9) .. " \n" .. plain, "quotes, blank, newline at " .. p)
     end
-    assert.is_true(checked > 4000)
   end)
 
   it("agree on the example corpus and on a benchmark-like corpus", function()
@@ -188,5 +197,42 @@ describe("JSON escaping's AVX2 scan against the baseline", function()
     each_example(function(s, path)
       assert.are.equal(stet._reference("json_quote_base", s), stet.json_quote(s), path)
     end)
+  end)
+end)
+
+-- stet.paragraphs finds line ends and blank bytes 32 at a time with AVX2
+-- where the CPU has it (core/segment.c); stet._reference("paragraphs_base")
+-- with the baseline masks.
+describe("the paragraph splitter's AVX2 masks against the baseline", function()
+  local function spans(s, lines)
+    local out = {}
+    for _, sp in ipairs(stet.paragraphs(s, { spans = true, lines = lines })) do
+      out[#out + 1] = sp.start
+      out[#out + 1] = sp.stop
+    end
+    return out
+  end
+  local function same(s, name)
+    for _, lines in ipairs({ false, true }) do
+      assert.are.same(stet._reference("paragraphs_base", s, { lines = lines }), spans(s, lines),
+        name .. (lines and " (lines)" or ""))
+    end
+  end
+
+  it("agree with every kind of line end and blank at every offset of three blocks", function()
+    local plain = ("Words of a paragraph, and more words. "):rep(6)
+    local cuts = { "\n", "\n\n", " \n \n", "\t\n\v\f\r\n", "\r\n\r\n", " ", "\t", "\v\n",
+      "\n \t \n\n", "\u{A0}\n\n", "\n\u{2028}\n" }
+    assert.is_true(at_every_offset(plain, 140, cuts, same) > 1500)
+    same(("\n"):rep(200), "newlines only")
+    same((" "):rep(200) .. "x" .. (" \n"):rep(100), "blanks")
+  end)
+
+  it("agree on the example corpus and on a benchmark-like corpus", function()
+    each_example(function(s, path)
+      same(s, path)
+      same((s:gsub("\n", "\r\n")), path .. " (CRLF)")
+    end)
+    same(generated(0.2, 13), "the generated corpus")
   end)
 end)

@@ -184,6 +184,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_spans(&x, t, n, blank, lines ? "lines" : "paragraphs");
     ref_paragraphs(t, n, lines, &y);
     FUZZ_CHECK(same_spans(&x, &y), "paragraphs_each differs from the reference");
+    y.n = 0;
+    FUZZ_CHECK(stet_paragraphs_each_simd(t, n, lines, collect, &y, 0) == 0,
+               "paragraphs_each (baseline masks) nonzero");
+    FUZZ_CHECK(same_spans(&x, &y), "paragraphs_each: the AVX2 and baseline masks differ");
     if (x.n >= 2) {
       spans st = {0};
       st.stop_after = 1 + (b0 >> 4) % (x.n / 2);
