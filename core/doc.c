@@ -99,6 +99,18 @@ int stet_doc_split(stet_doc *d, stet_fp_ctx *fp, const char *s, size_t n, int li
   return c.failed ? -1 : 0;
 }
 
+int stet_doc_split_take(stet_doc *d, stet_fp_ctx *fp, stet_buf *text, int lines) {
+  stet_doc_clear(d);
+  stet_buf mine = d->text;
+  d->text = *text;
+  *text = mine; /* the caller's buffer from now on, empty */
+  size_t n = d->text.len;
+  if (stet_buf_reserve(&d->keys, n + 32) || pad_text(d)) return -1;
+  split_ctx c = {d, fp, 0};
+  stet_paragraphs_each(d->text.data ? d->text.data : "", n, lines, on_paragraph, &c);
+  return c.failed ? -1 : 0;
+}
+
 int stet_doc_push(stet_doc *d, stet_fp_ctx *fp, const char *s, size_t n) {
   if (stet_buf_append(&d->text, s, n) || pad_text(d)) return -1;
   return add_span(d, fp, d->text.len - n, n);

@@ -62,6 +62,11 @@ void stet_doc_clear(stet_doc *d);
  * fingerprint. 0, or -1 on ENOMEM. */
 int stet_doc_split(stet_doc *d, stet_fp_ctx *fp, const char *s, size_t n, int lines);
 
+/* stet_doc_split of the text in *text, taken as the document's own: the
+ * buffers are swapped, no byte is copied, and *text gets the document's old
+ * text buffer, emptied. 0, or -1 on ENOMEM. */
+int stet_doc_split_take(stet_doc *d, stet_fp_ctx *fp, stet_buf *text, int lines);
+
 /* Appends a kept paragraph with text s[0..n). 0, or -1 on ENOMEM. */
 int stet_doc_push(stet_doc *d, stet_fp_ctx *fp, const char *s, size_t n);
 

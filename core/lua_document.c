@@ -180,8 +180,11 @@ int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
   int r = stet_normalize(s, n, o, &sc->norm, &st);
   if (r < 0) return stet_lua_nomem(L);
   stet_doc *d = reuse ? stet_ldoc_renew(L, reuse) : stet_ldoc_new(L);
-  if (r == 1 ? stet_doc_split(d, &sc->fp, sc->norm.data, sc->norm.len, lines)
-             : stet_doc_split(d, &sc->fp, s, n, lines))
+  /* a document used again takes the buffer its text is in (and leaves its
+   * old one); a new one gets a copy, in a buffer of its size */
+  stet_buf *src = r == 1 ? &sc->norm : &sc->raw;
+  if (reuse ? stet_doc_split_take(d, &sc->fp, src, lines)
+            : stet_doc_split(d, &sc->fp, src->data ? src->data : "", src->len, lines))
     return stet_lua_nomem(L);
   *bytes = n;
   if (sc->raw.cap > (16u << 20)) stet_buf_free(&sc->raw);
