@@ -618,6 +618,48 @@ static void add_count(lua_State *L, int idx, const char *k, size_t kn, lua_Integ
   lua_rawset(L, idx);
 }
 
+/* Counts kept in C while _lane2_run goes, added to agg's tables (by
+ * add_count) at the end: pushing a key string and setting a table field
+ * for every document cost more than the rest of its accounting. */
+#define TALLY_MAX 48
+#define TALLY_NAME 40
+typedef struct lane_tally {
+  int n;
+  struct {
+    int table; /* which of agg's tables: 0 fates, 1 reasons, 2 labels */
+    unsigned char len;
+    char name[TALLY_NAME];
+    lua_Integer count;
+  } e[TALLY_MAX];
+} lane_tally;
+
+/* Adds the counts to the tables sub[0..3) and empties the tally. */
+static void tally_flush(lua_State *L, lane_tally *t, const int *sub) {
+  for (int i = 0; i < t->n; i++)
+    add_count(L, sub[t->e[i].table], t->e[i].name, t->e[i].len, t->e[i].count);
+  t->n = 0;
+}
+
+/* Counts n for key k[0..kn) of table `table`. */
+static void tally_add(lua_State *L, lane_tally *t, const int *sub, int table, const char *k,
+                      size_t kn, lua_Integer n) {
+  if (kn >= TALLY_NAME) {
+    add_count(L, sub[table], k, kn, n);
+    return;
+  }
+  for (int i = 0; i < t->n; i++)
+    if (t->e[i].table == table && t->e[i].len == kn && memcmp(t->e[i].name, k, kn) == 0) {
+      t->e[i].count += n;
+      return;
+    }
+  if (t->n == TALLY_MAX) tally_flush(L, t, sub);
+  int i = t->n++;
+  t->e[i].table = table;
+  t->e[i].len = (unsigned char)kn;
+  memcpy(t->e[i].name, k, kn);
+  t->e[i].count = n;
+}
+
 /* The dup_of of decision at idx (nil, false or a table) into *dup_of;
  * whether the lane may write the record (the decision adds no title, date
  * or authors). */
@@ -700,6 +742,8 @@ static int l_lane2_run(lua_State *L) {
   lua_getfield(L, 9, "kept");
   lua_Integer kept_all = lua_tointeger(L, -1);
   lua_pop(L, 2);
+  lane_tally tally; /* the documents' fates, reasons and labels */
+  tally.n = 0;
   stet_ldoc_new(L); /* 13: the document every one of the run goes through */
   stet_buf *out = &SCRATCH(L)->recs; /* kept from batch to batch: no growing */
   out->len = 0;
@@ -753,18 +797,19 @@ static int l_lane2_run(lua_State *L) {
       if (!cnt) continue;
       size_t ln;
       const char *name = stet_doc_label_name(d, id, &ln);
-      add_count(L, sub[2], name, ln, cnt);
+      tally_add(L, &tally, sub, 2, name, ln, cnt);
     }
-    if (others) add_count(L, sub[2], r.tally, strlen(r.tally), (lua_Integer)others);
+    if (others) tally_add(L, &tally, sub, 2, r.tally, strlen(r.tally), (lua_Integer)others);
     read += (lua_Integer)d->n;
-    add_count(L, sub[0], r.fate, strlen(r.fate), 1);
-    if (r.reason) add_count(L, sub[1], r.reason, strlen(r.reason), 1);
+    tally_add(L, &tally, sub, 0, r.fate, strlen(r.fate), 1);
+    if (r.reason) tally_add(L, &tally, sub, 1, r.reason, strlen(r.reason), 1);
     done = k;
     lua_settop(L, 13);
   }
   if (win->cap > (16u << 20)) stet_buf_free(win);
   stet_ldoc_release(L, lua_touserdata(L, 13));
   lua_settop(L, 13);
+  tally_flush(L, &tally, sub);
   lua_pushinteger(L, read);
   lua_setfield(L, 9, "read");
   lua_pushinteger(L, kept_all);
