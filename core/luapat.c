@@ -632,20 +632,24 @@ static inline int ends_with(const unsigned char *end, const unsigned char *suf, 
   return 1;
 }
 
+/* Whether s[init..n) (init <= n) ends as every match of p must, when p
+ * ends with "$": with its suffix, or with it and opt_last; else with a byte
+ * of last. */
+static inline int end_fits(const stet_pat *p, const unsigned char *s, size_t n, size_t init) {
+  if (p->nsuffix) {
+    size_t sl = p->nsuffix, have = n - init;
+    if (have >= sl && ends_with(s + n, p->suffix, sl)) return 1;
+    return p->opt_last >= 0 && have > sl && s[n - 1] == p->opt_last &&
+           ends_with(s + n - 1, p->suffix, sl);
+  }
+  return !p->last_known || (n > init && HAS(p->last, s[n - 1]));
+}
+
 int stet_pat_find(const stet_pat *p, const char *str, size_t n, size_t init, size_t max_steps,
                   stet_pat_match *m) {
   const unsigned char *s = (const unsigned char *)str;
   size_t k = p->nprefix;
-  if (init > n) return STET_PAT_NOMATCH;
-  if (p->nsuffix) { /* a match ends at n with the suffix, or with it and opt_last */
-    size_t sl = p->nsuffix, have = n - init;
-    int ends = have >= sl && ends_with(s + n, p->suffix, sl);
-    if (!ends && p->opt_last >= 0 && have > sl && s[n - 1] == p->opt_last)
-      ends = ends_with(s + n - 1, p->suffix, sl);
-    if (!ends) return STET_PAT_NOMATCH;
-  } else if (p->last_known && (n == init || !HAS(p->last, s[n - 1]))) {
-    return STET_PAT_NOMATCH;
-  }
+  if (init > n || !end_fits(p, s, n, init)) return STET_PAT_NOMATCH;
   mstate ms;
   ms.src = s;
   ms.end = s + n;
@@ -770,7 +774,9 @@ int stet_patset_first(const stet_patset *set, const char *s, size_t n, size_t in
   for (size_t j = set->offset[key]; j < set->offset[key + 1]; j++) {
     const candidate_entry *c = &set->lists[j];
     if (((w ^ c->key) & c->mask) != 0 || c->need > avail) continue;
-    int rc = stet_pat_find(set->pats[c->index], s, n, init, max_steps, NULL);
+    const stet_pat *p = set->pats[c->index];
+    if (!end_fits(p, (const unsigned char *)s, n, init)) continue; /* without a call */
+    int rc = stet_pat_find(p, s, n, init, max_steps, NULL);
     if (rc != STET_PAT_NOMATCH) {
       *index = c->index;
       return rc;
