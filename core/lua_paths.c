@@ -2,19 +2,20 @@
  *
  *   stet.without_extension(rel) -> id       "axios/0001.txt.gz" -> "axios/0001"
  *   stet.is_jsonl_name(name) -> bool        .jsonl or .ndjson, compressed or not
- *   stet._text_chunk(top, max_files, max_bytes, paths, ids, sizes, n, bytes)
- *     -> n, bytes
+ *   stet._text_chunk(top, max_files, max_bytes, path, id, size, bytes)
+ *     -> paths, ids, sizes, bytes
  *
  * A compression suffix is ".gz" or ".zst" in any case. without_extension
  * takes off a compression suffix and then one extension: the part from the
  * last "." of the last path component, unless that "." starts the
- * component. _text_chunk adds to a chunk of plain text files (stet.readers'
- * chunk_text) the entries that follow top.i in a folder listing top = {
- * dir, rel, names, kinds, sizes, i } (stet.listdir's arrays), skipping
- * hidden ones, up to the first that is not a regular file or is JSON Lines
- * by name, or max_files files, or max_bytes bytes; it appends each file's
- * path, id (without_extension of rel/name) and size to the arrays after
- * their n-th entry and moves top.i past what it took. */
+ * component. _text_chunk makes a chunk of plain text files (stet.readers'
+ * chunk_text): arrays of their paths, ids and sizes, made with room for
+ * max_files, that start with the file given and go on with the entries
+ * that follow top.i in a folder listing top = { dir, rel, names, kinds,
+ * sizes, i } (stet.listdir's arrays), skipping hidden ones, up to the first
+ * that is not a regular file or is JSON Lines by name, or max_files files,
+ * or max_bytes bytes (bytes: what the chunk holds so far); each id is
+ * without_extension of rel/name. It moves top.i past what it took. */
 #include <string.h>
 
 #include "lua_stet.h"
@@ -77,9 +78,26 @@ static int l_is_jsonl_name(lua_State *L) {
 static int l_text_chunk(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer max_files = luaL_checkinteger(L, 2), max_bytes = luaL_checkinteger(L, 3);
-  for (int a = 4; a <= 6; a++) luaL_checktype(L, a, LUA_TTABLE);
-  lua_Integer n = luaL_checkinteger(L, 7), bytes = luaL_checkinteger(L, 8);
-  lua_settop(L, 8);
+  luaL_checktype(L, 4, LUA_TSTRING);
+  luaL_checktype(L, 5, LUA_TSTRING);
+  lua_Integer first_size = luaL_checkinteger(L, 6), bytes = luaL_checkinteger(L, 7);
+  luaL_argcheck(L, max_files >= 1 && max_files <= (1 << 20), 2, "must be 1..1048576");
+  lua_settop(L, 5);
+  /* the arrays at 6, 7, 8 (as their callers' at 4, 5, 6 were), made with
+   * room for every file: no growing on the way */
+  for (int a = 0; a < 3; a++) {
+    lua_createtable(L, (int)max_files, 0);
+    if (a < 2) lua_pushvalue(L, 4 + a);
+    else lua_pushinteger(L, first_size);
+    lua_rawseti(L, -2, 1);
+  }
+  lua_rotate(L, 2, -4); /* top, paths, ids, sizes, max_files, ... */
+  lua_settop(L, 4);
+  lua_pushnil(L); /* 5..8: unused, so that the listing's fields land at 9..13 */
+  lua_pushnil(L);
+  lua_pushnil(L);
+  lua_pushnil(L);
+  lua_Integer n = 1;
   static const char *const fields[5] = {"dir", "rel", "names", "kinds", "sizes"};
   for (int f = 0; f < 5; f++) lua_getfield(L, 1, fields[f]); /* 9..13 */
   size_t dlen, rlen = 0;
@@ -118,7 +136,7 @@ static int l_text_chunk(lua_State *L) {
       if (!slash) p[pl++] = '/';
       memcpy(p + pl, name, len);
       lua_pushlstring(L, p, pl + len);
-      lua_rawseti(L, 4, n);
+      lua_rawseti(L, 2, n);
       size_t il = 0;
       if (rel) {
         memcpy(p, rel, rlen);
@@ -127,10 +145,10 @@ static int l_text_chunk(lua_State *L) {
       }
       memcpy(p + il, name, len);
       lua_pushlstring(L, p, il + id_length(name, len));
-      lua_rawseti(L, 5, n);
+      lua_rawseti(L, 3, n);
       lua_geti(L, 13, i + 1);
       lua_Integer size = lua_tointeger(L, -1);
-      lua_rawseti(L, 6, n);
+      lua_rawseti(L, 4, n);
       bytes += size > 0 ? size : 0; /* -1: unknown (stet.listdir's "kinds") */
     }
     lua_pop(L, 1);
@@ -138,9 +156,11 @@ static int l_text_chunk(lua_State *L) {
   }
   lua_pushinteger(L, i);
   lua_setfield(L, 1, "i");
-  lua_pushinteger(L, n);
+  lua_pushvalue(L, 2);
+  lua_pushvalue(L, 3);
+  lua_pushvalue(L, 4);
   lua_pushinteger(L, bytes);
-  return 2;
+  return 4;
 }
 
 static const luaL_Reg funcs[] = {

@@ -425,12 +425,13 @@ end
 -- unknown and counts as 0).
 local CHUNK_FILES, CHUNK_BYTES = 256, 1 << 20
 local function text_chunk(it, file)
-  local paths, ids, sizes = { file.source }, { file.id_base }, { file.size or -1 }
-  local bytes = known(file.size)
+  local paths, ids, sizes, bytes
   local top = it.stack[#it.stack]
   if top then -- the folder listing file came from: take what follows it
-    local _
-    _, bytes = core._text_chunk(top, CHUNK_FILES, CHUNK_BYTES, paths, ids, sizes, 1, bytes)
+    paths, ids, sizes, bytes = core._text_chunk(top, CHUNK_FILES, CHUNK_BYTES, file.source,
+      file.id_base, file.size or -1, known(file.size))
+  else
+    paths, ids, sizes, bytes = { file.source }, { file.id_base }, { file.size or -1 }, known(file.size)
   end
   return { paths = paths, id_bases = ids, sizes = sizes, folder = file.folder, bytes = bytes }
 end
