@@ -87,16 +87,21 @@ static int on_paragraph(void *ud, size_t start, size_t stop) {
   return 0;
 }
 
-int stet_doc_split(stet_doc *d, stet_fp_ctx *fp, const char *s, size_t n, int lines) {
-  stet_doc_clear(d);
-  if (stet_buf_reserve(&d->keys, n + 32)) return -1;
-  if (stet_buf_reserve(&d->text, n + PAD)) return -1;
-  if (n) memcpy(d->text.data, s, n);
-  d->text.len = n;
-  if (pad_text(d)) return -1;
+/* The paragraphs of the document's text, which it holds already. */
+static int split_text(stet_doc *d, stet_fp_ctx *fp, int lines) {
+  size_t n = d->text.len;
+  if (stet_buf_reserve(&d->keys, n + 32) || pad_text(d)) return -1;
   split_ctx c = {d, fp, 0};
   stet_paragraphs_each(d->text.data ? d->text.data : "", n, lines, on_paragraph, &c);
   return c.failed ? -1 : 0;
+}
+
+int stet_doc_split(stet_doc *d, stet_fp_ctx *fp, const char *s, size_t n, int lines) {
+  stet_doc_clear(d);
+  if (stet_buf_reserve(&d->text, n + PAD)) return -1;
+  if (n) memcpy(d->text.data, s, n);
+  d->text.len = n;
+  return split_text(d, fp, lines);
 }
 
 int stet_doc_split_take(stet_doc *d, stet_fp_ctx *fp, stet_buf *text, int lines) {
@@ -104,11 +109,7 @@ int stet_doc_split_take(stet_doc *d, stet_fp_ctx *fp, stet_buf *text, int lines)
   stet_buf mine = d->text;
   d->text = *text;
   *text = mine; /* the caller's buffer from now on, empty */
-  size_t n = d->text.len;
-  if (stet_buf_reserve(&d->keys, n + 32) || pad_text(d)) return -1;
-  split_ctx c = {d, fp, 0};
-  stet_paragraphs_each(d->text.data ? d->text.data : "", n, lines, on_paragraph, &c);
-  return c.failed ? -1 : 0;
+  return split_text(d, fp, lines);
 }
 
 int stet_doc_push(stet_doc *d, stet_fp_ctx *fp, const char *s, size_t n) {

@@ -445,10 +445,6 @@ static size_t escape_from(char *out, size_t o, const unsigned char *s, size_t i,
 }
 
 #ifdef STET_BYTEMASK_AVX2
-/* stet_json_escape_to, 32 bytes at a time while 32 remain: each block is
- * copied out before it is checked, and the output goes on from the first
- * byte to escape. The copy stays inside the room for 6 * n bytes: o is at
- * most 6 * i, and n - i >= 32. */
 /* The bytes of the 32 at p that need an escape. */
 STET_AVX2_INLINE uint32_t escape_mask32(const unsigned char *p) {
   const __m256i lim = _mm256_set1_epi8(0x20), del = _mm256_set1_epi8(0x7F);
@@ -462,6 +458,10 @@ STET_AVX2_INLINE uint32_t escape_mask32(const unsigned char *p) {
   return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(hit, ctl));
 }
 
+/* stet_json_escape_to, 32 bytes at a time while 32 remain: each block is
+ * copied out before it is checked, and the output goes on from the first
+ * byte to escape. The copy stays inside the room for 6 * n bytes: o is at
+ * most 6 * i, and n - i >= 32. */
 STET_TARGET_AVX2 static size_t escape_avx2(char *out, const unsigned char *s, size_t n) {
   size_t i = 0, o = 0;
   while (i + 32 <= n) {

@@ -121,20 +121,22 @@ static int push_span(void *ud, size_t start, size_t stop) {
  * gives the spans of stet.paragraphs(s, opts) (opts.lines) found with the
  * baseline masks, as a flat array like "words". */
 static int l_reference(lua_State *L) {
+  enum { WORDS, WORDS_BASE, MINHASH, MINHASH_BASE, NORMALIZE_BASE, JSON_QUOTE_BASE,
+         PARAGRAPHS_BASE };
   static const char *const kinds[] = {"words", "words_base", "minhash", "minhash_base",
                                       "normalize_base", "json_quote_base", "paragraphs_base",
                                       NULL};
   int kind = luaL_checkoption(L, 1, NULL, kinds);
   size_t n;
   const char *s = luaL_checklstring(L, 2, &n);
-  if (kind == 6) {
+  if (kind == PARAGRAPHS_BASE) {
     int lines = stet_lua_optbool(L, 3, 3, "lines", 0);
     lua_newtable(L);
     span_list l = {L, 0};
     stet_paragraphs_each_simd(s, n, lines, push_span, &l, 0);
     return 1;
   }
-  if (kind == 5) {
+  if (kind == JSON_QUOTE_BASE) {
     stet_buf *b = stet_lua_newbuf(L);
     if (stet_buf_reserve(b, 6 * n + 2)) return stet_lua_nomem(L);
     b->data[0] = '"';
@@ -143,7 +145,7 @@ static int l_reference(lua_State *L) {
     lua_pushlstring(L, b->data, len + 1);
     return 1;
   }
-  if (kind == 4) {
+  if (kind == NORMALIZE_BASE) {
     stet_norm_opts no;
     stet_lua_norm_opts(L, 3, &no);
     stet_buf *b = stet_lua_newbuf(L);
@@ -156,10 +158,10 @@ static int l_reference(lua_State *L) {
     lua_pushinteger(L, (lua_Integer)st.mojibake);
     return 3;
   }
-  if (kind < 2) {
+  if (kind == WORDS || kind == WORDS_BASE) {
     lua_newtable(L);
     span_list l = {L, 0};
-    if (kind == 0)
+    if (kind == WORDS)
       stet_words_each_reference(s, n, push_span, &l);
     else
       stet_words_each_simd(s, n, push_span, &l, 0);
@@ -182,7 +184,7 @@ static int l_reference(lua_State *L) {
   size_t size = stet_minhash_size(&o);
   if (stet_buf_reserve(box, size)) return stet_lua_nomem(L);
   stet_mh_ctx ctx = STET_MH_CTX_INIT;
-  int r = kind == 2 ? stet_minhash_reference(&ctx, s, n, &o, (unsigned char *)box->data)
+  int r = kind == MINHASH ? stet_minhash_reference(&ctx, s, n, &o, (unsigned char *)box->data)
                     : stet_minhash_simd(&ctx, s, n, &o, (unsigned char *)box->data, 0);
   stet_mh_ctx_free(&ctx);
   if (r) return stet_lua_nomem(L);

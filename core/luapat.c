@@ -316,8 +316,7 @@ static void analyse_end(stet_pat *p) {
 static void analyse_suffix(stet_pat *p) {
   p->opt_last = -1;
   if (p->nitems == 0 || p->items[p->nitems - 1].op != OP_END) return;
-  size_t i = p->nitems - 1, n = 0;
-  unsigned char rev[64];
+  size_t i = p->nitems - 1, n = 0; /* suffix[0..n): its bytes, last first */
   while (i-- > 0) {
     const pat_item *it = &p->items[i];
     if (it->op == OP_OPEN || it->op == OP_POS || it->op == OP_CLOSE || it->op == OP_FRONTIER)
@@ -327,18 +326,20 @@ static void analyse_suffix(stet_pat *p) {
       p->opt_last = it->a;
       continue;
     }
-    if (it->q != Q_ONE || n == sizeof rev) break;
-    rev[n++] = it->a;
+    if (it->q != Q_ONE) break;
+    p->suffix[n++] = it->a;
   }
-  for (size_t k = 0; k < n; k++) p->suffix[k] = rev[n - 1 - k];
+  for (size_t k = 0; k < n / 2; k++) { /* into their order */
+    unsigned char t = p->suffix[k];
+    p->suffix[k] = p->suffix[n - 1 - k];
+    p->suffix[n - 1 - k] = t;
+  }
   p->nsuffix = n;
   if (!n) p->opt_last = -1;
 }
 
 /* The literal prefix and the set of possible first bytes. */
 static void analyse(stet_pat *p) {
-  analyse_end(p);
-  analyse_suffix(p);
   size_t i = 0;
   while (i < p->nitems && p->items[i].op == OP_CHAR && p->items[i].q == Q_ONE) {
     p->prefix[i] = p->items[i].a;
@@ -392,6 +393,8 @@ int stet_pat_compile(stet_pat **out, const char *pattern, size_t len, char *err,
     return rc;
   }
   analyse(p);
+  analyse_end(p);
+  analyse_suffix(p);
   *out = p;
   return 0;
 }
