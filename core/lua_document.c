@@ -861,6 +861,8 @@ static int scratch_gc(lua_State *L) {
   stet_buf_free(&s->raw);
   stet_buf_free(&s->norm);
   stet_buf_free(&s->recs);
+  stet_buf_free(&s->win);
+  s->win_id = 0;
   stet_buf_free(&s->chunk);
   stet_buf_free(&s->fix);
   stet_buf_free(&s->sumfps);
@@ -894,10 +896,9 @@ static const luaL_Reg funcs[] = {
 
 void stet_lua_open_document(lua_State *L) {
   scratch *s = lua_newuserdatauv(L, sizeof *s, 0); /* the shared upvalue */
-  scratch init = {STET_FP_CTX_INIT, STET_MH_CTX_INIT, STET_BUF_INIT, STET_DOC_INIT, 0,
-                  STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT,
-                  STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT, STET_BUF_INIT,
-                  STET_BUF_INIT, -1};
+  /* the buffers not named are empty (STET_BUF_INIT is all zero) */
+  scratch init = {.fp = STET_FP_CTX_INIT, .mh = STET_MH_CTX_INIT, .spare = STET_DOC_INIT,
+                  .dirfd = -1};
   *s = init;
   if (luaL_newmetatable(L, SCRATCH_META)) {
     lua_pushcfunction(L, scratch_gc);

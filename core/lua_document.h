@@ -26,6 +26,8 @@ typedef struct scratch {
   stet_buf io;    /* a document on its way to or from the spill file */
   stet_buf raw, norm; /* stet._doc_file's file and its normalized text */
   stet_buf recs;      /* the records of stet._lane2_run and plan:run_chunk */
+  stet_buf win;       /* stet._lane2_run's window: the spill file with id */
+  uint64_t win_id, win_off; /* win_id (0: none) from win_off on */
   stet_buf chunk;     /* plan:run_chunk's documents, spilled at once */
   stet_buf fix;       /* where their records hold their offsets (size_t) */
   stet_buf sumfps, sumsig; /* stet_ldoc_summarize's fingerprints and signature */

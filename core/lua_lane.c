@@ -750,10 +750,16 @@ static int l_lane2_run(lua_State *L) {
   if (sink) out = sink; /* appended to */
   lua_Integer n = (lua_Integer)lua_rawlen(L, 2), done = k - 1;
   /* documents spilled one after another are read in one go: the window
-   * [win_off, win_off + win->len) of the spill file is in win */
-  stet_buf *win = &SCRATCH(L)->io;
-  uint64_t win_off = 0;
-  win->len = 0;
+   * [win_off, win_off + win->len) of the spill file is in win. It is kept
+   * from call to call, as a batch whose documents take the general way in
+   * turn calls again for each (the bytes spilled never change). */
+  scratch *sc = SCRATCH(L);
+  stet_buf *win = &sc->win;
+  if (sc->win_id != stet_spill_id(sp)) {
+    sc->win_id = stet_spill_id(sp);
+    win->len = 0;
+  }
+  uint64_t win_off = sc->win_off;
   for (; k <= n && !stet_interrupted(); k++) {
     lua_geti(L, 4, k); /* 14 */
     lane_str dup_of;
@@ -774,7 +780,7 @@ static int l_lane2_run(lua_State *L) {
       if (stet_buf_reserve(win, (size_t)(end - off))) return stet_lua_nomem(L);
       if (stet_spill_read(sp, off, win->data, (size_t)(end - off)))
         return luaL_error(L, "spill file: %s", strerror(errno));
-      win_off = off;
+      win_off = sc->win_off = off;
       win->len = (size_t)(end - off);
     }
     stet_buf view = {win->data + (off - win_off), len, len};

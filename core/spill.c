@@ -14,7 +14,10 @@ struct stet_spill {
   FILE *f;
   int fd;
   _Atomic uint64_t end; /* bytes reserved so far */
+  uint64_t id;          /* stet_spill_id */
 };
+
+static _Atomic uint64_t spills_opened;
 
 stet_spill *stet_spill_open(char *err, size_t cap) {
   stet_spill *s = calloc(1, sizeof *s);
@@ -30,6 +33,7 @@ stet_spill *stet_spill_open(char *err, size_t cap) {
   }
   s->fd = fileno(s->f);
   atomic_init(&s->end, 0);
+  s->id = atomic_fetch_add(&spills_opened, 1) + 1;
   return s;
 }
 
@@ -62,6 +66,8 @@ static int in_range(stet_spill *s, uint64_t off, size_t n) {
   }
   return 0;
 }
+
+uint64_t stet_spill_id(const stet_spill *s) { return s->id; }
 
 int stet_spill_append(stet_spill *s, const void *p, size_t n, uint64_t *off) {
   *off = atomic_fetch_add(&s->end, (uint64_t)n);

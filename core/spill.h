@@ -29,6 +29,10 @@ int stet_spill_read(stet_spill *s, uint64_t off, void *p, size_t n);
  * can: sendfile). 0, or -1 with errno set. */
 int stet_spill_send(stet_spill *s, uint64_t off, size_t n, int fd);
 
+/* A number no other spill file of this process has had: caches of a
+ * spill file's bytes check it, as its address may be reused. */
+uint64_t stet_spill_id(const stet_spill *s);
+
 /* The bytes appended so far. */
 uint64_t stet_spill_size(stet_spill *s);
 

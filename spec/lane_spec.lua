@@ -42,9 +42,9 @@ local function body(i, extra)
     "Sign up for our daily newsletter.\n\nMore stories\n\nTeaser one\n\nTeaser two"
 end
 
-local function corpus()
+-- The corpus in a new folder; edit, if given, changes each text file.
+local function corpus(edit)
   local files = {}
-  for k, v in pairs(RULES) do files[k] = v end
   for i = 1, 12 do
     files[("in/lanesite/%02d.txt"):format(i)] = body(i % 5, i == 7 and "It went BOOM here.\n\n" or nil)
     files[("in/headsite/%02d.txt"):format(i)] = "A Headline For Story " .. i .. "\n\n" .. body(i)
@@ -52,6 +52,10 @@ local function corpus()
   end
   files["in/plain/empty.txt"] = "Share this\n\nPhoto: Jane Doe"
   files["in/plain/binary.txt"] = "abc\0def"
+  if edit then
+    for k, v in pairs(files) do files[k] = edit(v) end
+  end
+  for k, v in pairs(RULES) do files[k] = v end
   return helpers.tree(files)
 end
 
@@ -256,6 +260,35 @@ describe("the lane", function()
       end
     end
     assert.is_true(written > 40)
+  end)
+
+  it("reads each spill file's own bytes, whichever was read before", function()
+    -- two spill files hold the same documents but for one word of the same
+    -- length, so the same offsets hold documents that differ; the lane
+    -- keeps what it read of a spill file from call to call, and must not
+    -- take it for the other's
+    local other = corpus(function(text) return (text:gsub("harbor", "meadow")) end)
+    local function spilled(root)
+      local lane, general = ctx_for(root, true, 0.7), ctx_for(root, false, 0.7)
+      general.spill = lane.spill
+      local offs, lens, decs = {}, {}, {}
+      for i, item in ipairs(items(root)) do
+        local s = pipeline.stage1(copy(item), i, lane)
+        if s.off then offs[#offs + 1], lens[#lens + 1], decs[#decs + 1] = s.off, s.len, false end
+      end
+      return lane, general, { offs = offs, lens = lens, decs = decs }
+    end
+    local lane1, general1, job1 = spilled(dir)
+    local lane2, general2, job2 = spilled(other)
+    assert.are.same(job1, job2)
+    local b1 = pipeline.stage2_batch(job1, general1)
+    local b2 = pipeline.stage2_batch(job2, general2)
+    assert.are_not.equal(b1.out, b2.out)
+    for _ = 1, 2 do
+      assert.are.equal(b1.out, pipeline.stage2_batch(job1, lane1).out)
+      assert.are.equal(b2.out, pipeline.stage2_batch(job2, lane2).out)
+    end
+    helpers.rmtree(other)
   end)
 
   it("spills a run of long files in parts, and counts their bytes though the walk did not stat them", function()
