@@ -32,7 +32,7 @@
  *                                   threshold, keep_dups, agg)
  *
  * does pass 2 (stet.stages.stage2) for a batch of spilled documents
- * whose head is bare and whose record is jsonl, counting their fates into
+ * whose head holds only strings and whose record is jsonl, counting their fates into
  * agg and writing their records back to back (or straight to agg.file),
  * until the first it cannot take (see l_lane2_run). */
 #define _GNU_SOURCE /* memmem */
@@ -501,22 +501,28 @@ static int p_run_chunk(lua_State *L) {
   return 2;
 }
 
-/* The head { id, source, site } of a spilled document, when it is no
- * more than that: string fields in stet.pack's form (stet_wire_strings, or
- * stet.pack of such a table). Returns 0 and sets the fields (absent: NULL),
- * or -1 for any other head. */
+/* The head of a spilled document, when the lane can write its record:
+ * string fields in stet.pack's form (stet_wire_strings, or stet.pack of
+ * such a table), of which id, source and site; title and date; and the
+ * JSON of its authors and meta (aj, mj; stages.spill), whose tables the
+ * general way finds in x. Returns 0 and sets the fields (absent: NULL), or
+ * -1 for any other head (a dropped document, a field that is not a
+ * string). */
+enum { H_ID, H_SOURCE, H_SITE, H_TITLE, H_DATE, H_AUTHORS, H_META, H_X, H_FIELDS };
+
 typedef struct lane_head {
-  lane_str f[3]; /* id, source, site */
+  lane_str f[H_FIELDS];
 } lane_head;
 
 static int read_head(const unsigned char *p, size_t n, lane_head *h) {
-  static const char *const keys[3] = {"id", "source", "site"};
+  static const char *const keys[H_FIELDS] = {"id",   "source", "site", "title",
+                                             "date", "aj",     "mj",   "x"};
   memset(h, 0, sizeof *h);
   uint32_t na, nh;
   if (n < 9 || p[0] != 'T') return -1;
   memcpy(&na, p + 1, 4);
   memcpy(&nh, p + 5, 4);
-  if (na != 0 || nh > 3) return -1;
+  if (na != 0 || nh > H_FIELDS) return -1;
   size_t at = 9;
   for (uint32_t i = 0; i < nh; i++) {
     lane_str kv[2];
@@ -531,7 +537,7 @@ static int read_head(const unsigned char *p, size_t n, lane_head *h) {
       at += (size_t)len;
     }
     int which = -1;
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < H_FIELDS; k++)
       if (kv[0].n == strlen(keys[k]) && memcmp(kv[0].s, keys[k], kv[0].n) == 0) which = k;
     if (which < 0 || h->f[which].s) return -1;
     h->f[which] = kv[1];
@@ -549,22 +555,31 @@ static int put_json_str(stet_buf *b, lane_str v) {
   return 0;
 }
 
-/* The jsonl format's record of a document with no title, date, authors
- * or meta (stet/formats/jsonl.lua writes the same bytes). */
+/* Appends v, JSON already, or dflt when absent. */
+static int put_json_or(stet_buf *b, lane_str v, const char *dflt) {
+  return v.s ? stet_buf_append(b, v.s, v.n) : stet_buf_append(b, dflt, strlen(dflt));
+}
+
+/* The jsonl format's record of a document (stet/formats/jsonl.lua writes
+ * the same bytes). */
 static int jsonl_record(stet_buf *b, const stet_doc *d, const lane_head *h, lane_str dup_of) {
   lua_Integer kept;
-  if (stet_buf_append(b, "{\"id\": ", 7) || put_json_str(b, h->f[0]) ||
-      stet_buf_append(b, ", \"site\": ", 10) || put_json_str(b, h->f[2]) ||
-      stet_buf_append(b, ", \"source\": ", 12) || put_json_str(b, h->f[1]))
-    return -1;
-  static const char mid[] = ", \"title\": null, \"date\": null, \"authors\": [], \"text\": ";
-  static const char tail[] = ", \"meta\": {}}\n";
-  if (stet_buf_append(b, mid, sizeof mid - 1) || stet_ldoc_body_json(d, b, &kept) ||
+  if (stet_buf_append(b, "{\"id\": ", 7) || put_json_str(b, h->f[H_ID]) ||
+      stet_buf_append(b, ", \"site\": ", 10) || put_json_str(b, h->f[H_SITE]) ||
+      stet_buf_append(b, ", \"source\": ", 12) || put_json_str(b, h->f[H_SOURCE]) ||
+      stet_buf_append(b, ", \"title\": ", 11) || put_json_str(b, h->f[H_TITLE]) ||
+      stet_buf_append(b, ", \"date\": ", 10) || put_json_str(b, h->f[H_DATE]) ||
+      stet_buf_append(b, ", \"authors\": ", 13) || put_json_or(b, h->f[H_AUTHORS], "[]") ||
+      stet_buf_append(b, ", \"text\": ", 10) || stet_ldoc_body_json(d, b, &kept) ||
       stet_buf_append(b, ", \"dup_of\": ", 12) || put_json_str(b, dup_of) ||
-      stet_buf_append(b, tail, sizeof tail - 1))
+      stet_buf_append(b, ", \"meta\": ", 10) || put_json_or(b, h->f[H_META], "{}") ||
+      stet_buf_append(b, "}\n", 2))
     return -1;
   return 0;
 }
+
+/* What a decision adds to a document that lacks it (lane_decision). */
+enum { ADD_TITLE = 1, ADD_DATE = 2, ADD_AUTHORS = 4 };
 
 /* What stage 2 made of a document (the fate and tally of d:tally). */
 typedef struct lane2_res {
@@ -574,22 +589,26 @@ typedef struct lane2_res {
 
 /* Stage 2 of the spilled document framed in io: loads it (pushes d),
  * drops boilerplate, decides its fate and appends its jsonl record to out
- * when it is written. Returns 1, or 0 with nothing pushed when its head is
- * not bare. */
+ * when it is written. Returns 1, or 0 with nothing pushed when the lane
+ * cannot write its record (read_head; the decision adds metadata). */
 static int lane2_doc(lua_State *L, const stet_buf *io, const struct stet_counter *c,
-                     lua_Integer threshold, lane_str dup_of, int keep_dups, stet_buf *out,
-                     lane2_res *r, int doc) {
+                     lua_Integer threshold, lane_str dup_of, int adds, int keep_dups,
+                     stet_buf *out, lane2_res *r, int doc) {
   size_t len = io->len;
   uint32_t hlen;
   memcpy(&hlen, io->data, 4);
   lane_head h;
   if (len - 4 < hlen || read_head((const unsigned char *)io->data + 4, hlen, &h)) return 0;
+  /* metadata the decision would add: the general way adds it */
+  if (((adds & ADD_TITLE) && !h.f[H_TITLE].s) || ((adds & ADD_DATE) && !h.f[H_DATE].s) ||
+      ((adds & ADD_AUTHORS) && !h.f[H_AUTHORS].s))
+    return 0;
   stet_doc *d = stet_ldoc_renew(L, doc);
   int rc = stet_doc_load(d, io->data + 4 + hlen, len - 4 - hlen);
   if (rc == -1) return stet_lua_nomem(L);
   if (rc) return luaL_error(L, "not a dumped document");
   if (c && threshold > 0)
-    stet_ldoc_boilerplate(L, d, c, h.f[2].s ? h.f[2].s : "", h.f[2].n, threshold);
+    stet_ldoc_boilerplate(L, d, c, h.f[H_SITE].s ? h.f[H_SITE].s : "", h.f[H_SITE].n, threshold);
   size_t kept = 0;
   for (size_t i = 0; i < d->n; i++) kept += d->p[i].label == 0;
   r->tally = "written";
@@ -660,11 +679,13 @@ static void tally_add(lua_State *L, lane_tally *t, const int *sub, int table, co
   t->e[i].count = n;
 }
 
-/* The dup_of of decision at idx (nil, false or a table) into *dup_of;
- * whether the lane may write the record (the decision adds no title, date
- * or authors). */
-static int lane_decision(lua_State *L, int idx, lane_str *dup_of) {
+/* The dup_of of decision at idx (nil, false or a table) into *dup_of, and
+ * in *adds the metadata it would add when the document lacks it
+ * (stages.finish): ADD_TITLE, ADD_DATE, ADD_AUTHORS. Whether the lane may
+ * take it at all (a dup_of that is not a string: no). */
+static int lane_decision(lua_State *L, int idx, lane_str *dup_of, int *adds) {
   dup_of->s = NULL;
+  *adds = 0;
   if (!lua_istable(L, idx)) return 1;
   if (lua_getfield(L, idx, "dup_of") == LUA_TSTRING) {
     dup_of->s = lua_tolstring(L, -1, &dup_of->n); /* kept alive by decs */
@@ -673,10 +694,10 @@ static int lane_decision(lua_State *L, int idx, lane_str *dup_of) {
   }
   int ok = lua_isnil(L, -1);
   lua_pop(L, 1);
-  if (lua_getfield(L, idx, "title") != LUA_TNIL) ok = 0;
-  if (lua_getfield(L, idx, "date") != LUA_TNIL) ok = 0;
+  if (lua_getfield(L, idx, "title") != LUA_TNIL) *adds |= ADD_TITLE;
+  if (lua_getfield(L, idx, "date") != LUA_TNIL) *adds |= ADD_DATE;
   int t = lua_getfield(L, idx, "authors");
-  if (t != LUA_TNIL && (t != LUA_TTABLE || lua_rawlen(L, -1) > 0)) ok = 0;
+  if (t != LUA_TNIL && (t != LUA_TTABLE || lua_rawlen(L, -1) > 0)) *adds |= ADD_AUTHORS;
   lua_pop(L, 3);
   return ok;
 }
@@ -685,8 +706,8 @@ static int lane_decision(lua_State *L, int idx, lane_str *dup_of) {
  * keep_dups, agg) -> next, records: stage 2 (stet.stages.stage2) of the
  * spilled documents from..#offs (at offs[k], lens[k], with the decision
  * decs[k], nil or false for none) up to the first the lane does not take
- * or a SIGINT. The lane takes a document whose head is just { id, source,
- * site }, with the jsonl format and a decision that adds no metadata:
+ * or a SIGINT. The lane takes a document whose head read_head reads, with
+ * the jsonl format and a decision that adds no metadata it lacks:
  * boilerplate, fate, tally and record as stage2 makes them. Adds each
  * one's counts to agg { n, fates, reasons, read, kept, labels } (agg.n:
  * the last one done) and returns the index of the first it did not do and
@@ -763,7 +784,8 @@ static int l_lane2_run(lua_State *L) {
   for (; k <= n && !stet_interrupted(); k++) {
     lua_geti(L, 4, k); /* 14 */
     lane_str dup_of;
-    if (!lane_decision(L, 14, &dup_of)) break;
+    int adds;
+    if (!lane_decision(L, 14, &dup_of, &adds)) break;
     uint64_t off;
     size_t len;
     spilled_at(L, k, &off, &len);
@@ -785,7 +807,7 @@ static int l_lane2_run(lua_State *L) {
     }
     stet_buf view = {win->data + (off - win_off), len, len};
     lane2_res r = {NULL, NULL, NULL, 0};
-    if (!lane2_doc(L, &view, c, threshold, dup_of, keep_dups, out, &r, 13)) break;
+    if (!lane2_doc(L, &view, c, threshold, dup_of, adds, keep_dups, out, &r, 13)) break;
     stet_doc *d = lua_touserdata(L, 15); /* the run's document, at 13 too */
     /* d:tally(r.tally) into agg */
     int written = r.write;

@@ -92,6 +92,15 @@ function encode(v, keys, out)
 end
 
 -- Marks t as an object whose keys are written in the order of `keys`.
+-- The JSON array of the strings of list's values (tostring of each), "[]"
+-- for an empty or absent list: how records write their authors.
+function json.string_array(list)
+  if not list or #list == 0 then return "[]" end
+  local quote, parts = json.string, {}
+  for i, a in ipairs(list) do parts[i] = quote(tostring(a)) end
+  return "[" .. table.concat(parts, ", ") .. "]"
+end
+
 function json.ordered(t, keys) return setmetatable(t, { __jsonkeys = keys }) end
 
 -- A sentinel for an explicit null inside tables.

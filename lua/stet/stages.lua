@@ -23,6 +23,7 @@ local stages = {}
 
 -- The built-in jsonl format, whose records the lane writes in C.
 local JSONL = require "stet.formats.jsonl"
+local json = require "stet.json"
 
 -- Pass 1 summary of one processed document.
 -- fps: the kept paragraphs' fingerprints packed 8 bytes each (see
@@ -178,7 +179,7 @@ function stages.stage1(item, index, ctx)
   s.bytes_fix = doc.bytes_fix
   if ctx.spill then
     -- pass 2 finds the document in the spill file at s.off
-    s.off, s.len = stages.spill(doc, ctx.spill)
+    s.off, s.len = stages.spill(doc, ctx.spill, ctx.lane and ctx.format == JSONL)
     doc._d:release() -- its buffers serve the next document
   end
   return s
@@ -225,12 +226,23 @@ end
 
 -- Appends a processed document to the spill file sp (stet._spill, or its
 -- address in a worker) as pass 2 needs it: metadata and the C document
--- (its paragraphs, labels and fingerprints). Returns offset, length.
-function stages.spill(doc, sp)
-  return doc._d:spill(sp, stet.pack({ id = doc.id, source = doc.source, site = doc.site,
-    title = doc.title, date = doc.date, authors = (doc.authors and #doc.authors > 0) and doc.authors or nil,
-    meta = next(doc.meta) ~= nil and doc.meta or nil,
-    dropped = doc.dropped }))
+-- (its paragraphs, labels and fingerprints). Returns offset, length. With
+-- jsonl (pass 2 writes the jsonl format, which the lane, core/lua_lane.c,
+-- does in C), the authors and meta of a document not dropped are in the
+-- head as the JSON the format writes (aj, mj), and as tables packed in x
+-- for the general way (stages.unspill).
+function stages.spill(doc, sp, jsonl)
+  local authors = (doc.authors and #doc.authors > 0) and doc.authors or nil
+  local meta = next(doc.meta) ~= nil and doc.meta or nil
+  local head = { id = doc.id, source = doc.source, site = doc.site, title = doc.title, date = doc.date }
+  if doc.dropped or not jsonl then
+    head.authors, head.meta, head.dropped = authors, meta, doc.dropped
+  elseif authors or meta then
+    -- (as stet/formats/jsonl.lua writes them)
+    head.aj, head.mj = authors and json.string_array(authors), meta and json.encode(meta)
+    head.x = stet.pack({ authors = authors, meta = meta })
+  end
+  return doc._d:spill(sp, stet.pack(head))
 end
 
 -- The document stages.spill left at offset off, with its C document in
@@ -238,6 +250,10 @@ end
 function stages.unspill(sp, off, len)
   local d, head = stet._doc_unspill(sp, off, len)
   local doc = stet.unpack(head)
+  if doc.x then
+    local x = stet.unpack(doc.x)
+    doc.authors, doc.meta, doc.x, doc.aj, doc.mj = x.authors, x.meta, nil, nil, nil
+  end
   doc._d = d
   return doc
 end

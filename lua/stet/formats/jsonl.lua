@@ -3,7 +3,7 @@
 -- keys sorted). Built directly as a string: this runs once per record.
 local json = require "stet.json"
 
-local quote, encode = json.string, json.encode
+local quote, encode, string_array = json.string, json.encode, json.string_array
 
 local function str(v)
   if v == nil then return "null" end
@@ -14,17 +14,11 @@ return {
   extension = "jsonl",
   json_text = true, -- r.text_json: the body's JSON literal, made in C
   write = function(r)
-    local authors = "[]"
-    if r.authors and #r.authors > 0 then
-      local parts = {}
-      for i, a in ipairs(r.authors) do parts[i] = quote(tostring(a)) end
-      authors = "[" .. table.concat(parts, ", ") .. "]"
-    end
     local meta = (r.meta and next(r.meta) ~= nil) and encode(r.meta) or "{}"
     -- one concatenation: Lua sizes the result once and copies each piece
     return '{"id": ' .. str(r.id) .. ', "site": ' .. str(r.site) .. ', "source": ' .. str(r.source) ..
-      ', "title": ' .. str(r.title) .. ', "date": ' .. str(r.date) .. ', "authors": ' .. authors ..
-      ', "text": ' .. (r.text_json or str(r.text)) .. ', "dup_of": ' .. str(r.dup_of) ..
-      ', "meta": ' .. meta .. "}\n"
+      ', "title": ' .. str(r.title) .. ', "date": ' .. str(r.date) .. ', "authors": ' ..
+      string_array(r.authors) .. ', "text": ' .. (r.text_json or str(r.text)) .. ', "dup_of": ' ..
+      str(r.dup_of) .. ', "meta": ' .. meta .. "}\n"
   end,
 }
