@@ -33,18 +33,26 @@
 #define KEY_MAX 40   /* Lua's short strings: interned, so equal means same pointer */
 #define KEY_SLOTS 512
 
+/* One per Lua state, kept from call to call (an upvalue of stet.pack):
+ * packing never calls back into Lua, so one pack runs at a time, and a
+ * pack starts by taking a new generation, which empties the slots of the
+ * one before (an error may have stopped it anywhere) without clearing
+ * them. */
 typedef struct packer {
   lua_State *L;
   stet_buf *out;
+  stet_buf buf;                    /* out: kept unless it grew big */
   const char *slot_ptr[KEY_SLOTS]; /* key string -> number, by address */
+  uint32_t slot_gen[KEY_SLOTS];    /* a slot is taken when it is gen */
   unsigned char slot_num[KEY_SLOTS];
+  uint32_t gen;
   size_t nkeys;
 } packer;
 
 /* The slot of key string s: where it is, or the empty one it would go to. */
 static size_t key_slot(const packer *b, const char *s) {
   size_t h = ((uintptr_t)s >> 4) * UINT64_C(0x9E3779B97F4A7C15) >> 55; /* 9 bits */
-  while (b->slot_ptr[h] && b->slot_ptr[h] != s) h = (h + 1) & (KEY_SLOTS - 1);
+  while (b->slot_gen[h] == b->gen && b->slot_ptr[h] != s) h = (h + 1) & (KEY_SLOTS - 1);
   return h;
 }
 
@@ -141,7 +149,7 @@ static void pack_key(lua_State *L, packer *b, int idx, int depth) {
     const char *s = lua_tolstring(L, idx, &n);
     if (n <= KEY_MAX) {
       size_t h = key_slot(b, s);
-      if (b->slot_ptr[h]) {
+      if (b->slot_gen[h] == b->gen) {
         char *w = room(b, 2);
         w[0] = 'K';
         w[1] = (char)b->slot_num[h];
@@ -150,6 +158,7 @@ static void pack_key(lua_State *L, packer *b, int idx, int depth) {
       }
       if (b->nkeys < KEYS) {
         b->slot_ptr[h] = s; /* the string stays alive: it is a key of a table being packed */
+        b->slot_gen[h] = b->gen;
         b->slot_num[h] = (unsigned char)b->nkeys++;
       }
     }
@@ -180,14 +189,25 @@ int stet_wire_strings(stet_buf *out, const char *const *keys, const char *const 
 static int l_pack(lua_State *L) {
   luaL_checkany(L, 1);
   lua_settop(L, 1);
-  packer *pk = lua_newuserdatauv(L, sizeof *pk, 0); /* 2: big for the C stack of a worker */
-  memset(pk, 0, sizeof *pk);
+  packer *pk = lua_touserdata(L, lua_upvalueindex(1)); /* big for the C stack of a worker */
   pk->L = L;
-  pk->out = stet_lua_newbuf(L); /* 3 */
+  pk->out = &pk->buf;
+  pk->buf.len = 0;
+  pk->nkeys = 0;
+  if (++pk->gen == 0) { /* after 2^32 packs: no slot may look taken */
+    memset(pk->slot_gen, 0, sizeof pk->slot_gen);
+    pk->gen = 1;
+  }
   pack_value(L, pk, 1, 0);
-  lua_remove(L, 2);
-  stet_lua_pushbuf(L, 2);
+  lua_pushlstring(L, pk->buf.data ? pk->buf.data : "", pk->buf.len);
+  if (pk->buf.cap > (8u << 20)) stet_buf_free(&pk->buf);
   return 1;
+}
+
+static int packer_gc(lua_State *L) {
+  packer *pk = lua_touserdata(L, 1);
+  stet_buf_free(&pk->buf);
+  return 0;
 }
 
 typedef struct reader {
@@ -302,11 +322,18 @@ static int l_json_quote(lua_State *L) {
 
 static const luaL_Reg funcs[] = {
   {"json_quote", l_json_quote},
-  {"pack", l_pack},
   {"unpack", l_unpack},
   {NULL, NULL},
 };
 
 void stet_lua_open_wire(lua_State *L) {
   luaL_setfuncs(L, funcs, 0);
+  packer *pk = lua_newuserdatauv(L, sizeof *pk, 0); /* stet.pack's upvalue */
+  memset(pk, 0, sizeof *pk);
+  lua_newtable(L);
+  lua_pushcfunction(L, packer_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  lua_pushcclosure(L, l_pack, 1);
+  lua_setfield(L, -2, "pack");
 }
