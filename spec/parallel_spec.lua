@@ -30,6 +30,20 @@ describe("stet.pack", function()
     assert.has_error(function() stet.unpack(one:sub(1, #one - 10)) end, "stet.unpack: truncated data")
   end)
 
+  it("gives a value the same bytes whatever was packed before, even a pack an error stopped", function()
+    local v = { { x = 1, title = "t" }, { x = 2, title = "u" } }
+    local first = stet.pack(v)
+    local w = { { y = 1 }, { x = 3, y = 2 }, { title = "w" } }
+    local other = stet.pack(w)
+    assert.are.same(w, stet.unpack(other))
+    assert.are.equal(first, stet.pack(v))
+    local cycle = { x = 1 }
+    cycle.title = { x = 2, title = cycle }
+    assert.is_false(pcall(stet.pack, cycle))
+    assert.are.equal(first, stet.pack(v))
+    assert.are.same(v, stet.unpack(stet.pack(v)))
+  end)
+
   it("refuses functions, cycles and damaged data", function()
     assert.has_error(function() stet.pack({ print }) end, "stet.pack: cannot pack a function")
     local t = {}
