@@ -237,14 +237,16 @@ static long field_index(const unsigned char *s, size_t a, size_t b, const stet_j
   return -1;
 }
 
-stet_json_status stet_json_scan(const char *str, size_t n, stet_json_field *fields, size_t nf,
-                                size_t *where) {
+/* stet_json_scan, and stet_json_scan_top when others is not NULL. */
+static stet_json_status scan_object(const char *str, size_t n, stet_json_field *fields, size_t nf,
+                                    size_t *where, size_t *others) {
   scan sc = {(const unsigned char *)str, n, 0};
   const unsigned char *s = sc.s;
   uint64_t stack[(STET_JSON_MAX_DEPTH + 63) / 64]; /* bit set: an array */
   size_t depth = 0;
   stet_json_status status = STET_JSON_INVALID;
   for (size_t k = 0; k < nf; k++) fields[k].found = 0;
+  if (others) *others = 0;
   skip_ws(&sc);
   if (sc.i >= n || s[sc.i] != '{') {
     status = STET_JSON_UNUSUAL; /* not an object: the full decoder says what */
@@ -274,6 +276,7 @@ stet_json_status stet_json_scan(const char *str, size_t n, stet_json_field *fiel
           goto fail;
         }
         want = field_index(s, a, b, fields, nf);
+        if (want < 0 && others) ++*others;
       }
       skip_ws(&sc);
       if (sc.i >= n || s[sc.i] != ':') goto fail;
@@ -293,6 +296,9 @@ stet_json_status stet_json_scan(const char *str, size_t n, stet_json_field *fiel
         f->start = a;
         f->stop = b;
       }
+    } else if (want >= 0 && others && c == 'n') {
+      if (skip_word(&sc, "null", 4)) goto fail;
+      fields[want].found = 0; /* null: as if absent, whatever came before */
     } else if (want >= 0) {
       status = STET_JSON_UNUSUAL; /* a requested field that is not a string */
       goto fail;
@@ -344,6 +350,16 @@ stet_json_status stet_json_scan(const char *str, size_t n, stet_json_field *fiel
 fail:
   if (where) *where = sc.i;
   return status;
+}
+
+stet_json_status stet_json_scan(const char *s, size_t n, stet_json_field *fields, size_t nf,
+                                size_t *where) {
+  return scan_object(s, n, fields, nf, where, NULL);
+}
+
+stet_json_status stet_json_scan_top(const char *s, size_t n, stet_json_field *fields, size_t nf,
+                                    size_t *where, size_t *others) {
+  return scan_object(s, n, fields, nf, where, others);
 }
 
 /* Appends code point cp as UTF-8 (room reserved). */

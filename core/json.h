@@ -49,6 +49,13 @@ typedef struct stet_json_field {
 stet_json_status stet_json_scan(const char *s, size_t n, stet_json_field *fields, size_t nf,
                                 size_t *where);
 
+/* stet_json_scan for a caller that must know the whole top level: *others
+ * is the number of top-level keys not requested (a key given twice counts
+ * twice), and a requested key whose value is null counts as absent (found
+ * 0, whatever came before it) instead of making the object unusual. */
+stet_json_status stet_json_scan_top(const char *s, size_t n, stet_json_field *fields, size_t nf,
+                                    size_t *where, size_t *others);
+
 /* Writes the value of the raw string body s[0..n) (what lies between the
  * quotes, as stet_json_scan reported it) to out, which has room for n
  * bytes: a value is never longer than its body. Returns the length, or

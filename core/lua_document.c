@@ -175,21 +175,28 @@ int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
   const char *s = sc->raw.data ? sc->raw.data : "";
   size_t n = sc->raw.len;
   if (memchr(s, '\0', n < SNIFF_BINARY ? n : SNIFF_BINARY)) return 1;
+  *bytes = n;
+  stet_ldoc_from_raw(L, o, lines, reuse);
+  return 0;
+}
+
+void stet_ldoc_from_raw(lua_State *L, const stet_norm_opts *o, int lines, int reuse) {
+  scratch *sc = SCRATCH(L);
+  const char *s = sc->raw.data ? sc->raw.data : "";
+  size_t n = sc->raw.len;
   sc->norm.len = 0;
   stet_norm_stats st = {0, 0};
   int r = stet_normalize(s, n, o, &sc->norm, &st);
-  if (r < 0) return stet_lua_nomem(L);
+  if (r < 0) stet_lua_nomem(L);
   stet_doc *d = reuse ? stet_ldoc_renew(L, reuse) : stet_ldoc_new(L);
   /* a document used again takes the buffer its text is in (and leaves its
    * old one); a new one gets a copy, in a buffer of its size */
   stet_buf *src = r == 1 ? &sc->norm : &sc->raw;
   if (reuse ? stet_doc_split_take(d, &sc->fp, src, lines)
             : stet_doc_split(d, &sc->fp, src->data ? src->data : "", src->len, lines))
-    return stet_lua_nomem(L);
-  *bytes = n;
+    stet_lua_nomem(L);
   if (sc->raw.cap > (16u << 20)) stet_buf_free(&sc->raw);
   if (sc->norm.cap > (16u << 20)) stet_buf_free(&sc->norm);
-  return 0;
 }
 
 static int l_doc_file(lua_State *L) {
@@ -863,6 +870,7 @@ static int scratch_gc(lua_State *L) {
   stet_buf_free(&s->recs);
   stet_buf_free(&s->win);
   s->win_id = 0;
+  stet_buf_free(&s->jsonf);
   stet_buf_free(&s->chunk);
   stet_buf_free(&s->fix);
   stet_buf_free(&s->sumfps);

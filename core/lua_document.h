@@ -26,6 +26,7 @@ typedef struct scratch {
   stet_buf io;    /* a document on its way to or from the spill file */
   stet_buf raw, norm; /* stet._doc_file's file and its normalized text */
   stet_buf recs;      /* the records of stet._lane2_run and plan:run_chunk */
+  stet_buf jsonf;     /* stet._jsonl_run's unescaped fields and made ids */
   stet_buf win;       /* stet._lane2_run's window: the spill file with id */
   uint64_t win_id, win_off; /* win_id (0: none) from win_off on */
   stet_buf chunk;     /* plan:run_chunk's documents, spilled at once */
@@ -98,6 +99,11 @@ stet_spill *stet_ldoc_spill(lua_State *L, int idx);
  * upvalue. */
 int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
                         const stet_norm_opts *o, int lines, size_t *bytes, int reuse);
+
+/* stet_ldoc_from_file's document of the text in the scratch's raw buffer
+ * (which it may take): pushes it, new or renewed as there. Raises on
+ * ENOMEM. */
+void stet_ldoc_from_raw(lua_State *L, const stet_norm_opts *o, int lines, int reuse);
 
 /* A document's summary (d:summary): the number of kept paragraphs, the
  * body's length, their fingerprints (8 bytes each, little-endian), the

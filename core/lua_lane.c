@@ -293,10 +293,19 @@ static int put_str(stet_buf *b, const char *s, size_t n) {
   return put(b, &len, 4) || (s && put(b, s, n));
 }
 
+/* What a document of the lane is, beside its text: its id, source, site,
+ * title, date (NULL: absent), its line in a JSON Lines file (0: none) and
+ * url, as stet.document's raw document has them. */
+typedef struct lane_meta {
+  lane_str id, source, site, title, date, url;
+  lua_Integer line;
+} lane_meta;
+
 /* Appends the record of core/lua_sumstore.c ('L') of the summary sm. */
 static void lane_put(lua_State *L, stet_buf *rec, const lane_plan *p, const stet_ldoc_summary *sm,
-                     lua_Integer index, uint64_t off, uint32_t len, int64_t bytes_fix, lane_str id,
-                     lane_str source, lane_str site) {
+                     lua_Integer index, uint64_t off, uint32_t len, int64_t bytes_fix,
+                     const lane_meta *m) {
+  lane_str id = m->id, source = m->source, site = m->site;
   int64_t key = (int64_t)index;
   uint32_t body_len = (uint32_t)sm->body_len;
   unsigned char has_bfp = (unsigned char)sm->has_bfp;
@@ -306,8 +315,75 @@ static void lane_put(lua_State *L, stet_buf *rec, const lane_plan *p, const stet
       put(rec, &bytes_fix, 8) || put_str(rec, id.s, id.n) || put_str(rec, source.s, source.n) ||
       put_str(rec, site.s ? site.s : "", site.s ? site.n : 0) ||
       put_str(rec, p->rule.s, p->rule.n) || put_str(rec, sm->fps, sm->fps_len) ||
-      put_str(rec, sm->sig, sm->sig_len))
+      put_str(rec, sm->sig, sm->sig_len) || put_str(rec, m->title.s, m->title.n) ||
+      put_str(rec, m->date.s, m->date.n))
     stet_lua_nomem(L);
+}
+
+/* Pushes the string, or nil when absent. */
+static void push_opt(lua_State *L, lane_str v) {
+  if (v.s) lua_pushlstring(L, v.s, v.n);
+  else lua_pushnil(L);
+}
+
+/* Pass 1 of the document at stack index di, bytes long as read, whose
+ * plan is at stack index pi: cut, drop, summarize, then its document joins
+ * the scratch's chunk of spill bytes and its record goes to rec. Returns
+ * 1, or 0 when the general way must take it (a function matcher failed). */
+static int run1_process(lua_State *L, lane_plan *p, int pi, int di, const lane_meta *m,
+                        size_t bytes, int64_t bytes_fix, lua_Integer index, stet_buf *rec) {
+  stet_doc *d = lua_touserdata(L, di);
+  size_t last = p->nstages && p->stage[0].cut ? lane_cut(L, d, &p->stage[0]) : d->n;
+  for (int s = 0; s < p->nstages; s++) {
+    const lane_stage *st = &p->stage[s];
+    if (!st->drop) continue;
+    lua_pushnil(L); /* di + 1: the checks, a table once lane_scan has one */
+    if (lane_scan(L, d, st, last, di + 1)) {
+      lua_getiuservalue(L, pi, 1);
+      lua_getfield(L, -1, "resolve");
+      lua_replace(L, -2);
+      lua_pushvalue(L, di);
+      lua_pushvalue(L, di + 1);
+      lua_pushinteger(L, s + 1);
+      push_opt(L, m->id);
+      push_opt(L, m->source);
+      push_opt(L, m->site);
+      lua_pushinteger(L, (lua_Integer)bytes);
+      if (m->line) lua_pushinteger(L, m->line);
+      else lua_pushnil(L);
+      push_opt(L, m->url);
+      push_opt(L, m->title);
+      push_opt(L, m->date);
+      lua_call(L, 11, 1);
+      if (!lua_toboolean(L, -1)) {
+        lua_settop(L, di);
+        return 0;
+      }
+    }
+    lua_settop(L, di);
+  }
+  scratch *sc = SCRATCH(L);
+  stet_ldoc_summary sm;
+  if (stet_ldoc_summarize(sc, d, p->sig ? &p->mo : NULL, &sm)) return stet_lua_nomem(L);
+  /* the head pass 2 unpacks (stages.spill): { id, source, site, title,
+   * date }. The document joins the chunk's spill bytes, appended at once
+   * when the chunk is done, and its record holds its offset among them
+   * (flush_run adds where they went) */
+  stet_buf *b = &sc->chunk;
+  size_t start = b->len;
+  static const char *const keys[5] = {"id", "source", "site", "title", "date"};
+  const char *vals[5] = {m->id.s, m->source.s, m->site.s, m->title.s, m->date.s};
+  size_t lens[5] = {m->id.n, m->source.n, m->site.n, m->title.n, m->date.n};
+  uint32_t h32 = 0;
+  if (stet_buf_append(b, &h32, 4) || stet_wire_strings(b, keys, vals, lens, 5))
+    return stet_lua_nomem(L);
+  h32 = (uint32_t)(b->len - start - 4);
+  memcpy(b->data + start, &h32, 4);
+  if (stet_doc_dump(d, b)) return stet_lua_nomem(L);
+  size_t at = rec->len + 9; /* the record's offset field ('L', key) */
+  lane_put(L, rec, p, &sm, index, (uint64_t)start, (uint32_t)(b->len - start), bytes_fix, m);
+  if (stet_buf_append(&sc->fix, &at, sizeof at)) return stet_lua_nomem(L);
+  return 1;
 }
 
 /* One text file through pass 1 (see plan:run_chunk): appends its
@@ -319,57 +395,11 @@ static int run1_doc(lua_State *L, lane_plan *p, const char *path, lua_Integer si
   int top = lua_gettop(L);
   size_t bytes;
   if (stet_ldoc_from_file(L, path, size, &p->norm, p->lines, &bytes, doc)) return 0;
-  int di = top + 1;
-  stet_doc *d = lua_touserdata(L, di); /* the run's document (run_files made it) */
-  size_t last = p->nstages && p->stage[0].cut ? lane_cut(L, d, &p->stage[0]) : d->n;
-  for (int s = 0; s < p->nstages; s++) {
-    const lane_stage *st = &p->stage[s];
-    if (!st->drop) continue;
-    lua_pushnil(L); /* di + 1: the checks, a table once lane_scan has one */
-    if (lane_scan(L, d, st, last, di + 1)) {
-      lua_getiuservalue(L, 1, 1);
-      lua_getfield(L, -1, "resolve");
-      lua_replace(L, -2);
-      lua_pushvalue(L, di);
-      lua_pushvalue(L, di + 1);
-      lua_pushinteger(L, s + 1);
-      lua_pushlstring(L, id.s, id.n);
-      lua_pushlstring(L, source.s, source.n);
-      if (site.s) lua_pushlstring(L, site.s, site.n);
-      else lua_pushnil(L);
-      lua_pushinteger(L, (lua_Integer)bytes);
-      lua_call(L, 7, 1);
-      if (!lua_toboolean(L, -1)) {
-        lua_settop(L, top);
-        return 0;
-      }
-    }
-    lua_settop(L, di);
-  }
-  scratch *sc = SCRATCH(L);
-  stet_ldoc_summary sm;
-  if (stet_ldoc_summarize(sc, d, p->sig ? &p->mo : NULL, &sm)) return stet_lua_nomem(L);
-  /* the head pass 2 unpacks: { id, source, site } */
-  /* the document joins the chunk's spill bytes, appended at once when the
-   * chunk is done, and its record holds its offset among them
-   * (p_run_chunk adds where they went) */
-  stet_buf *b = &sc->chunk;
-  size_t start = b->len;
-  static const char *const keys[3] = {"id", "source", "site"};
-  const char *vals[3] = {id.s, source.s, site.s};
-  size_t lens[3] = {id.n, source.n, site.n};
-  uint32_t h32 = 0;
-  if (stet_buf_append(b, &h32, 4) || stet_wire_strings(b, keys, vals, lens, 3))
-    return stet_lua_nomem(L);
-  h32 = (uint32_t)(b->len - start - 4);
-  memcpy(b->data + start, &h32, 4);
-  if (stet_doc_dump(d, b)) return stet_lua_nomem(L);
-  size_t at = rec->len + 9; /* the record's offset field ('L', key) */
-  lane_put(L, rec, p, &sm, index, (uint64_t)start, (uint32_t)(b->len - start),
-           (int64_t)bytes - (size > 0 ? size : 0), id, source, site);
-  if (stet_buf_append(&sc->fix, &at, sizeof at)) return stet_lua_nomem(L);
+  lane_meta m = {id, source, site, {NULL, 0}, {NULL, 0}, {NULL, 0}, 0};
+  int taken = run1_process(L, p, 1, top + 1, &m, bytes, (int64_t)bytes - (size > 0 ? size : 0),
+                           index, rec);
   lua_settop(L, top); /* the document stays for the next file */
-  return 1;
+  return taken;
 }
 
 /* Where a run of plan:run_chunk stands, kept on the C stack of
@@ -496,6 +526,207 @@ static int p_run_chunk(lua_State *L) {
   if (flush_run(sp, sc, rec)) return luaL_error(L, "spill file: %s", strerror(errno));
   if (sc->chunk.cap > (64u << 20)) stet_buf_free(&sc->chunk);
   lua_pushinteger(L, k);
+  lua_pushlstring(L, rec->data ? rec->data : "", rec->len);
+  if (rec->cap > (64u << 20)) stet_buf_free(rec);
+  return 2;
+}
+
+/* stet._jsonl_run(spill, lines, linenos, first, k, file, pick) -> next,
+ * records: pass 1 for the JSON lines lines[k..] of a file (a chunk of
+ * readers' chunk_json: line j is line linenos[j] of the file, its document
+ * index first + j - 1), up to the first the general way must take, or a
+ * SIGINT, as plan:run_chunk does for text files. file = { source, id_base,
+ * folder, text_field }. The lane takes a line that is one JSON object
+ * (core/json.h) whose keys are the text field and no more than id, url,
+ * site, title and date, each a string or null (id, when given, a
+ * string), which is what stet.readers makes a document with no meta of.
+ * pick(site, url, folder, date) gives the document's lane plan (false:
+ * none, its rule needs Lua), its site and its date normalized (false: the
+ * date does not normalize, which puts it in meta); the line is then
+ * processed as its text file would be (run1_process). A line with a byte
+ * order mark stays with the general way, which says what it makes of it.
+ * [-0, +2] */
+enum { J_TEXT, J_ID, J_URL, J_SITE, J_TITLE, J_DATE, J_FIELDS };
+
+/* The value of field f of line s into *v: in s, or unescaped into b. 0, or
+ * -1 when an escape is invalid. */
+static int json_value(const char *s, const stet_json_field *f, stet_buf *b, lane_str *v) {
+  if (!f->found) {
+    v->s = NULL;
+    v->n = 0;
+    return 0;
+  }
+  if (!f->escaped) {
+    v->s = s + f->start;
+    v->n = f->stop - f->start;
+    return 0;
+  }
+  /* b has room for the line: the values written so far are shorter */
+  size_t n = stet_json_unescape(s + f->start, f->stop - f->start, b->data + b->len);
+  if (n == (size_t)-1) return -1;
+  v->s = b->data + b->len;
+  v->n = n;
+  b->len += n;
+  return 0;
+}
+
+/* One JSON line through pass 1: 1 taken, 0 for the general way. The run's
+ * document is at stack index di; file fields at fi, pick at pi. */
+static int jsonl_line(lua_State *L, const char *s, size_t n, lua_Integer lineno,
+                      lua_Integer index, int di, int fi, int pi, stet_buf *rec) {
+  scratch *sc = SCRATCH(L);
+  if (lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) return 0;
+  size_t tl;
+  lua_getfield(L, fi, "text_field");
+  const char *tf = lua_tolstring(L, -1, &tl); /* kept alive by file */
+  lua_pop(L, 1);
+  stet_json_field f[J_FIELDS] = {
+    {tf, tl, 0, 0, 0, 0, NULL, 0},        {"id", 2, 0, 0, 0, 0, NULL, 0},
+    {"url", 3, 0, 0, 0, 0, NULL, 0},      {"site", 4, 0, 0, 0, 0, NULL, 0},
+    {"title", 5, 0, 0, 0, 0, NULL, 0},    {"date", 4, 0, 0, 0, 0, NULL, 0},
+  };
+  /* the text is unescaped straight into the raw buffer the document is
+   * made from */
+  sc->raw.len = 0;
+  if (stet_buf_reserve(&sc->raw, n + 1)) return stet_lua_nomem(L);
+  f[J_TEXT].out = sc->raw.data;
+  size_t others;
+  if (stet_json_scan_top(s, n, f, J_FIELDS, NULL, &others) != STET_JSON_OK || others ||
+      !f[J_TEXT].found)
+    return 0;
+  size_t bl;
+  lua_getfield(L, fi, "id_base");
+  const char *base = lua_tolstring(L, -1, &bl); /* kept alive by file */
+  lua_pop(L, 1);
+  if (!base) return luaL_error(L, "_jsonl_run: file.id_base must be a string");
+  /* room for the values (no longer than the line) and a made id, so that
+   * nothing moves once a value points into it */
+  stet_buf *jb = &sc->jsonf;
+  jb->len = 0;
+  if (stet_buf_reserve(jb, n + bl + 32)) return stet_lua_nomem(L);
+  lane_meta m;
+  lane_str date;
+  if (json_value(s, &f[J_ID], jb, &m.id) || json_value(s, &f[J_URL], jb, &m.url) ||
+      json_value(s, &f[J_SITE], jb, &m.site) || json_value(s, &f[J_TITLE], jb, &m.title) ||
+      json_value(s, &f[J_DATE], jb, &date))
+    return 0;
+  if (!m.id.s || m.id.n == 0) { /* id_base:lineno, as stet.readers makes it */
+    char num[24];
+    int nl = snprintf(num, sizeof num, ":%lld", (long long)lineno);
+    m.id.s = jb->data + jb->len;
+    m.id.n = bl + (size_t)nl;
+    memcpy(jb->data + jb->len, base, bl);
+    memcpy(jb->data + jb->len + bl, num, (size_t)nl);
+    jb->len += m.id.n;
+  }
+  lua_getfield(L, fi, "source");
+  m.source.s = lua_tolstring(L, -1, &m.source.n); /* kept alive by file */
+  lua_pop(L, 1);
+  m.line = lineno;
+  /* its rule's plan, site and date */
+  int top = lua_gettop(L);
+  lua_pushvalue(L, pi);
+  push_opt(L, m.site);
+  push_opt(L, m.url);
+  lua_getfield(L, fi, "folder");
+  push_opt(L, date);
+  lua_call(L, 4, 3); /* plan, site, date at top + 1.. */
+  if (!lua_toboolean(L, top + 1)) {
+    lua_settop(L, top);
+    return 0;
+  }
+  lane_plan *p = check_plan(L, top + 1);
+  m.site.s = lua_tolstring(L, top + 2, &m.site.n); /* NULL when nil; kept alive on the stack */
+  m.date.s = date.s ? lua_tolstring(L, top + 3, &m.date.n) : NULL;
+  if (date.s && !m.date.s) {
+    lua_settop(L, top);
+    return 0;
+  }
+  /* the text, unescaped by the scan or taken as it is */
+  if (f[J_TEXT].escaped) {
+    sc->raw.len = f[J_TEXT].outlen;
+  } else {
+    size_t tn = f[J_TEXT].stop - f[J_TEXT].start;
+    memcpy(sc->raw.data, s + f[J_TEXT].start, tn);
+    sc->raw.len = tn;
+  }
+  stet_ldoc_from_raw(L, &p->norm, p->lines, di);
+  int dd = lua_gettop(L);
+  size_t bytes = n > 0 && s[n - 1] == '\r' ? n - 1 : n; /* as stet.readers counts it */
+  int taken = run1_process(L, p, top + 1, dd, &m, bytes, 0, index, rec);
+  lua_settop(L, top);
+  return taken;
+}
+
+/* jsonl_lines(lines, linenos, file, pick, state): the lines state->k.. of
+ * stet._jsonl_run in one protected call (as run_files for text files). */
+static int jsonl_lines(lua_State *L) {
+  run_state *rs = lua_touserdata(L, 5);
+  scratch *sc = SCRATCH(L);
+  stet_buf *rec = &sc->recs;
+  lua_settop(L, 5);
+  stet_ldoc_new(L); /* 6: the document every line of the run goes through */
+  for (; rs->k <= rs->n && !stet_interrupted(); rs->k++) {
+    lua_Integer k = rs->k;
+    if (lua_geti(L, 1, k) != LUA_TSTRING || lua_geti(L, 2, k) != LUA_TNUMBER)
+      return luaL_error(L, "_jsonl_run: lines[%d] and linenos[%d] must be a string and a number",
+                        (int)k, (int)k);
+    size_t n;
+    const char *s = lua_tolstring(L, 7, &n);
+    lua_Integer lineno = lua_tointeger(L, 8);
+    rs->rec_at = rec->len;
+    rs->chunk_at = sc->chunk.len;
+    rs->fix_at = sc->fix.len;
+    int taken = jsonl_line(L, s, n, lineno, rs->first + k - 1, 6, 3, 4, rec);
+    lua_settop(L, 6);
+    if (!taken) {
+      rec->len = rs->rec_at;
+      sc->chunk.len = rs->chunk_at;
+      sc->fix.len = rs->fix_at;
+      break;
+    }
+    if (sc->chunk.len >= RUN_SPILL_MAX && flush_run(rs->sp, sc, rec)) {
+      rs->spill_errno = errno ? errno : EIO;
+      rs->k++;
+      return luaL_error(L, "spill file");
+    }
+  }
+  stet_ldoc_release(L, lua_touserdata(L, 6));
+  return 0;
+}
+
+static int l_jsonl_run(lua_State *L) {
+  stet_spill *sp = stet_ldoc_spill(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  lua_Integer first = luaL_checkinteger(L, 4), k = luaL_checkinteger(L, 5);
+  luaL_checktype(L, 6, LUA_TTABLE);
+  luaL_checktype(L, 7, LUA_TFUNCTION);
+  lua_settop(L, 7);
+  scratch *sc = SCRATCH(L);
+  stet_buf *rec = &sc->recs;
+  rec->len = 0;
+  sc->chunk.len = 0;
+  sc->fix.len = 0;
+  run_state rs = {k, (lua_Integer)lua_rawlen(L, 2), first, 0, 0, 0, sp, 0};
+  lua_pushvalue(L, lua_upvalueindex(2)); /* jsonl_lines, protected */
+  lua_pushvalue(L, 2);
+  lua_pushvalue(L, 3);
+  lua_pushvalue(L, 6);
+  lua_pushvalue(L, 7);
+  lua_pushlightuserdata(L, &rs);
+  if (lua_pcall(L, 5, 0, 0) != LUA_OK) {
+    /* the general way takes the line again and says what went wrong */
+    rec->len = rs.rec_at;
+    sc->chunk.len = rs.chunk_at;
+    sc->fix.len = rs.fix_at;
+  }
+  lua_settop(L, 7);
+  if (rs.spill_errno) return luaL_error(L, "spill file: %s", strerror(rs.spill_errno));
+  if (flush_run(sp, sc, rec)) return luaL_error(L, "spill file: %s", strerror(errno));
+  if (sc->chunk.cap > (64u << 20)) stet_buf_free(&sc->chunk);
+  if (sc->jsonf.cap > (16u << 20)) stet_buf_free(&sc->jsonf);
+  lua_pushinteger(L, rs.k);
   lua_pushlstring(L, rec->data ? rec->data : "", rec->len);
   if (rec->cap > (64u << 20)) stet_buf_free(rec);
   return 2;
@@ -881,4 +1112,9 @@ void stet_lua_open_lane(lua_State *L, int up) {
   lua_pushvalue(L, up);
   lua_pushcclosure(L, l_lane2_run, 1);
   lua_setfield(L, up - 1, "_lane2_run");
+  lua_pushvalue(L, up);
+  lua_pushvalue(L, up);
+  lua_pushcclosure(L, jsonl_lines, 1);
+  lua_pushcclosure(L, l_jsonl_run, 2);
+  lua_setfield(L, up - 1, "_jsonl_run");
 }

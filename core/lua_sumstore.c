@@ -31,8 +31,9 @@
  *   'G'                                  the next document went the
  *                                        general way: st:add gets it
  *   'L' i64 key, u64 off, u32 len, u32 body_len, u8 has_body_fp,
- *       u64 body_fp, i64 bytes_fix, then six strings (u32 length, bytes;
- *       length 0xFFFFFFFF: nil): id, source, site, rule, fps, sig */
+ *       u64 body_fp, i64 bytes_fix, then eight strings (u32 length, bytes;
+ *       length 0xFFFFFFFF: nil): id, source, site, rule, fps, sig, title,
+ *       date */
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +46,7 @@
 #define NIL_LEN UINT32_MAX
 
 enum { F_TABLE = 1, F_DROPPED = 2, F_BFP = 4, F_SPILLED = 8 };
-enum { S_ID, S_SOURCE, S_SITE, S_RULE, S_FPS, S_SIG, NSTR };
+enum { S_ID, S_SOURCE, S_SITE, S_RULE, S_FPS, S_SIG, S_TITLE, S_DATE, NSTR };
 
 typedef struct srec {
   int64_t key;
@@ -235,7 +236,8 @@ static int st_add(lua_State *L) {
   stet_counter *c = store_counter(L);
   srec *r = new_rec(L, s, key);
   r->flags = F_TABLE;
-  static const char *const names[NSTR] = {"id", "source", "site", "rule", "fps", "sig"};
+  static const char *const names[NSTR] = {"id",  "source", "site",  "rule",
+                                          "fps", "sig",    "title", "date"};
   for (int k = 0; k < NSTR; k++) {
     if (lua_getfield(L, 3, names[k]) == LUA_TSTRING) {
       size_t n;
@@ -353,7 +355,8 @@ static int st_get(lua_State *L) {
   if (i < 0) return 1;
   const srec *r = &s->r[i];
   lua_createtable(L, 0, 12);
-  static const char *const names[NSTR] = {"id", "source", "site", "rule", "fps", "sig"};
+  static const char *const names[NSTR] = {"id",  "source", "site",  "rule",
+                                          "fps", "sig",    "title", "date"};
   for (int k = 0; k < NSTR; k++) {
     size_t n;
     const char *p = str_of(s, r, k, &n);

@@ -33,6 +33,19 @@ return {
   ["rules/headsite.lua"] = [[
 return { name = "headsite", head = { "title", "byline" }, drop = { promo = "^Promo:" } }
 ]],
+  -- a rule for JSON lines, found by its domain, whose matcher reads what a
+  -- JSON line's document has: the ad goes only when they are all right
+  ["rules/jsonsite.lua"] = [[
+return {
+  name = "jsonsite", domains = { "json.example" },
+  drop = { promo = { "^Promo:", { match = function(p, doc)
+    return p.text:find("^Ad ") ~= nil and doc.line % 2 == 0 and doc.url:find("json%.example/b") ~= nil and
+      (doc.title or ""):find("^Json story") ~= nil and doc.site == "jsonsite" and doc.rule.name == "jsonsite" and
+      doc.source:find("feed%.jsonl$") ~= nil and doc.bytes > 100 and next(doc.meta) == nil and
+      #doc.authors == 0 and (doc.date == nil or doc.date == "2024-02-03")
+  end, max_length = 60 } } },
+}
+]],
 }
 
 local function body(i, extra)
@@ -64,7 +77,35 @@ local function corpus(edit)
     if i == 5 then rec.title = 7 end -- not a string: into meta
     lines[i] = json.encode(rec)
   end
-  files["feed/feed.jsonl"] = table.concat(lines, "\n") .. "\n"
+  -- lines the lane takes, and lines it leaves to the general way (the
+  -- comments say which)
+  local q = json.string
+  local extra = {
+    -- escapes in the text and title; nulls; a made id; a CRLF line end
+    '{"id": null, "site": "feedsite", "title": "Caf\\u00e9 \\/ \\"quoted\\"", "date": null, "text": ' ..
+      q(body(1)):gsub("harbor", "harbor\\u2019s") .. '}',
+    '{"id": "", "text": ' .. q(body(2)) .. ', "site": "feedsite"}\r',
+    -- found by the url's domain, or by the folder
+    '{"url": "https://json.example/a", "title": "Json story a", "text": ' .. q(body(3)) .. '}',
+    '{"url": "https://www.json.example/b", "title": "Json story b", "date": "2024-02-03", "text": ' ..
+      q(body(4)) .. '}',
+    '{"title": "Folder story", "text": ' .. q(body(0)) .. '}',
+    -- raw bytes the decoder passes through: invalid UTF-8, a control, NUL
+    '{"site": "feedsite", "text": ' .. q(body(1)):gsub("fares", "f\255res\1") .. ', "title": "x\\u0000y"}',
+    -- a key given twice: the last one counts, as for the decoder
+    '{"site": "feedsite", "title": "One", "title": "Two", "text": ' .. q(body(0)) .. '}',
+    -- the general way: an id that is a number, a date that does not
+    -- normalize, an unknown field, a rule with a head, invalid JSON, no text
+    '{"id": 12, "site": "feedsite", "text": ' .. q(body(2)) .. '}',
+    '{"site": "feedsite", "date": "someday", "text": ' .. q(body(3)) .. '}',
+    '{"site": "feedsite", "lang": "en", "text": ' .. q(body(4)) .. '}',
+    '{"site": "headsite", "text": ' .. q("A Headline\n\n" .. body(1)) .. '}',
+    '{"site": "feedsite", "text": "unfinished',
+    '{"site": "feedsite", "title": "no text"}',
+  }
+  files["feed/feed.jsonl"] = table.concat(lines, "\n") .. "\n" .. table.concat(extra, "\n") .. "\n"
+  -- a byte order mark on the first line: the general way
+  files["feed2/bom.jsonl"] = "\239\187\191" .. lines[2] .. "\n" .. lines[4] .. "\n"
   if edit then
     for k, v in pairs(files) do files[k] = edit(v) end
   end
@@ -188,6 +229,58 @@ describe("the lane", function()
       assert.is_truthy(lane.rule_of_folder.lanesite.plan)
       assert.are.equal(24, taken)
       assert.is_true(ads >= 10)
+    end
+  end)
+
+  it("summarizes and spills JSON lines as the general way does", function()
+    for _, near in ipairs({ 0.7, 0 }) do
+      local lane, general = ctx_for(dir, true, near), ctx_for(dir, false, near)
+      local key, taken, given, ads = 1, 0, 0, 0
+      local opts = { defer_json = true, chunk_json = true, block = 4096 }
+      for chunk in readers.open({ dir .. "/feed", dir .. "/feed2" }, opts) do
+        assert.is_table(chunk.lines)
+        chunk.index = key
+        local ra = pipeline.stage1_chunk(copy(chunk), lane)
+        local rb = pipeline.stage1_chunk(copy(chunk), general)
+        local n = #chunk.lines
+        assert.are.equal(n, ra.chunk)
+        assert.are.equal(n, rb.chunk)
+        assert.are.equal(("G"):rep(n), rb.blob)
+        local a, fa = summaries_of(ra, key)
+        local b, fb = summaries_of(rb, key)
+        assert.are.equal(0, fa)
+        assert.are.equal(0, fb)
+        for k = key, key + n - 1 do
+          local x, y = a[k], b[k]
+          assert.is_table(x)
+          if x.off then
+            local ux = pipeline.unspill(lane.spill, x.off, x.len)
+            local uy = pipeline.unspill(general.spill, y.off, y.len)
+            local dx, dy = ux._d, uy._d
+            ux._d, uy._d = nil, nil
+            assert.are.same(uy, ux)
+            assert.are.equal(dy:dump(), dx:dump())
+            x.off, x.len, y.off, y.len = nil, nil, nil, nil
+          end
+          assert.are.same(y, x)
+          if x.rule == "jsonsite" then -- the matcher saw what it should
+            local ad = string.pack("<j", stet.fingerprint("Ad space for rent"))
+            local at = 1
+            while at <= #x.fps and x.fps:sub(at, at + 7) ~= ad do at = at + 8 end
+            if at > #x.fps then ads = ads + 1 end
+          end
+        end
+        local g = 0
+        for _ in pairs(ra.general) do g = g + 1 end
+        taken, given = taken + n - g, given + g
+        key = key + n
+      end
+      -- the lane takes 7 of the first 10 lines (3 have fields that become
+      -- meta), 7 of the others and the byte order mark's file's second; it
+      -- leaves 3 + 6 + 1 to the general way
+      assert.are.equal(15, taken)
+      assert.are.equal(10, given)
+      assert.are.equal(1, ads) -- line 14 only
     end
   end)
 

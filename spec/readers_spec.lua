@@ -449,3 +449,58 @@ describe("readers.open with chunk_text", function()
     helpers.rmtree(tree)
   end)
 end)
+
+describe("readers.open with chunk_json", function()
+  it("gives the lines of a JSON Lines file in chunks, as defer_json gives them one by one", function()
+    local lines = {}
+    for i = 1, 600 do
+      -- blank lines are skipped, their numbers kept; a line of 1.1 MB
+      -- ends a chunk by size
+      lines[i] = i % 7 == 0 and "   " or i == 300 and ('{"text": "%s"}'):format(("x"):rep(1100000))
+        or ('{"text": "line %d"}'):format(i)
+    end
+    local tree = helpers.tree({ ["f.jsonl"] = table.concat(lines, "\n") .. "\n", ["g.txt"] = "text" })
+    local plain, chunked, sizes = {}, {}, {}
+    for item in readers.open(tree, { defer_text = true, defer_json = true, block = 1000 }) do
+      if item.deferred then plain[#plain + 1] = { item.deferred, item.lineno, item.bytes, item.source } end
+    end
+    for item in readers.open(tree, { defer_text = true, defer_json = true, chunk_json = true, block = 1000 }) do
+      if item.lines then
+        sizes[#sizes + 1] = #item.lines
+        local total = 0
+        for k, line in ipairs(item.lines) do
+          chunked[#chunked + 1] = { line, item.linenos[k], #line, item.source }
+          total = total + #line
+        end
+        assert.are.equal(total, item.bytes)
+        assert.are.equal(tree .. "/f.jsonl", item.source)
+        assert.are.equal("f", item.id_base)
+      else
+        assert.is_string(item.path) -- the text file
+      end
+    end
+    assert.are.same(plain, chunked)
+    assert.are.equal(600 - 85, #plain)
+    -- 256 lines; then up to the long line (1 MB of lines); then the rest
+    assert.are.same({ 256, 2, 256, 1 }, sizes)
+    helpers.rmtree(tree)
+  end)
+
+  it("gives a read error after the lines read before it", function()
+    local blocks = { '{"text": "a"}\n{"text": "b"}\n{"text": "c', false }
+    local stdin = { read = function()
+      local b = table.remove(blocks, 1)
+      if b == false then return nil, "device gone" end
+      return b
+    end }
+    local got = {}
+    for item in readers.open({ "-" }, { input = "jsonl", stdin = stdin, defer_json = true, chunk_json = true }) do
+      got[#got + 1] = item
+    end
+    assert.are.equal(2, #got)
+    assert.are.same({ '{"text": "a"}', '{"text": "b"}' }, got[1].lines)
+    assert.are.same({ 1, 2 }, got[1].linenos)
+    assert.matches("device gone", got[2].reject, 1, true)
+    assert.are.equal(3, got[2].line)
+  end)
+end)

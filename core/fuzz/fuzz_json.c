@@ -241,6 +241,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       free(out);
     }
   }
+  /* stet_json_scan_top agrees with the scan where the scan decided: the
+   * same fields on an object without requested nulls, the same error on
+   * invalid text; it counts at most one other key for each ':' */
+  {
+    stet_json_field g[NF];
+    memcpy(g, f, sizeof g);
+    for (size_t k = 0; k < nf; k++) g[k].out = NULL;
+    size_t others = (size_t)-1, where2 = (size_t)-1;
+    stet_json_status st2 = stet_json_scan_top(s, n, g, nf, &where2, &others);
+    if (st == STET_JSON_OK) {
+      FUZZ_CHECK(st2 == STET_JSON_OK, "scan_top refused what the scan took");
+      for (size_t k = 0; k < nf; k++)
+        FUZZ_CHECK(g[k].found == f[k].found &&
+                       (!g[k].found || (g[k].start == f[k].start && g[k].stop == f[k].stop)),
+                   "scan_top's fields differ from the scan's");
+    }
+    if (st == STET_JSON_INVALID)
+      FUZZ_CHECK(st2 == STET_JSON_INVALID && where2 == where, "scan_top's error differs");
+    if (st2 == STET_JSON_OK) {
+      size_t colons = 0;
+      for (size_t i = 0; i < n; i++) colons += s[i] == ':';
+      FUZZ_CHECK(others <= colons, "scan_top counted more keys than there are");
+    }
+  }
   /* unescape of the raw text (exact-size output buffer) */
   char *out = malloc(n ? n : 1);
   if (!out) abort();

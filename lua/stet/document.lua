@@ -254,6 +254,7 @@ local function normalize_date(value, ctx)
   if type(value) ~= "string" or value == "" then return nil end
   return stet.date(value, { reference = ctx.reference }) or nil
 end
+document.normalize_date = normalize_date
 
 -- The document table of raw (what hooks see), without paragraphs yet.
 local function new_doc(raw, ctx, rule, site)
@@ -305,11 +306,13 @@ function document.lane_plan(rule, ctx)
     minhash = mh and { shingle = mh.shingle or 5, hashes = mh.hashes } or nil,
     stages = stages,
     -- what a function matcher sees is the document table stet.document.run
-    -- would have made
-    resolve = function(d, checks, stage, id, source, site, bytes)
+    -- would have made (line, url, title, date: a JSON line's)
+    resolve = function(d, checks, stage, id, source, site, bytes, line, url, title, date)
       local r = stage == 1 and rule or rules.generic
       return (document.resolve_checks(r, function()
-        local doc = new_doc({ id = id, source = source, meta = {}, bytes = bytes }, ctx, rule, site)
+        local raw = { id = id, source = source, meta = {}, bytes = bytes, line = line, url = url,
+                      title = title, date = date }
+        local doc = new_doc(raw, ctx, rule, site)
         doc._d = d
         return doc
       end, d, checks, ctx))

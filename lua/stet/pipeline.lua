@@ -195,8 +195,10 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, 
   ctx.pass_started = stet.clock()
   local i = 0
   for item in source or readers.open(ctx.paths, ctx.reader) do
-    -- a chunk of text files (readers' chunk_text) is count items
-    local count = item.paths and #item.paths or 1
+    -- a chunk of text files or JSON lines (readers' chunk_text,
+    -- chunk_json) is count items
+    local chunk = item.paths or item.lines
+    local count = chunk and #chunk or 1
     i = item.key or (i + 1)
     if pass == 1 then
       stats.documents.read = stats.documents.read + count
@@ -213,7 +215,7 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, 
           for t = i, i + count - 1 do batch_index[#batch_index + 1] = t end
           batch_bytes = batch_bytes + (item.bytes or 0)
           if batch_bytes >= BATCH_BYTES or #batch_index >= BATCH_ITEMS then flush() end
-        elseif item.paths then
+        elseif chunk then
           apply_chunk(i, pipeline.stage1_chunk(job, ctx))
         elseif job.stage ~= 2 and pass == 1 then
           apply(i, pipeline.stage1(job, job.index, ctx))
@@ -572,10 +574,10 @@ function pipeline.worker(config)
     for _, it in ipairs(j.items) do
       -- on SIGINT, stop mid-batch: the main thread sees a short result
       if stet.interrupted() then break end
-      if it.paths then -- the results of a chunk of files
+      if it.paths or it.lines then -- the results of a chunk of files or lines
         local r = pipeline.stage1_chunk(it, ctx)
         out[#out + 1] = r
-        if r.chunk < #it.paths then break end
+        if r.chunk < #(it.paths or it.lines) then break end
       elseif j.pass == 1 and it.stage ~= 2 then
         out[#out + 1] = pipeline.stage1(it, it.index, ctx)
       else
@@ -619,8 +621,10 @@ function pipeline.run(ctx)
     -- JSON lines are decoded and text files read where they are processed
     ctx.reader.defer_json = true
     ctx.reader.defer_text = true
-    -- pass 1 of two takes text files by chunks (pipeline.stage1_chunk)
+    -- pass 1 of two takes text files and JSON lines by chunks
+    -- (pipeline.stage1_chunk)
     ctx.reader.chunk_text = ctx.spill ~= nil
+    ctx.reader.chunk_json = ctx.spill ~= nil
     if (ctx.jobs or 1) > 1 then
       ctx.pool = stet.pool(ctx.jobs, WORKER_INIT, stet.pack(pipeline.config(ctx)))
     end

@@ -229,33 +229,59 @@ local function line_doc(ctx, file, line, lineno)
   return doc
 end
 
--- A producer of JSONL documents from an open stream.
+-- A producer of JSONL documents from an open stream. With ctx.chunk_json
+-- (and defer_json), consecutive lines come out as one item (see
+-- readers.open); a read error after some lines comes out after them.
+-- A chunk: at most CHUNK_ITEMS files or lines, or about CHUNK_BYTES bytes.
+local CHUNK_ITEMS, CHUNK_BYTES = 256, 1 << 20
 local function jsonl_producer(ctx, file, st)
   local lineno = 0
   local done = false
+  local after -- a reject that comes after the chunk before it
   return function()
+    if after then
+      local rej = after
+      after = nil
+      return rej
+    end
+    local lines, linenos, bytes
     while not done do
       local line, err = next_line(st)
       if err then
         done = true
         close_stream(st)
-        return reject(err, file, lineno + 1, line, file.id_base .. ":" .. (lineno + 1))
+        local rej = reject(err, file, lineno + 1, line, file.id_base .. ":" .. (lineno + 1))
+        if not lines then return rej end
+        after = rej
+        break
       end
       if line == nil then
         done = true
         close_stream(st)
-        return nil
+        break
       end
       lineno = lineno + 1
       if ctx.defer_json then
         if find(line, "%S") then
-          return { deferred = line, lineno = lineno, source = file.source, id_base = file.id_base,
-                   folder = file.folder, bytes = #line }
+          if not ctx.chunk_json then
+            return { deferred = line, lineno = lineno, source = file.source, id_base = file.id_base,
+                     folder = file.folder, bytes = #line }
+          end
+          if lines then
+            lines[#lines + 1], linenos[#linenos + 1], bytes = line, lineno, bytes + #line
+          else
+            lines, linenos, bytes = { line }, { lineno }, #line
+          end
+          if #lines >= CHUNK_ITEMS or bytes >= CHUNK_BYTES then break end
         end
       else
         local doc = line_doc(ctx, file, line, lineno)
         if doc then return doc end
       end
+    end
+    if lines then
+      return { lines = lines, linenos = linenos, source = file.source, id_base = file.id_base,
+               folder = file.folder, bytes = bytes }
     end
     return nil
   end
@@ -421,14 +447,12 @@ end
 -- With ctx.chunk_text, the plain text file `file` and the plain text files
 -- that follow it in the same folder listing come out as one item:
 --   { paths = {}, id_bases = {}, sizes = {}, folder, bytes = their sizes }
--- (at most CHUNK_FILES files or about CHUNK_BYTES bytes; a size of -1 is
--- unknown and counts as 0).
-local CHUNK_FILES, CHUNK_BYTES = 256, 1 << 20
+-- (a chunk as for JSON lines; a size of -1 is unknown and counts as 0).
 local function text_chunk(it, file)
   local paths, ids, sizes, bytes
   local top = it.stack[#it.stack]
   if top then -- the folder listing file came from: take what follows it
-    paths, ids, sizes, bytes = core._text_chunk(top, CHUNK_FILES, CHUNK_BYTES, file.source,
+    paths, ids, sizes, bytes = core._text_chunk(top, CHUNK_ITEMS, CHUNK_BYTES, file.source,
       file.id_base, file.size or -1, known(file.size))
   else
     paths, ids, sizes, bytes = { file.source }, { file.id_base }, { file.size or -1 }, known(file.size)
@@ -447,6 +471,10 @@ end
 --                                unread (readers.decode, readers.load)
 --   chunk_text                   with defer_text: consecutive text files of
 --                                a folder as one item (text_chunk above)
+--   chunk_json                   with defer_json: consecutive lines of a
+--                                JSONL file as one item, { lines, linenos,
+--                                source, id_base, folder, bytes } (blank
+--                                lines skipped; up to 256 lines or 1 MB)
 function readers.open(paths, opts)
   opts = opts or {}
   if type(paths) == "string" then paths = { paths } end
@@ -461,7 +489,8 @@ function readers.open(paths, opts)
   assert(math.type(block) == "integer" and block > 0, "readers.open: block must be a positive integer")
   local ctx = { text_field = tf, input = opts.input, stdin = opts.stdin, json = json, block = block,
                 defer_json = opts.defer_json, defer_text = opts.defer_text,
-                chunk_text = opts.defer_text and opts.chunk_text }
+                chunk_text = opts.defer_text and opts.chunk_text,
+                chunk_json = opts.defer_json and opts.chunk_json }
   local it = { paths = paths, pi = 0, stack = {} }
   local produce -- the current file's producer
   return function()

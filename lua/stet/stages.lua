@@ -195,6 +195,7 @@ end
 -- function matchers: core/lua_lane.c); the others go through
 -- stages.stage1.
 function stages.stage1_chunk(chunk, ctx)
+  if chunk.lines then return stages.stage1_lines(chunk, ctx) end
   local parts, general = {}, {}
   local paths, ids, sizes, first = chunk.paths, chunk.id_bases, chunk.sizes, chunk.index
   local plan, site
@@ -217,6 +218,72 @@ function stages.stage1_chunk(chunk, ctx)
     if stet.interrupted() then break end
     general[k] = stages.stage1({ path = paths[k], id_base = ids[k], bytes = math.max(sizes[k], 0),
                                  folder = chunk.folder },
+      first + k - 1, ctx)
+    parts[#parts + 1] = "G"
+    k = k + 1
+  end
+  return { chunk = k - 1, blob = #parts == 1 and parts[1] or table.concat(parts), general = general }
+end
+
+-- The lane's pick for JSON lines (stet._jsonl_run): pick(site, url,
+-- folder, date) -> the lane plan of the rule stet.registry resolves for a
+-- document with those fields, its site and its date normalized; false when
+-- the rule has no plan or the date does not normalize (the general way puts
+-- it in meta). Plans by rule and dates by text are kept in ctx.
+local function jsonl_pick(ctx)
+  if ctx.jsonl_pick then return ctx.jsonl_pick end
+  local plans, dates, ndates = {}, {}, 0
+  ctx.jsonl_pick = function(site, url, folder, date)
+    local rule, name = ctx.registry:resolve({ site = site, url = url, folder = folder }, ctx.site)
+    local plan = plans[rule]
+    if plan == nil then
+      plan = document.lane_plan(rule, ctx) or false
+      plans[rule] = plan
+    end
+    if not plan then return false end
+    local d = nil
+    if date then
+      d = dates[date]
+      if d == nil then
+        d = document.normalize_date(date, ctx) or false
+        if ndates >= 4096 then dates, ndates = {}, 0 end
+        dates[date], ndates = d, ndates + 1
+      end
+      if not d then return false end
+    end
+    return plan, name, d
+  end
+  return ctx.jsonl_pick
+end
+
+-- The fields stet.readers takes out of a JSON line besides its text: a
+-- text field of one of these names leaves every line to the general way.
+local LINE_FIELDS = { id = true, url = true, site = true, title = true, date = true }
+
+-- Stage 1 of a chunk of JSON lines of one file (readers' chunk_json:
+-- { lines, linenos, source, id_base, folder }, chunk.index the first one's
+-- key), as stage1_chunk: the lane takes every line it can
+-- (stet._jsonl_run), in runs; the others go through stages.stage1.
+function stages.stage1_lines(chunk, ctx)
+  local parts, general = {}, {}
+  local lines, linenos, first = chunk.lines, chunk.linenos, chunk.index
+  local tf = ctx.reader and ctx.reader.text_field or "text"
+  local file, pick
+  if ctx.lane and ctx.spill and not LINE_FIELDS[tf] then
+    file = { source = chunk.source, id_base = chunk.id_base, folder = chunk.folder, text_field = tf }
+    pick = jsonl_pick(ctx)
+  end
+  local k, n = 1, #lines
+  while k <= n do
+    if file then
+      local recs
+      k, recs = stet._jsonl_run(ctx.spill, lines, linenos, first, k, file, pick)
+      if recs ~= "" then parts[#parts + 1] = recs end
+      if k > n then break end
+    end
+    if stet.interrupted() then break end
+    general[k] = stages.stage1({ deferred = lines[k], lineno = linenos[k], source = chunk.source,
+                                 id_base = chunk.id_base, folder = chunk.folder, bytes = #lines[k] },
       first + k - 1, ctx)
     parts[#parts + 1] = "G"
     k = k + 1
