@@ -10,6 +10,7 @@
  * false means the caller must decode s with a full decoder: stet.json_fields
  * (lua/stet/init.lua) does that with lua-cjson, so its answers are the same
  * as cjson's whatever the line holds. */
+#define _GNU_SOURCE /* memrchr */
 #include <string.h>
 
 #include "json.h"
@@ -91,8 +92,60 @@ static int l_json_fields(lua_State *L) {
   return 1;
 }
 
+/* Whether s[0..n) holds a byte that is not a space to Lua's "%S" (C
+ * locale isspace: space, \t, \n, \v, \f, \r). */
+int stet_line_has_text(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c != ' ' && (c < '\t' || c > '\r')) return 1;
+  }
+  return 0;
+}
+
+/* stet._last_newline(s, init) -> the position (1-based) of the last "\n"
+ * of s at or after init, or nil. [-0, +1] */
+static int l_last_newline(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  lua_Integer init = luaL_optinteger(L, 2, 1);
+  size_t from = init < 1 ? 0 : (size_t)(init - 1);
+  if (from >= n) return 0;
+  const char *p = memrchr(s + from, '\n', n - from);
+  if (!p) return 0;
+  lua_pushinteger(L, (lua_Integer)(p - s) + 1);
+  return 1;
+}
+
+/* stet._count_lines(s) -> texts, bytes, lines: of the lines of s (split at
+ * "\n"; s holds no line end after its last line), how many hold a byte
+ * that is not a space (stet.readers makes a document of each), their
+ * bytes, and how many lines there are. [-0, +3] */
+static int l_count_lines(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  lua_Integer texts = 0, bytes = 0, lines = 0;
+  size_t pos = 0;
+  for (;;) {
+    const char *nl = memchr(s + pos, '\n', n - pos);
+    size_t e = nl ? (size_t)(nl - s) : n;
+    lines++;
+    if (stet_line_has_text(s + pos, e - pos)) {
+      texts++;
+      bytes += (lua_Integer)(e - pos);
+    }
+    if (!nl) break;
+    pos = e + 1;
+  }
+  lua_pushinteger(L, texts);
+  lua_pushinteger(L, bytes);
+  lua_pushinteger(L, lines);
+  return 3;
+}
+
 static const luaL_Reg funcs[] = {
   {"json_fields", l_json_fields},
+  {"_last_newline", l_last_newline},
+  {"_count_lines", l_count_lines},
   {NULL, NULL},
 };
 

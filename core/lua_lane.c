@@ -531,12 +531,14 @@ static int p_run_chunk(lua_State *L) {
   return 2;
 }
 
-/* stet._jsonl_run(spill, lines, linenos, first, k, file, pick) -> next,
- * records: pass 1 for the JSON lines lines[k..] of a file (a chunk of
- * readers' chunk_json: line j is line linenos[j] of the file, its document
- * index first + j - 1), up to the first the general way must take, or a
- * SIGINT, as plan:run_chunk does for text files. file = { source, id_base,
- * folder, text_field }. The lane takes a line that is one JSON object
+/* stet._jsonl_run(spill, block, pos, lineno, first, k, file, pick) ->
+ *     pos, lineno, k, records, line | nil
+ * pass 1 for the JSON lines of block (a chunk of readers' chunk_json: lines
+ * of a file joined by "\n") from byte pos (0-based; line number lineno,
+ * the document numbered k of the chunk, index first + k - 1), as
+ * plan:run_chunk does for text files. Lines with nothing but spaces are no
+ * documents, as for stet.readers. file = { source, id_base, folder,
+ * text_field }. The lane takes a line that is one JSON object
  * (core/json.h) whose keys are the text field and no more than id, url,
  * site, title and date, each a string or null (id, when given, a
  * string), which is what stet.readers makes a document with no meta of.
@@ -544,8 +546,12 @@ static int p_run_chunk(lua_State *L) {
  * none, its rule needs Lua), its site and its date normalized (false: the
  * date does not normalize, which puts it in meta); the line is then
  * processed as its text file would be (run1_process). A line with a byte
- * order mark stays with the general way, which says what it makes of it.
- * [-0, +2] */
+ * order mark stays with the general way, which says what it makes of it;
+ * with pick false, every line does. Stops at the first line the general
+ * way must take and returns where the lines after it start, that line's
+ * number and document number, the records of the lines done and the line;
+ * at the end of the block, or on SIGINT, returns where it stopped and no
+ * line. [-0, +5] */
 enum { J_TEXT, J_ID, J_URL, J_SITE, J_TITLE, J_DATE, J_FIELDS };
 
 /* The value of field f of line s into *v: in s, or unescaped into b. 0, or
@@ -658,78 +664,114 @@ static int jsonl_line(lua_State *L, const char *s, size_t n, lua_Integer lineno,
   return taken;
 }
 
-/* jsonl_lines(lines, linenos, file, pick, state): the lines state->k.. of
- * stet._jsonl_run in one protected call (as run_files for text files). */
+/* Where stet._jsonl_run stands, on the C stack of l_jsonl_run. */
+typedef struct jsonl_state {
+  run_state rs;         /* rs.k: the document of the line at pos */
+  size_t pos, n;        /* the line at pos, of the block of n bytes */
+  lua_Integer lineno;   /* its number */
+  size_t gstart, gend;  /* the line the general way must take: [gstart, gend) */
+  int stop;             /* 1: at such a line */
+} jsonl_state;
+
+/* jsonl_lines(block, file, pick, state): the lines from state->pos on, in
+ * one protected call (as run_files for text files). */
 static int jsonl_lines(lua_State *L) {
-  run_state *rs = lua_touserdata(L, 5);
+  jsonl_state *js = lua_touserdata(L, 4);
+  run_state *rs = &js->rs;
   scratch *sc = SCRATCH(L);
   stet_buf *rec = &sc->recs;
-  lua_settop(L, 5);
-  stet_ldoc_new(L); /* 6: the document every line of the run goes through */
-  for (; rs->k <= rs->n && !stet_interrupted(); rs->k++) {
-    lua_Integer k = rs->k;
-    if (lua_geti(L, 1, k) != LUA_TSTRING || lua_geti(L, 2, k) != LUA_TNUMBER)
-      return luaL_error(L, "_jsonl_run: lines[%d] and linenos[%d] must be a string and a number",
-                        (int)k, (int)k);
-    size_t n;
-    const char *s = lua_tolstring(L, 7, &n);
-    lua_Integer lineno = lua_tointeger(L, 8);
-    rs->rec_at = rec->len;
-    rs->chunk_at = sc->chunk.len;
-    rs->fix_at = sc->fix.len;
-    int taken = jsonl_line(L, s, n, lineno, rs->first + k - 1, 6, 3, 4, rec);
-    lua_settop(L, 6);
-    if (!taken) {
-      rec->len = rs->rec_at;
-      sc->chunk.len = rs->chunk_at;
-      sc->fix.len = rs->fix_at;
-      break;
+  size_t n;
+  const char *b = lua_tolstring(L, 1, &n);
+  int lane = lua_toboolean(L, 3);
+  lua_settop(L, 4);
+  stet_ldoc_new(L); /* 5: the document every line of the run goes through */
+  while (js->pos <= js->n && !stet_interrupted()) {
+    const char *nl = memchr(b + js->pos, '\n', js->n - js->pos);
+    size_t a = js->pos, e = nl ? (size_t)(nl - b) : js->n;
+    if (stet_line_has_text(b + a, e - a)) {
+      rs->rec_at = rec->len;
+      rs->chunk_at = sc->chunk.len;
+      rs->fix_at = sc->fix.len;
+      js->gstart = a;
+      js->gend = e;
+      int taken = lane && jsonl_line(L, b + a, e - a, js->lineno, rs->first + rs->k - 1, 5, 2,
+                                     3, rec);
+      lua_settop(L, 5);
+      if (!taken) {
+        rec->len = rs->rec_at;
+        sc->chunk.len = rs->chunk_at;
+        sc->fix.len = rs->fix_at;
+        js->stop = 1;
+        break;
+      }
+      rs->k++;
     }
+    js->pos = e + 1;
+    js->lineno++;
     if (sc->chunk.len >= RUN_SPILL_MAX && flush_run(rs->sp, sc, rec)) {
       rs->spill_errno = errno ? errno : EIO;
-      rs->k++;
       return luaL_error(L, "spill file");
     }
   }
-  stet_ldoc_release(L, lua_touserdata(L, 6));
+  stet_ldoc_release(L, lua_touserdata(L, 5));
   return 0;
 }
 
 static int l_jsonl_run(lua_State *L) {
   stet_spill *sp = stet_ldoc_spill(L, 1);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  luaL_checktype(L, 3, LUA_TTABLE);
-  lua_Integer first = luaL_checkinteger(L, 4), k = luaL_checkinteger(L, 5);
-  luaL_checktype(L, 6, LUA_TTABLE);
-  luaL_checktype(L, 7, LUA_TFUNCTION);
-  lua_settop(L, 7);
+  size_t n;
+  luaL_checklstring(L, 2, &n);
+  lua_Integer pos = luaL_checkinteger(L, 3), lineno = luaL_checkinteger(L, 4);
+  lua_Integer first = luaL_checkinteger(L, 5), k = luaL_checkinteger(L, 6);
+  luaL_checktype(L, 7, LUA_TTABLE);
+  if (lua_toboolean(L, 8)) luaL_checktype(L, 8, LUA_TFUNCTION);
+  luaL_argcheck(L, pos >= 0, 3, "negative offset");
+  lua_settop(L, 8);
   scratch *sc = SCRATCH(L);
   stet_buf *rec = &sc->recs;
   rec->len = 0;
   sc->chunk.len = 0;
   sc->fix.len = 0;
-  run_state rs = {k, (lua_Integer)lua_rawlen(L, 2), first, 0, 0, 0, sp, 0};
+  jsonl_state js;
+  memset(&js, 0, sizeof js);
+  js.rs.k = k;
+  js.rs.first = first;
+  js.rs.sp = sp;
+  js.pos = (size_t)pos;
+  js.n = n;
+  js.lineno = lineno;
   lua_pushvalue(L, lua_upvalueindex(2)); /* jsonl_lines, protected */
   lua_pushvalue(L, 2);
-  lua_pushvalue(L, 3);
-  lua_pushvalue(L, 6);
   lua_pushvalue(L, 7);
-  lua_pushlightuserdata(L, &rs);
-  if (lua_pcall(L, 5, 0, 0) != LUA_OK) {
+  lua_pushvalue(L, 8);
+  lua_pushlightuserdata(L, &js);
+  if (lua_pcall(L, 4, 0, 0) != LUA_OK && !js.rs.spill_errno) {
     /* the general way takes the line again and says what went wrong */
-    rec->len = rs.rec_at;
-    sc->chunk.len = rs.chunk_at;
-    sc->fix.len = rs.fix_at;
+    rec->len = js.rs.rec_at;
+    sc->chunk.len = js.rs.chunk_at;
+    sc->fix.len = js.rs.fix_at;
+    js.stop = 1;
   }
-  lua_settop(L, 7);
-  if (rs.spill_errno) return luaL_error(L, "spill file: %s", strerror(rs.spill_errno));
+  lua_settop(L, 8);
+  if (js.rs.spill_errno) return luaL_error(L, "spill file: %s", strerror(js.rs.spill_errno));
   if (flush_run(sp, sc, rec)) return luaL_error(L, "spill file: %s", strerror(errno));
   if (sc->chunk.cap > (64u << 20)) stet_buf_free(&sc->chunk);
   if (sc->jsonf.cap > (16u << 20)) stet_buf_free(&sc->jsonf);
-  lua_pushinteger(L, rs.k);
+  const char *b = lua_tostring(L, 2);
+  if (js.stop) { /* the line after the general one, its number, its document */
+    lua_pushinteger(L, (lua_Integer)js.gend + 1);
+    lua_pushinteger(L, js.lineno);
+    lua_pushinteger(L, js.rs.k);
+  } else {
+    lua_pushinteger(L, (lua_Integer)js.pos);
+    lua_pushinteger(L, js.lineno);
+    lua_pushinteger(L, js.rs.k);
+  }
   lua_pushlstring(L, rec->data ? rec->data : "", rec->len);
   if (rec->cap > (64u << 20)) stet_buf_free(rec);
-  return 2;
+  if (js.stop) lua_pushlstring(L, b + js.gstart, js.gend - js.gstart);
+  else lua_pushnil(L);
+  return 5;
 }
 
 /* The head of a spilled document, when the lane can write its record:

@@ -39,6 +39,10 @@ struct stet_counter *stet_lua_checkcounter(lua_State *L, int idx);
 const struct stet_counter *stet_lua_tocounter_any(lua_State *L, int idx);
 void stet_lua_open_minhash(lua_State *L);
 void stet_lua_open_json(lua_State *L);
+
+/* Whether s[0..n) holds a byte Lua's "%S" matches: stet.readers skips the
+ * JSON lines that do not (core/lua_json.c). */
+int stet_line_has_text(const char *s, size_t n);
 void stet_lua_open_lsh(lua_State *L);
 void stet_lua_open_luapat(lua_State *L);
 

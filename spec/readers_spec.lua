@@ -451,43 +451,56 @@ describe("readers.open with chunk_text", function()
 end)
 
 describe("readers.open with chunk_json", function()
-  it("gives the lines of a JSON Lines file in chunks, as defer_json gives them one by one", function()
+  -- the lines of a chunk that are documents: { line, number, bytes, source }
+  local function lines_of(item)
+    local out, no = {}, item.lineno
+    for line in (item.block .. "\n"):gmatch("([^\n]*)\n") do
+      if line:find("%S") then out[#out + 1] = { line, no, #line, item.source } end
+      no = no + 1
+    end
+    return out
+  end
+
+  it("gives the lines of a JSON Lines file in runs, as defer_json gives them one by one", function()
     local lines = {}
     for i = 1, 600 do
-      -- blank lines are skipped, their numbers kept; a line of 1.1 MB
-      -- ends a chunk by size
-      lines[i] = i % 7 == 0 and "   " or i == 300 and ('{"text": "%s"}'):format(("x"):rep(1100000))
-        or ('{"text": "line %d"}'):format(i)
+      -- blank lines are no documents, but have their numbers; a line of
+      -- 1.1 MB spans blocks
+      lines[i] = i % 7 == 0 and " \t\r" or i == 300 and ('{"text": "%s"}'):format(("x"):rep(1100000))
+        or ('{"text": "line %d"}\r'):format(i)
     end
-    local tree = helpers.tree({ ["f.jsonl"] = table.concat(lines, "\n") .. "\n", ["g.txt"] = "text" })
-    local plain, chunked, sizes = {}, {}, {}
-    for item in readers.open(tree, { defer_text = true, defer_json = true, block = 1000 }) do
-      if item.deferred then plain[#plain + 1] = { item.deferred, item.lineno, item.bytes, item.source } end
-    end
-    for item in readers.open(tree, { defer_text = true, defer_json = true, chunk_json = true, block = 1000 }) do
-      if item.lines then
-        sizes[#sizes + 1] = #item.lines
-        local total = 0
-        for k, line in ipairs(item.lines) do
-          chunked[#chunked + 1] = { line, item.linenos[k], #line, item.source }
-          total = total + #line
-        end
-        assert.are.equal(total, item.bytes)
-        assert.are.equal(tree .. "/f.jsonl", item.source)
-        assert.are.equal("f", item.id_base)
-      else
-        assert.is_string(item.path) -- the text file
+    local tree = helpers.tree({ ["f.jsonl"] = table.concat(lines, "\n") .. "\n\n  \n",
+                                ["g.txt"] = "text", ["h.jsonl"] = '{"text": "no line end"}' })
+    for _, block in ipairs({ 1000, 65536, 1 << 20 }) do
+      local plain, chunked, items = {}, {}, 0
+      for item in readers.open(tree, { defer_text = true, defer_json = true, block = block }) do
+        if item.deferred then plain[#plain + 1] = { item.deferred, item.lineno, item.bytes, item.source } end
       end
+      for item in readers.open(tree, { defer_text = true, defer_json = true, chunk_json = true, block = block }) do
+        if item.block then
+          items = items + 1
+          local got = lines_of(item)
+          local total = 0
+          for _, l in ipairs(got) do
+            chunked[#chunked + 1] = l
+            total = total + l[3]
+          end
+          assert.are.equal(#got, item.count)
+          assert.are.equal(total, item.bytes)
+          assert.are.equal(item.source:match("([^/]+)%.jsonl$"), item.id_base)
+        else
+          assert.is_string(item.path) -- the text file
+        end
+      end
+      assert.are.same(plain, chunked)
+      assert.are.equal(600 - 85 + 1, #plain)
+      assert.is_true(items >= 2 and items <= #plain)
     end
-    assert.are.same(plain, chunked)
-    assert.are.equal(600 - 85, #plain)
-    -- 256 lines; then up to the long line (1 MB of lines); then the rest
-    assert.are.same({ 256, 2, 256, 1 }, sizes)
     helpers.rmtree(tree)
   end)
 
   it("gives a read error after the lines read before it", function()
-    local blocks = { '{"text": "a"}\n{"text": "b"}\n{"text": "c', false }
+    local blocks = { '{"text": "a"}\n\n{"text": "b"}\n{"text": "c', false }
     local stdin = { read = function()
       local b = table.remove(blocks, 1)
       if b == false then return nil, "device gone" end
@@ -498,9 +511,10 @@ describe("readers.open with chunk_json", function()
       got[#got + 1] = item
     end
     assert.are.equal(2, #got)
-    assert.are.same({ '{"text": "a"}', '{"text": "b"}' }, got[1].lines)
-    assert.are.same({ 1, 2 }, got[1].linenos)
+    assert.are.same({ { '{"text": "a"}', 1, 13, "-" }, { '{"text": "b"}', 3, 13, "-" } }, lines_of(got[1]))
+    assert.are.equal(2, got[1].count)
     assert.matches("device gone", got[2].reject, 1, true)
-    assert.are.equal(3, got[2].line)
+    assert.are.equal(4, got[2].line)
+    assert.are.equal('{"text": "c', got[2].raw)
   end)
 end)

@@ -197,8 +197,8 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, 
   for item in source or readers.open(ctx.paths, ctx.reader) do
     -- a chunk of text files or JSON lines (readers' chunk_text,
     -- chunk_json) is count items
-    local chunk = item.paths or item.lines
-    local count = chunk and #chunk or 1
+    local chunk = item.paths or item.block
+    local count = item.paths and #item.paths or item.count or 1
     i = item.key or (i + 1)
     if pass == 1 then
       stats.documents.read = stats.documents.read + count
@@ -574,10 +574,10 @@ function pipeline.worker(config)
     for _, it in ipairs(j.items) do
       -- on SIGINT, stop mid-batch: the main thread sees a short result
       if stet.interrupted() then break end
-      if it.paths or it.lines then -- the results of a chunk of files or lines
+      if it.paths or it.block then -- the results of a chunk of files or lines
         local r = pipeline.stage1_chunk(it, ctx)
         out[#out + 1] = r
-        if r.chunk < #(it.paths or it.lines) then break end
+        if r.chunk < (it.paths and #it.paths or it.count) then break end
       elseif j.pass == 1 and it.stage ~= 2 then
         out[#out + 1] = pipeline.stage1(it, it.index, ctx)
       else

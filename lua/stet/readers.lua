@@ -229,59 +229,88 @@ local function line_doc(ctx, file, line, lineno)
   return doc
 end
 
+-- The next run of whole lines of the stream, as they are there (joined
+-- by "\n", without the last one's line end): what is buffered up to its
+-- last line end, or more when that holds none. text | nil, err; on an
+-- error, text is the part of a line read before it.
+local last_newline = core._last_newline
+local function next_lines(st)
+  local buf, pos = st.buf, st.pos
+  local cut = last_newline(buf, pos)
+  if cut then
+    st.pos = cut + 1
+    return sub(buf, pos, cut - 1)
+  end
+  local pieces = { sub(buf, pos) }
+  while true do
+    local chunk, err = read_block(st)
+    if chunk == nil then
+      st.buf, st.pos = "", 1
+      local rest = concat(pieces)
+      if err then return (rest ~= "" and rest or nil), err end
+      if rest ~= "" then return rest end
+      return nil
+    end
+    cut = last_newline(chunk, 1)
+    if cut then
+      st.buf, st.pos = chunk, cut + 1
+      pieces[#pieces + 1] = sub(chunk, 1, cut - 1)
+      return concat(pieces)
+    end
+    pieces[#pieces + 1] = chunk
+  end
+end
+
 -- A producer of JSONL documents from an open stream. With ctx.chunk_json
--- (and defer_json), consecutive lines come out as one item (see
--- readers.open); a read error after some lines comes out after them.
--- A chunk: at most CHUNK_ITEMS files or lines, or about CHUNK_BYTES bytes.
-local CHUNK_ITEMS, CHUNK_BYTES = 256, 1 << 20
+-- (and defer_json), runs of lines come out as one item (see readers.open).
+local count_lines = core._count_lines
 local function jsonl_producer(ctx, file, st)
   local lineno = 0
   local done = false
-  local after -- a reject that comes after the chunk before it
   return function()
-    if after then
-      local rej = after
-      after = nil
-      return rej
-    end
-    local lines, linenos, bytes
     while not done do
-      local line, err = next_line(st)
-      if err then
-        done = true
-        close_stream(st)
-        local rej = reject(err, file, lineno + 1, line, file.id_base .. ":" .. (lineno + 1))
-        if not lines then return rej end
-        after = rej
-        break
-      end
-      if line == nil then
-        done = true
-        close_stream(st)
-        break
-      end
-      lineno = lineno + 1
-      if ctx.defer_json then
-        if find(line, "%S") then
-          if not ctx.chunk_json then
+      if ctx.chunk_json and ctx.defer_json then
+        local block, err = next_lines(st)
+        if err then
+          done = true
+          close_stream(st)
+          return reject(err, file, lineno + 1, block, file.id_base .. ":" .. (lineno + 1))
+        end
+        if block == nil then
+          done = true
+          close_stream(st)
+          return nil
+        end
+        local texts, bytes, lines = count_lines(block)
+        local first = lineno + 1
+        lineno = lineno + lines
+        if texts > 0 then
+          return { block = block, lineno = first, count = texts, source = file.source,
+                   id_base = file.id_base, folder = file.folder, bytes = bytes }
+        end
+      else
+        local line, err = next_line(st)
+        if err then
+          done = true
+          close_stream(st)
+          return reject(err, file, lineno + 1, line, file.id_base .. ":" .. (lineno + 1))
+        end
+        if line == nil then
+          done = true
+          close_stream(st)
+          return nil
+        end
+        lineno = lineno + 1
+        if ctx.defer_json then
+          if find(line, "%S") then
             return { deferred = line, lineno = lineno, source = file.source, id_base = file.id_base,
                      folder = file.folder, bytes = #line }
           end
-          if lines then
-            lines[#lines + 1], linenos[#linenos + 1], bytes = line, lineno, bytes + #line
-          else
-            lines, linenos, bytes = { line }, { lineno }, #line
-          end
-          if #lines >= CHUNK_ITEMS or bytes >= CHUNK_BYTES then break end
+        else
+          local doc = line_doc(ctx, file, line, lineno)
+          if doc then return doc end
         end
-      else
-        local doc = line_doc(ctx, file, line, lineno)
-        if doc then return doc end
       end
-    end
-    if lines then
-      return { lines = lines, linenos = linenos, source = file.source, id_base = file.id_base,
-               folder = file.folder, bytes = bytes }
     end
     return nil
   end
@@ -447,12 +476,14 @@ end
 -- With ctx.chunk_text, the plain text file `file` and the plain text files
 -- that follow it in the same folder listing come out as one item:
 --   { paths = {}, id_bases = {}, sizes = {}, folder, bytes = their sizes }
--- (a chunk as for JSON lines; a size of -1 is unknown and counts as 0).
+-- (at most CHUNK_FILES files or about CHUNK_BYTES bytes; a size of -1 is
+-- unknown and counts as 0).
+local CHUNK_FILES, CHUNK_BYTES = 256, 1 << 20
 local function text_chunk(it, file)
   local paths, ids, sizes, bytes
   local top = it.stack[#it.stack]
   if top then -- the folder listing file came from: take what follows it
-    paths, ids, sizes, bytes = core._text_chunk(top, CHUNK_ITEMS, CHUNK_BYTES, file.source,
+    paths, ids, sizes, bytes = core._text_chunk(top, CHUNK_FILES, CHUNK_BYTES, file.source,
       file.id_base, file.size or -1, known(file.size))
   else
     paths, ids, sizes, bytes = { file.source }, { file.id_base }, { file.size or -1 }, known(file.size)
@@ -472,9 +503,11 @@ end
 --   chunk_text                   with defer_text: consecutive text files of
 --                                a folder as one item (text_chunk above)
 --   chunk_json                   with defer_json: consecutive lines of a
---                                JSONL file as one item, { lines, linenos,
---                                source, id_base, folder, bytes } (blank
---                                lines skipped; up to 256 lines or 1 MB)
+--                                JSONL file as one item, { block, lineno,
+--                                count, source, id_base, folder, bytes }:
+--                                the lines as read (about a block), the
+--                                first one's number, how many are not
+--                                blank (documents) and their bytes
 function readers.open(paths, opts)
   opts = opts or {}
   if type(paths) == "string" then paths = { paths } end

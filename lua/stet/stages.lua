@@ -195,7 +195,7 @@ end
 -- function matchers: core/lua_lane.c); the others go through
 -- stages.stage1.
 function stages.stage1_chunk(chunk, ctx)
-  if chunk.lines then return stages.stage1_lines(chunk, ctx) end
+  if chunk.block then return stages.stage1_lines(chunk, ctx) end
   local parts, general = {}, {}
   local paths, ids, sizes, first = chunk.paths, chunk.id_bases, chunk.sizes, chunk.index
   local plan, site
@@ -261,32 +261,26 @@ end
 local LINE_FIELDS = { id = true, url = true, site = true, title = true, date = true }
 
 -- Stage 1 of a chunk of JSON lines of one file (readers' chunk_json:
--- { lines, linenos, source, id_base, folder }, chunk.index the first one's
--- key), as stage1_chunk: the lane takes every line it can
+-- { block, lineno, count, source, id_base, folder }, chunk.index the
+-- first one's key), as stage1_chunk: the lane takes every line it can
 -- (stet._jsonl_run), in runs; the others go through stages.stage1.
 function stages.stage1_lines(chunk, ctx)
   local parts, general = {}, {}
-  local lines, linenos, first = chunk.lines, chunk.linenos, chunk.index
+  local block, first = chunk.block, chunk.index
   local tf = ctx.reader and ctx.reader.text_field or "text"
-  local file, pick
-  if ctx.lane and ctx.spill and not LINE_FIELDS[tf] then
-    file = { source = chunk.source, id_base = chunk.id_base, folder = chunk.folder, text_field = tf }
-    pick = jsonl_pick(ctx)
-  end
-  local k, n = 1, #lines
-  while k <= n do
-    if file then
-      local recs
-      k, recs = stet._jsonl_run(ctx.spill, lines, linenos, first, k, file, pick)
-      if recs ~= "" then parts[#parts + 1] = recs end
-      if k > n then break end
-    end
-    if stet.interrupted() then break end
-    general[k] = stages.stage1({ deferred = lines[k], lineno = linenos[k], source = chunk.source,
-                                 id_base = chunk.id_base, folder = chunk.folder, bytes = #lines[k] },
+  local file = { source = chunk.source, id_base = chunk.id_base, folder = chunk.folder, text_field = tf }
+  local pick = ctx.lane and ctx.spill and not LINE_FIELDS[tf] and jsonl_pick(ctx)
+  local pos, lineno, k = 0, chunk.lineno, 1
+  while true do
+    local recs, line, at
+    pos, at, k, recs, line = stet._jsonl_run(ctx.spill, block, pos, lineno, first, k, file, pick)
+    if recs ~= "" then parts[#parts + 1] = recs end
+    if not line or stet.interrupted() then break end
+    general[k] = stages.stage1({ deferred = line, lineno = at, source = chunk.source,
+                                 id_base = chunk.id_base, folder = chunk.folder, bytes = #line },
       first + k - 1, ctx)
     parts[#parts + 1] = "G"
-    k = k + 1
+    k, lineno = k + 1, at + 1
   end
   return { chunk = k - 1, blob = #parts == 1 and parts[1] or table.concat(parts), general = general }
 end
