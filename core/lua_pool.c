@@ -1,17 +1,20 @@
 /* core/lua_pool.c: worker threads, one Lua state each, for `stet clean -j N`.
  *
  *   local pool = stet.pool(n, init_source, config)
- *   pool:submit(job)        -- a string (see stet.pack); blocks never: the
- *                           -- caller keeps pending() below capacity()
+ *   pool:submit(job)        -- a string, or plain data (see stet.pack);
+ *                           -- blocks never: the caller keeps pending()
+ *                           -- below capacity()
  *   local result, err = pool:next()  -- results in submission order
  *   pool:close()
  *
  * Each worker owns a fresh Lua state with the standard libraries, stet.core
  * preloaded and the creator's package.path/cpath. init_source is a Lua chunk
  * run once per worker with `config` as its argument; it returns the handler,
- * a function from a job string to a result string. Nothing but strings
- * crosses between states: a job is copied in when submitted, a result copied
- * out when the handler returns. The pool's queue and result slots are the
+ * a function from a job to a result: strings, or plain data, which crosses
+ * in stet.pack's form, packed straight into the bytes that change threads
+ * and unpacked from them (no Lua string in between). Nothing else crosses
+ * between states: a job is copied in when submitted, a result copied out
+ * when the handler returns. The pool's queue and result slots are the
  * only shared state, under one mutex; a counting table that workers read
  * (core/lua_counter.c, counter views) is never written while they run.
  *
@@ -35,12 +38,15 @@ typedef struct job {
   uint64_t seq;
   char *data;
   size_t len;
+  int packed;   /* data is a value in stet.pack's form, not a string */
+  stet_buf res; /* the result packed by the worker (run_job) */
 } job;
 
 typedef struct slot {
   int state; /* 0 waiting, 1 result, 2 error */
   char *data;
   size_t len;
+  int packed; /* data is the result in stet.pack's form */
 } slot;
 
 typedef struct pool {
@@ -73,14 +79,19 @@ typedef struct worker_arg {
   int i;
 } worker_arg;
 
-/* Protected body of one job in a worker state: [-0, +1] the result. */
+/* Protected body of one job in a worker state: [-0, +1] the result, a
+ * string, or true when it was another value, which is then packed into
+ * j->res. */
 static int run_job(lua_State *L) {
   job *j = (job *)lua_touserdata(L, 1);
   int handler = (int)lua_tointeger(L, 2);
   lua_rawgeti(L, LUA_REGISTRYINDEX, handler);
-  lua_pushlstring(L, j->data, j->len);
+  if (j->packed) stet_wire_unpack(L, j->data, j->len);
+  else lua_pushlstring(L, j->data, j->len);
   lua_call(L, 1, 1);
-  if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "worker handler must return a string");
+  if (lua_type(L, -1) == LUA_TSTRING) return 1;
+  stet_wire_pack(L, -1, &j->res);
+  lua_pushboolean(L, 1);
   return 1;
 }
 
@@ -153,14 +164,22 @@ static void *worker_main(void *arg) {
     lua_pushinteger(L, handler);
     int st = lua_pcall(L, 2, 1, 1);
     free(j.data);
+    char *copy;
     size_t n = 0;
-    const char *s = lua_tolstring(L, -1, &n);
-    if (!s) {
-      s = "worker error (not a string)";
-      n = strlen(s);
+    int packed = st == LUA_OK && lua_type(L, -1) == LUA_TBOOLEAN;
+    if (packed) { /* the result's bytes change hands */
+      copy = j.res.data;
+      n = j.res.len;
+    } else {
+      stet_buf_free(&j.res); /* (an error may have stopped the pack) */
+      const char *s = lua_tolstring(L, -1, &n);
+      if (!s) {
+        s = "worker error (not a string)";
+        n = strlen(s);
+      }
+      copy = malloc(n ? n : 1);
+      if (copy) memcpy(copy, s, n);
     }
-    char *copy = malloc(n ? n : 1);
-    if (copy) memcpy(copy, s, n);
     lua_settop(L, 0);
     lua_gc(L, LUA_GCSTEP, 0);
 
@@ -169,6 +188,7 @@ static void *worker_main(void *arg) {
     sl->state = (st == LUA_OK && copy) ? 1 : 2;
     sl->data = copy;
     sl->len = copy ? n : 0;
+    sl->packed = packed && copy;
     pthread_cond_broadcast(&p->cv_result);
     pthread_mutex_unlock(&p->mu);
   }
@@ -332,21 +352,37 @@ static int l_pool(lua_State *L) {
   return 1;
 }
 
-/* pool:submit(job) */
+/* pool:submit(job): a string, or a value the worker gets as stet.unpack of
+ * stet.pack would give it, without the string in between */
 static int p_submit(lua_State *L) {
   pool *p = check_pool(L);
-  size_t n;
-  const char *s = luaL_checklstring(L, 2, &n);
+  luaL_checkany(L, 2);
+  lua_settop(L, 2);
   if (p->next_seq - p->next_take >= p->cap)
     return luaL_error(L, "pool is full: take results with next() first");
-  char *copy = malloc(n ? n : 1);
-  if (!copy) return stet_lua_nomem(L);
-  memcpy(copy, s, n);
+  char *copy;
+  size_t n;
+  int packed = lua_type(L, 2) != LUA_TSTRING;
+  if (packed) {
+    stet_buf *b = stet_lua_newbuf(L); /* frees the bytes on an error */
+    stet_wire_pack(L, 2, b);
+    copy = b->data;
+    n = b->len;
+    b->data = NULL;
+    b->len = b->cap = 0;
+  } else {
+    const char *s = lua_tolstring(L, 2, &n);
+    copy = malloc(n ? n : 1);
+    if (!copy) return stet_lua_nomem(L);
+    memcpy(copy, s, n);
+  }
   pthread_mutex_lock(&p->mu);
   size_t tail = (p->jhead + p->jcount) % p->cap;
   p->jobs[tail].seq = p->next_seq;
   p->jobs[tail].data = copy;
   p->jobs[tail].len = n;
+  p->jobs[tail].packed = packed;
+  p->jobs[tail].res = (stet_buf)STET_BUF_INIT;
   p->jcount++;
   p->slots[p->next_seq % p->cap].state = 0;
   p->next_seq++;
@@ -373,6 +409,11 @@ static int p_next(lua_State *L) {
   b->data = got.data;
   b->len = b->cap = got.len;
   int box = lua_gettop(L);
+  if (got.state == 1 && got.packed) {
+    stet_wire_unpack(L, b->data, b->len);
+    stet_buf_free(b); /* now, not when the box is collected */
+    return 1;
+  }
   if (got.state == 1) {
     stet_lua_pushbuf(L, box);
     return 1;

@@ -22,6 +22,13 @@ void stet_lua_open_segment(lua_State *L);
 void stet_lua_open_fingerprint(lua_State *L);
 void stet_lua_open_counter(lua_State *L);
 void stet_lua_open_wire(lua_State *L);
+
+/* stet.pack of the value at idx, appended to out; raises as stet.pack
+ * does. For C callers such as the worker pool (core/lua_pool.c). */
+void stet_wire_pack(lua_State *L, int idx, stet_buf *out);
+
+/* Pushes stet.unpack of s[0..n); raises as stet.unpack does. */
+void stet_wire_unpack(lua_State *L, const char *s, size_t n);
 void stet_lua_open_pool(lua_State *L);
 void stet_lua_open_signal(lua_State *L);
 

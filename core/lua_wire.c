@@ -186,22 +186,40 @@ int stet_wire_strings(stet_buf *out, const char *const *keys, const char *const 
 }
 
 /* stet.pack(value) -> string [-0, +1] */
-static int l_pack(lua_State *L) {
-  luaL_checkany(L, 1);
-  lua_settop(L, 1);
-  packer *pk = lua_touserdata(L, lua_upvalueindex(1)); /* big for the C stack of a worker */
+/* Starts a pack with pk into out. */
+static void pack_start(lua_State *L, packer *pk, stet_buf *out) {
   pk->L = L;
-  pk->out = &pk->buf;
-  pk->buf.len = 0;
+  pk->out = out;
   pk->nkeys = 0;
   if (++pk->gen == 0) { /* after 2^32 packs: no slot may look taken */
     memset(pk->slot_gen, 0, sizeof pk->slot_gen);
     pk->gen = 1;
   }
+}
+
+static int l_pack(lua_State *L) {
+  luaL_checkany(L, 1);
+  lua_settop(L, 1);
+  packer *pk = lua_touserdata(L, lua_upvalueindex(1)); /* big for the C stack of a worker */
+  pk->buf.len = 0;
+  pack_start(L, pk, &pk->buf);
   pack_value(L, pk, 1, 0);
   lua_pushlstring(L, pk->buf.data ? pk->buf.data : "", pk->buf.len);
   if (pk->buf.cap > (8u << 20)) stet_buf_free(&pk->buf);
   return 1;
+}
+
+/* The registry key of the state's packer (stet_wire_pack). */
+static const char packer_key = 0;
+
+void stet_wire_pack(lua_State *L, int idx, stet_buf *out) {
+  idx = lua_absindex(L, idx);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &packer_key);
+  packer *pk = lua_touserdata(L, -1);
+  lua_pop(L, 1); /* (the registry keeps it) */
+  if (!pk) luaL_error(L, "stet.pack: the stet module is not loaded in this state");
+  pack_start(L, pk, out);
+  pack_value(L, pk, idx, 0);
 }
 
 static int packer_gc(lua_State *L) {
@@ -288,14 +306,20 @@ static void unpack_value(lua_State *L, reader *r, int depth) {
 }
 
 /* stet.unpack(string) -> value [-0, +1] */
+void stet_wire_unpack(lua_State *L, const char *s, size_t n) {
+  luaL_checkstack(L, 8, "stet.unpack");
+  lua_createtable(L, 16, 0); /* the key strings */
+  reader r = {(const unsigned char *)s, (const unsigned char *)s + n, lua_gettop(L), 0};
+  unpack_value(L, &r, 0);
+  if (r.p != r.end) luaL_error(L, "stet.unpack: %d bytes of trailing data", (int)(r.end - r.p));
+  lua_remove(L, -2);
+}
+
 static int l_unpack(lua_State *L) {
   size_t n;
   const char *s = luaL_checklstring(L, 1, &n);
   lua_settop(L, 1);
-  lua_createtable(L, 16, 0); /* 2: the key strings */
-  reader r = {(const unsigned char *)s, (const unsigned char *)s + n, 2, 0};
-  unpack_value(L, &r, 0);
-  if (r.p != r.end) luaL_error(L, "stet.unpack: %d bytes of trailing data", (int)(r.end - r.p));
+  stet_wire_unpack(L, s, n);
   return 1;
 }
 
@@ -334,6 +358,8 @@ void stet_lua_open_wire(lua_State *L) {
   lua_pushcfunction(L, packer_gc);
   lua_setfield(L, -2, "__gc");
   lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &packer_key);
   lua_pushcclosure(L, l_pack, 1);
   lua_setfield(L, -2, "pack");
 }

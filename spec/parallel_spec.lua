@@ -94,6 +94,48 @@ describe("stet.pool", function()
     assert.has_error(function() pool:submit("x") end, "the pool is closed")
   end)
 
+  it("takes plain data as jobs and gives plain data back, packed across threads", function()
+    local pool = stet.pool(2, [[
+      require "stet"
+      return function(job)
+        if type(job) == "string" then return "s:" .. job end
+        if job.fail == "error" then error("bad job " .. job.n) end
+        if job.fail == "function" then return { f = print } end -- cannot be packed
+        local sum = 0
+        for _, v in ipairs(job.list) do sum = sum + v end
+        return { n = job.n, sum = sum, big = job.big and #job.big, echo = job.big, nested = { job.name } }
+      end]], "")
+    local big = ("x"):rep(3 << 20)
+    local jobs = {
+      { n = 1, list = { 1, 2, 3 }, name = "one" },
+      "a string",
+      { n = 2, list = {}, name = "two", big = big },
+      { n = 3, fail = "error" },
+      { n = 4, fail = "function" },
+      { n = 5, list = { 10 }, name = "five" },
+    }
+    for _, j in ipairs(jobs) do
+      if pool:pending() >= pool:capacity() then error("capacity") end
+      pool:submit(j)
+    end
+    assert.are.same({ n = 1, sum = 6, nested = { "one" } }, pool:next())
+    assert.are.equal("s:a string", pool:next())
+    local r = pool:next()
+    assert.are.equal(3 << 20, r.big)
+    assert.are.equal(big, r.echo)
+    local res, err = pool:next()
+    assert.is_nil(res)
+    assert.matches("bad job 3", err)
+    res, err = pool:next()
+    assert.is_nil(res)
+    assert.matches("cannot pack a function", err)
+    assert.are.same({ n = 5, sum = 10, nested = { "five" } }, pool:next())
+    -- a job that cannot be packed is refused when submitted
+    assert.has_error(function() pool:submit({ print }) end, "stet.pack: cannot pack a function")
+    assert.are.equal(0, pool:pending())
+    pool:close()
+  end)
+
   it("fails to start with the worker's error", function()
     assert.has_error(function() stet.pool(2, "return 42", "") end, "worker 1: worker init must return a function")
     assert.has_error(function() stet.pool(1, "syntax error here", "") end)

@@ -157,9 +157,8 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, 
   local pool = ctx.pool
   local batch, batch_bytes, batch_index = {}, 0, {}
   local function take()
-    local res, err = pool:next()
-    if not res then error("worker: " .. tostring(err), 0) end
-    local results = stet.unpack(res)
+    local results, err = pool:next()
+    if not results then error("worker: " .. tostring(err), 0) end
     local idx = table.remove(ctx.inflight, 1)
     if ctx.stopped then return end
     local k = 1
@@ -184,7 +183,7 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, 
   local function flush()
     if #batch == 0 then return end
     if pool:pending() >= pool:capacity() then take() end
-    pool:submit(stet.pack({ pass = pass, counter = ctx.counter_address, items = batch }))
+    pool:submit({ pass = pass, counter = ctx.counter_address, items = batch })
     ctx.inflight[#ctx.inflight + 1] = batch_index
     batch, batch_bytes, batch_index = {}, 0, {}
   end
@@ -345,7 +344,7 @@ local function pass2(ctx, stats, decision)
     local res, err = pool:next()
     if not res then error("worker: " .. tostring(err), 0) end
     local b = table.remove(inflight, 1)
-    if not ctx.stopped then apply(stet.unpack(res), b[1], b[2], b[3]) end
+    if not ctx.stopped then apply(res, b[1], b[2], b[3]) end
   end
   local pos = 1
   while not ctx.stopped do
@@ -359,7 +358,7 @@ local function pass2(ctx, stats, decision)
     local last = keys[j] - base
     if pool then
       if pool:pending() >= pool:capacity() then take() end
-      pool:submit(stet.pack(job))
+      pool:submit(job)
       inflight[#inflight + 1] = { last, j, bytes }
     else
       -- without workers, the records go straight to the output
@@ -541,7 +540,8 @@ function pipeline.config(ctx)
 end
 
 -- The body of a worker thread: builds the context from the config and
--- returns the job handler (a packed batch of items in, packed results out).
+-- returns the job handler (a batch of items in, results out; they cross
+-- threads packed, see stet.pool).
 function pipeline.worker(config)
   local cfg = stet.unpack(config)
   local ctx = {
@@ -554,8 +554,7 @@ function pipeline.worker(config)
   }
   local view_address
   local sink = cfg.spill_out and stet._sink() -- a batch's records, on their way to the spill
-  return function(job)
-    local j = stet.unpack(job)
+  return function(j)
     if j.counter and j.counter ~= view_address then
       ctx.counter = stet._counter_view(j.counter)
       view_address = j.counter
@@ -568,7 +567,7 @@ function pipeline.worker(config)
         -- sink they were written into
         agg.spill_off, agg.spill_len = stet._spill_append(ctx.spill, sink), sink:len()
       end
-      return stet.pack(agg)
+      return agg
     end
     local out, records = {}, nil
     for _, it in ipairs(j.items) do
@@ -595,7 +594,7 @@ function pipeline.worker(config)
       local s = table.concat(records)
       out.spill_off, out.spill_len = stet._spill_append(ctx.spill, s), #s
     end
-    return stet.pack(out)
+    return out
   end
 end
 
