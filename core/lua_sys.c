@@ -4,6 +4,7 @@
  * built on these. stet.find_files lists the regular files under a path, as
  * `find PATH -type f | LC_ALL=C sort` would, for `stet hash`. */
 #define _DEFAULT_SOURCE /* d_type and DT_* in struct dirent */
+#define _GNU_SOURCE     /* memrchr */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 
 typedef struct reader_box {
   stet_reader *r;  /* owned; NULL once closed */
+  stet_buf carry;  /* read_lines: the start of a line read past its last line end */
 } reader_box;
 
 /* The open reader at index 1; raises if it was closed. */
@@ -35,6 +37,7 @@ static int l_open(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   reader_box *box = lua_newuserdatauv(L, sizeof *box, 0);
   box->r = NULL;
+  box->carry = (stet_buf)STET_BUF_INIT;
   luaL_setmetatable(L, READER_META);
   char err[600];
   box->r = stet_reader_open(path, err, sizeof err);
@@ -119,6 +122,7 @@ static int l_read_file(lua_State *L) {
   }
   reader_box *box = lua_newuserdatauv(L, sizeof *box, 0); /* closed by __gc on an error */
   box->r = NULL;
+  box->carry = (stet_buf)STET_BUF_INIT;
   luaL_setmetatable(L, READER_META);
   box->r = stet_reader_open(path, err, sizeof err);
   if (!box->r) {
@@ -140,11 +144,65 @@ static int l_compression(lua_State *L) {
   return 1;
 }
 
+/* reader:read_lines(n [, prefix]) -> lines | nil at the end | partial,
+ * "path: reason": the next whole lines of the stream, read n bytes at a
+ * time, joined by "\n" as they were and without the last one's line end;
+ * more than n bytes when a line is longer. A line read past its line end
+ * waits in the reader for the next call; prefix (a line's start read
+ * before, by read) goes before what is read. At the end, the last line
+ * even without a line end; on an error, the line read so far (nil when
+ * none). Each byte is copied once, into the string returned. [-0, +1|2] */
+static int l_read_lines(lua_State *L) {
+  stet_reader *r = check_reader(L);
+  reader_box *box = (reader_box *)lua_touserdata(L, 1);
+  lua_Integer n = luaL_optinteger(L, 2, READ_DEFAULT);
+  luaL_argcheck(L, n > 0, 2, "must be positive");
+  size_t plen;
+  const char *prefix = luaL_optlstring(L, 3, NULL, &plen);
+  stet_buf *c = &box->carry;
+  if (prefix && plen) {
+    if (c->len) return luaL_error(L, "read_lines: a prefix while a line waits");
+    if (stet_buf_append(c, prefix, plen)) return stet_lua_nomem(L);
+  }
+  for (;;) {
+    size_t at = c->len;
+    if (stet_buf_reserve(c, (size_t)n)) return stet_lua_nomem(L);
+    ssize_t got = stet_reader_read(r, c->data + at, (size_t)n);
+    if (got <= 0) { /* the end, or an error: the last line, or its start */
+      if (c->len) lua_pushlstring(L, c->data, c->len);
+      else lua_pushnil(L);
+      c->len = 0;
+      if (got < 0) {
+        lua_pushstring(L, stet_reader_error(r));
+        return 2;
+      }
+      return 1;
+    }
+    c->len += (size_t)got;
+    const char *nl = memrchr(c->data + at, '\n', (size_t)got);
+    if (!nl) continue; /* a line longer than what was read */
+    size_t cut = (size_t)(nl - c->data);
+    lua_pushlstring(L, c->data, cut);
+    size_t rest = c->len - cut - 1;
+    memmove(c->data, c->data + cut + 1, rest);
+    c->len = rest;
+    if (c->cap > (16u << 20) && rest < (1u << 20)) { /* after a very long line */
+      stet_buf keep = STET_BUF_INIT;
+      if (stet_buf_append(&keep, c->data, rest) == 0) {
+        stet_buf_free(c);
+        *c = keep;
+      }
+    }
+    return 1;
+  }
+}
+
 /* reader:close() -> true; closing twice is harmless. Also __gc, __close. */
 static int l_close(lua_State *L) {
   reader_box *box = (reader_box *)luaL_checkudata(L, 1, READER_META);
   stet_reader_close(box->r);
   box->r = NULL;
+  stet_buf_free(&box->carry);
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -370,6 +428,7 @@ static int l_cpu_count(lua_State *L) {
 static const luaL_Reg reader_methods[] = {
   {"read", l_read},
   {"read_all", l_read_all},
+  {"read_lines", l_read_lines},
   {"close", l_close},
   {"compression", l_compression},
   {NULL, NULL},

@@ -241,6 +241,18 @@ local function next_lines(st)
     st.pos = cut + 1
     return sub(buf, pos, cut - 1)
   end
+  if st.r and st.r.read_lines and not st.eof then
+    -- stet.open's reader keeps the start of the next line itself: each
+    -- byte is copied once, into the lines it returns
+    local prefix = pos <= #buf and sub(buf, pos) or nil
+    st.buf, st.pos = "", 1
+    local lines, err = st.r:read_lines(st.block, prefix)
+    if lines == nil or err then
+      st.eof = true
+      if err then st.err = tostring(err) end
+    end
+    return lines, st.err
+  end
   local pieces = { sub(buf, pos) }
   while true do
     local chunk, err = read_block(st)
