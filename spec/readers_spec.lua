@@ -518,3 +518,32 @@ describe("readers.open with chunk_json", function()
     assert.are.equal('{"text": "c', got[2].raw)
   end)
 end)
+
+describe("reader:read_lines", function()
+  it("gives whole lines, keeps the start of the next, takes a prefix, ends with the last line", function()
+    local text = "ab\ncdef\n" .. ("x"):rep(5000) .. "\nlast"
+    local tree = helpers.tree({ ["t.txt"] = text })
+    local file = tree .. "/t.txt"
+    local r = assert(stet.open(file))
+    local got = {}
+    while true do
+      local lines, err = r:read_lines(3)
+      assert.is_nil(err)
+      if not lines then break end
+      got[#got + 1] = lines
+    end
+    r:close()
+    -- each call ends at the last line end of what it read
+    assert.are.same({ "ab", "cdef", ("x"):rep(5000), "last" }, got)
+    assert.are.equal(text, table.concat(got, "\n"))
+    r = assert(stet.open(file))
+    assert.are.equal("ab", r:read_lines(4)) -- "ab\ncd": "cd" waits
+    assert.has_error(function() r:read_lines(4, "zz") end, "read_lines: a prefix while a line waits")
+    assert.are.equal("cdef", r:read_lines(4))
+    r:close()
+    r = assert(stet.open(file))
+    assert.are.equal("<<ab\ncdef", r:read_lines(8, "<<"))
+    r:close()
+    helpers.rmtree(tree)
+  end)
+end)
