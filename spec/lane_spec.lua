@@ -479,6 +479,80 @@ describe("the lane", function()
     sp:close()
   end)
 
+  it("leaves `stet clean`'s output, stats and rejects as they are for JSON lines of every shape", function()
+    -- random lines: valid and broken escapes, nulls, numbers, arrays and
+    -- objects as values, keys given twice, unknown keys, raw control and
+    -- invalid UTF-8 bytes, CR line ends, blank and cut lines
+    local words = { "harbor", "fares", "council", "Read more", "Share this", "Photo: Jane Doe / AP",
+                    "Ad space", "\195\169", "\226\128\153", "\\u2019", "\\n", "\\n\\n", "\\t",
+                    '\\"', "\\\\", "\\/", "\\u00e9", "\\ud83d\\ude00", "\\u0000", "\1", "\255", "\r" }
+    local bad = { "\\ud800", "\\x", "\\ude00" }
+    local keys = { "id", "url", "site", "title", "date", "text", "lang" }
+    for seed = 1, 2 do
+      local state = seed * 7919
+      local function R(a, b) -- a small deterministic generator, the same on every machine
+        state = (state * 1103515245 + 12345) % 2147483648
+        if not b then a, b = 1, a end
+        return a + state % (b - a + 1)
+      end
+      local function str(maxw)
+        local t = {}
+        for _ = 1, R(0, maxw) do t[#t + 1] = R(150) == 1 and bad[R(#bad)] or words[R(#words)] end
+        return '"' .. table.concat(t, " ") .. '"'
+      end
+      local function text()
+        local ps = {}
+        for _ = 1, R(1, 8) do
+          local w = {}
+          for _ = 1, R(1, 12) do w[#w + 1] = R(400) == 1 and bad[R(#bad)] or words[R(#words)] end
+          ps[#ps + 1] = table.concat(w, " ")
+        end
+        return '"' .. table.concat(ps, "\\n\\n") .. '"'
+      end
+      local other = { function() return str(3) end, function() return "null" end,
+                      function() return tostring(R(100)) end, function() return "1.5" end,
+                      function() return "true" end, function() return "[" .. str(2) .. "]" end,
+                      function() return '{"a": ' .. str(1) .. "}" end }
+      local lines = {}
+      for i = 1, 300 do
+        local fields = {}
+        for _ = 1, R(1, 5) do
+          local k = keys[R(#keys)]
+          local v
+          if k == "text" then v = R(10) > 1 and text() or other[R(#other)]()
+          elseif k == "url" then v = R(2) == 1 and '"https://json.example/' .. R(9) .. '"' or other[R(#other)]()
+          elseif k == "site" then v = ({ '"feedsite"', '"jsonsite"', '""', "null", '"lanesite"' })[R(5)]
+          elseif k == "date" then v = ({ '"2024-01-02"', '"someday"', '""', "null", '"Jan. 2, 2021"' })[R(5)]
+          else v = R(4) > 1 and str(3) or other[R(#other)]() end
+          fields[#fields + 1] = '"' .. k .. '"' .. (R(5) == 1 and " : " or ":") .. v
+        end
+        if R(3) > 1 then fields[#fields + 1] = '"text": ' .. text() end
+        local line = "{" .. table.concat(fields, ", ") .. "}"
+        local r = R(40)
+        if r == 1 then line = line:sub(1, R(#line))
+        elseif r == 2 then line = "  " .. line .. " \t"
+        elseif r == 3 then line = line .. "\r"
+        elseif r == 4 then line = ""
+        elseif r == 5 then line = "[1, 2]" end
+        lines[i] = line
+      end
+      local path = dir .. "/random" .. seed .. ".jsonl"
+      helpers.write(path, table.concat(lines, "\n") .. "\n")
+      for _, jobs in ipairs({ "1", "2" }) do
+        local out = {}
+        for _, lane in ipairs({ "1", "0" }) do
+          local argv = { "clean", "-q", "-j", jobs, "-r", dir .. "/rules", "--stats", dir .. "/stats" .. lane,
+                         "--rejects", dir .. "/rejects" .. lane, path }
+          local stdout, stderr, code = helpers.run(argv, nil, { STET_LANE = lane })
+          local stats = helpers.slurp(dir .. "/stats" .. lane):gsub('"seconds": [%d.e-]+', "")
+          out[lane] = { stdout, stats, helpers.slurp(dir .. "/rejects" .. lane), stderr, code }
+        end
+        assert.is_true(#out["1"][1] > 10000)
+        assert.are.same(out["0"], out["1"])
+      end
+    end
+  end)
+
   it("leaves `stet clean`'s output, stats and rejects as they are", function()
     local gen = dir .. "/gen"
     helpers.sh(("lua5.4 bench/gen_corpus.lua --mb 0.3 --seed 7 --out %s --quiet"):format(helpers.quote(gen)))
