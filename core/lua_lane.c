@@ -435,6 +435,36 @@ static int flush_run(stet_spill *sp, scratch *sc, stet_buf *rec) {
   return 0;
 }
 
+/* The scratch's buffers of a run, emptied as one starts: its records,
+ * the documents waiting for the spill file and where their offsets go. */
+static void run_begin(scratch *sc) {
+  sc->recs.len = 0;
+  sc->chunk.len = 0;
+  sc->fix.len = 0;
+}
+
+/* Where the buffers stand before the file or line a run does next... */
+static void run_mark(scratch *sc, run_state *rs) {
+  rs->rec_at = sc->recs.len;
+  rs->chunk_at = sc->chunk.len;
+  rs->fix_at = sc->fix.len;
+}
+
+/* ...and back there when the general way takes it. */
+static void run_rollback(scratch *sc, const run_state *rs) {
+  sc->recs.len = rs->rec_at;
+  sc->chunk.len = rs->chunk_at;
+  sc->fix.len = rs->fix_at;
+}
+
+/* The end of a run: the documents it did go to the spill file and their
+ * records get where; raises when the spill file failed. */
+static void run_finish(lua_State *L, stet_spill *sp, scratch *sc, const run_state *rs) {
+  if (rs->spill_errno) luaL_error(L, "spill file: %s", strerror(rs->spill_errno));
+  if (flush_run(sp, sc, &sc->recs)) luaL_error(L, "spill file: %s", strerror(errno));
+  if (sc->chunk.cap > (64u << 20)) stet_buf_free(&sc->chunk);
+}
+
 /* run_files(plan, paths, sizes, ids, site, state): pass 1 for the files
  * state->k.. of plan:run_chunk, in one protected call, up to the first
  * file the general way must take, or a SIGINT; state->k is then that
@@ -460,15 +490,11 @@ static int run_files(lua_State *L) {
     /* -1: a regular file of the walk whose length is not known */
     lua_Integer size = lua_isinteger(L, 10) ? lua_tointeger(L, 10) : 0;
     if (size < 0) size = STET_SIZE_REGULAR;
-    rs->rec_at = rec->len;
-    rs->chunk_at = sc->chunk.len;
-    rs->fix_at = sc->fix.len;
+    run_mark(sc, rs);
     int taken = run1_doc(L, p, path.s, size, id, path, site, rs->first + k - 1, rec, 7);
     lua_settop(L, 7);
     if (!taken) {
-      rec->len = rs->rec_at;
-      sc->chunk.len = rs->chunk_at;
-      sc->fix.len = rs->fix_at;
+      run_rollback(sc, rs);
       break;
     }
     /* files of unknown length (a walk without a stat) may add up: the
@@ -501,9 +527,7 @@ static int p_run_chunk(lua_State *L) {
   lua_settop(L, 8);
   scratch *sc = SCRATCH(L);
   stet_buf *rec = &sc->recs;
-  rec->len = 0;
-  sc->chunk.len = 0;
-  sc->fix.len = 0;
+  run_begin(sc);
   run_state rs = {k, (lua_Integer)lua_rawlen(L, 3), first, 0, 0, 0, sp, 0};
   lua_pushvalue(L, lua_upvalueindex(2)); /* run_files, protected */
   lua_pushvalue(L, 1);
@@ -512,20 +536,11 @@ static int p_run_chunk(lua_State *L) {
   lua_pushvalue(L, 5);
   lua_pushvalue(L, 6);
   lua_pushlightuserdata(L, &rs);
-  if (lua_pcall(L, 6, 0, 0) != LUA_OK) {
-    /* the general way takes the file again and says what went wrong */
-    rec->len = rs.rec_at;
-    sc->chunk.len = rs.chunk_at;
-    sc->fix.len = rs.fix_at;
-  }
+  if (lua_pcall(L, 6, 0, 0) != LUA_OK)
+    run_rollback(sc, &rs); /* the general way takes the file again and says what went wrong */
   lua_settop(L, 8);
-  if (rs.spill_errno) return luaL_error(L, "spill file: %s", strerror(rs.spill_errno));
-  k = rs.k;
-  /* the documents of the run go to the spill file; their records then get
-   * where */
-  if (flush_run(sp, sc, rec)) return luaL_error(L, "spill file: %s", strerror(errno));
-  if (sc->chunk.cap > (64u << 20)) stet_buf_free(&sc->chunk);
-  lua_pushinteger(L, k);
+  run_finish(L, sp, sc, &rs);
+  lua_pushinteger(L, rs.k);
   lua_pushlstring(L, rec->data ? rec->data : "", rec->len);
   if (rec->cap > (64u << 20)) stet_buf_free(rec);
   return 2;
@@ -689,18 +704,14 @@ static int jsonl_lines(lua_State *L) {
     const char *nl = memchr(b + js->pos, '\n', js->n - js->pos);
     size_t a = js->pos, e = nl ? (size_t)(nl - b) : js->n;
     if (stet_line_has_text(b + a, e - a)) {
-      rs->rec_at = rec->len;
-      rs->chunk_at = sc->chunk.len;
-      rs->fix_at = sc->fix.len;
+      run_mark(sc, rs);
       js->gstart = a;
       js->gend = e;
       int taken = lane && jsonl_line(L, b + a, e - a, js->lineno, rs->first + rs->k - 1, 5, 2,
                                      3, rec);
       lua_settop(L, 5);
       if (!taken) {
-        rec->len = rs->rec_at;
-        sc->chunk.len = rs->chunk_at;
-        sc->fix.len = rs->fix_at;
+        run_rollback(sc, rs);
         js->stop = 1;
         break;
       }
@@ -729,9 +740,7 @@ static int l_jsonl_run(lua_State *L) {
   lua_settop(L, 8);
   scratch *sc = SCRATCH(L);
   stet_buf *rec = &sc->recs;
-  rec->len = 0;
-  sc->chunk.len = 0;
-  sc->fix.len = 0;
+  run_begin(sc);
   jsonl_state js;
   memset(&js, 0, sizeof js);
   js.rs.k = k;
@@ -746,16 +755,11 @@ static int l_jsonl_run(lua_State *L) {
   lua_pushvalue(L, 8);
   lua_pushlightuserdata(L, &js);
   if (lua_pcall(L, 4, 0, 0) != LUA_OK && !js.rs.spill_errno) {
-    /* the general way takes the line again and says what went wrong */
-    rec->len = js.rs.rec_at;
-    sc->chunk.len = js.rs.chunk_at;
-    sc->fix.len = js.rs.fix_at;
+    run_rollback(sc, &js.rs); /* the general way takes the line again and says what went wrong */
     js.stop = 1;
   }
   lua_settop(L, 8);
-  if (js.rs.spill_errno) return luaL_error(L, "spill file: %s", strerror(js.rs.spill_errno));
-  if (flush_run(sp, sc, rec)) return luaL_error(L, "spill file: %s", strerror(errno));
-  if (sc->chunk.cap > (64u << 20)) stet_buf_free(&sc->chunk);
+  run_finish(L, sp, sc, &js.rs);
   if (sc->jsonf.cap > (16u << 20)) stet_buf_free(&sc->jsonf);
   const char *b = lua_tostring(L, 2);
   if (js.stop) { /* the line after the general one, its number, its document */

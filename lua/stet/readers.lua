@@ -279,47 +279,35 @@ local count_lines = core._count_lines
 local function jsonl_producer(ctx, file, st)
   local lineno = 0
   local done = false
+  local chunked = ctx.chunk_json and ctx.defer_json
   return function()
     while not done do
-      if ctx.chunk_json and ctx.defer_json then
-        local block, err = next_lines(st)
-        if err then
-          done = true
-          close_stream(st)
-          return reject(err, file, lineno + 1, block, file.id_base .. ":" .. (lineno + 1))
-        end
-        if block == nil then
-          done = true
-          close_stream(st)
-          return nil
-        end
-        local texts, bytes, lines = count_lines(block)
+      -- a run of lines, or one line
+      local got, err
+      if chunked then got, err = next_lines(st) else got, err = next_line(st) end
+      if err or got == nil then
+        done = true
+        close_stream(st)
+        if not err then return nil end
+        return reject(err, file, lineno + 1, got, file.id_base .. ":" .. (lineno + 1))
+      end
+      if chunked then
+        local texts, bytes, lines = count_lines(got)
         local first = lineno + 1
         lineno = lineno + lines
         if texts > 0 then
-          return { block = block, lineno = first, count = texts, source = file.source,
+          return { block = got, lineno = first, count = texts, source = file.source,
                    id_base = file.id_base, folder = file.folder, bytes = bytes }
         end
       else
-        local line, err = next_line(st)
-        if err then
-          done = true
-          close_stream(st)
-          return reject(err, file, lineno + 1, line, file.id_base .. ":" .. (lineno + 1))
-        end
-        if line == nil then
-          done = true
-          close_stream(st)
-          return nil
-        end
         lineno = lineno + 1
         if ctx.defer_json then
-          if find(line, "%S") then
-            return { deferred = line, lineno = lineno, source = file.source, id_base = file.id_base,
-                     folder = file.folder, bytes = #line }
+          if find(got, "%S") then
+            return { deferred = got, lineno = lineno, source = file.source, id_base = file.id_base,
+                     folder = file.folder, bytes = #got }
           end
         else
-          local doc = line_doc(ctx, file, line, lineno)
+          local doc = line_doc(ctx, file, got, lineno)
           if doc then return doc end
         end
       end
