@@ -1,6 +1,7 @@
-/* core/lua_lane.c: pass 1 of `stet clean` for a plain text file in one C
- * call, where the document's rule asks nothing of Lua but its function
- * matchers (no head, no paragraph or document hook).
+/* core/lua_lane.c: pass 1 of `stet clean` for a plain text file or a JSON
+ * line in one C call, where the document's rule asks nothing of Lua but
+ * its function matchers (no head, no paragraph or document hook), and
+ * pass 2 of the documents pass 1 spilled.
  *
  *   plan = stet._lane_plan(spec)
  *   next, records = plan:run_chunk(spill, paths, sizes, ids, site, first, k)
@@ -20,7 +21,8 @@
  *   stages = { { cut = set | nil, cut_names = { [k] = marker },
  *                drop = set | nil, pos_of = {}, labels = {}, fns = {},
  *                limit = n }, ... }   -- at most 2: the rule, the generic
- *   resolve = function(d, checks, stage, id, source, site, bytes) -> ok
+ *   resolve = function(d, checks, stage, id, source, site, bytes, line,
+ *                      url, title, date) -> ok
  * }
  * A stage's fields are those of d:cut and d:scan. resolve decides the
  * paragraphs that d:scan left to function matchers (checks: index,
@@ -28,13 +30,19 @@
  * is kept by the plan, so the patterns and strings it points into live as
  * long as the plan.
  *
+ *   pos, lineno, k, records, line = stet._jsonl_run(spill, block, pos,
+ *                                                   lineno, first, k, file, pick)
+ *
+ * does the same for the JSON lines of a block (stet.stages.stage1_lines),
+ * each document with the plan of its rule (see l_jsonl_run).
+ *
  *   next, records = stet._lane2_run(spill, offs, lens, decs, from, counter,
  *                                   threshold, keep_dups, agg)
  *
- * does pass 2 (stet.stages.stage2) for a batch of spilled documents
- * whose head holds only strings and whose record is jsonl, counting their fates into
- * agg and writing their records back to back (or straight to agg.file),
- * until the first it cannot take (see l_lane2_run). */
+ * does pass 2 (stet.stages.stage2) for a batch of spilled documents whose
+ * head holds only strings and whose record is jsonl, counting their fates
+ * into agg and writing their records back to back (or straight to
+ * agg.file), until the first it cannot take (see l_lane2_run). */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <stdlib.h>
