@@ -210,31 +210,38 @@ describe("SIGINT", function()
         local x = 0
         for i = 1, 200000 do x = x + i end
       end }]] })
+    local json = {}
     for i = 1, 400 do
       local f = assert(io.open(("%s/in/slow/%04d.txt"):format(dir, i), "w")
         or (os.execute("mkdir -p " .. dir .. "/in/slow") and io.open(("%s/in/slow/%04d.txt"):format(dir, i), "w")))
-      f:write(("Paragraph one of document %d.\n\nParagraph two is here.\n\nAnd a third one."):format(i))
+      local text = ("Paragraph one of document %d.\n\nParagraph two is here.\n\nAnd a third one."):format(i)
+      f:write(text)
       f:close()
+      -- the same as JSON lines, every other one for the lane (no slow rule)
+      json[i] = cjson.encode({ id = "j" .. i, site = i % 2 == 0 and "slow" or "fast", text = text })
     end
-    local cmd = ("%s clean -j 2 -q -r %s/rules --stats %s/stats.json -o %s/out.jsonl %s/in 2> %s/err & pid=$!; " ..
-      "sleep 1.5; kill -INT $pid; wait $pid; echo $?"):format(h.bin, dir, dir, dir, dir, dir)
-    local p = io.popen("sh -c " .. h.quote(cmd))
-    local rc = p:read("a")
-    p:close()
-    local stats = cjson.decode(h.slurp(dir .. "/stats.json"))
-    local err = h.slurp(dir .. "/err")
-    local lines = 0
-    for line in io.lines(dir .. "/out.jsonl") do
-      assert.is_table(cjson.decode(line))
-      lines = lines + 1
+    h.write(dir .. "/in.jsonl", table.concat(json, "\n") .. "\n")
+    for _, input in ipairs({ dir .. "/in", dir .. "/in.jsonl" }) do
+      local cmd = ("%s clean -j 2 -q -r %s/rules --stats %s/stats.json -o %s/out.jsonl %s 2> %s/err & pid=$!; " ..
+        "sleep 1.5; kill -INT $pid; wait $pid; echo $?"):format(h.bin, dir, dir, dir, input, dir)
+      local p = io.popen("sh -c " .. h.quote(cmd))
+      local rc = p:read("a")
+      p:close()
+      local stats = cjson.decode(h.slurp(dir .. "/stats.json"))
+      local err = h.slurp(dir .. "/err")
+      local lines = 0
+      for line in io.lines(dir .. "/out.jsonl") do
+        assert.is_table(cjson.decode(line))
+        lines = lines + 1
+      end
+      assert.are.equal("130\n", rc, input)
+      assert.matches("^stet clean: interrupted: 400 read, ", err)
+      assert.is_true(stats.interrupted)
+      local d = stats.documents
+      assert.are.equal(d.read, d.kept + d.duplicate + d.dropped + d.rejected + d.unfinished)
+      assert.is_true(d.unfinished > 0)
+      assert.are.equal(d.kept, lines)
     end
     h.rmtree(dir)
-    assert.are.equal("130\n", rc)
-    assert.matches("^stet clean: interrupted: 400 read, ", err)
-    assert.is_true(stats.interrupted)
-    local d = stats.documents
-    assert.are.equal(d.read, d.kept + d.duplicate + d.dropped + d.rejected + d.unfinished)
-    assert.is_true(d.unfinished > 0)
-    assert.are.equal(d.kept, lines)
   end)
 end)
