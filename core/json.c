@@ -139,6 +139,50 @@ static inline size_t copy_to_special(const unsigned char *s, size_t i, size_t n,
   return i;
 }
 
+/* The finders of the strings' special bytes: find_special and
+ * copy_to_special, or their AVX2 forms below, given to the scanner as
+ * constants (scan_object is instantiated once with each). */
+typedef size_t find_fn(const unsigned char *s, size_t i, size_t n);
+typedef size_t copy_fn(const unsigned char *s, size_t i, size_t n, unsigned char **o);
+
+#ifdef STET_BYTEMASK_AVX2
+/* find_special, 32 bytes at a time. */
+STET_AVX2_INLINE size_t find_special_avx2(const unsigned char *s, size_t i, size_t n) {
+  const __m256i quote = _mm256_set1_epi8('"'), bslash = _mm256_set1_epi8('\\');
+  while (i + 32 <= n) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+    unsigned m = (unsigned)_mm256_movemask_epi8(
+      _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, bslash)));
+    if (m) return i + (size_t)__builtin_ctz(m);
+    i += 32;
+  }
+  return find_special(s, i, n);
+}
+
+/* copy_to_special, 32 bytes at a time: *o must have room for 32 bytes
+ * past what it gets (skip_string's reasoning holds for 32 as for 16). */
+STET_AVX2_INLINE size_t copy_to_special_avx2(const unsigned char *s, size_t i, size_t n,
+                                             unsigned char **o) {
+  unsigned char *w = *o;
+  const __m256i quote = _mm256_set1_epi8('"'), bslash = _mm256_set1_epi8('\\');
+  while (i + 32 <= n) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+    _mm256_storeu_si256((__m256i *)(void *)w, v);
+    unsigned m = (unsigned)_mm256_movemask_epi8(
+      _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, bslash)));
+    if (m) {
+      unsigned k = (unsigned)__builtin_ctz(m);
+      *o = w + k;
+      return i + k;
+    }
+    w += 32;
+    i += 32;
+  }
+  *o = w;
+  return copy_to_special(s, i, n, o);
+}
+#endif
+
 /* Skips the string whose opening quote is at sc->i. On success sc->i is
  * after the closing quote, the body is [*start, *stop) and *escaped says
  * whether it holds escapes. Returns 0, or -1 when invalid. When out is not
@@ -147,14 +191,16 @@ static inline size_t copy_to_special(const unsigned char *s, size_t i, size_t n,
  * the text is copied while it is scanned: at input offset i the output is
  * at most i - *start long (an escape is never shorter than what it stands
  * for), so a 16-byte store made while i + 16 <= n stays inside out. */
-static int skip_string(scan *sc, size_t *start, size_t *stop, int *escaped, char *out,
-                       size_t *outlen) {
+static inline __attribute__((always_inline)) int skip_string(scan *sc, size_t *start,
+                                                             size_t *stop, int *escaped,
+                                                             char *out, size_t *outlen,
+                                                             find_fn *find, copy_fn *copy) {
   const unsigned char *s = sc->s;
   size_t n = sc->n, i = sc->i + 1;
   unsigned char *o = (unsigned char *)out;
   *start = i;
   *escaped = 0;
-  i = find_special(s, i, n);
+  i = find(s, i, n);
   if (i < n && s[i] == '\\' && o) {
     memcpy(o, s + *start, i - *start);
     o += i - *start;
@@ -185,7 +231,7 @@ static int skip_string(scan *sc, size_t *start, size_t *stop, int *escaped, char
       if (o) o += put_utf8(o, cp);
       i += len;
     }
-    i = o ? copy_to_special(s, i, n, &o) : find_special(s, i, n);
+    i = o ? copy(s, i, n, &o) : find(s, i, n);
   }
 }
 
@@ -237,9 +283,11 @@ static long field_index(const unsigned char *s, size_t a, size_t b, const stet_j
   return -1;
 }
 
-/* stet_json_scan, and stet_json_scan_top when others is not NULL. */
-static stet_json_status scan_object(const char *str, size_t n, stet_json_field *fields, size_t nf,
-                                    size_t *where, size_t *others) {
+/* stet_json_scan, and stet_json_scan_top when others is not NULL, with
+ * the finders find and copy. */
+static inline __attribute__((always_inline)) stet_json_status
+scan_object(const char *str, size_t n, stet_json_field *fields, size_t nf, size_t *where,
+            size_t *others, find_fn *find, copy_fn *copy) {
   scan sc = {(const unsigned char *)str, n, 0};
   const unsigned char *s = sc.s;
   uint64_t stack[(STET_JSON_MAX_DEPTH + 63) / 64]; /* bit set: an array */
@@ -269,7 +317,8 @@ static stet_json_status scan_object(const char *str, size_t n, stet_json_field *
     if (!in_array) {
       size_t a, b;
       int esc;
-      if (sc.i >= n || s[sc.i] != '"' || skip_string(&sc, &a, &b, &esc, NULL, NULL)) goto fail;
+      if (sc.i >= n || s[sc.i] != '"' || skip_string(&sc, &a, &b, &esc, NULL, NULL, find, copy))
+        goto fail;
       if (depth == 1) {
         if (esc) {
           status = STET_JSON_UNUSUAL; /* an escaped key: leave it to the decoder */
@@ -289,7 +338,8 @@ static stet_json_status scan_object(const char *str, size_t n, stet_json_field *
       size_t a, b;
       int esc;
       stet_json_field *f = want >= 0 ? &fields[want] : NULL;
-      if (skip_string(&sc, &a, &b, &esc, f ? f->out : NULL, f ? &f->outlen : NULL)) goto fail;
+      if (skip_string(&sc, &a, &b, &esc, f ? f->out : NULL, f ? &f->outlen : NULL, find, copy))
+        goto fail;
       if (f) {
         f->found = 1;
         f->escaped = esc;
@@ -352,14 +402,36 @@ fail:
   return status;
 }
 
+static stet_json_status scan_base(const char *s, size_t n, stet_json_field *fields, size_t nf,
+                                  size_t *where, size_t *others) {
+  return scan_object(s, n, fields, nf, where, others, find_special, copy_to_special);
+}
+
+#ifdef STET_BYTEMASK_AVX2
+STET_TARGET_AVX2 static stet_json_status scan_avx2(const char *s, size_t n,
+                                                   stet_json_field *fields, size_t nf,
+                                                   size_t *where, size_t *others) {
+  return scan_object(s, n, fields, nf, where, others, find_special_avx2, copy_to_special_avx2);
+}
+#endif
+
+stet_json_status stet_json_scan_simd(const char *s, size_t n, stet_json_field *fields, size_t nf,
+                                     size_t *where, size_t *others, int simd) {
+#ifdef STET_BYTEMASK_AVX2
+  if (simd != 0 && stet_have_avx2()) return scan_avx2(s, n, fields, nf, where, others);
+#endif
+  (void)simd;
+  return scan_base(s, n, fields, nf, where, others);
+}
+
 stet_json_status stet_json_scan(const char *s, size_t n, stet_json_field *fields, size_t nf,
                                 size_t *where) {
-  return scan_object(s, n, fields, nf, where, NULL);
+  return stet_json_scan_simd(s, n, fields, nf, where, NULL, -1);
 }
 
 stet_json_status stet_json_scan_top(const char *s, size_t n, stet_json_field *fields, size_t nf,
                                     size_t *where, size_t *others) {
-  return scan_object(s, n, fields, nf, where, others);
+  return stet_json_scan_simd(s, n, fields, nf, where, others, -1);
 }
 
 /* Appends code point cp as UTF-8 (room reserved). */

@@ -56,6 +56,12 @@ stet_json_status stet_json_scan(const char *s, size_t n, stet_json_field *fields
 stet_json_status stet_json_scan_top(const char *s, size_t n, stet_json_field *fields, size_t nf,
                                     size_t *where, size_t *others);
 
+/* stet_json_scan (others NULL) or stet_json_scan_top with the code path
+ * chosen, for tests: simd 0 the baseline (SSE2 on x86_64), 1 AVX2 when the
+ * CPU has it, -1 the best the CPU has (what the two above do). */
+stet_json_status stet_json_scan_simd(const char *s, size_t n, stet_json_field *fields, size_t nf,
+                                     size_t *where, size_t *others, int simd);
+
 /* Writes the value of the raw string body s[0..n) (what lies between the
  * quotes, as stet_json_scan reported it) to out, which has room for n
  * bytes: a value is never longer than its body. Returns the length, or

@@ -108,6 +108,53 @@ static int push_span(void *ud, size_t start, size_t stop) {
   return 0;
 }
 
+/* stet._reference("json_scan", s, names, simd, unescape): core/json.h's
+ * scan of s with the code path simd (0 the baseline, 1 AVX2), the values
+ * unescaped by the scan itself when unescape is true, else after it.
+ * Returns the status (0 ok, 1 unusual, 2 invalid), the error offset, the
+ * count of other keys, then a table name -> value of the fields found. */
+#define REF_FIELDS 16
+static int json_scan_ref(lua_State *L, const char *s, size_t n) {
+  luaL_checktype(L, 3, LUA_TTABLE);
+  int simd = (int)luaL_checkinteger(L, 4), unescape = lua_toboolean(L, 5);
+  size_t nf = (size_t)lua_rawlen(L, 3);
+  luaL_argcheck(L, nf <= REF_FIELDS, 3, "too many names");
+  stet_json_field f[REF_FIELDS];
+  stet_buf *box = stet_lua_newbuf(L); /* room for each field's value */
+  if (stet_buf_reserve(box, (nf ? nf : 1) * (n + 1))) return stet_lua_nomem(L);
+  for (size_t k = 0; k < nf; k++) {
+    lua_rawgeti(L, 3, (lua_Integer)k + 1);
+    f[k].name = luaL_checklstring(L, -1, &f[k].len); /* kept by names */
+    lua_pop(L, 1);
+    f[k].out = unescape ? box->data + k * (n + 1) : NULL;
+  }
+  size_t where = 0, others = 0;
+  stet_json_status st = stet_json_scan_simd(s, n, f, nf, &where, &others, simd);
+  lua_pushinteger(L, (lua_Integer)st);
+  lua_pushinteger(L, (lua_Integer)where);
+  lua_pushinteger(L, (lua_Integer)others);
+  lua_newtable(L);
+  if (st != STET_JSON_OK) return 4;
+  for (size_t k = 0; k < nf; k++) {
+    if (!f[k].found) continue;
+    const char *v = s + f[k].start;
+    size_t len = f[k].stop - f[k].start;
+    if (f[k].escaped && unescape) {
+      v = f[k].out;
+      len = f[k].outlen;
+    } else if (f[k].escaped) {
+      char *o = box->data + k * (n + 1);
+      len = stet_json_unescape(v, len, o);
+      if (len == (size_t)-1) return luaL_error(L, "a scanned field does not unescape");
+      v = o;
+    }
+    lua_pushlstring(L, f[k].name, f[k].len);
+    lua_pushlstring(L, v, len);
+    lua_rawset(L, -3);
+  }
+  return 4;
+}
+
 /* stet._reference(kind, s [, opts]) -> the paths that the fast word finder
  * and MinHash must agree with, for the specs: "words" (the general rules
  * at every boundary) and "words_base" (the block finder with the baseline
@@ -122,13 +169,14 @@ static int push_span(void *ud, size_t start, size_t stop) {
  * baseline masks, as a flat array like "words". */
 static int l_reference(lua_State *L) {
   enum { WORDS, WORDS_BASE, MINHASH, MINHASH_BASE, NORMALIZE_BASE, JSON_QUOTE_BASE,
-         PARAGRAPHS_BASE };
+         PARAGRAPHS_BASE, JSON_SCAN };
   static const char *const kinds[] = {"words", "words_base", "minhash", "minhash_base",
                                       "normalize_base", "json_quote_base", "paragraphs_base",
-                                      NULL};
+                                      "json_scan", NULL};
   int kind = luaL_checkoption(L, 1, NULL, kinds);
   size_t n;
   const char *s = luaL_checklstring(L, 2, &n);
+  if (kind == JSON_SCAN) return json_scan_ref(L, s, n);
   if (kind == PARAGRAPHS_BASE) {
     int lines = stet_lua_optbool(L, 3, 3, "lines", 0);
     lua_newtable(L);

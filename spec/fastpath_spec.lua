@@ -236,3 +236,60 @@ describe("the paragraph splitter's AVX2 masks against the baseline", function()
     same(generated(0.2, 13), "the generated corpus")
   end)
 end)
+
+-- core/json.h's scanner (JSON lines in stet hash and stet clean) finds the
+-- quotes and backslashes of strings 32 bytes at a time with AVX2 where the
+-- CPU has it, and copies the text it unescapes as it goes;
+-- stet._reference("json_scan", s, names, simd, unescape) picks the path.
+describe("the JSON scanner's AVX2 path against the baseline", function()
+  local NAMES = { "text", "title", "id", "url" }
+  -- all four ways (baseline or AVX2, values unescaped by the scan or after
+  -- it) give the same status, error offset, other keys and values
+  local function same(s, name)
+    local want = table.pack(stet._reference("json_scan", s, NAMES, 0, false))
+    for _, simd in ipairs({ 0, 1 }) do
+      for _, unescape in ipairs({ false, true }) do
+        local got = table.pack(stet._reference("json_scan", s, NAMES, simd, unescape))
+        assert.are.same(want, got, name)
+      end
+    end
+    return want[1], want[4]
+  end
+
+  it("agree with a quote, a backslash or an escape at every offset, in values of every length to 100", function()
+    local plain = ("Plain text, caf\u{E9} 0123456789 and more words here. "):rep(3)
+    local inserts = { '\\"', "\\\\", "\\n", "\\n\\n", "\\u00e9", "\\ud83d\\ude00", "\\/", '"', "\\", "\\x",
+                      "\\ud800", "\1", "\255" }
+    local counts = { [0] = 0, [1] = 0, [2] = 0 }
+    for len = 0, 100 do
+      local base = plain:sub(1, len)
+      for p = 0, len, (len > 40 and 3 or 1) do
+        for _, c in ipairs(inserts) do
+          local v = base:sub(1, p) .. c .. base:sub(p + 1)
+          local s = ('{"id": "a%d", "text": "%s", "lang": "en", "title": "%s"}'):format(p, v, v:sub(1, 40))
+          local st = same(s, ("%q at byte %d of %d"):format(c, p, len))
+          counts[st] = counts[st] + 1
+        end
+      end
+    end
+    -- most are objects, some have a bad escape or a bare quote
+    assert.is_true(counts[0] > 10000 and counts[2] > 1000, ("%d ok, %d invalid"):format(counts[0], counts[2]))
+    -- the values themselves
+    local st, values = same('{"text": "a\\"b\\\\c\\nd\\u00e9\\ud83d\\ude00", "x": 1, "title": null}', "values")
+    assert.are.equal(0, st)
+    assert.are.same({ text = 'a"b\\c\nd\u{E9}\u{1F600}' }, values)
+  end)
+
+  it("agree on the lines of the bench corpus's JSON Lines form", function()
+    local dir = os.tmpname()
+    os.remove(dir)
+    helpers.sh(("lua5.4 bench/gen_corpus.lua --mb 1 --seed 5 --out %s --quiet"):format(helpers.quote(dir)))
+    local n = 0
+    for line in io.lines(dir .. "/corpus.jsonl") do
+      assert.are.equal(0, (same(line, "line " .. n)))
+      n = n + 1
+    end
+    helpers.rmtree(dir)
+    assert.is_true(n > 200)
+  end)
+end)
