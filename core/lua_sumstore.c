@@ -53,14 +53,16 @@ typedef struct srec {
   uint64_t off, body_fp;
   uint32_t len, body_len, flags;
   uint32_t rep;              /* the first document of the body (its index) */
-  size_t at[NSTR];           /* in st->bytes */
+  uint64_t at[NSTR];         /* in the store's blocks: block << 32 | offset */
   uint32_t slen[NSTR];       /* NIL_LEN: nil */
 } srec;
 
 typedef struct store {
   srec *r;
   size_t n, cap;
-  stet_buf bytes;
+  char **blocks;             /* the strings, in blocks that never move */
+  size_t nblocks, blocks_cap;
+  size_t used, room;         /* in the last block: bytes used, its size */
   uint64_t *fp_keys;         /* open addressing: body fingerprint -> index + 1 */
   uint32_t *fp_vals;
   size_t fp_cap, fp_used;
@@ -79,7 +81,8 @@ static store *check_store(lua_State *L) {
 static int st_gc(lua_State *L) {
   store *s = check_store(L);
   free(s->r);
-  stet_buf_free(&s->bytes);
+  for (size_t b = 0; b < s->nblocks; b++) free(s->blocks[b]);
+  free(s->blocks);
   free(s->fp_keys);
   free(s->fp_vals);
   free(s->reps);
@@ -134,7 +137,7 @@ static long first_of(lua_State *L, store *s, uint64_t fp, uint32_t i) {
 static const char *str_of(const store *s, const srec *r, int k, size_t *n) {
   if (r->slen[k] == NIL_LEN) return NULL;
   *n = r->slen[k];
-  return s->bytes.data + r->at[k];
+  return s->blocks[r->at[k] >> 32] + (uint32_t)r->at[k];
 }
 
 /* Counts and clusters the record just appended (index s->n - 1). */
@@ -211,12 +214,33 @@ static srec *new_rec(lua_State *L, store *s, int64_t key) {
   return r;
 }
 
+/* The strings go into blocks of BLOCK bytes (or one of their own when
+ * longer), which never move: a store that grows copies nothing, where one
+ * buffer grown by realloc copied it all again at each step. */
+#define BLOCK ((size_t)4 << 20)
+
 static void put_str(lua_State *L, store *s, srec *r, int k, const char *p, size_t n) {
   if (!p) return;
   if (n >= NIL_LEN) luaL_error(L, "sumstore: string too long");
-  r->at[k] = s->bytes.len;
+  if (s->nblocks == 0 || s->room - s->used < n) {
+    if (s->nblocks == s->blocks_cap) {
+      size_t cap = s->blocks_cap ? 2 * s->blocks_cap : 16;
+      char **b = realloc(s->blocks, cap * sizeof *b);
+      if (!b) stet_lua_nomem(L);
+      s->blocks = b;
+      s->blocks_cap = cap;
+    }
+    size_t room = n > BLOCK ? n : BLOCK;
+    char *blk = malloc(room);
+    if (!blk) stet_lua_nomem(L);
+    s->blocks[s->nblocks++] = blk;
+    s->used = 0;
+    s->room = room;
+  }
+  r->at[k] = (uint64_t)(s->nblocks - 1) << 32 | s->used;
   r->slen[k] = (uint32_t)n;
-  if (stet_buf_append(&s->bytes, p, n)) stet_lua_nomem(L);
+  if (n) memcpy(s->blocks[s->nblocks - 1] + s->used, p, n);
+  s->used += n;
 }
 
 /* The counter the store counts into: its uservalue 2. */
