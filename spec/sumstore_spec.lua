@@ -173,6 +173,39 @@ describe("stet._sumstore", function()
     assert.has_error(function() st:add(5, list[1]) end, "sumstore: keys must increase")
   end)
 
+  it("gives back the strings of the lane's records, past many blocks and longer than one", function()
+    -- records as core/lua_lane.c writes them: the strings id, source,
+    -- site, rule, fps, sig, title, date (nil: length 0xFFFFFFFF)
+    local function record(key, strs)
+      local head = string.pack("<c1i8I8I4I4BI8i8", "L", key, key * 100, 90, 1000, 0, 0, 0)
+      local parts = { head }
+      for i = 1, 8 do
+        parts[#parts + 1] = strs[i] and string.pack("<s4", strs[i]) or "\255\255\255\255"
+      end
+      return table.concat(parts)
+    end
+    local st = stet._sumstore(nil, 0)
+    local want, blob = {}, {}
+    for i = 1, 3000 do
+      -- about 12 MB in all; record 1500 has 5 MB of fingerprints
+      local fps = i == 1500 and ("\1\2\3\4\5\6\7\8"):rep(5 << 17) or ("%08d"):format(i):rep(i % 50)
+      local strs = { "doc" .. i, ("src/%d/"):format(i) .. ("x"):rep(i % 300), "site" .. i % 3, "generic",
+                     fps, nil, i % 2 == 0 and ("Title %d"):format(i) or nil, i % 3 == 0 and "2024-01-02" or nil }
+      want[i] = strs
+      blob[#blob + 1] = record(i, strs)
+    end
+    blob = table.concat(blob)
+    local pos, done = st:add_run(blob, 0)
+    assert.are.equal(#blob, pos)
+    assert.are.equal(3000, done)
+    for i = 1, 3000 do
+      local got, w = st:get(i), want[i]
+      assert.are.same({ w[1], w[2], w[3], w[4], w[5], w[7], w[8] },
+        { got.id, got.source, got.site, got.rule, got.fps, got.title, got.date }, "record " .. i)
+      assert.is_nil(got.sig)
+    end
+  end)
+
   it("refuses a broken record", function()
     local st = stet._sumstore(nil, 0)
     assert.has_error(function() st:add_run("L\1\2", 0) end, "sumstore: truncated record")
