@@ -40,9 +40,10 @@
  *                                   threshold, keep_dups, agg)
  *
  * does pass 2 (stet.stages.stage2) for a batch of spilled documents whose
- * head holds only strings and whose record is jsonl, counting their fates
- * into agg and writing their records back to back (or straight to
- * agg.file), until the first it cannot take (see l_lane2_run). */
+ * head holds only strings and whose record is jsonl or text, counting
+ * their fates into agg and writing their records back to back (or
+ * straight to agg.file), until the first it cannot take (see
+ * l_lane2_run). */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <stdlib.h>
@@ -863,6 +864,15 @@ static int jsonl_record(stet_buf *b, const stet_doc *d, const lane_head *h, lane
   return 0;
 }
 
+/* The text format's record of a document (stet/formats/text.lua writes the
+ * same bytes): its body, a line end, the separator sep and a line end. */
+static int text_record(stet_buf *b, const stet_doc *d, lane_str sep) {
+  if (stet_doc_body(d, b, "\n\n", 2) < 0 || stet_buf_append(b, "\n", 1) ||
+      stet_buf_append(b, sep.s, sep.n) || stet_buf_append(b, "\n", 1))
+    return -1;
+  return 0;
+}
+
 /* What a decision adds to a document that lacks it (lane_decision). */
 enum { ADD_TITLE = 1, ADD_DATE = 2, ADD_AUTHORS = 4 };
 
@@ -876,7 +886,8 @@ typedef struct lane2_res {
  * drops boilerplate, decides its fate and appends its jsonl record to out
  * when it is written. Returns 1, or 0 with nothing pushed when the lane
  * cannot write its record (read_head; the decision adds metadata). */
-static int lane2_doc(lua_State *L, const stet_buf *io, const struct stet_counter *c,
+static int lane2_doc(lua_State *L, const stet_buf *io, const lane_str *text_sep,
+                     const struct stet_counter *c,
                      lua_Integer threshold, lane_str dup_of, int adds, int keep_dups,
                      stet_buf *out, lane2_res *r, int doc) {
   size_t len = io->len;
@@ -907,7 +918,8 @@ static int lane2_doc(lua_State *L, const stet_buf *io, const struct stet_counter
   } else {
     r->fate = "kept";
   }
-  if (r->write && jsonl_record(out, d, &h, dup_of)) return stet_lua_nomem(L);
+  if (r->write && (text_sep ? text_record(out, d, *text_sep) : jsonl_record(out, d, &h, dup_of)))
+    return stet_lua_nomem(L);
   return 1;
 }
 
@@ -992,7 +1004,8 @@ static int lane_decision(lua_State *L, int idx, lane_str *dup_of, int *adds) {
  * spilled documents from..#offs (at offs[k], lens[k], with the decision
  * decs[k], nil or false for none) up to the first the lane does not take
  * or a SIGINT. The lane takes a document whose head read_head reads, with
- * the jsonl format and a decision that adds no metadata it lacks:
+ * the jsonl format (or the text format: agg.text_sep, its separator) and
+ * a decision that adds no metadata it lacks:
  * boilerplate, fate, tally and record as stage2 makes them. Adds each
  * one's counts to agg { n, fates, reasons, read, kept, labels } (agg.n:
  * the last one done) and returns the index of the first it did not do and
@@ -1035,6 +1048,12 @@ static int l_lane2_run(lua_State *L) {
   if (lua_getfield(L, 9, "sink") != LUA_TNIL) {
     sink = stet_lua_testbuf(L, -1);
     if (!sink) luaL_error(L, "agg.sink must be a stet._sink()");
+  }
+  lua_pop(L, 1);
+  lane_str sep_str, *text_sep = NULL; /* agg.text_sep: the text format's records */
+  if (lua_getfield(L, 9, "text_sep") != LUA_TNIL) {
+    sep_str.s = luaL_checklstring(L, -1, &sep_str.n); /* kept alive by agg */
+    text_sep = &sep_str;
   }
   lua_pop(L, 1);
   int sub[3];
@@ -1092,7 +1111,7 @@ static int l_lane2_run(lua_State *L) {
     }
     stet_buf view = {win->data + (off - win_off), len, len};
     lane2_res r = {NULL, NULL, NULL, 0};
-    if (!lane2_doc(L, &view, c, threshold, dup_of, adds, keep_dups, out, &r, 13)) break;
+    if (!lane2_doc(L, &view, text_sep, c, threshold, dup_of, adds, keep_dups, out, &r, 13)) break;
     stet_doc *d = lua_touserdata(L, 15); /* the run's document, at 13 too */
     /* d:tally(r.tally) into agg */
     int written = r.write;

@@ -404,6 +404,20 @@ describe("the lane", function()
       assert.is_true(refused >= 3)
     end
     assert.is_true(written > 40)
+    -- the text format's records too, with the lane taking the documents
+    for _, sep in ipairs({ "##", "" }) do
+      for _, ctx in ipairs({ lane, general }) do
+        ctx.format, ctx.format_opts = formats.load("text"), { separator = sep }
+      end
+      local job = { offs = offs, lens = lens, decs = {} }
+      for k = 1, #offs do job.decs[k] = false end
+      local a = pipeline.stage2_batch(job, lane)
+      assert.are.same(pipeline.stage2_batch(job, general), a)
+      assert.is_true(#a.out > 5000)
+      local agg = { n = 0, fates = {}, reasons = {}, read = 0, kept = 0, labels = {}, text_sep = sep }
+      local k = stet._lane2_run(lane.spill, offs, lens, job.decs, 1, counter, 2, false, agg)
+      assert.is_true(k > #offs - 8, "the lane stopped at " .. k) -- all but the dropped ones
+    end
   end)
 
   it("reads each spill file's own bytes, whichever was read before", function()
@@ -568,6 +582,8 @@ describe("the lane", function()
       { "--keep-dups", "--boilerplate", "3", gen .. "/text" },
       { "--near", "0", "--boilerplate", "0", gen .. "/text" },
       { "--format", "text", gen .. "/text" },
+      { "--format", "text", "--separator", "----", "--boilerplate", "0", "--keep-dups", "-r", dir .. "/rules",
+        dir .. "/in", dir .. "/feed" },
       { "-r", "examples/sites", "examples/corpus" },
     }
     for _, args in ipairs(runs) do

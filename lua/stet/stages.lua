@@ -21,8 +21,9 @@ local document = require "stet.document"
 
 local stages = {}
 
--- The built-in jsonl format, whose records the lane writes in C.
+-- The built-in jsonl and text formats, whose records the lane writes in C.
 local JSONL = require "stet.formats.jsonl"
+local TEXT = require "stet.formats.text"
 local json = require "stet.json"
 
 -- Pass 1 summary of one processed document.
@@ -352,7 +353,13 @@ function stages.stage2_batch(job, ctx, file, sink)
                 written = file and 0 or nil, sink = sink }
   local offs, lens, decs = job.offs, job.lens, job.decs
   local parts = {}
-  local lane = ctx.lane and ctx.format == JSONL
+  local lane = ctx.lane and (ctx.format == JSONL or ctx.format == TEXT)
+  if lane and ctx.format == TEXT then
+    -- (as stet/formats/text.lua writes them)
+    local sep = ctx.format_opts and ctx.format_opts.separator or "\f"
+    agg.text_sep = type(sep) == "string" and sep or nil
+    lane = agg.text_sep ~= nil
+  end
   local k, n = 1, #offs
   while k <= n do
     if lane then
@@ -382,7 +389,7 @@ function stages.stage2_batch(job, ctx, file, sink)
     end
     k = k + 1
   end
-  agg.file, agg.sink = nil, nil
+  agg.file, agg.sink, agg.text_sep = nil, nil, nil
   if not file and not sink then agg.out = #parts == 1 and parts[1] or table.concat(parts) end
   return agg
 end
