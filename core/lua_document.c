@@ -135,9 +135,10 @@ static int l_doc(lua_State *L) {
 /* stet._doc_file(path, size, norm_opts, lines) -> d, bytes | nil: what
  * stet._doc(stet.normalize(stet.read_file(path, size), norm_opts), lines)
  * makes, without the file's text or its normalized text becoming Lua
- * strings; bytes is the file's length. nil when the file is anything but a
- * plain text document (compressed, unreadable, binary): the caller takes
- * the general way, which also says why. [-0, +1|2] */
+ * strings (a gzip or zstd file decompressed); bytes is the text's length.
+ * nil when the file is anything but a text document (unreadable, binary,
+ * a broken stream): the caller takes the general way, which also says
+ * why. [-0, +1|2] */
 /* The folder of path, open, for reading the files of a folder walk one
  * after the other: the folder of the last file stays open, so that the
  * kernel looks up one name per file, not the whole path. Sets *name to
@@ -163,6 +164,27 @@ static int folder_of(scratch *sc, const char *path, const char **name) {
   return sc->dirfd;
 }
 
+/* The whole of the file at path through stet_reader (compressed, or not a
+ * regular file) appended to b. 0, or -1 on any failure: the general way
+ * reads the file again and says what went wrong. */
+static int read_stream(const char *path, stet_buf *b) {
+  char err[600];
+  stet_reader *r = stet_reader_open(path, err, sizeof err);
+  if (!r) return -1;
+  for (;;) {
+    if (stet_buf_reserve(b, (size_t)1 << 16)) break;
+    ssize_t got = stet_reader_read(r, b->data + b->len, b->cap - b->len);
+    if (got < 0) break;
+    if (got == 0) {
+      stet_reader_close(r);
+      return 0;
+    }
+    b->len += (size_t)got;
+  }
+  stet_reader_close(r);
+  return -1;
+}
+
 int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
                         const stet_norm_opts *o, int lines, size_t *bytes, int reuse) {
   scratch *sc = SCRATCH(L);
@@ -170,8 +192,8 @@ int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
   sc->raw.len = 0;
   const char *name;
   int dirfd = folder_of(sc, path, &name);
-  if (stet_read_plain_file_at(dirfd, name, path, (long long)size, &sc->raw, err, sizeof err) != 0)
-    return 1;
+  int rc = stet_read_plain_file_at(dirfd, name, path, (long long)size, &sc->raw, err, sizeof err);
+  if (rc < 0 || (rc == 1 && read_stream(path, &sc->raw))) return 1;
   const char *s = sc->raw.data ? sc->raw.data : "";
   size_t n = sc->raw.len;
   if (memchr(s, '\0', n < SNIFF_BINARY ? n : SNIFF_BINARY)) return 1;

@@ -89,10 +89,11 @@ uint16_t stet_ldoc_label_arg(lua_State *L, stet_doc *d, int idx);
 /* The spill file at idx (the userdata, or its address from a worker). */
 stet_spill *stet_ldoc_spill(lua_State *L, int idx);
 
-/* Pushes the document of the plain text file at path (read, normalized by
- * o, split; see stet._doc_file) and sets *bytes to the file's length.
- * Returns 0, or 1 with nothing pushed when the file is not a plain text
- * document. size: the file's length when known, STET_SIZE_REGULAR
+/* Pushes the document of the text file at path (read, decompressed when
+ * it is gzip or zstd, normalized by o, split; see stet._doc_file) and sets
+ * *bytes to the text's length. Returns 0, or 1 with nothing pushed when
+ * the file is not a text document (binary, unreadable, a broken stream:
+ * the general way says which). size: the file's length when known, STET_SIZE_REGULAR
  * (core/decompress.h) when only its type is, else -1. The document is a
  * new one, or when reuse is not 0 the one at
  * that absolute index, renewed (stet_ldoc_renew). Needs the scratch

@@ -1,4 +1,4 @@
-/* core/lua_lane.c: pass 1 of `stet clean` for a plain text file or a JSON
+/* core/lua_lane.c: pass 1 of `stet clean` for a text file or a JSON
  * line in one C call, where the document's rule asks nothing of Lua but
  * its function matchers (no head, no paragraph or document hook), and
  * pass 2 of the documents pass 1 spilled.
@@ -11,9 +11,9 @@
  * by the rule's patterns and then the generic ones (stet.document),
  * summarize (d:summary) and spill the document with its head { id,
  * source, site } (stages.spill). It goes up to the first file that is not
- * a plain text document or whose function matcher failed: the caller
- * takes that one the general way, which reads the file again and says
- * why. The summaries come back as the records of core/lua_sumstore.c.
+ * a text document (plain, gzip or zstd) or whose function matcher failed:
+ * the caller takes that one the general way, which reads the file again
+ * and says why. The summaries come back as the records of core/lua_sumstore.c.
  *
  * spec = {
  *   rule = name, lines = bool, normalize = opts | nil,

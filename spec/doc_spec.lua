@@ -295,11 +295,19 @@ describe("stet._doc_file", function()
     os.remove(path)
   end)
 
-  it("leaves compressed, binary, missing and folder paths to the general way", function()
+  it("decompresses gzip and zstd files, and leaves binary, broken, missing and folder paths to the general way", function()
     local dir = helpers.tree({ ["bin.txt"] = "abc\0def", ["ok.txt"] = "fine" })
     helpers.sh("printf 'some text' | gzip > " .. helpers.quote(dir .. "/gz.txt"))
     helpers.sh("printf 'some text' | gzip > " .. helpers.quote(dir .. "/plain.gz"))
-    for _, name in ipairs({ "bin.txt", "gz.txt", "plain.gz", "missing.txt" }) do
+    helpers.sh("printf 'zstd text' | zstd -q > " .. helpers.quote(dir .. "/z.txt.zst"))
+    helpers.sh("head -c 12 " .. helpers.quote(dir .. "/gz.txt") .. " > " .. helpers.quote(dir .. "/cut.txt.gz"))
+    helpers.sh("printf 'x\\000y' | gzip > " .. helpers.quote(dir .. "/bin.txt.gz"))
+    for name, text in pairs({ ["gz.txt"] = "some text", ["plain.gz"] = "some text", ["z.txt.zst"] = "zstd text" }) do
+      local d, bytes = stet._doc_file(dir .. "/" .. name)
+      assert.are.equal(text, d:text(1), name)
+      assert.are.equal(#text, bytes, name) -- the text's length, not the file's
+    end
+    for _, name in ipairs({ "bin.txt", "bin.txt.gz", "cut.txt.gz", "missing.txt" }) do
       assert.is_nil(stet._doc_file(dir .. "/" .. name), name)
     end
     assert.is_nil(stet._doc_file(dir))

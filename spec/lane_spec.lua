@@ -20,7 +20,7 @@ return {
     -- the document table a matcher sees is the same either way
     promo = { "^Promo:", { match = function(p, doc)
       return p.text:find("^Ad ") ~= nil and doc.bytes > 100 and doc.site == "lanesite" and
-        doc.rule.name == "lanesite" and doc.id == "lanesite/" .. doc.source:match("(%d+)%.txt$") and
+        doc.rule.name == "lanesite" and doc.id == "lanesite/" .. doc.source:match("(%d+)%.txt") and
         #doc.authors == 0 and next(doc.meta) == nil and doc._d ~= nil
     end, max_length = 60 } },
     boom = { { match = function(p) if p.text:find("BOOM", 1, true) then error("matcher blew up") end
@@ -447,6 +447,43 @@ describe("the lane", function()
       assert.are.equal(b2.out, pipeline.stage2_batch(job2, lane2).out)
     end
     helpers.rmtree(other)
+  end)
+
+  it("takes compressed text files too, as the general way reads them", function()
+    -- gzip and zstd copies of the text files of in/, one truncated, one not
+    -- compressed at all despite its name
+    local z = dir .. "/zin"
+    helpers.sh(("cp -r %s %s"):format(helpers.quote(dir .. "/in"), helpers.quote(z)))
+    helpers.sh(("cd %s && for f in lanesite/*.txt plain/0*.txt; do gzip -q \"$f\"; done && " ..
+      "for f in headsite/*.txt; do zstd -q --rm \"$f\"; done && " ..
+      "head -c 40 lanesite/03.txt.gz > lanesite/03b.txt.gz && printf 'not gzip' > plain/fake.txt.gz")
+      :format(helpers.quote(z)))
+    local lane, general = ctx_for(dir, true, 0.7), ctx_for(dir, false, 0.7)
+    local taken, key = 0, 1
+    for chunk in readers.open(z, { defer_text = true, chunk_text = true }) do
+      chunk.index = key
+      local ra = pipeline.stage1_chunk(copy(chunk), lane)
+      local rb = pipeline.stage1_chunk(copy(chunk), general)
+      local a, fa = summaries_of(ra, key)
+      local b, fb = summaries_of(rb, key)
+      assert.are.equal(fb, fa)
+      for k = key, key + #chunk.paths - 1 do same_summaries(lane, general, a[k], b[k]) end
+      for t = 1, #chunk.paths do
+        if not ra.general[t] then taken = taken + 1 end
+      end
+      key = key + #chunk.paths
+    end
+    -- the lane takes 11 of the 13 files of lanesite (not the one whose
+    -- matcher fails, BOOM, nor the truncated one) and 13 of the 15 of plain
+    -- (not the binary one nor the false gzip); the zstd files of headsite
+    -- go the general way for their rule's head
+    assert.are.equal(24, taken)
+    for _, jobs in ipairs({ "1", "2" }) do
+      local out = clean_both_ways(dir, jobs, { "-r", dir .. "/rules", "--keep-dups", z })
+      assert.are.equal(0, out["1"][5], out["1"][4])
+      assert.matches("truncated", out["1"][3])
+      assert.are.same(out["0"], out["1"])
+    end
   end)
 
   it("spills a run of long files in parts, and counts their bytes though the walk did not stat them", function()

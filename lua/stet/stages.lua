@@ -112,9 +112,10 @@ local function run_document(raw, ctx, d, rule, site)
   return nil, tostring(doc)
 end
 
--- A plain text file goes from the disk to a C document without its text
--- becoming a Lua string (stet._doc_file); anything else about it
--- (compressed, unreadable, binary) is left to the general way.
+-- A text file, plain or compressed, goes from the disk to a C document
+-- without its text becoming a Lua string (stet._doc_file); anything else
+-- about it (unreadable, binary, a broken stream) is left to the general
+-- way.
 -- The rule and site of a text file, by its folder: { rule, site, plan }
 -- (plan: the rule's lane plan, made when first asked for).
 local function folder_rule(item, ctx)
