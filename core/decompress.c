@@ -334,6 +334,30 @@ int stet_read_plain_file_at(int dirfd, const char *name, const char *path, long 
   return 0;
 }
 
+int stet_read_stream(const char *path, stet_buf *out, char *err, size_t cap) {
+  stet_reader *r = stet_reader_open(path, err, cap);
+  if (!r) return -1;
+  int rc = -1;
+  for (;;) {
+    if (stet_buf_reserve(out, (size_t)1 << 16)) {
+      snprintf(err, cap, "%s: not enough memory", path);
+      break;
+    }
+    ssize_t got = stet_reader_read(r, out->data + out->len, out->cap - out->len);
+    if (got < 0) {
+      snprintf(err, cap, "%s", stet_reader_error(r));
+      break;
+    }
+    if (got == 0) {
+      rc = 0;
+      break;
+    }
+    out->len += (size_t)got;
+  }
+  stet_reader_close(r);
+  return rc;
+}
+
 size_t stet_reader_size_hint(const stet_reader *r) {
   return r->comp == STET_COMP_NONE ? r->size : 0;
 }

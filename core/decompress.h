@@ -58,6 +58,12 @@ int stet_read_plain_file(const char *path, long long size, stet_buf *out, char *
 int stet_read_plain_file_at(int dirfd, const char *name, const char *path, long long size,
                             stet_buf *out, char *err, size_t cap);
 
+/* Appends the whole of the file at path, read through a stet_reader
+ * (decompressed by its magic bytes), to out: what stet_read_plain_file
+ * leaves to the reader. Returns 0, or -1 with the message "path: reason"
+ * in err (out then holds what was read). */
+int stet_read_stream(const char *path, stet_buf *out, char *err, size_t cap);
+
 /* The size of a plain regular file (what reading it all will give, unless
  * it changes meanwhile), or 0 when unknown (compressed, a pipe, empty). */
 size_t stet_reader_size_hint(const stet_reader *r);

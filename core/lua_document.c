@@ -164,27 +164,6 @@ static int folder_of(scratch *sc, const char *path, const char **name) {
   return sc->dirfd;
 }
 
-/* The whole of the file at path through stet_reader (compressed, or not a
- * regular file) appended to b. 0, or -1 on any failure: the general way
- * reads the file again and says what went wrong. */
-static int read_stream(const char *path, stet_buf *b) {
-  char err[600];
-  stet_reader *r = stet_reader_open(path, err, sizeof err);
-  if (!r) return -1;
-  for (;;) {
-    if (stet_buf_reserve(b, (size_t)1 << 16)) break;
-    ssize_t got = stet_reader_read(r, b->data + b->len, b->cap - b->len);
-    if (got < 0) break;
-    if (got == 0) {
-      stet_reader_close(r);
-      return 0;
-    }
-    b->len += (size_t)got;
-  }
-  stet_reader_close(r);
-  return -1;
-}
-
 int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
                         const stet_norm_opts *o, int lines, size_t *bytes, int reuse) {
   scratch *sc = SCRATCH(L);
@@ -193,7 +172,7 @@ int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
   const char *name;
   int dirfd = folder_of(sc, path, &name);
   int rc = stet_read_plain_file_at(dirfd, name, path, (long long)size, &sc->raw, err, sizeof err);
-  if (rc < 0 || (rc == 1 && read_stream(path, &sc->raw))) return 1;
+  if (rc < 0 || (rc == 1 && stet_read_stream(path, &sc->raw, err, sizeof err))) return 1;
   const char *s = sc->raw.data ? sc->raw.data : "";
   size_t n = sc->raw.len;
   if (memchr(s, '\0', n < SNIFF_BINARY ? n : SNIFF_BINARY)) return 1;

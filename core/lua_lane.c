@@ -600,18 +600,22 @@ static int json_value(const char *s, const stet_json_field *f, stet_buf *b, lane
   return 0;
 }
 
+/* The fields of stet._jsonl_run's file table, read once a run (the
+ * strings stay alive in the table). */
+typedef struct jsonl_file {
+  lane_str text_field, id_base, source;
+  int folder; /* stack index of the table, for its folder */
+} jsonl_file;
+
 /* One JSON line through pass 1: 1 taken, 0 for the general way. The run's
- * document is at stack index di; file fields at fi, pick at pi. */
+ * document is at stack index di, pick at pi. */
 static int jsonl_line(lua_State *L, const char *s, size_t n, lua_Integer lineno,
-                      lua_Integer index, int di, int fi, int pi, stet_buf *rec) {
+                      lua_Integer index, int di, const jsonl_file *file, int pi, stet_buf *rec) {
   scratch *sc = SCRATCH(L);
   if (lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) return 0;
-  size_t tl;
-  lua_getfield(L, fi, "text_field");
-  const char *tf = lua_tolstring(L, -1, &tl); /* kept alive by file */
-  lua_pop(L, 1);
   stet_json_field f[J_FIELDS] = {
-    {tf, tl, 0, 0, 0, 0, NULL, 0},        {"id", 2, 0, 0, 0, 0, NULL, 0},
+    {file->text_field.s, file->text_field.n, 0, 0, 0, 0, NULL, 0},
+    {"id", 2, 0, 0, 0, 0, NULL, 0},
     {"url", 3, 0, 0, 0, 0, NULL, 0},      {"site", 4, 0, 0, 0, 0, NULL, 0},
     {"title", 5, 0, 0, 0, 0, NULL, 0},    {"date", 4, 0, 0, 0, 0, NULL, 0},
   };
@@ -624,11 +628,8 @@ static int jsonl_line(lua_State *L, const char *s, size_t n, lua_Integer lineno,
   if (stet_json_scan_top(s, n, f, J_FIELDS, NULL, &others) != STET_JSON_OK || others ||
       !f[J_TEXT].found)
     return 0;
-  size_t bl;
-  lua_getfield(L, fi, "id_base");
-  const char *base = lua_tolstring(L, -1, &bl); /* kept alive by file */
-  lua_pop(L, 1);
-  if (!base) return luaL_error(L, "_jsonl_run: file.id_base must be a string");
+  const char *base = file->id_base.s;
+  size_t bl = file->id_base.n;
   /* room for the values (no longer than the line) and a made id, so that
    * nothing moves once a value points into it */
   stet_buf *jb = &sc->jsonf;
@@ -649,16 +650,14 @@ static int jsonl_line(lua_State *L, const char *s, size_t n, lua_Integer lineno,
     memcpy(jb->data + jb->len + bl, num, (size_t)nl);
     jb->len += m.id.n;
   }
-  lua_getfield(L, fi, "source");
-  m.source.s = lua_tolstring(L, -1, &m.source.n); /* kept alive by file */
-  lua_pop(L, 1);
+  m.source = file->source;
   m.line = lineno;
   /* its rule's plan, site and date */
   int top = lua_gettop(L);
   lua_pushvalue(L, pi);
   push_opt(L, m.site);
   push_opt(L, m.url);
-  lua_getfield(L, fi, "folder");
+  lua_getfield(L, file->folder, "folder");
   push_opt(L, date);
   lua_call(L, 4, 3); /* plan, site, date at top + 1.. */
   if (!lua_toboolean(L, top + 1)) {
@@ -695,6 +694,7 @@ typedef struct jsonl_state {
   lua_Integer lineno;   /* its number */
   size_t gstart, gend;  /* the line the general way must take: [gstart, gend) */
   int stop;             /* 1: at such a line */
+  jsonl_file file;      /* (its folder: the table at index 2 of jsonl_lines) */
 } jsonl_state;
 
 /* jsonl_lines(block, file, pick, state): the lines from state->pos on, in
@@ -716,8 +716,8 @@ static int jsonl_lines(lua_State *L) {
       run_mark(sc, rs);
       js->gstart = a;
       js->gend = e;
-      int taken = lane && jsonl_line(L, b + a, e - a, js->lineno, rs->first + rs->k - 1, 5, 2,
-                                     3, rec);
+      int taken = lane && jsonl_line(L, b + a, e - a, js->lineno, rs->first + rs->k - 1, 5,
+                                     &js->file, 3, rec);
       lua_settop(L, 5);
       if (!taken) {
         run_rollback(sc, rs);
@@ -758,6 +758,15 @@ static int l_jsonl_run(lua_State *L) {
   js.pos = (size_t)pos;
   js.n = n;
   js.lineno = lineno;
+  static const char *const keys[3] = {"text_field", "id_base", "source"};
+  lane_str *vals[3] = {&js.file.text_field, &js.file.id_base, &js.file.source};
+  for (int f = 0; f < 3; f++) {
+    if (lua_getfield(L, 7, keys[f]) != LUA_TSTRING)
+      return luaL_error(L, "_jsonl_run: file.%s must be a string", keys[f]);
+    vals[f]->s = lua_tolstring(L, -1, &vals[f]->n); /* kept alive by file */
+    lua_pop(L, 1);
+  }
+  js.file.folder = 2;
   lua_pushvalue(L, lua_upvalueindex(2)); /* jsonl_lines, protected */
   lua_pushvalue(L, 2);
   lua_pushvalue(L, 7);

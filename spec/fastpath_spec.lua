@@ -68,6 +68,18 @@ end
 
 -- fn(text, name) for plain with each of inserts put at each offset 0..last;
 -- returns how many texts it made.
+-- same(s, name) on every file of the example corpus, as it is and with CRLF
+-- line ends (and, with blanks, with a blank before each line end), then on
+-- a generated corpus of seed.
+local function on_corpora(same, seed, blanks)
+  each_example(function(s, path)
+    same(s, path)
+    same((s:gsub("\n", "\r\n")), path .. " (CRLF)")
+    if blanks then same((s:gsub("\n", " \n")), path .. " (blank before each line end)") end
+  end)
+  same(generated(0.2, seed), "the generated corpus")
+end
+
 local function at_every_offset(plain, last, inserts, fn)
   local count = 0
   for p = 0, last do
@@ -158,12 +170,7 @@ describe("normalization's AVX2 scan against the baseline", function()
   end)
 
   it("agree on the example corpus and on a benchmark-like corpus", function()
-    each_example(function(s, path)
-      same(s, path)
-      same((s:gsub("\n", "\r\n")), path .. " (CRLF)")
-      same((s:gsub("\n", " \n")), path .. " (blank before each line end)")
-    end)
-    same(generated(0.2, 11), "the generated corpus")
+    on_corpora(same, 11, true)
   end)
 end)
 
@@ -229,11 +236,7 @@ describe("the paragraph splitter's AVX2 masks against the baseline", function()
   end)
 
   it("agree on the example corpus and on a benchmark-like corpus", function()
-    each_example(function(s, path)
-      same(s, path)
-      same((s:gsub("\n", "\r\n")), path .. " (CRLF)")
-    end)
-    same(generated(0.2, 13), "the generated corpus")
+    on_corpora(same, 13, false)
   end)
 end)
 
