@@ -290,7 +290,10 @@ typedef struct mh_run {
   const unsigned char *s;  /* the text */
   size_t n;                /* its length */
   size_t sp[2 * BATCH];    /* spans of the words of the batch: start, stop */
-  size_t nsp;              /* spans in sp */
+  size_t *cur;             /* where the next span goes in sp: a pointer,
+                            * not a count, so that the stores of spans
+                            * (size_t) cannot alias it and the finder's
+                            * loop keeps it in a register */
   uint32_t *w;             /* word hashes, BATCH + k - 1 of them */
   size_t fill;             /* words in w */
   size_t total;            /* words so far */
@@ -502,16 +505,17 @@ STET_TARGET_AVX2 static int mh_hash_avx2(stet_mh_ctx *ctx, const unsigned char *
  * then the last k - 1 words to the front. 0, or -1 on ENOMEM. */
 static int mh_batch(mh_run *r) {
   int failed;
+  size_t nsp = (size_t)(r->cur - r->sp) / 2;
 #ifdef STET_BYTEMASK_AVX2
   if (r->simd)
-    failed = mh_hash_avx2(r->ctx, r->s, r->n, r->sp, r->nsp, r->w + r->fill);
+    failed = mh_hash_avx2(r->ctx, r->s, r->n, r->sp, nsp, r->w + r->fill);
   else
 #endif
-    failed = mh_hash_scalar(r->ctx, r->s, r->n, r->sp, r->nsp, r->w + r->fill);
+    failed = mh_hash_scalar(r->ctx, r->s, r->n, r->sp, nsp, r->w + r->fill);
   if (failed) return -1;
-  r->fill += r->nsp;
-  r->total += r->nsp;
-  r->nsp = 0;
+  r->fill += nsp;
+  r->total += nsp;
+  r->cur = r->sp;
   if (r->fill >= r->k) {
     size_t count = r->fill - r->k + 1;
     mh_shingles(r, count);
@@ -521,24 +525,47 @@ static int mh_batch(mh_run *r) {
   return 0;
 }
 
+/* The finder's view of a run: where the next span goes. It lives on the
+ * stack of the mh_scan_* function and its address goes nowhere but the
+ * inlined mh_word, so the compiler keeps cur in a register; the stores of
+ * spans through a pointer into the heap run would make it reload a
+ * cursor kept there for every word. */
+typedef struct mh_sink {
+  mh_run *r;
+  size_t *cur;
+} mh_sink;
+
 /* The word handler of the finder: keeps the span, runs a full batch. */
 static inline __attribute__((always_inline)) int mh_word(void *ud, size_t a, size_t b) {
-  mh_run *r = ud;
-  size_t i = r->nsp;
-  r->sp[2 * i] = a;
-  r->sp[2 * i + 1] = b;
-  r->nsp = i + 1;
-  return i + 1 == BATCH ? mh_batch(r) : 0;
+  mh_sink *k = ud;
+  size_t *c = k->cur;
+  c[0] = a;
+  c[1] = b;
+  c += 2;
+  if (__builtin_expect(c == k->r->sp + 2 * BATCH, 0)) {
+    k->r->cur = c;
+    int rc = mh_batch(k->r);
+    k->cur = k->r->sp;
+    return rc;
+  }
+  k->cur = c;
+  return 0;
 }
 
 /* The instances of the word finder with mh_word. */
 static int mh_scan_base(const char *s, size_t n, mh_run *r) {
-  return stet_words_scan(s, n, mh_word, r, stet_word_block);
+  mh_sink k = {r, r->cur};
+  int rc = stet_words_scan(s, n, mh_word, &k, stet_word_block);
+  r->cur = k.cur;
+  return rc;
 }
 
 #ifdef STET_BYTEMASK_AVX2
 STET_TARGET_AVX2 static int mh_scan_avx2(const char *s, size_t n, mh_run *r) {
-  return stet_words_scan(s, n, mh_word, r, stet_word_block_avx2);
+  mh_sink k = {r, r->cur};
+  int rc = stet_words_scan(s, n, mh_word, &k, stet_word_block_avx2);
+  r->cur = k.cur;
+  return rc;
 }
 #endif
 
@@ -566,7 +593,8 @@ int stet_minhash_simd(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minh
   r->ctx = ctx;
   r->s = (const unsigned char *)s;
   r->n = n;
-  r->nsp = r->fill = r->total = 0;
+  r->cur = r->sp;
+  r->fill = r->total = 0;
   r->w = ctx->words;
   r->k = k;
   r->H = H;
