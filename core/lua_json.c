@@ -116,29 +116,35 @@ static int l_last_newline(lua_State *L) {
   return 1;
 }
 
-/* stet._count_lines(s) -> texts, bytes, lines: of the lines of s (split at
- * "\n"; s holds no line end after its last line), how many hold a byte
- * that is not a space (stet.readers makes a document of each), their
- * bytes, and how many lines there are. [-0, +3] */
-static int l_count_lines(lua_State *L) {
-  size_t n;
-  const char *s = luaL_checklstring(L, 1, &n);
-  lua_Integer texts = 0, bytes = 0, lines = 0;
+void stet_count_lines(const char *s, size_t n, long long *texts, long long *bytes,
+                      long long *lines) {
+  long long t = 0, b = 0, l = 0;
   size_t pos = 0;
   for (;;) {
     const char *nl = memchr(s + pos, '\n', n - pos);
     size_t e = nl ? (size_t)(nl - s) : n;
-    lines++;
+    l++;
     if (stet_line_has_text(s + pos, e - pos)) {
-      texts++;
-      bytes += (lua_Integer)(e - pos);
+      t++;
+      b += (long long)(e - pos);
     }
     if (!nl) break;
     pos = e + 1;
   }
-  lua_pushinteger(L, texts);
-  lua_pushinteger(L, bytes);
-  lua_pushinteger(L, lines);
+  *texts = t;
+  *bytes = b;
+  *lines = l;
+}
+
+/* stet._count_lines(s) -> texts, bytes, lines: stet_count_lines. [-0, +3] */
+static int l_count_lines(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  long long texts, bytes, lines;
+  stet_count_lines(s, n, &texts, &bytes, &lines);
+  lua_pushinteger(L, (lua_Integer)texts);
+  lua_pushinteger(L, (lua_Integer)bytes);
+  lua_pushinteger(L, (lua_Integer)lines);
   return 3;
 }
 

@@ -558,7 +558,8 @@ static int p_run_chunk(lua_State *L) {
 /* stet._jsonl_run(spill, block, pos, lineno, first, k, file, pick) ->
  *     pos, lineno, k, records, line | nil
  * pass 1 for the JSON lines of block (a chunk of readers' chunk_json: lines
- * of a file joined by "\n") from byte pos (0-based; line number lineno,
+ * of a file joined by "\n", as a string or in a stet._sink, which must not
+ * change meanwhile) from byte pos (0-based; line number lineno,
  * the document numbered k of the chunk, index first + k - 1), as
  * plan:run_chunk does for text files. Lines with nothing but spaces are no
  * documents, as for stet.readers. file = { source, id_base, folder,
@@ -697,6 +698,14 @@ typedef struct jsonl_state {
   jsonl_file file;      /* (its folder: the table at index 2 of jsonl_lines) */
 } jsonl_state;
 
+/* The bytes of the block at index idx: a string or a stet._sink. */
+static const char *block_bytes(lua_State *L, int idx, size_t *n) {
+  stet_buf *b = stet_lua_testbuf(L, idx);
+  if (!b) return luaL_checklstring(L, idx, n);
+  *n = b->len;
+  return b->data ? b->data : "";
+}
+
 /* jsonl_lines(block, file, pick, state): the lines from state->pos on, in
  * one protected call (as run_files for text files). */
 static int jsonl_lines(lua_State *L) {
@@ -705,7 +714,7 @@ static int jsonl_lines(lua_State *L) {
   scratch *sc = SCRATCH(L);
   stet_buf *rec = &sc->recs;
   size_t n;
-  const char *b = lua_tolstring(L, 1, &n);
+  const char *b = block_bytes(L, 1, &n);
   int lane = lua_toboolean(L, 3);
   lua_settop(L, 4);
   stet_ldoc_new(L); /* 5: the document every line of the run goes through */
@@ -740,7 +749,7 @@ static int jsonl_lines(lua_State *L) {
 static int l_jsonl_run(lua_State *L) {
   stet_spill *sp = stet_ldoc_spill(L, 1);
   size_t n;
-  luaL_checklstring(L, 2, &n);
+  block_bytes(L, 2, &n);
   lua_Integer pos = luaL_checkinteger(L, 3), lineno = luaL_checkinteger(L, 4);
   lua_Integer first = luaL_checkinteger(L, 5), k = luaL_checkinteger(L, 6);
   luaL_checktype(L, 7, LUA_TTABLE);
@@ -779,7 +788,8 @@ static int l_jsonl_run(lua_State *L) {
   lua_settop(L, 8);
   run_finish(L, sp, sc, &js.rs);
   if (sc->jsonf.cap > (16u << 20)) stet_buf_free(&sc->jsonf);
-  const char *b = lua_tostring(L, 2);
+  size_t bn;
+  const char *b = block_bytes(L, 2, &bn);
   if (js.stop) { /* the line after the general one, its number, its document */
     lua_pushinteger(L, (lua_Integer)js.gend + 1);
     lua_pushinteger(L, js.lineno);

@@ -50,6 +50,12 @@ void stet_lua_open_json(lua_State *L);
 /* Whether s[0..n) holds a byte Lua's "%S" matches: stet.readers skips the
  * JSON lines that do not (core/lua_json.c). */
 int stet_line_has_text(const char *s, size_t n);
+
+/* Of the lines of s[0..n) (split at "\n"; no line end after the last
+ * one): how many hold a byte that is not a space (stet.readers makes a
+ * document of each), their bytes, and how many lines there are. */
+void stet_count_lines(const char *s, size_t n, long long *texts, long long *bytes,
+                      long long *lines);
 void stet_lua_open_lsh(lua_State *L);
 void stet_lua_open_luapat(lua_State *L);
 

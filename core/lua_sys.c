@@ -23,7 +23,15 @@
 typedef struct reader_box {
   stet_reader *r;  /* owned; NULL once closed */
   stet_buf carry;  /* read_lines: the start of a line read past its last line end */
+  long long rpos;  /* bytes the reader handed out: for a plain file, the file offset */
 } reader_box;
+
+/* stet_reader_read through the box, counting what it hands out. */
+static ssize_t box_read(reader_box *box, void *out, size_t n) {
+  ssize_t got = stet_reader_read(box->r, out, n);
+  if (got > 0) box->rpos += got;
+  return got;
+}
 
 /* The open reader at index 1; raises if it was closed. */
 static stet_reader *check_reader(lua_State *L) {
@@ -38,6 +46,7 @@ static int l_open(lua_State *L) {
   reader_box *box = lua_newuserdatauv(L, sizeof *box, 0);
   box->r = NULL;
   box->carry = (stet_buf)STET_BUF_INIT;
+  box->rpos = 0;
   luaL_setmetatable(L, READER_META);
   char err[600];
   box->r = stet_reader_open(path, err, sizeof err);
@@ -53,11 +62,12 @@ static int l_open(lua_State *L) {
  * nil, "path: reason" on a read or decompression error. [-0, +1|2] */
 static int l_read(lua_State *L) {
   stet_reader *r = check_reader(L);
+  reader_box *box = (reader_box *)lua_touserdata(L, 1);
   lua_Integer n = luaL_optinteger(L, 2, READ_DEFAULT);
   luaL_argcheck(L, n > 0, 2, "must be positive");
   luaL_Buffer b;
   char *p = luaL_buffinitsize(L, &b, (size_t)n);
-  ssize_t got = stet_reader_read(r, p, (size_t)n);
+  ssize_t got = box_read(box, p, (size_t)n);
   if (got < 0) {
     lua_pushnil(L);
     lua_pushstring(L, stet_reader_error(r));
@@ -76,13 +86,14 @@ static int l_read(lua_State *L) {
  * small document costs one buffer, not a 1 MB block. [-0, +1|2] */
 static int l_read_all(lua_State *L) {
   stet_reader *r = check_reader(L);
+  reader_box *box = (reader_box *)lua_touserdata(L, 1);
   size_t hint = stet_reader_size_hint(r);
   size_t step = hint ? hint + 1 : READ_DEFAULT;
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   for (;;) {
     char *p = luaL_prepbuffsize(&b, step);
-    ssize_t got = stet_reader_read(r, p, step);
+    ssize_t got = box_read(box, p, step);
     if (got < 0) {
       lua_pushnil(L);
       lua_pushstring(L, stet_reader_error(r));
@@ -123,6 +134,7 @@ static int l_read_file(lua_State *L) {
   reader_box *box = lua_newuserdatauv(L, sizeof *box, 0); /* closed by __gc on an error */
   box->r = NULL;
   box->carry = (stet_buf)STET_BUF_INIT;
+  box->rpos = 0;
   luaL_setmetatable(L, READER_META);
   box->r = stet_reader_open(path, err, sizeof err);
   if (!box->r) {
@@ -144,6 +156,60 @@ static int l_compression(lua_State *L) {
   return 1;
 }
 
+/* What fill_lines found. */
+enum { LINES_CUT, LINES_END, LINES_ERROR };
+
+/* Reads the stream n bytes at a time into the reader's carry buffer until
+ * what it read holds a line end (LINES_CUT, *cut the offset of the last
+ * one in the carry), or the stream ends (LINES_END) or fails (LINES_ERROR):
+ * the carry then holds the last line, or its start. Raises on ENOMEM. */
+static int fill_lines(lua_State *L, reader_box *box, size_t n, size_t *cut) {
+  stet_buf *c = &box->carry;
+  for (;;) {
+    size_t at = c->len;
+    if (stet_buf_reserve(c, n)) return stet_lua_nomem(L);
+    ssize_t got = box_read(box, c->data + at, n);
+    if (got < 0) return LINES_ERROR;
+    if (got == 0) return LINES_END;
+    c->len += (size_t)got;
+    const char *nl = memrchr(c->data + at, '\n', (size_t)got);
+    if (nl) {
+      *cut = (size_t)(nl - c->data);
+      return LINES_CUT;
+    }
+  }
+}
+
+/* Drops the carry's lines up to the line end at cut, keeping the start of
+ * the next line; a buffer grown by a very long line is let go. */
+static void carry_drop(stet_buf *c, size_t cut) {
+  size_t rest = c->len - cut - 1;
+  memmove(c->data, c->data + cut + 1, rest);
+  c->len = rest;
+  if (c->cap > (16u << 20) && rest < (1u << 20)) {
+    stet_buf keep = STET_BUF_INIT;
+    if (stet_buf_append(&keep, c->data, rest) == 0) {
+      stet_buf_free(c);
+      *c = keep;
+    }
+  }
+}
+
+/* The block size at index 2 and the prefix at index 3 (put in the carry)
+ * of read_lines and scan_lines. */
+static size_t lines_args(lua_State *L, reader_box *box, const char *name) {
+  lua_Integer n = luaL_optinteger(L, 2, READ_DEFAULT);
+  luaL_argcheck(L, n > 0, 2, "must be positive");
+  size_t plen;
+  const char *prefix = luaL_optlstring(L, 3, NULL, &plen);
+  stet_buf *c = &box->carry;
+  if (prefix && plen) {
+    if (c->len) return (size_t)luaL_error(L, "%s: a prefix while a line waits", name);
+    if (stet_buf_append(c, prefix, plen)) return (size_t)stet_lua_nomem(L);
+  }
+  return (size_t)n;
+}
+
 /* reader:read_lines(n [, prefix]) -> lines | nil at the end | partial,
  * "path: reason": the next whole lines of the stream, read n bytes at a
  * time, joined by "\n" as they were and without the last one's line end;
@@ -155,46 +221,148 @@ static int l_compression(lua_State *L) {
 static int l_read_lines(lua_State *L) {
   stet_reader *r = check_reader(L);
   reader_box *box = (reader_box *)lua_touserdata(L, 1);
-  lua_Integer n = luaL_optinteger(L, 2, READ_DEFAULT);
-  luaL_argcheck(L, n > 0, 2, "must be positive");
-  size_t plen;
-  const char *prefix = luaL_optlstring(L, 3, NULL, &plen);
+  size_t n = lines_args(L, box, "read_lines"), cut;
   stet_buf *c = &box->carry;
-  if (prefix && plen) {
-    if (c->len) return luaL_error(L, "read_lines: a prefix while a line waits");
-    if (stet_buf_append(c, prefix, plen)) return stet_lua_nomem(L);
-  }
-  for (;;) {
-    size_t at = c->len;
-    if (stet_buf_reserve(c, (size_t)n)) return stet_lua_nomem(L);
-    ssize_t got = stet_reader_read(r, c->data + at, (size_t)n);
-    if (got <= 0) { /* the end, or an error: the last line, or its start */
-      if (c->len) lua_pushlstring(L, c->data, c->len);
-      else lua_pushnil(L);
-      c->len = 0;
-      if (got < 0) {
-        lua_pushstring(L, stet_reader_error(r));
-        return 2;
-      }
-      return 1;
-    }
-    c->len += (size_t)got;
-    const char *nl = memrchr(c->data + at, '\n', (size_t)got);
-    if (!nl) continue; /* a line longer than what was read */
-    size_t cut = (size_t)(nl - c->data);
-    lua_pushlstring(L, c->data, cut);
-    size_t rest = c->len - cut - 1;
-    memmove(c->data, c->data + cut + 1, rest);
-    c->len = rest;
-    if (c->cap > (16u << 20) && rest < (1u << 20)) { /* after a very long line */
-      stet_buf keep = STET_BUF_INIT;
-      if (stet_buf_append(&keep, c->data, rest) == 0) {
-        stet_buf_free(c);
-        *c = keep;
-      }
+  int got = fill_lines(L, box, n, &cut);
+  if (got != LINES_CUT) { /* the end, or an error: the last line, or its start */
+    if (c->len) lua_pushlstring(L, c->data, c->len);
+    else lua_pushnil(L);
+    c->len = 0;
+    if (got == LINES_ERROR) {
+      lua_pushstring(L, stet_reader_error(r));
+      return 2;
     }
     return 1;
   }
+  lua_pushlstring(L, c->data, cut);
+  carry_drop(c, cut);
+  return 1;
+}
+
+#define SCAN_STEP (64 * 1024) /* scan_lines reads this much at a time */
+
+/* reader:scan_lines(n [, prefix]) -> off, len, texts, bytes, lines, nl |
+ * nil at the end | nil, "path: reason", partial: read_lines for a plain
+ * file, which says where its lines are instead of making them a string:
+ * the lines read_lines would return are the len bytes at offset off of the
+ * file, followed by a line end when nl; texts, bytes and lines are what
+ * stet._count_lines says of them. It reads 64 KiB at a time and counts as
+ * it goes, keeping only the start of the last line, so the caller (the
+ * main thread of `stet clean`) copies each byte once, into a buffer that
+ * stays in the cache; a worker reads the lines with stet._read_range.
+ * [-0, +1|3|6] */
+static int l_scan_lines(lua_State *L) {
+  stet_reader *r = check_reader(L);
+  reader_box *box = (reader_box *)lua_touserdata(L, 1);
+  if (stet_reader_compression(r) != STET_COMP_NONE)
+    return luaL_error(L, "scan_lines: the stream is compressed");
+  size_t n = lines_args(L, box, "scan_lines"), cut;
+  stet_buf *c = &box->carry;
+  long long off = box->rpos - (long long)c->len, end = off;
+  long long texts = 0, bytes = 0, lines = 0, t, b, l;
+  int nl = 1; /* a line end follows the block */
+  for (;;) {
+    int got = fill_lines(L, box, SCAN_STEP, &cut);
+    if (got == LINES_ERROR) {
+      lua_pushnil(L);
+      lua_pushstring(L, stet_reader_error(r));
+      if (c->len) lua_pushlstring(L, c->data, c->len);
+      else lua_pushnil(L);
+      c->len = 0;
+      return 3;
+    }
+    if (got == LINES_END) {
+      if (c->len) { /* the last line, without a line end */
+        stet_count_lines(c->data, c->len, &t, &b, &l);
+        texts += t, bytes += b, lines += l;
+        end += (long long)c->len;
+        c->len = 0;
+        nl = 0;
+      } else if (end == off) {
+        lua_pushnil(L);
+        return 1;
+      } else {
+        end--; /* the last line end read is the block's */
+      }
+      break;
+    }
+    stet_count_lines(c->data, cut, &t, &b, &l);
+    texts += t, bytes += b, lines += l;
+    end += (long long)cut + 1;
+    carry_drop(c, cut);
+    if (end - off >= (long long)n) {
+      end--;
+      break;
+    }
+  }
+  lua_pushinteger(L, (lua_Integer)off);
+  lua_pushinteger(L, (lua_Integer)(end - off));
+  lua_pushinteger(L, (lua_Integer)texts);
+  lua_pushinteger(L, (lua_Integer)bytes);
+  lua_pushinteger(L, (lua_Integer)lines);
+  lua_pushboolean(L, nl);
+  return 6;
+}
+
+/* reader:size() -> the size of the plain regular file it reads, or nil
+ * (compressed, standard input, a pipe, an empty file). [-0, +1] */
+static int l_reader_size(lua_State *L) {
+  size_t size = stet_reader_size_hint(check_reader(L));
+  if (size == 0) return 0;
+  lua_pushinteger(L, (lua_Integer)size);
+  return 1;
+}
+
+/* stet._read_range(sink, path, off, len, nl, texts, lines) -> true | nil,
+ * "path: reason": reads the len bytes at offset off of the file at path
+ * into the byte buffer sink (stet._sink), in place of what it held: the
+ * lines reader:scan_lines found there. They must still be what it found
+ * (followed by a line end when nl, with texts and lines as it counted
+ * them); else the file changed while it was read, and that is the error.
+ * [-0, +1|2] */
+static int l_read_range(lua_State *L) {
+  stet_buf *b = stet_lua_testbuf(L, 1);
+  luaL_argexpected(L, b != NULL, 1, "stet._sink");
+  const char *path = luaL_checkstring(L, 2);
+  lua_Integer off = luaL_checkinteger(L, 3), len = luaL_checkinteger(L, 4);
+  int nl = lua_toboolean(L, 5);
+  lua_Integer texts = luaL_checkinteger(L, 6), lines = luaL_checkinteger(L, 7);
+  luaL_argcheck(L, off >= 0, 3, "negative offset");
+  luaL_argcheck(L, len >= 0, 4, "negative length");
+  size_t want = (size_t)len + (nl ? 1 : 0), got = 0;
+  b->len = 0;
+  if (stet_buf_reserve(b, want + 1)) return stet_lua_nomem(L);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: %s", path, strerror(errno));
+    return 2;
+  }
+  while (got < want) {
+    ssize_t k = pread(fd, b->data + got, want - got, (off_t)off + (off_t)got);
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) {
+      int e = errno;
+      close(fd);
+      lua_pushnil(L);
+      lua_pushfstring(L, "%s: %s", path, strerror(e));
+      return 2;
+    }
+    if (k == 0) break;
+    got += (size_t)k;
+  }
+  close(fd);
+  long long t = -1, bytes, l = -1;
+  if (got == want && (!nl || b->data[len] == '\n'))
+    stet_count_lines(b->data, (size_t)len, &t, &bytes, &l);
+  if (t != texts || l != lines) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: the file changed while it was read", path);
+    return 2;
+  }
+  b->len = (size_t)len;
+  lua_pushboolean(L, 1);
+  return 1;
 }
 
 /* reader:close() -> true; closing twice is harmless. Also __gc, __close. */
@@ -429,6 +597,8 @@ static const luaL_Reg reader_methods[] = {
   {"read", l_read},
   {"read_all", l_read_all},
   {"read_lines", l_read_lines},
+  {"scan_lines", l_scan_lines},
+  {"size", l_reader_size},
   {"close", l_close},
   {"compression", l_compression},
   {NULL, NULL},
@@ -442,6 +612,7 @@ static const luaL_Reg funcs[] = {
   {"isatty", l_isatty},
   {"clock", l_clock},
   {"cpu_count", l_cpu_count},
+  {"_read_range", l_read_range},
   {NULL, NULL},
 };
 

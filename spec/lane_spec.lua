@@ -254,12 +254,19 @@ describe("the lane", function()
   end)
 
   it("summarizes and spills JSON lines as the general way does", function()
-    for _, near in ipairs({ 0.7, 0 }) do
+    -- (with chunk_ranges, as workers take them: where the lines are)
+    for _, case in ipairs({ { 0.7, false }, { 0, false }, { 0.7, true } }) do
+      local near, ranges = case[1], case[2]
       local lane, general = ctx_for(dir, true, near), ctx_for(dir, false, near)
       local key, taken, given, ads = 1, 0, 0, 0
-      local opts = { defer_json = true, chunk_json = true, block = 4096 }
+      local opts = { defer_json = true, chunk_json = true, block = 4096, chunk_ranges = ranges }
       for chunk in readers.open({ dir .. "/feed", dir .. "/feed2" }, opts) do
-        assert.is_string(chunk.block)
+        if ranges then
+          assert.is_string(chunk.range)
+          assert.is_nil(chunk.block)
+        else
+          assert.is_string(chunk.block)
+        end
         chunk.index = key
         local ra = pipeline.stage1_chunk(copy(chunk), lane)
         local rb = pipeline.stage1_chunk(copy(chunk), general)
@@ -294,6 +301,28 @@ describe("the lane", function()
       assert.are.equal(10, given)
       assert.are.equal(1, ads) -- line 14 only
     end
+  end)
+
+  it("rejects each line of a range whose file changed before a worker read it", function()
+    local tree = helpers.tree({ ["f.jsonl"] = '{"text": "one"}\n\n{"text": "two"}\n{"text": "three"}\n' })
+    local lane = ctx_for(dir, true, 0.7)
+    local opts = { defer_json = true, chunk_json = true, chunk_ranges = true }
+    local chunk = readers.open({ tree .. "/f.jsonl" }, opts)()
+    assert.are.same({ 0, 50, 3, 4 }, { chunk.at, chunk.len, chunk.count, chunk.lines })
+    chunk.index = 1
+    local res = pipeline.stage1_chunk(copy(chunk), lane)
+    local got = summaries_of(res, 1)
+    assert.are.equal(3, res.chunk)
+    for k = 1, 3 do assert.is_nil(got[k].reject) end
+    helpers.write(tree .. "/f.jsonl", '{"text": "one"}\n{"text": "two"}\n')
+    res = pipeline.stage1_chunk(copy(chunk), lane)
+    assert.are.equal(3, res.chunk)
+    got = summaries_of(res, 1)
+    for k = 1, 3 do
+      assert.are.equal(tree .. "/f.jsonl: the file changed while it was read (lines 1 to 4)", got[k].reject)
+      assert.are.equal(tree .. "/f.jsonl", got[k].source)
+    end
+    helpers.rmtree(tree)
   end)
 
   it("takes the file whose function matcher fails the general way, which rejects it", function()

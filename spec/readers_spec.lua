@@ -461,6 +461,15 @@ describe("readers.open with chunk_json", function()
     return out
   end
 
+  -- the block of a chunk_ranges item, read as a worker reads it
+  local sink = stet._sink()
+  local function read_range(item)
+    assert(stet._read_range(sink, item.range, item.at, item.len, item.nl, item.count, item.lines))
+    local block = sink:string()
+    assert.are.equal(item.len, #block)
+    return block
+  end
+
   it("gives the lines of a JSON Lines file in runs, as defer_json gives them one by one", function()
     local lines = {}
     for i = 1, 600 do
@@ -472,11 +481,19 @@ describe("readers.open with chunk_json", function()
     local tree = helpers.tree({ ["f.jsonl"] = table.concat(lines, "\n") .. "\n\n  \n",
                                 ["g.txt"] = "text", ["h.jsonl"] = '{"text": "no line end"}' })
     for _, block in ipairs({ 1000, 65536, 1 << 20 }) do
+     for _, ranges in ipairs({ false, true }) do
       local plain, chunked, items = {}, {}, 0
       for item in readers.open(tree, { defer_text = true, defer_json = true, block = block }) do
         if item.deferred then plain[#plain + 1] = { item.deferred, item.lineno, item.bytes, item.source } end
       end
-      for item in readers.open(tree, { defer_text = true, defer_json = true, chunk_json = true, block = block }) do
+      for item in readers.open(tree, { defer_text = true, defer_json = true, chunk_json = true, block = block,
+                                       chunk_ranges = ranges }) do
+        if ranges and item.range then
+          -- where the lines are in the file: what a worker reads there
+          assert.is_nil(item.block)
+          assert.are.equal(item.source, item.range)
+          item.block = read_range(item)
+        end
         if item.block then
           items = items + 1
           local got = lines_of(item)
@@ -495,7 +512,31 @@ describe("readers.open with chunk_json", function()
       assert.are.same(plain, chunked)
       assert.are.equal(600 - 85 + 1, #plain)
       assert.is_true(items >= 2 and items <= #plain)
+     end
     end
+    helpers.rmtree(tree)
+  end)
+
+  it("gives a compressed file and standard input as blocks with chunk_ranges", function()
+    local tree = helpers.tree({})
+    local f = assert(io.popen("gzip -c > " .. tree .. "/z.jsonl.gz", "w"))
+    f:write('{"text": "a"}\n{"text": "b"}\n')
+    f:close()
+    local kinds = {}
+    for item in readers.open({ tree }, { defer_json = true, chunk_json = true, chunk_ranges = true }) do
+      kinds[#kinds + 1] = item.block and "block" or "range"
+      assert.are.equal(2, item.count)
+    end
+    local stdin = { read = function(self)
+      local b = self.b
+      self.b = nil
+      return b
+    end, b = '{"text": "a"}\n' }
+    for item in readers.open({ "-" }, { input = "jsonl", stdin = stdin, defer_json = true, chunk_json = true,
+                                        chunk_ranges = true }) do
+      kinds[#kinds + 1] = item.block and "block" or "range"
+    end
+    assert.are.same({ "block", "block" }, kinds)
     helpers.rmtree(tree)
   end)
 
@@ -516,6 +557,99 @@ describe("readers.open with chunk_json", function()
     assert.matches("device gone", got[2].reject, 1, true)
     assert.are.equal(4, got[2].line)
     assert.are.equal('{"text": "c', got[2].raw)
+  end)
+end)
+
+describe("reader:scan_lines and stet._read_range", function()
+  local function scan_all(file, n)
+    local r = assert(stet.open(file))
+    local got = {}
+    while true do
+      local at, len, texts, bytes, lines, nl = r:scan_lines(n)
+      if not at then
+        assert.is_nil(len) -- the end, no error
+        break
+      end
+      got[#got + 1] = { at = at, len = len, texts = texts, bytes = bytes, lines = lines, nl = nl }
+    end
+    r:close()
+    return got
+  end
+
+  it("says where whole lines are, as read_lines reads them, and counts them", function()
+    local long = ("x"):rep(200000)
+    for _, text in ipairs({ "ab\n\n  \ncdef\n" .. long .. "\nlast", "a\nb\n", "one line", "\n\n",
+                            ('{"text": "l"}\n'):rep(30000) }) do
+      local tree = helpers.tree({ ["t.jsonl"] = text })
+      local file = tree .. "/t.jsonl"
+      for _, n in ipairs({ 1, 3, 70000, 1 << 20 }) do
+        local got, pieces, next_at = scan_all(file, n), {}, 0
+        local r = assert(stet.open(file))
+        assert.are.equal(#text, r:size())
+        r:close()
+        for i, g in ipairs(got) do
+          assert.are.equal(next_at, g.at) -- the blocks follow each other
+          local block = text:sub(g.at + 1, g.at + g.len)
+          local texts, bytes, lines = stet._count_lines(block)
+          assert.are.same({ texts, bytes, lines }, { g.texts, g.bytes, g.lines })
+          -- a line end follows every block but one that ends the file without one
+          assert.are.equal(text:sub(g.at + g.len + 1, g.at + g.len + 1) == "\n", g.nl)
+          assert.is_true(g.nl or i == #got)
+          assert.is_true(g.len >= n or i == #got)
+          next_at = g.at + g.len + (g.nl and 1 or 0)
+          pieces[#pieces + 1] = block
+          -- a worker reads the same bytes there
+          local sink = stet._sink()
+          assert.is_true(stet._read_range(sink, file, g.at, g.len, g.nl, g.texts, g.lines))
+          assert.are.equal(block, sink:string())
+        end
+        assert.are.equal(#text, next_at)
+        assert.are.equal(text, table.concat(pieces, "\n") .. (got[#got].nl and "\n" or ""))
+      end
+      helpers.rmtree(tree)
+    end
+  end)
+
+  it("ends an empty file at once, has no size for it, and refuses a compressed stream", function()
+    local tree = helpers.tree({ ["e.jsonl"] = "" })
+    local r = assert(stet.open(tree .. "/e.jsonl"))
+    assert.is_nil(r:size())
+    assert.is_nil(r:scan_lines(10))
+    r:close()
+    local f = assert(io.popen("gzip -c > " .. tree .. "/z.jsonl.gz", "w"))
+    f:write('{"text": "a"}\n')
+    f:close()
+    r = assert(stet.open(tree .. "/z.jsonl.gz"))
+    assert.is_nil(r:size())
+    assert.has_error(function() r:scan_lines(10) end, "scan_lines: the stream is compressed")
+    r:close()
+    helpers.rmtree(tree)
+  end)
+
+  it("says the file changed when the lines are no longer where they were", function()
+    local text = '{"text": "a"}\n{"text": "b"}\n{"text": "c"}\n'
+    local tree = helpers.tree({ ["t.jsonl"] = text })
+    local file = tree .. "/t.jsonl"
+    local g = scan_all(file, 1 << 20)[1]
+    assert.are.same({ 0, 41, 3, 39, 3, true }, { g.at, g.len, g.texts, g.bytes, g.lines, g.nl })
+    local sink = stet._sink()
+    local function changed_to(new)
+      helpers.write(file, new)
+      local ok, err = stet._read_range(sink, file, g.at, g.len, g.nl, g.texts, g.lines)
+      assert.is_nil(ok)
+      assert.are.equal(file .. ": the file changed while it was read", err)
+    end
+    changed_to(text:sub(1, 30))                               -- cut short
+    changed_to(text:sub(1, -2) .. "x")                        -- no line end after the block
+    changed_to('{"text": "a"}\n{"text": "b"}{"text": "cc"}\n') -- a line end moved
+    changed_to('{"text": "a"}\n{"text": "b"}\n             \n') -- a line blanked
+    helpers.write(file, text)
+    assert.is_true(stet._read_range(sink, file, g.at, g.len, g.nl, g.texts, g.lines))
+    os.remove(file)
+    local ok, err = stet._read_range(sink, file, g.at, g.len, g.nl, g.texts, g.lines)
+    assert.is_nil(ok)
+    assert.matches("t.jsonl: No such file", err, 1, true)
+    helpers.rmtree(tree)
   end)
 end)
 

@@ -196,7 +196,7 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, 
   for item in source or readers.open(ctx.paths, ctx.reader) do
     -- a chunk of text files or JSON lines (readers' chunk_text,
     -- chunk_json) is count items
-    local chunk = item.paths or item.block
+    local chunk = item.paths or item.block or item.range
     local count = item.paths and #item.paths or item.count or 1
     i = item.key or (i + 1)
     if pass == 1 then
@@ -573,7 +573,7 @@ function pipeline.worker(config)
     for _, it in ipairs(j.items) do
       -- on SIGINT, stop mid-batch: the main thread sees a short result
       if stet.interrupted() then break end
-      if it.paths or it.block then -- the results of a chunk of files or lines
+      if it.paths or it.block or it.range then -- the results of a chunk of files or lines
         local r = pipeline.stage1_chunk(it, ctx)
         out[#out + 1] = r
         if r.chunk < (it.paths and #it.paths or it.count) then break end
@@ -626,6 +626,9 @@ function pipeline.run(ctx)
     ctx.reader.chunk_json = ctx.spill ~= nil
     if (ctx.jobs or 1) > 1 then
       ctx.pool = stet.pool(ctx.jobs, WORKER_INIT, stet.pack(pipeline.config(ctx)))
+      -- the workers read the lines of plain JSONL files themselves: the
+      -- reader says where they are
+      ctx.reader.chunk_ranges = true
     end
   end
   local ok, err = pcall(streaming and run_stream or run_files, ctx, stats)

@@ -280,7 +280,28 @@ local function jsonl_producer(ctx, file, st)
   local lineno = 0
   local done = false
   local chunked = ctx.chunk_json and ctx.defer_json
+  -- with chunk_ranges, a run of a plain file's lines comes out as where it
+  -- is in the file, which a worker reads (stet._read_range)
+  local ranged = chunked and ctx.chunk_ranges and file.source ~= "-" and st.r and st.r.scan_lines
+    and st.r:size() ~= nil
   return function()
+    while ranged and not done do
+      local at, len, texts, bytes, lines, nl = st.r:scan_lines(st.block)
+      if at == nil then
+        done = true
+        close_stream(st)
+        if len == nil then return nil end
+        -- (on an error, len is the message and texts the line read so far)
+        return reject(len, file, lineno + 1, texts, file.id_base .. ":" .. (lineno + 1))
+      end
+      local first = lineno + 1
+      lineno = lineno + lines
+      if texts > 0 then
+        return { range = file.source, at = at, len = len, nl = nl, lines = lines, lineno = first,
+                 count = texts, source = file.source, id_base = file.id_base, folder = file.folder,
+                 bytes = bytes }
+      end
+    end
     while not done do
       -- a run of lines, or one line
       local got, err
@@ -523,7 +544,8 @@ function readers.open(paths, opts)
   local ctx = { text_field = tf, input = opts.input, stdin = opts.stdin, json = json, block = block,
                 defer_json = opts.defer_json, defer_text = opts.defer_text,
                 chunk_text = opts.defer_text and opts.chunk_text,
-                chunk_json = opts.defer_json and opts.chunk_json }
+                chunk_json = opts.defer_json and opts.chunk_json,
+                chunk_ranges = opts.defer_json and opts.chunk_json and opts.chunk_ranges }
   local it = { paths = paths, pi = 0, stack = {} }
   local produce -- the current file's producer
   return function()

@@ -197,7 +197,7 @@ end
 -- function matchers: core/lua_lane.c); the others go through
 -- stages.stage1.
 function stages.stage1_chunk(chunk, ctx)
-  if chunk.block then return stages.stage1_lines(chunk, ctx) end
+  if chunk.block or chunk.range then return stages.stage1_lines(chunk, ctx) end
   local parts, general = {}, {}
   local paths, ids, sizes, first = chunk.paths, chunk.id_bases, chunk.sizes, chunk.index
   local plan, site
@@ -264,11 +264,27 @@ local LINE_FIELDS = { id = true, url = true, site = true, title = true, date = t
 
 -- Stage 1 of a chunk of JSON lines of one file (readers' chunk_json:
 -- { block, lineno, count, source, id_base, folder }, chunk.index the
--- first one's key), as stage1_chunk: the lane takes every line it can
--- (stet._jsonl_run), in runs; the others go through stages.stage1.
+-- first one's key; or, with chunk_ranges, { range = path, at, len, nl,
+-- lines, ... } in place of block: where the lines are in the file), as
+-- stage1_chunk: the lane takes every line it can (stet._jsonl_run), in
+-- runs; the others go through stages.stage1. Lines that changed in the
+-- file since the reader counted them are rejected, each.
 function stages.stage1_lines(chunk, ctx)
   local parts, general = {}, {}
   local block, first = chunk.block, chunk.index
+  if chunk.range then
+    block = ctx.range_sink or stet._sink()
+    ctx.range_sink = block
+    local ok, err = stet._read_range(block, chunk.range, chunk.at, chunk.len, chunk.nl,
+      chunk.count, chunk.lines)
+    if not ok then
+      local why = ("%s (lines %d to %d)"):format(err, chunk.lineno, chunk.lineno + chunk.lines - 1)
+      for t = 1, chunk.count do
+        general[t] = { reject = why, source = chunk.source, id = chunk.id_base .. ":" .. chunk.lineno }
+      end
+      return { chunk = chunk.count, blob = ("G"):rep(chunk.count), general = general }
+    end
+  end
   local tf = ctx.reader and ctx.reader.text_field or "text"
   local file = { source = chunk.source, id_base = chunk.id_base, folder = chunk.folder, text_field = tf }
   local pick = ctx.lane and ctx.spill and not LINE_FIELDS[tf] and jsonl_pick(ctx)
