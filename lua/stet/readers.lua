@@ -529,6 +529,11 @@ end
 --                                the lines as read (about a block), the
 --                                first one's number, how many are not
 --                                blank (documents) and their bytes
+--   chunk_ranges                 with chunk_json: for a plain JSONL file,
+--                                { range = path, at, len, nl, lines, ... }
+--                                in place of block: the lines are the len
+--                                bytes at offset at (reader:scan_lines),
+--                                for stet._read_range to read in a worker
 function readers.open(paths, opts)
   opts = opts or {}
   if type(paths) == "string" then paths = { paths } end
