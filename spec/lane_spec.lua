@@ -325,6 +325,26 @@ describe("the lane", function()
     helpers.rmtree(tree)
   end)
 
+  it("keeps a worker's range buffer from range to range, but not one a very long line made big", function()
+    local long = ('{"text": "%s"}'):format(("word "):rep(3500000))
+    local tree = helpers.tree({ ["s.jsonl"] = '{"text": "short"}\n', ["l.jsonl"] = long .. "\n" })
+    local ctx = ctx_for(dir, true, 0.7)
+    local opts = { defer_json = true, chunk_json = true, chunk_ranges = true }
+    local small = readers.open({ tree .. "/s.jsonl" }, opts)()
+    small.index = 1
+    pipeline.stage1_chunk(copy(small), ctx)
+    local sink = ctx.range_sink
+    assert.is_not_nil(sink)
+    pipeline.stage1_chunk(copy(small), ctx)
+    assert.are.equal(sink, ctx.range_sink)
+    local big = readers.open({ tree .. "/l.jsonl" }, opts)()
+    assert.is_true(big.len > 16 << 20)
+    big.index = 2
+    assert.are.equal(1, pipeline.stage1_chunk(copy(big), ctx).chunk)
+    assert.is_nil(ctx.range_sink)
+    helpers.rmtree(tree)
+  end)
+
   it("takes the file whose function matcher fails the general way, which rejects it", function()
     local lane = ctx_for(dir, true, 0.7)
     local plan = require("stet.document").lane_plan(lane.registry.by_name.lanesite, lane)

@@ -269,12 +269,14 @@ local LINE_FIELDS = { id = true, url = true, site = true, title = true, date = t
 -- stage1_chunk: the lane takes every line it can (stet._jsonl_run), in
 -- runs; the others go through stages.stage1. Lines that changed in the
 -- file since the reader counted them are rejected, each.
+local BIG_RANGE = 16 << 20
 function stages.stage1_lines(chunk, ctx)
   local parts, general = {}, {}
   local block, first = chunk.block, chunk.index
   if chunk.range then
     block = ctx.range_sink or stet._sink()
-    ctx.range_sink = block
+    -- (kept for the next range, unless a very long line made it big)
+    ctx.range_sink = chunk.len <= BIG_RANGE and block or nil
     local ok, err = stet._read_range(block, chunk.range, chunk.at, chunk.len, chunk.nl,
       chunk.count, chunk.lines)
     if not ok then
