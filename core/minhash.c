@@ -533,6 +533,7 @@ static int mh_batch(mh_run *r) {
 typedef struct mh_sink {
   mh_run *r;
   size_t *cur;
+  size_t *end; /* r->sp + 2 * BATCH: the batch is full */
 } mh_sink;
 
 /* The word handler of the finder: keeps the span, runs a full batch. */
@@ -542,7 +543,7 @@ static inline __attribute__((always_inline)) int mh_word(void *ud, size_t a, siz
   c[0] = a;
   c[1] = b;
   c += 2;
-  if (__builtin_expect(c == k->r->sp + 2 * BATCH, 0)) {
+  if (__builtin_expect(c == k->end, 0)) {
     k->r->cur = c;
     int rc = mh_batch(k->r);
     k->cur = k->r->sp;
@@ -554,7 +555,7 @@ static inline __attribute__((always_inline)) int mh_word(void *ud, size_t a, siz
 
 /* The instances of the word finder with mh_word. */
 static int mh_scan_base(const char *s, size_t n, mh_run *r) {
-  mh_sink k = {r, r->cur};
+  mh_sink k = {r, r->cur, r->sp + 2 * BATCH};
   int rc = stet_words_scan(s, n, mh_word, &k, stet_word_block);
   r->cur = k.cur;
   return rc;
@@ -562,7 +563,7 @@ static int mh_scan_base(const char *s, size_t n, mh_run *r) {
 
 #ifdef STET_BYTEMASK_AVX2
 STET_TARGET_AVX2 static int mh_scan_avx2(const char *s, size_t n, mh_run *r) {
-  mh_sink k = {r, r->cur};
+  mh_sink k = {r, r->cur, r->sp + 2 * BATCH};
   int rc = stet_words_scan(s, n, mh_word, &k, stet_word_block_avx2);
   r->cur = k.cur;
   return rc;
