@@ -316,10 +316,11 @@ static int l_reader_size(lua_State *L) {
 /* stet._read_range(sink, path, off, len, nl, texts, lines) -> true | nil,
  * "path: reason": reads the len bytes at offset off of the file at path
  * into the byte buffer sink (stet._sink), in place of what it held: the
- * lines reader:scan_lines found there. They must still be what it found
- * (followed by a line end when nl, with texts and lines as it counted
- * them); else the file changed while it was read, and that is the error.
- * [-0, +1|2] */
+ * lines reader:scan_lines found there. They are checked against what it
+ * found: a line end after them when nl, and as many lines and documents
+ * (texts) as it counted; a file that changed there since is the error
+ * "path: the file changed while it was read" (a change that keeps every
+ * line end where it was goes unseen). [-0, +1|2] */
 static int l_read_range(lua_State *L) {
   stet_buf *b = stet_lua_testbuf(L, 1);
   luaL_argexpected(L, b != NULL, 1, "stet._sink");
