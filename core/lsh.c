@@ -159,24 +159,23 @@ static size_t same_values(size_t nv, const unsigned char *a, const unsigned char
 void stet_lsh_entries(size_t bands, size_t width, const unsigned char *values, uint32_t sig,
                       stet_lsh_entry *out) {
   for (size_t b = 0; b < bands; b++) {
-    out[b].hash = XXH3_64bits_withSeed(values + b * width, width, (uint64_t)b);
-    out[b].sig = sig;
-    out[b].band = (uint32_t)b;
+    out[b].key = (uint32_t)(XXH3_64bits_withSeed(values + b * width, width, (uint64_t)b) >> 32);
+    out[b].slot = sig * (uint32_t)bands + (uint32_t)b;
   }
 }
 
-/* Sorts e[0..n) by the high SORT_BITS bits of their hashes, which is
- * enough to bring equal hashes together in short runs: least significant
+/* Sorts e[0..n) by the high SORT_BITS bits of their keys, which is
+ * enough to bring equal keys together in short runs: least significant
  * digit first, 11 bits a pass (2,048 places written to at a time stay in
  * the caches), with tmp as scratch. */
 #define SORT_BITS 22
 static void sort_entries(stet_lsh_entry *e, stet_lsh_entry *tmp, size_t n) {
   size_t count[2049];
-  for (int shift = 64 - SORT_BITS; shift < 64; shift += 11) {
+  for (int shift = 32 - SORT_BITS; shift < 32; shift += 11) {
     memset(count, 0, sizeof count);
-    for (size_t i = 0; i < n; i++) count[((e[i].hash >> shift) & 0x7FF) + 1]++;
+    for (size_t i = 0; i < n; i++) count[((e[i].key >> shift) & 0x7FF) + 1]++;
     for (size_t d = 0; d < 2048; d++) count[d + 1] += count[d];
-    for (size_t i = 0; i < n; i++) tmp[count[(e[i].hash >> shift) & 0x7FF]++] = e[i];
+    for (size_t i = 0; i < n; i++) tmp[count[(e[i].key >> shift) & 0x7FF]++] = e[i];
     stet_lsh_entry *t = e;
     e = tmp;
     tmp = t;
@@ -194,19 +193,21 @@ int stet_lsh_cluster_entries(stet_lsh_entry *e, size_t ne, size_t n, size_t band
   free(tmp);
   size_t nv = bands * width / 4;
   for (size_t lo = 0, hi; lo < ne; lo = hi) {
-    for (hi = lo + 1; hi < ne && (e[hi].hash >> (64 - SORT_BITS)) == (e[lo].hash >> (64 - SORT_BITS));)
+    for (hi = lo + 1; hi < ne && (e[hi].key >> (32 - SORT_BITS)) == (e[lo].key >> (32 - SORT_BITS));)
       hi++;
-    /* a run of equal high hash bits: its pairs of equal hashes in the
-     * same band are the candidates, checked byte by byte (a hash
-     * collision joins nothing) */
+    /* a run of equal high key bits: its pairs of equal keys in the same
+     * band are the candidates, checked byte by byte (a collision of keys
+     * joins nothing) */
     for (size_t a = lo; a + 1 < hi; a++) {
-      const unsigned char *sa = values(ud, e[a].sig);
-      size_t off = e[a].band * width;
+      uint32_t siga = e[a].slot / (uint32_t)bands, banda = e[a].slot % (uint32_t)bands;
+      const unsigned char *sa = values(ud, siga);
+      size_t off = banda * width;
       for (size_t c = a + 1; c < hi; c++) {
-        if (e[c].band != e[a].band || e[c].hash != e[a].hash) continue;
-        uint32_t ra = find_root(root, e[a].sig), rc = find_root(root, e[c].sig);
+        uint32_t sigc = e[c].slot / (uint32_t)bands;
+        if (e[c].key != e[a].key || e[c].slot % (uint32_t)bands != banda) continue;
+        uint32_t ra = find_root(root, siga), rc = find_root(root, sigc);
         if (ra == rc) continue;
-        const unsigned char *sc = values(ud, e[c].sig);
+        const unsigned char *sc = values(ud, sigc);
         if (memcmp(sa + off, sc + off, width) != 0) continue;
         if ((double)same_values(nv, sa, sc) / (double)nv < threshold) continue;
         if (ra < rc) root[rc] = ra;
@@ -223,6 +224,7 @@ static const unsigned char *index_values(void *ud, uint32_t i) {
 }
 
 int stet_lsh_clusters(const stet_lsh *x, double threshold, uint32_t *root) {
+  if (x->n > STET_LSH_MAX_SIGS(x->bands)) return -1;
   size_t ne = x->n * x->bands;
   stet_lsh_entry *e = malloc((ne ? ne : 1) * sizeof *e);
   if (!e) return -1;

@@ -65,13 +65,17 @@ int stet_lsh_clusters(const stet_lsh *x, double threshold, uint32_t *root);
  * the candidates. No table is probed while signatures come, and the same
  * clusters come out as from an index. */
 typedef struct stet_lsh_entry {
-  uint64_t hash; /* XXH3 of the band bytes, seeded by the band */
-  uint32_t sig;  /* the signature's number */
-  uint32_t band;
+  uint32_t key;  /* the high half of the XXH3 of the band bytes, seeded by
+                  * the band (equal keys are checked byte by byte) */
+  uint32_t slot; /* sig * bands + band: 8 bytes an entry, which the sort
+                  * moves through memory three times */
 } stet_lsh_entry;
 
-/* The bands entries of signature number sig, whose values (bands * width
- * bytes) are at values, into out[0..bands). */
+/* The most signatures whose entries stet_lsh_entries can number. */
+#define STET_LSH_MAX_SIGS(bands) (UINT32_MAX / (bands))
+
+/* The bands entries of signature number sig (sig < STET_LSH_MAX_SIGS),
+ * whose values (bands * width bytes) are at values, into out[0..bands). */
 void stet_lsh_entries(size_t bands, size_t width, const unsigned char *values, uint32_t sig,
                       stet_lsh_entry *out);
 

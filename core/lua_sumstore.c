@@ -173,6 +173,10 @@ static void take(lua_State *L, store *s, stet_counter *c) {
     s->width = values / s->bands * 4;
   }
   if (values * 4 != s->bands * s->width) luaL_error(L, "stet clean: signatures of two sizes");
+  if (s->nreps >= STET_LSH_MAX_SIGS(s->bands))
+    luaL_error(L, "stet clean: more than %I distinct bodies for near-duplicate detection in one run; "
+               "split the input into shards (README: Many cores, many machines)",
+               (lua_Integer)STET_LSH_MAX_SIGS(s->bands));
   if (s->nreps == s->reps_cap) {
     size_t cap = s->reps_cap ? s->reps_cap * 2 : 1024;
     uint32_t *p = realloc(s->reps, cap * sizeof *p);
