@@ -67,8 +67,8 @@ int stet_lsh_clusters(const stet_lsh *x, double threshold, uint32_t *root);
 typedef struct stet_lsh_entry {
   uint32_t key;  /* the high half of the XXH3 of the band bytes, seeded by
                   * the band (equal keys are checked byte by byte) */
-  uint32_t slot; /* sig * bands + band: 8 bytes an entry, which the sort
-                  * moves through memory three times */
+  uint32_t slot; /* sig * bands + band: 8 bytes an entry, as the sort
+                  * at the end is bound by memory */
 } stet_lsh_entry;
 
 /* The most signatures whose entries stet_lsh_entries can number. */
