@@ -203,8 +203,8 @@ int stet_lsh_cluster_entries(stet_lsh_entry *e, size_t ne, size_t n, size_t band
       const unsigned char *sa = values(ud, siga);
       size_t off = banda * width;
       for (size_t c = a + 1; c < hi; c++) {
-        uint32_t sigc = e[c].slot / (uint32_t)bands;
         if (e[c].key != e[a].key || e[c].slot % (uint32_t)bands != banda) continue;
+        uint32_t sigc = e[c].slot / (uint32_t)bands;
         uint32_t ra = find_root(root, siga), rc = find_root(root, sigc);
         if (ra == rc) continue;
         const unsigned char *sc = values(ud, sigc);

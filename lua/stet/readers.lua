@@ -282,8 +282,7 @@ local function jsonl_producer(ctx, file, st)
   local chunked = ctx.chunk_json and ctx.defer_json
   -- with chunk_ranges, a run of a plain file's lines comes out as where it
   -- is in the file, which a worker reads (stet._read_range)
-  local ranged = chunked and ctx.chunk_ranges and file.source ~= "-" and st.r and st.r.scan_lines
-    and st.r:size() ~= nil
+  local ranged = chunked and ctx.chunk_ranges and file.source ~= "-" and st.r:size() ~= nil
   return function()
     while ranged and not done do
       local at, len, texts, bytes, lines, nl = st.r:scan_lines(st.block)
