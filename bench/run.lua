@@ -4,11 +4,14 @@
 -- generator version), then times, in one run and on the same files, the
 -- yardsticks (cat, wc -l, wc -w), the baselines (uconv, the Python scripts in
 -- bench/baselines/) and every stet command that exists yet (`stet help NAME`
--- exits 0); a command that does not exist is shown as n/a. Each row is the
--- best wall time of BENCH_RUNS runs, with the peak RSS from /usr/bin/time,
--- and the CPU time of the command (GNU time's %U user + %S system seconds,
--- the least of the runs): MB per CPU second is the speed per core, which
--- other load on the machine moves less than the wall time.
+-- exits 0); a command that does not exist is shown as n/a. The commands run
+-- in BENCH_RUNS rounds, each command once per round, so that the ratios
+-- between rows compare runs from the same minutes. Each row is the best
+-- wall time of its runs, with the peak RSS from /usr/bin/time, and the CPU
+-- time of the command (GNU time's %U user + %S system seconds, the least of
+-- the runs): MB per CPU second is the speed per core, which other load on
+-- the machine moves less than the wall time. Ratios are also given as the
+-- median of the rounds' own ratios (x_wc_w_paired, speedup_paired).
 -- Prints a table and writes bench/out/results-<commit>.json and latest.json.
 --
 -- Environment: BENCH_MB (100), BENCH_SEED (42), BENCH_RUNS (3),
@@ -258,9 +261,12 @@ end
 
 local by_name = {}
 local failed = 0
-io.stderr:write(("bench: %d run(s) per command, best wall time; corpus %s (%d documents)\n"):format(
+io.stderr:write(("bench: %d round(s), every command once per round, best wall time; corpus %s (%d documents)\n"):format(
   RUNS, corpus, DOCS))
 os.execute("cat " .. q(inputs.txt.path) .. " " .. q(inputs.jsonl.path) .. " > /dev/null")
+-- The C primitives time themselves (best of RUNS, in memory); rows that
+-- cannot run say why. The rest run in rounds, below.
+local timed = {}
 for _, row in ipairs(rows) do
   by_name[row.name] = row
   local input = inputs[row.input]
@@ -286,45 +292,74 @@ for _, row in ipairs(rows) do
     row.status = "n/a"
     row.note = row.needs .. " is not installed"
   else
-    local argv = cmd(row.argv, input.path)
-    local best, peak, best_cpu
-    for r = 1, RUNS do
-      local rc, secs, rss, err, cpu = run_once(argv)
+    row.argv_full, row.times = cmd(row.argv, input.path), {}
+    timed[#timed + 1] = row
+  end
+end
+-- Rounds: each round runs every command once, in the table's order in odd
+-- rounds and the reverse in even ones. The machine's speed drifts (it is
+-- shared), so the runs of two rows are spread over the same minutes and
+-- their ratios compare like with like; each row keeps its best run.
+for r = 1, RUNS do
+  local first, last, step = 1, #timed, 1
+  if r % 2 == 0 then first, last, step = #timed, 1, -1 end
+  for t = first, last, step do
+    local row = timed[t]
+    if row.status == nil then
+      local rc, secs, rss, err, cpu = run_once(row.argv_full)
       if rc ~= 0 then
         row.status = rc == 124 and "timeout" or "failed"
         row.note = ("exit %d: %s"):format(rc, (err:match("[^\n]*") or ""):sub(1, 160))
-        break
+        failed = failed + 1
+        io.stderr:write(("bench: %s %s (%s)\n"):format(row.name, row.status, row.note))
+      else
+        row.times[r] = secs
+        row.seconds = math.min(row.seconds or secs, secs)
+        if cpu then row.cpu_seconds = math.min(row.cpu_seconds or cpu, cpu) end
+        row.rss_kb = math.max(row.rss_kb or 0, rss or 0)
+        io.stderr:write(("bench: round %d/%d %-32s %8.3f s %8.2f s CPU\n"):format(r, RUNS, row.name, secs,
+          cpu or 0))
       end
-      best = (best == nil or secs < best) and secs or best
-      if cpu then best_cpu = (best_cpu == nil or cpu < best_cpu) and cpu or best_cpu end
-      peak = math.max(peak or 0, rss or 0)
-      io.stderr:write(("bench: %-32s run %d/%d %8.3f s %8.2f s CPU\n"):format(row.name, r, RUNS, secs,
-        cpu or 0))
-    end
-    if row.status == nil then
-      row.status = "ok"
-      row.seconds, row.rss_kb = best, peak
-      row.mb_per_s = row.bytes / 1e6 / math.max(best, 1e-6)
-      if best_cpu then -- GNU time counts in hundredths of a second
-        row.cpu_seconds = best_cpu
-        row.mb_per_cpu_s = row.bytes / 1e6 / math.max(best_cpu, 0.01)
-      end
-      if row.docs then row.docs_per_s = row.ndocs / math.max(best, 1e-6) end
-      if row.input:find("^slice") and input ~= inputs.txt and input ~= inputs.jsonl then
-        row.note = "on a slice of the corpus (" .. input.label .. ")"
-      end
-    else
-      failed = failed + 1
-      io.stderr:write(("bench: %s %s (%s)\n"):format(row.name, row.status, row.note))
     end
   end
+end
+for _, row in ipairs(timed) do
+  if row.status == nil then
+    local input = inputs[row.input]
+    row.status = "ok"
+    row.mb_per_s = row.bytes / 1e6 / math.max(row.seconds, 1e-6)
+    if row.cpu_seconds then -- GNU time counts in hundredths of a second
+      row.mb_per_cpu_s = row.bytes / 1e6 / math.max(row.cpu_seconds, 0.01)
+    end
+    if row.docs then row.docs_per_s = row.ndocs / math.max(row.seconds, 1e-6) end
+    if row.input:find("^slice") and input ~= inputs.txt and input ~= inputs.jsonl then
+      row.note = "on a slice of the corpus (" .. input.label .. ")"
+    end
+  end
+end
+
+-- The median, over the rounds, of row a's MB/s over row b's in the same
+-- round (nil unless both ran in at least one round).
+local function paired(a, b)
+  if not (a.times and b.times) then return nil end
+  local ratios = {}
+  for r = 1, RUNS do
+    local ta, tb = a.times[r], b.times[r]
+    if ta and tb then ratios[#ratios + 1] = (a.bytes / math.max(ta, 1e-6)) / (b.bytes / math.max(tb, 1e-6)) end
+  end
+  if #ratios == 0 then return nil end
+  table.sort(ratios)
+  local m = #ratios // 2
+  return #ratios % 2 == 1 and ratios[m + 1] or (ratios[m] + ratios[m + 1]) / 2
 end
 
 -- Ratios: to wc -w, and to the best of the rows named in `against`.
 local wcw = by_name["wc -w"]
 for _, row in ipairs(rows) do
   if row.status == "ok" then
-    if wcw.status == "ok" and row ~= wcw then row.x_wc_w = row.mb_per_s / wcw.mb_per_s end
+    if wcw.status == "ok" and row ~= wcw then
+      row.x_wc_w, row.x_wc_w_paired = row.mb_per_s / wcw.mb_per_s, paired(row, wcw)
+    end
     local best
     for _, name in ipairs(row.against or {}) do
       local b = by_name[name]
@@ -333,10 +368,14 @@ for _, row in ipairs(rows) do
     if best then
       row.best_baseline, row.x_baseline = best.name, row.mb_per_s / best.mb_per_s
     end
+    if row.kind == "clean" and row.x_wc_w_paired then
+      row.note = ("%.2fx wc -w in the median round"):format(row.x_wc_w_paired)
+    end
     local base = row.speedup_over and by_name[row.speedup_over]
     if base and base.status == "ok" then
-      row.speedup = base.seconds / row.seconds
-      row.note = ("%.2fx the speed of %s"):format(row.speedup, base.name)
+      row.speedup, row.speedup_paired = base.seconds / row.seconds, paired(row, base)
+      row.note = ("%s; %.2fx the speed of %s (best runs), %s in the median round"):format(row.note, row.speedup,
+        base.name, row.speedup_paired and ("%.2fx"):format(row.speedup_paired) or "-")
     end
   end
 end
@@ -345,8 +384,8 @@ end
 
 local lines = {}
 local function out(s) lines[#lines + 1] = s end
-out(("stet bench: %s MB corpus (%d documents, %d near duplicates, %.1f%% non-ASCII), seed %d, best of %d, %s"):format(
-  tostring(MB), DOCS, NEAR_DUPS, 100 * NONASCII, SEED, RUNS, LOCALE))
+out(("stet bench: %s MB corpus (%d documents, %d near duplicates, %.1f%% non-ASCII), seed %d, best of %d rounds, %s")
+  :format(tostring(MB), DOCS, NEAR_DUPS, 100 * NONASCII, SEED, RUNS, LOCALE))
 out("")
 out(("%-30s %-16s %8s %9s %9s %9s %9s %9s %8s %8s  %s"):format(
   "command", "input", "MB", "seconds", "MB/s", "CPU s", "MB/CPU-s", "docs/s", "RSS MB", "x wc -w",
@@ -422,6 +461,7 @@ for i, row in ipairs(rows) do
     bytes = row.bytes, documents = row.ndocs, seconds = row.seconds, mb_per_s = row.mb_per_s,
     cpu_seconds = row.cpu_seconds, mb_per_cpu_s = row.mb_per_cpu_s,
     docs_per_s = row.docs_per_s, peak_rss_kb = row.rss_kb, x_wc_w = row.x_wc_w, x_best_baseline = row.x_baseline,
+    x_wc_w_paired = row.x_wc_w_paired, speedup = row.speedup, speedup_paired = row.speedup_paired, times = row.times,
     best_baseline = row.best_baseline, baseline = row.baseline or false, note = row.note,
   }
 end
