@@ -3,6 +3,7 @@
 -- English corpus for `make bench` and for tests that want realistic input.
 --
 --   lua5.4 bench/gen_corpus.lua [--mb N] [--seed N] [--out DIR] [--quiet]
+--   (defaults: 200 MB, seed 42, bench/out/corpus)
 --
 -- Writes, over the same documents:
 --   DIR/text/<site>/<nnnnnn>.txt  one document per file (the raw page text)
@@ -36,7 +37,7 @@ local function usage(msg)
   os.exit(msg and 1 or 0)
 end
 
-local opt = { mb = 100, seed = 42, out = "bench/out/corpus", quiet = false }
+local opt = { mb = 200, seed = 42, out = "bench/out/corpus", quiet = false }
 do
   local i = 1
   while i <= #arg do

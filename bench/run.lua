@@ -14,7 +14,7 @@
 -- median of the rounds' own ratios (x_wc_w_paired, speedup_paired).
 -- Prints a table and writes bench/out/results-<commit>.json and latest.json.
 --
--- Environment: BENCH_MB (100), BENCH_SEED (42), BENCH_RUNS (3),
+-- Environment: BENCH_MB (200), BENCH_SEED (42), BENCH_RUNS (3),
 -- BENCH_SLICE_MB (20: the slow baselines read a slice of this size),
 -- BENCH_JOBS (online cores, for `stet clean -j N`), BENCH_TIMEOUT (seconds per
 -- run, 900), BENCH_OUT (bench/out), STET (bin/stet), BENCH_PYTHON,
@@ -74,7 +74,7 @@ local function spit(path, s)
   assert(os.rename(path .. ".tmp", path))
 end
 
-local MB = num_env("BENCH_MB", "100")
+local MB = num_env("BENCH_MB", "200")
 local SEED = math.tointeger(num_env("BENCH_SEED", "42")) or die("BENCH_SEED wants an integer")
 local RUNS = math.tointeger(num_env("BENCH_RUNS", "3")) or die("BENCH_RUNS wants an integer")
 local SLICE_MB = num_env("BENCH_SLICE_MB", "20")
