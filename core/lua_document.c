@@ -24,8 +24,8 @@
  *   d:tables() -> paragraphs             { text, index, fp, drop, marker, count }
  *   d:load_tables(paragraphs)            the document from such tables
  *   d:release()                          empty it; its buffers serve the next
- *   stet._spill() -> sp                  a spill file (core/spill.h): sp:address(),
- *                                        sp:size(), sp:close()
+ *   stet._spill([dir]) -> sp             a spill file (core/spill.h) in dir: sp:address(),
+ *                                        sp:dir(), sp:size(), sp:close()
  *   d:spill(sp, [head]) -> off, len      d:dump(head) appended to it
  *   stet._doc_unspill(sp, off, len) -> d, head
  *   stet._spill_append(sp, bytes | sink) -> off
@@ -37,6 +37,7 @@
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -746,6 +747,12 @@ stet_spill *stet_ldoc_spill(lua_State *L, int idx) {
   return *box;
 }
 
+/* Raises "the spill file in DIR: " and the error e's text (stet.pipeline
+ * turns it into the command's error, exit 2). */
+int stet_ldoc_spill_error(lua_State *L, const stet_spill *sp, int e) {
+  return luaL_error(L, "the spill file in %s: %s", stet_spill_dir(sp), strerror(e));
+}
+
 /* d:spill(sp, [head]) -> offset, length: d:dump(head)'s bytes appended to
  * the spill file, without a Lua string in between. [-0, +2] */
 static int d_spill(lua_State *L) {
@@ -755,8 +762,7 @@ static int d_spill(lua_State *L) {
   b->len = 0;
   frame_dump(L, d, 3, b);
   uint64_t off;
-  if (stet_spill_append(sp, b->data, b->len, &off))
-    return luaL_error(L, "spill file: %s", strerror(errno));
+  if (stet_spill_append(sp, b->data, b->len, &off)) return stet_ldoc_spill_error(L, sp, errno);
   lua_pushinteger(L, (lua_Integer)off);
   lua_pushinteger(L, (lua_Integer)b->len);
   if (b->cap > (16u << 20)) stet_buf_free(b);
@@ -774,8 +780,7 @@ static stet_buf *read_spilled(lua_State *L, int idx) {
   stet_buf *b = &SCRATCH(L)->io;
   b->len = 0;
   if (stet_buf_reserve(b, (size_t)len)) stet_lua_nomem(L);
-  if (stet_spill_read(sp, (uint64_t)off, b->data, (size_t)len))
-    luaL_error(L, "spill file: %s", strerror(errno));
+  if (stet_spill_read(sp, (uint64_t)off, b->data, (size_t)len)) stet_ldoc_spill_error(L, sp, errno);
   b->len = (size_t)len;
   return b;
 }
@@ -803,7 +808,7 @@ static int l_spill_append(lua_State *L) {
     s = luaL_checklstring(L, 2, &n);
   }
   uint64_t off;
-  if (stet_spill_append(sp, s, n, &off)) return luaL_error(L, "spill file: %s", strerror(errno));
+  if (stet_spill_append(sp, s, n, &off)) return stet_ldoc_spill_error(L, sp, errno);
   lua_pushinteger(L, (lua_Integer)off);
   return 1;
 }
@@ -824,19 +829,27 @@ static int l_spill_send(lua_State *L) {
   return 0;
 }
 
-/* stet._spill() -> sp: a new spill file (core/spill.h). [-0, +1] */
+/* stet._spill([dir]) -> sp: a new spill file (core/spill.h) in the folder
+ * dir (nil or "": $TMPDIR, else /tmp). [-0, +1] */
 static int l_spill(lua_State *L) {
+  const char *dir = luaL_optstring(L, 1, NULL);
   stet_spill **box = lua_newuserdatauv(L, sizeof *box, 0);
   *box = NULL;
   luaL_setmetatable(L, SPILL_META);
-  char err[300];
-  *box = stet_spill_open(err, sizeof err);
+  char err[PATH_MAX + 200];
+  *box = stet_spill_open(dir, err, sizeof err);
   if (!*box) return luaL_error(L, "%s", err);
   return 1;
 }
 
 static int sp_address(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)(uintptr_t)stet_ldoc_spill(L, 1));
+  return 1;
+}
+
+/* sp:dir() -> the folder the spill file is in. */
+static int sp_dir(lua_State *L) {
+  lua_pushstring(L, stet_spill_dir(stet_ldoc_spill(L, 1)));
   return 1;
 }
 
@@ -930,6 +943,8 @@ void stet_lua_open_document(lua_State *L) {
     lua_newtable(L);
     lua_pushcfunction(L, sp_address);
     lua_setfield(L, -2, "address");
+    lua_pushcfunction(L, sp_dir);
+    lua_setfield(L, -2, "dir");
     lua_pushcfunction(L, sp_size);
     lua_setfield(L, -2, "size");
     lua_pushcfunction(L, sp_close);

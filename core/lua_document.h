@@ -89,6 +89,9 @@ uint16_t stet_ldoc_label_arg(lua_State *L, stet_doc *d, int idx);
 /* The spill file at idx (the userdata, or its address from a worker). */
 stet_spill *stet_ldoc_spill(lua_State *L, int idx);
 
+/* Raises "the spill file in DIR: " and strerror(e). */
+int stet_ldoc_spill_error(lua_State *L, const stet_spill *sp, int e);
+
 /* Pushes the document of the text file at path (read, decompressed when
  * it is gzip or zstd, normalized by o, split; see stet._doc_file) and sets
  * *bytes to the text's length. Returns 0, or 1 with nothing pushed when

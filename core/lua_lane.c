@@ -469,8 +469,8 @@ static void run_rollback(scratch *sc, const run_state *rs) {
 /* The end of a run: the documents it did go to the spill file and their
  * records get where; raises when the spill file failed. */
 static void run_finish(lua_State *L, stet_spill *sp, scratch *sc, const run_state *rs) {
-  if (rs->spill_errno) luaL_error(L, "spill file: %s", strerror(rs->spill_errno));
-  if (flush_run(sp, sc, &sc->recs)) luaL_error(L, "spill file: %s", strerror(errno));
+  if (rs->spill_errno) stet_ldoc_spill_error(L, sp, rs->spill_errno);
+  if (flush_run(sp, sc, &sc->recs)) stet_ldoc_spill_error(L, sp, errno);
   if (sc->chunk.cap > (64u << 20)) stet_buf_free(&sc->chunk);
 }
 
@@ -1124,7 +1124,7 @@ static int l_lane2_run(lua_State *L) {
       win->len = 0;
       if (stet_buf_reserve(win, (size_t)(end - off))) return stet_lua_nomem(L);
       if (stet_spill_read(sp, off, win->data, (size_t)(end - off)))
-        return luaL_error(L, "spill file: %s", strerror(errno));
+        return stet_ldoc_spill_error(L, sp, errno);
       win_off = sc->win_off = off;
       win->len = (size_t)(end - off);
     }

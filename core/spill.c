@@ -1,7 +1,9 @@
 /* core/spill.c: the spill file of `stet clean` (spill.h). */
+#define _GNU_SOURCE /* O_TMPFILE, mkostemp */
 #include "spill.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,31 +13,60 @@
 #include <unistd.h>
 
 struct stet_spill {
-  FILE *f;
   int fd;
+  char *dir;            /* the folder it is in */
   _Atomic uint64_t end; /* bytes reserved so far */
   uint64_t id;          /* stet_spill_id */
 };
 
 static _Atomic uint64_t spills_opened;
 
-stet_spill *stet_spill_open(char *err, size_t cap) {
+/* An anonymous file in dir: O_TMPFILE where the file system has it, else
+ * a named file removed at once. A descriptor, or -1 with errno set. */
+static int anonymous_file(const char *dir) {
+#ifdef O_TMPFILE
+  int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)) return fd;
+#endif
+  size_t n = strlen(dir) + sizeof "/stet-spill-XXXXXX";
+  char *path = malloc(n);
+  if (!path) return -1;
+  snprintf(path, n, "%s/stet-spill-XXXXXX", dir);
+  int f = mkostemp(path, O_CLOEXEC);
+  if (f >= 0) unlink(path);
+  int e = errno;
+  free(path);
+  errno = e;
+  return f;
+}
+
+const char *stet_spill_default_dir(void) {
+  const char *t = getenv("TMPDIR");
+  return t && *t ? t : "/tmp";
+}
+
+stet_spill *stet_spill_open(const char *dir, char *err, size_t cap) {
+  if (!dir || !*dir) dir = stet_spill_default_dir();
   stet_spill *s = calloc(1, sizeof *s);
-  if (!s) {
-    snprintf(err, cap, "spill file: %s", strerror(ENOMEM));
-    return NULL;
-  }
-  s->f = tmpfile();
-  if (!s->f) {
-    snprintf(err, cap, "spill file: %s", strerror(errno));
+  if (s) s->dir = strdup(dir);
+  if (!s || !s->dir) {
+    snprintf(err, cap, "the spill file in %s: %s", dir, strerror(ENOMEM));
     free(s);
     return NULL;
   }
-  s->fd = fileno(s->f);
+  s->fd = anonymous_file(dir);
+  if (s->fd < 0) {
+    snprintf(err, cap, "the spill file in %s: %s", dir, strerror(errno));
+    free(s->dir);
+    free(s);
+    return NULL;
+  }
   atomic_init(&s->end, 0);
   s->id = atomic_fetch_add(&spills_opened, 1) + 1;
   return s;
 }
+
+const char *stet_spill_dir(const stet_spill *s) { return s->dir; }
 
 /* Reads or writes all of c[0..n) at off, going on after short transfers and
  * interruptions. 0, or -1 with errno set. */
@@ -117,6 +148,7 @@ uint64_t stet_spill_size(stet_spill *s) {
 
 void stet_spill_close(stet_spill *s) {
   if (!s) return;
-  fclose(s->f);
+  close(s->fd);
+  free(s->dir);
   free(s);
 }

@@ -13,9 +13,17 @@
 
 typedef struct stet_spill stet_spill;
 
-/* A new empty spill file (tmpfile(3): in the system's temporary folder,
- * removed when closed), or NULL with the reason in err. */
-stet_spill *stet_spill_open(char *err, size_t cap);
+/* A new empty spill file in the folder dir (NULL or "": the default
+ * folder), nameless (O_TMPFILE, or a name removed at once) so that it goes
+ * when closed or when the process ends; or NULL with the reason, naming
+ * the folder, in err. */
+stet_spill *stet_spill_open(const char *dir, char *err, size_t cap);
+
+/* The default folder: $TMPDIR when set and not empty, else /tmp. */
+const char *stet_spill_default_dir(void);
+
+/* The folder the spill file is in (for messages). */
+const char *stet_spill_dir(const stet_spill *s);
 
 /* Appends p[0..n) and sets *off to where it starts. 0, or -1 with errno set
  * (ENOSPC, EIO...). Safe from any thread. */

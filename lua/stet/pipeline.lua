@@ -600,10 +600,20 @@ end
 
 local WORKER_INIT = "return require('stet.pipeline').worker(...)"
 
+-- The command's error (exit 2) for an error of the spill file, raised in
+-- this state or a worker's (core/lua_document.c: "the spill file in DIR:
+-- reason"); nil for any other error.
+local function spill_error(err)
+  local what = type(err) == "string" and err:match("the spill file in [^\n]*")
+  if not what then return nil end
+  return { exit = 2, message = "stet clean: " .. what .. " (it holds every document between the two passes, " ..
+    "about the input's size: --tmp-dir DIR or TMPDIR puts it in a folder with room)" }
+end
+
 -- Runs the pipeline. ctx: { paths, reader = {input, text_field}, registry,
 -- rules_paths, site, normalize, boilerplate, near, minhash, keep_dups,
 -- strict, format, format_name, format_opts, out, rejects, table, progress,
--- rule_instructions, rule_memory, jobs }. Returns stats. With files and
+-- rule_instructions, rule_memory, jobs, tmp_dir }. Returns stats. With files and
 -- jobs > 1, documents are processed on that many worker threads; records
 -- come out in input order and are byte-identical to a run with jobs = 1.
 function pipeline.run(ctx)
@@ -612,7 +622,11 @@ function pipeline.run(ctx)
   local streaming = false
   for _, p in ipairs(ctx.paths) do streaming = streaming or p == "-" end
   if ctx.signatures then streaming = false end
-  if not streaming and not ctx.signatures then ctx.spill = stet._spill() end
+  if not streaming and not ctx.signatures then
+    local ok, sp = pcall(stet._spill, ctx.tmp_dir)
+    if not ok then error(spill_error(sp) or sp, 0) end
+    ctx.spill = sp
+  end
   -- STET_LANE=0 sends every document the general way (specs compare)
   ctx.lane = os.getenv("STET_LANE") ~= "0"
   if ctx.progress then ctx.total_bytes = pipeline.input_size(ctx.paths) end
@@ -642,7 +656,7 @@ function pipeline.run(ctx)
   end
   clear_progress(ctx)
   stats.seconds = stet.clock() - ctx.started
-  if not ok then error(err, 0) end
+  if not ok then error(spill_error(err) or err, 0) end
   if stats.interrupted then
     -- documents read but given no fate before the stop, so totals add up
     local d = stats.documents

@@ -36,6 +36,8 @@ whole, the stats file says "interrupted": true, and the exit code is 130.]],
     { name = "keep-dups", help = "also write duplicates, with dup_of set" },
     { name = "signatures", arg = "FILE", help = "decide duplicates and boilerplate from a merged signature file" },
     { name = "shard", arg = "K", number = true, help = "this input's shard number in --signatures" },
+    { name = "tmp-dir", arg = "DIR",
+      help = "folder for the documents kept between the passes (default: $TMPDIR, else /tmp)" },
     { name = "stats", arg = "FILE", help = "write the accounting as JSON" },
     { name = "rejects", arg = "FILE", help = "write rejected inputs as JSON Lines" },
     { name = "strict", help = "stop at the first rejected document (exit 2)" },
@@ -64,6 +66,7 @@ function clean.run(opts, paths)
   ctx.near = opts.near
   ctx.keep_dups = opts["keep-dups"]
   ctx.strict = opts.strict
+  ctx.tmp_dir = opts["tmp-dir"]
   ctx.progress = opts.progress or (not opts.quiet and setup.stderr_is_tty())
   if opts.signatures then
     local sig, err = require("stet.shards").read(opts.signatures)
