@@ -10,7 +10,9 @@
  *   u64 checksum: XXH3-64 (seed 0) of every byte before it
  * Entries are written in table order (sorted by their order hash), which
  * makes loading a sequence of appends. A table is written to PATH.tmp and
- * renamed to PATH once complete, so PATH never holds half a table. */
+ * renamed to PATH once complete, so PATH never holds half a table; a PATH
+ * that is there and not a regular file (a device, a pipe) is written
+ * straight, as renaming over it would replace it. */
 #include "counter.h"
 
 #include <errno.h>
@@ -80,13 +82,13 @@ typedef struct writer {
   XXH3_state_t *hs;
   unsigned char buf[IO_BUF];
   size_t len;
-  int failed;
+  int failed; /* the errno of the first failed write, or EIO */
 } writer;
 
 static void w_flush(writer *w) {
   if (w->len && !w->failed) {
     XXH3_64bits_update(w->hs, w->buf, w->len);
-    if (fwrite(w->buf, 1, w->len, w->f) != w->len) w->failed = 1;
+    if (fwrite(w->buf, 1, w->len, w->f) != w->len) w->failed = errno ? errno : EIO;
   }
   w->len = 0;
 }
@@ -124,8 +126,12 @@ int stet_counter_save(const stet_counter *c, const char *path, char *err, size_t
     set_err(err, errlen, path, "not enough memory");
     goto done;
   }
+  struct stat st;
+  int direct = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
   memcpy(tmp, path, plen);
   memcpy(tmp + plen, ".tmp", 5);
+  if (direct) tmp[plen] = '\0';
+  errno = 0;
   w->f = fopen(tmp, "wb");
   if (!w->f) {
     set_err(err, errlen, path, "cannot write %s: %s", tmp, strerror(errno));
@@ -172,14 +178,14 @@ int stet_counter_save(const stet_counter *c, const char *path, char *err, size_t
   w_flush(w);
   unsigned char sum[8];
   put_u64(sum, XXH3_64bits_digest(hs));
-  if (!w->failed && fwrite(sum, 1, 8, w->f) != 8) w->failed = 1;
-  if (fclose(w->f) != 0) w->failed = 1;
+  if (!w->failed && fwrite(sum, 1, 8, w->f) != 8) w->failed = errno ? errno : EIO;
+  if (fclose(w->f) != 0 && !w->failed) w->failed = errno ? errno : EIO;
   if (w->failed) {
-    set_err(err, errlen, path, "write error on %s", tmp);
-    remove(tmp);
+    set_err(err, errlen, path, "cannot write %s: %s", tmp, strerror(w->failed));
+    if (!direct) remove(tmp);
     goto done;
   }
-  if (rename(tmp, path) != 0) {
+  if (!direct && rename(tmp, path) != 0) {
     set_err(err, errlen, path, "cannot rename %s: %s", tmp, strerror(errno));
     remove(tmp);
     goto done;

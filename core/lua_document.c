@@ -823,9 +823,9 @@ static int l_spill_send(lua_State *L) {
   luaL_argcheck(L, len >= 0, 3, "negative length");
   luaL_Stream *f = (luaL_Stream *)luaL_checkudata(L, 4, LUA_FILEHANDLE);
   luaL_argcheck(L, f->closef != NULL && f->f != NULL, 4, "closed file");
-  if (fflush(f->f) != 0) return luaL_error(L, "output: %s", strerror(errno));
+  if (fflush(f->f) != 0) return luaL_error(L, "writing the output: %s", strerror(errno));
   if (len && stet_spill_send(sp, (uint64_t)off, (size_t)len, fileno(f->f)))
-    return luaL_error(L, "output: %s", strerror(errno));
+    return luaL_error(L, "writing the output: %s", strerror(errno));
   return 0;
 }
 

@@ -1172,7 +1172,7 @@ static int l_lane2_run(lua_State *L) {
     lua_pushliteral(L, "");
   } else if (direct) {
     if (out->len && fwrite(out->data, 1, out->len, direct) != out->len)
-      return luaL_error(L, "output: %s", strerror(errno));
+      return luaL_error(L, "writing the output: %s", strerror(errno));
     lua_getfield(L, 9, "written");
     lua_Integer written = lua_tointeger(L, -1) + (lua_Integer)out->len;
     lua_pop(L, 1);

@@ -111,7 +111,7 @@ static int l_normalize_file(lua_State *L) {
     if (r < 0) { failed = ENOMEM; break; }
     const char *w = r ? out->data : in->data;
     size_t wn = r ? out->len : cut;
-    if (wn && fwrite(w, 1, wn, stdout) != wn) { failed = errno ? errno : EIO; break; }
+    if (wn && fwrite(w, 1, wn, stdout) != wn) { failed = -(errno ? errno : EIO); break; }
     carry = in->len - cut;
     memmove(in->data, in->data + cut, carry);
     in->len = carry;

@@ -450,7 +450,7 @@ static int l_segment_file(lua_State *L) {
     out->len = 0;
     if (segment_into(&o, by, lines, ab)) { failed = ENOMEM; break; }
     if (out->len && fwrite(out->data, 1, out->len, stdout) != out->len) {
-      failed = errno ? errno : EIO;
+      failed = -(errno ? errno : EIO);
       break;
     }
     offset += cut;

@@ -101,12 +101,13 @@ int stet_lua_optbool(lua_State *L, int idx, int arg, const char *k, int def) {
 int stet_lua_file_done(lua_State *L, FILE *f, const char *path, stet_buf *in, stet_buf *out,
                        int failed) {
   if (f != stdin) fclose(f);
-  if (fflush(stdout) != 0 && !failed) failed = errno ? errno : EIO;
+  if (fflush(stdout) != 0 && !failed) failed = -(errno ? errno : EIO);
   stet_buf_free(in);
   stet_buf_free(out);
   if (!failed) return 0;
   lua_pushnil(L);
-  lua_pushfstring(L, "%s: %s", path, strerror(failed));
+  if (failed < 0) lua_pushfstring(L, "writing standard output: %s", strerror(-failed));
+  else lua_pushfstring(L, "%s: %s", path, strerror(failed));
   return 1;
 }
 

@@ -101,8 +101,9 @@ void stet_lua_closestate(lua_State *L);
 
 /* The end of a file filter (stet.normalize_file, stet.segment_file): closes
  * f unless it is stdin, flushes stdout, frees in and out. Returns 0, or 1
- * after pushing nil, "path: reason" when failed (an errno) is set or the
- * flush fails. */
+ * after pushing nil and "path: reason" when failed is an errno (reading
+ * failed), or "writing standard output: reason" when it is minus an errno
+ * (writing failed) or the flush fails. */
 int stet_lua_file_done(lua_State *L, FILE *f, const char *path, stet_buf *in, stet_buf *out,
                        int failed);
 

@@ -117,8 +117,9 @@ local function reject(ctx, stats, raw, reason)
   if kind == "" then kind = "unreadable" end
   bump(stats.rejected_by, kind)
   if ctx.rejects then
-    ctx.rejects:write(json.encode({ id = raw.id, source = raw.source, line = raw.line,
+    local ok, err = ctx.rejects:write(json.encode({ id = raw.id, source = raw.source, line = raw.line,
       reason = reason, raw = raw.raw or raw.text }, { "id", "source", "line", "reason", "raw" }), "\n")
+    if not ok then error({ exit = 2, message = "stet clean: writing the rejects file: " .. tostring(err) }, 0) end
   end
   if ctx.strict then
     error({ exit = 2, message = ("stet clean: %s: %s"):format(where, reason) }, 0)
@@ -138,7 +139,7 @@ local function apply2(ctx, stats, r)
   local dropped = p.dropped
   for label, n in pairs(r.labels) do dropped[label] = (dropped[label] or 0) + n end
   if r.out then
-    ctx.out:write(r.out)
+    stages.write(ctx.out, r.out)
     stats.bytes.written = stats.bytes.written + #r.out
   elseif r.out_len then -- written from the spill file (drive)
     stats.bytes.written = stats.bytes.written + r.out_len
@@ -330,7 +331,7 @@ local function pass2(ctx, stats, decision)
     if agg.written then -- written to ctx.out already (no workers)
       stats.bytes.written = stats.bytes.written + agg.written
     elseif agg.out then
-      ctx.out:write(agg.out)
+      stages.write(ctx.out, agg.out)
       stats.bytes.written = stats.bytes.written + #agg.out
     else -- a worker put the records in the spill file
       stet._spill_send(ctx.spill, agg.spill_off, agg.spill_len, ctx.out)
@@ -420,7 +421,7 @@ end
 local function write_header(ctx, stats)
   if ctx.format.header then
     local h = ctx.format.header(ctx.format_opts)
-    ctx.out:write(h)
+    stages.write(ctx.out, h)
     stats.bytes.written = stats.bytes.written + #h
   end
 end
@@ -600,14 +601,22 @@ end
 
 local WORKER_INIT = "return require('stet.pipeline').worker(...)"
 
--- The command's error (exit 2) for an error of the spill file, raised in
--- this state or a worker's (core/lua_document.c: "the spill file in DIR:
--- reason"); nil for any other error.
-local function spill_error(err)
-  local what = type(err) == "string" and err:match("the spill file in [^\n]*")
-  if not what then return nil end
-  return { exit = 2, message = "stet clean: " .. what .. " (it holds every document between the two passes, " ..
-    "about the input's size: --tmp-dir DIR or TMPDIR puts it in a folder with room)" }
+-- The command's error (exit 2) for a failure of the spill file or of the
+-- output, raised in this state or a worker's ("the spill file in DIR:
+-- reason", core/lua_document.c; "writing the output: reason",
+-- stages.write and the C writers); nil for any other error.
+local function io_error(err, ctx)
+  if type(err) ~= "string" then return nil end
+  local what = err:match("the spill file in [^\n]*")
+  if what then
+    return { exit = 2, message = "stet clean: " .. what .. " (it holds every document between the two passes, " ..
+      "about the input's size: --tmp-dir DIR or TMPDIR puts it in a folder with room)" }
+  end
+  what = err:match("writing the output: ([^\n]*)")
+  if what then
+    return { exit = 2, message = ("stet clean: writing %s: %s"):format(ctx.out_name or "the output", what) }
+  end
+  return nil
 end
 
 -- Runs the pipeline. ctx: { paths, reader = {input, text_field}, registry,
@@ -624,7 +633,7 @@ function pipeline.run(ctx)
   if ctx.signatures then streaming = false end
   if not streaming and not ctx.signatures then
     local ok, sp = pcall(stet._spill, ctx.tmp_dir)
-    if not ok then error(spill_error(sp) or sp, 0) end
+    if not ok then error(io_error(sp, ctx) or sp, 0) end
     ctx.spill = sp
   end
   -- STET_LANE=0 sends every document the general way (specs compare)
@@ -656,7 +665,7 @@ function pipeline.run(ctx)
   end
   clear_progress(ctx)
   stats.seconds = stet.clock() - ctx.started
-  if not ok then error(spill_error(err) or err, 0) end
+  if not ok then error(io_error(err, ctx) or err, 0) end
   if stats.interrupted then
     -- documents read but given no fate before the stop, so totals add up
     local d = stats.documents

@@ -28,19 +28,27 @@ local VERSION = 2
 
 local function fail(msg) error({ exit = 2, message = msg }, 0) end
 
--- Writes a signature file (to PATH.tmp, then renamed).
+-- Writes a signature file (to PATH.tmp, then renamed; a PATH that is
+-- there and not a regular file, a device or a pipe, is written straight,
+-- as renaming over it would replace it).
 function shards.write(path, data)
   local list = {}
   for i, k in ipairs(data.keys) do list[i] = data.summaries[k] end
   local body = stet.pack({ version = VERSION, near = data.near, items = data.items, keys = data.keys,
                            summaries = list })
-  local tmp = path .. ".tmp"
+  local direct = stet.stat(path) == "other"
+  local tmp = direct and path or path .. ".tmp"
   local f, err = io.open(tmp, "wb")
   if not f then fail("stet: cannot write " .. err) end
-  f:write(MAGIC, body)
-  f:close()
-  local ok, rerr = os.rename(tmp, path)
-  if not ok then fail("stet: cannot write " .. path .. ": " .. tostring(rerr)) end
+  local ok, werr = f:write(MAGIC, body)
+  local closed, cerr = f:close()
+  if not ok or not closed then
+    if not direct then os.remove(tmp) end
+    fail("stet: cannot write " .. tmp .. ": " .. tostring(werr or cerr))
+  end
+  if direct then return end
+  local renamed, rerr = os.rename(tmp, path)
+  if not renamed then fail("stet: cannot write " .. path .. ": " .. tostring(rerr)) end
 end
 
 -- Is the file a signature file?

@@ -14,12 +14,22 @@
 --                                the lane again
 --   spill(doc, sp), unspill(sp, off, len), finish(doc, decision, ctx)
 --   process_item(item, ctx)      an item read and run through its rule
+--   write(file, s)               file:write(s), raising "writing the output:
+--                                reason" when it fails (a full disk)
 
 local stet = require "stet"
 local readers = require "stet.readers"
 local document = require "stet.document"
 
 local stages = {}
+
+-- Writes s to the output file; a failed write raises "writing the output:
+-- reason" (as the C writers do), which stet.pipeline turns into the
+-- command's error: a full disk must not end a run as if it had succeeded.
+function stages.write(file, s)
+  local ok, err = file:write(s)
+  if not ok then error("writing the output: " .. tostring(err), 0) end
+end
 
 -- The built-in jsonl and text formats, whose records the lane writes in C.
 local JSONL = require "stet.formats.jsonl"
@@ -398,7 +408,7 @@ function stages.stage2_batch(job, ctx, file, sink)
     for label, c in pairs(r.labels) do labels[label] = (labels[label] or 0) + c end
     if r.out then
       if file then
-        file:write(r.out)
+        stages.write(file, r.out)
         agg.written = agg.written + #r.out
       elseif sink then
         sink:put(r.out)

@@ -85,24 +85,29 @@ function clean.run(opts, paths)
   end
   local to_file = opts.output and opts.output ~= "-"
   ctx.out = to_file and open_out(opts.output, "output") or io.stdout
+  ctx.out_name = to_file and opts.output or "standard output"
   ctx.out:setvbuf("full", 1 << 20)
   ctx.rejects = opts.rejects and open_out(opts.rejects, "rejects file") or nil
   stet.catch_interrupts()
   local ok, stats = pcall(pipeline.run, ctx)
   stet.release_interrupts()
   if not ok then error(stats, 0) end
+  -- a write that fails (a full disk) stops the command, exit 2
+  local function check(what, done, err)
+    if not done then error({ exit = 2, message = ("stet clean: writing %s: %s"):format(what, tostring(err)) }, 0) end
+  end
   if ctx.format.footer then
     local s = ctx.format.footer(ctx.format_opts)
-    ctx.out:write(s)
+    check(ctx.out_name, ctx.out:write(s))
     stats.bytes.written = stats.bytes.written + #s
   end
-  ctx.out:flush()
-  if to_file then ctx.out:close() end
-  if ctx.rejects then ctx.rejects:close() end
+  check(ctx.out_name, ctx.out:flush())
+  if to_file then check(ctx.out_name, ctx.out:close()) end
+  if ctx.rejects then check(opts.rejects, ctx.rejects:close()) end
   if opts.stats then
     local f = open_out(opts.stats, "stats file")
-    f:write(pipeline.stats_json(stats))
-    f:close()
+    check(opts.stats, f:write(pipeline.stats_json(stats)))
+    check(opts.stats, f:close())
   end
   if not opts.quiet or stats.interrupted then
     io.stderr:write("stet clean: ", stats.interrupted and "interrupted: " or "", pipeline.summary(stats), "\n")

@@ -39,7 +39,9 @@ function normalize.run(opts, files)
   local repaired, fixed = 0, 0
   for _, path in ipairs(files) do
     local r, m = stet.normalize_file(path, nopts)
-    if not r then error({ exit = 2, message = "stet normalize: cannot read " .. m }, 0) end
+    if not r then
+      error({ exit = 2, message = "stet normalize: " .. (m:match("^writing ") and m or "cannot read " .. m) }, 0)
+    end
     repaired, fixed = repaired + r, fixed + m
   end
   if not opts.quiet then

@@ -46,6 +46,8 @@ function segment.run(opts, positional)
   for _, path in ipairs(positional) do
     local ok, err = stet.segment_file(path, opts.by, lopts)
     if not ok then
+      -- a file that cannot be read is skipped; output that cannot be written stops
+      if err:match("^writing ") then error({ exit = 2, message = "stet segment: " .. err }, 0) end
       io.stderr:write("stet segment: ", err, "\n")
       status = 2
     end

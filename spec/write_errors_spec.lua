@@ -1,0 +1,119 @@
+-- spec/write_errors_spec.lua: output that cannot be written (a full disk)
+-- stops a command with exit 2 and one line saying what could not be
+-- written; nothing reports success over lost records. A file written by
+-- renaming a temporary one into place is written straight when its path
+-- is a device or a pipe, which a rename would replace.
+local stet = require "stet"
+local h = require "spec.support.helpers"
+
+-- Runs a shell command line; returns its stdout and exit code.
+local function sh(cmd)
+  local p = io.popen(cmd)
+  local out = p:read("a")
+  local _, _, code = p:close()
+  return out, code
+end
+
+-- The host with arguments, under a file size limit of `blocks` (SIGXFSZ
+-- ignored, so that a write past it fails with EFBIG as a full disk fails
+-- with ENOSPC).
+local function limited(blocks, args)
+  local parts = { h.quote(h.bin) }
+  for _, a in ipairs(args) do parts[#parts + 1] = h.quote(a) end
+  return sh(("sh -c %s 2>&1"):format(h.quote(("trap '' XFSZ; ulimit -f %d; exec %s"):format(blocks,
+    table.concat(parts, " ")))))
+end
+
+local CORPUS = "examples/corpus"
+
+describe("stet clean, when the output cannot be written", function()
+  it("stops with exit 2 and names the output, whatever the path records take", function()
+    for _, format in ipairs({ "jsonl", "text", "markdown", "csv" }) do
+      for _, j in ipairs({ "1", "2" }) do
+        for _, lane in ipairs({ "0", "1" }) do
+          local _, err, code = h.run({ "clean", "-q", "-j", j, "-f", format, "-o", "/dev/full", CORPUS }, nil,
+            { STET_LANE = lane })
+          local what = ("%s -j %s lane %s"):format(format, j, lane)
+          assert.are.equal(2, code, what .. ": " .. err)
+          assert.are.equal("stet clean: writing /dev/full: No space left on device\n", err, what)
+        end
+      end
+    end
+  end)
+
+  it("says standard output when that is full", function()
+    for _, j in ipairs({ "1", "2" }) do
+      local out, code = sh(("%s clean -q -j %s %s 2>&1 > /dev/full"):format(h.quote(h.bin), j, CORPUS))
+      assert.are.equal(2, code, out)
+      assert.are.equal("stet clean: writing standard output: No space left on device\n", out)
+    end
+  end)
+
+  it("stops with exit 2 when the stats or rejects file cannot be written", function()
+    local _, err, code = h.run({ "clean", "-q", "-o", "/dev/null", "--stats", "/dev/full", CORPUS })
+    assert.are.equal(2, code, err)
+    assert.are.equal("stet clean: writing /dev/full: No space left on device\n", err)
+    local bad = h.tempfile('{"id":"a","text":"One paragraph here."}\nnot json\n', ".jsonl")
+    _, err, code = h.run({ "clean", "-q", "-o", "/dev/null", "--rejects", "/dev/full", bad })
+    os.remove(bad)
+    assert.are.equal(2, code, err)
+    assert.matches("^stet clean: writing [^\n]*: No space left on device\n$", err)
+  end)
+end)
+
+describe("stet normalize and stet segment, when standard output is full", function()
+  it("stop with exit 2 and say it is the writing that failed", function()
+    local out, code = sh(("%s normalize %s/axios/a01-rail-safety.txt 2>&1 > /dev/full"):format(h.quote(h.bin), CORPUS))
+    assert.are.equal(2, code, out)
+    assert.are.equal("stet normalize: writing standard output: No space left on device\n", out)
+    -- segment goes on past a file it cannot read, not past a full output
+    out, code = sh(("%s segment --by word %s/axios/a01-rail-safety.txt %s/axios/a01-rail-safety-scrape2.txt 2>&1 > /dev/full"):format(h.quote(h.bin),
+      CORPUS, CORPUS))
+    assert.are.equal(2, code, out)
+    assert.are.equal("stet segment: writing standard output: No space left on device\n", out)
+  end)
+end)
+
+describe("files renamed into place", function()
+  local dir
+  before_each(function() dir = h.tree({}) end)
+  after_each(function() h.rmtree(dir) end)
+
+  it("fail with exit 2 and leave neither the file nor its temporary when a write fails", function()
+    for _, case in ipairs({
+      { "hash", "-o", "T", CORPUS },
+      { "signatures", "--shard", "0", "-o", "T", CORPUS },
+    }) do
+      local args, target = {}, dir .. "/" .. case[1] .. ".out"
+      for i, a in ipairs(case) do args[i] = a == "T" and target or a end
+      local out, code = limited(2, args)
+      assert.are.equal(2, code, out)
+      assert.matches("cannot write " .. target:gsub("%p", "%%%0") .. "[^\n]*: File too large", out)
+      assert.is_nil(h.slurp(target))
+      assert.is_nil(h.slurp(target .. ".tmp"))
+    end
+  end)
+
+  it("are written straight into a pipe, which stays a pipe", function()
+    local want = dir .. "/want.tbl"
+    local _, err, code = h.run({ "hash", "-o", want, CORPUS })
+    assert.are.equal(0, code, err)
+    for _, cmd in ipairs({ { "hash" }, { "merge" } }) do
+      local fifo, got = dir .. "/pipe", dir .. "/got.tbl"
+      h.sh("mkfifo " .. h.quote(fifo))
+      -- a reader on the other end (it gives up after 20 s, so a pipe
+      -- replaced by a file cannot hang the spec)
+      h.sh(("(timeout 20 cat %s > %s &)"):format(h.quote(fifo), h.quote(got)))
+      local args = { cmd[1], "-o", fifo, cmd[1] == "merge" and want or CORPUS }
+      _, err, code = h.run(args)
+      assert.are.equal(0, code, err)
+      assert.are.equal("other", (stet.stat(fifo)))
+      -- the reader has the whole table once the writer has closed its end
+      local deadline = os.time() + 20
+      while h.slurp(got) ~= h.slurp(want) and os.time() < deadline do os.execute("sleep 0.05") end
+      assert.are.equal(h.slurp(want), h.slurp(got))
+      os.remove(fifo)
+      os.remove(got)
+    end
+  end)
+end)
