@@ -4,13 +4,25 @@
 #include "lua_stet.h"
 
 #include <errno.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lalloc.h"
 
 #define BUF_META "stet.buf"
+
+/* A box: the byte buffer, and whether another thread still reads it. A
+ * worker fills a sink with a batch's records and holds it (sink:hold); the
+ * main thread writes them out and lets go (stet._sink_send), and only then
+ * does the worker fill it again: no copy of the records between the two. */
+typedef struct sink_box {
+  stet_buf b; /* first: a box is its buffer */
+  _Atomic int held;
+} sink_box;
 
 static int buf_gc(lua_State *L) {
   stet_buf_free((stet_buf *)luaL_checkudata(L, 1, BUF_META));
@@ -40,6 +52,61 @@ static int sink_len(lua_State *L) {
   return 1;
 }
 
+/* sink:hold() -> address: marks it held, for stet._sink_send (or
+ * stet._sink_drop) in another thread's state to write and let go. The
+ * holder must keep the sink alive and leave it alone until then. [-0, +1] */
+static int sink_hold(lua_State *L) {
+  sink_box *x = luaL_checkudata(L, 1, BUF_META);
+  atomic_store(&x->held, 1);
+  lua_pushinteger(L, (lua_Integer)(uintptr_t)x);
+  return 1;
+}
+
+/* sink:held() -> whether it is held still. [-0, +1] */
+static int sink_held(lua_State *L) {
+  sink_box *x = luaL_checkudata(L, 1, BUF_META);
+  lua_pushboolean(L, atomic_load(&x->held));
+  return 1;
+}
+
+static sink_box *held_box(lua_State *L, int idx) {
+  lua_Integer a = luaL_checkinteger(L, idx);
+  luaL_argcheck(L, a != 0, idx, "null sink");
+  sink_box *x = (sink_box *)(uintptr_t)a;
+  luaL_argcheck(L, atomic_load(&x->held), idx, "a sink not held");
+  return x;
+}
+
+/* stet._sink_send(address, file): writes the bytes of the held sink at
+ * address (sink:hold) to the Lua file handle (flushed first), then lets
+ * the sink go. [-0, +0] */
+static int l_sink_send(lua_State *L) {
+  sink_box *x = held_box(L, 1);
+  luaL_Stream *f = (luaL_Stream *)luaL_checkudata(L, 2, LUA_FILEHANDLE);
+  luaL_argcheck(L, f->closef != NULL && f->f != NULL, 2, "closed file");
+  int e = fflush(f->f) != 0 ? errno : 0;
+  const char *p = x->b.data;
+  size_t n = x->b.len;
+  while (!e && n > 0) {
+    ssize_t w = write(fileno(f->f), p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) e = w < 0 ? errno : EIO;
+    else {
+      p += w;
+      n -= (size_t)w;
+    }
+  }
+  atomic_store(&x->held, 0);
+  if (e) return luaL_error(L, "writing the output: %s", strerror(e));
+  return 0;
+}
+
+/* stet._sink_drop(address): lets the held sink go unwritten. [-0, +0] */
+static int l_sink_drop(lua_State *L) {
+  atomic_store(&held_box(L, 1)->held, 0);
+  return 0;
+}
+
 /* sink:string() -> the bytes it holds, as a string. [-0, +1] */
 static int sink_string(lua_State *L) {
   stet_buf *b = luaL_checkudata(L, 1, BUF_META);
@@ -48,15 +115,17 @@ static int sink_string(lua_State *L) {
 }
 
 stet_buf *stet_lua_newbuf(lua_State *L) {
-  stet_buf *b = lua_newuserdatauv(L, sizeof *b, 0);
+  sink_box *x = lua_newuserdatauv(L, sizeof *x, 0);
+  stet_buf *b = &x->b;
   b->data = NULL;
   b->len = b->cap = 0;
+  atomic_init(&x->held, 0);
   if (luaL_newmetatable(L, BUF_META)) {
     lua_pushcfunction(L, buf_gc);
     lua_setfield(L, -2, "__gc");
     static const luaL_Reg methods[] = {
       {"put", sink_put}, {"clear", sink_clear}, {"len", sink_len}, {"string", sink_string},
-      {NULL, NULL},
+      {"hold", sink_hold}, {"held", sink_held}, {NULL, NULL},
     };
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");
@@ -71,7 +140,8 @@ stet_buf *stet_lua_testbuf(lua_State *L, int idx) {
 
 /* stet._sink() -> a byte buffer that C functions write into (records of
  * stet._lane2_run with agg.sink, stet._spill_append): sink:put(s),
- * sink:clear(), sink:len(), sink:string(). [-0, +1] */
+ * sink:clear(), sink:len(), sink:string(), sink:hold(), sink:held().
+ * [-0, +1] */
 static int l_sink(lua_State *L) {
   stet_lua_newbuf(L);
   return 1;
@@ -141,6 +211,10 @@ int luaopen_stet_core(lua_State *L) {
   stet_lua_open_luapat(L);
   lua_pushcfunction(L, l_sink);
   lua_setfield(L, -2, "_sink");
+  lua_pushcfunction(L, l_sink_send);
+  lua_setfield(L, -2, "_sink_send");
+  lua_pushcfunction(L, l_sink_drop);
+  lua_setfield(L, -2, "_sink_drop");
   return 1;
 }
 

@@ -141,7 +141,7 @@ local function apply2(ctx, stats, r)
   if r.out then
     stages.write(ctx.out, r.out)
     stats.bytes.written = stats.bytes.written + #r.out
-  elseif r.out_len then -- written from the spill file (drive)
+  elseif r.out_len then -- written from the worker's sink (drive)
     stats.bytes.written = stats.bytes.written + r.out_len
   end
 end
@@ -161,7 +161,10 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, 
     local results, err = pool:next()
     if not results then error("worker: " .. tostring(err), 0) end
     local idx = table.remove(ctx.inflight, 1)
-    if ctx.stopped then return end
+    if ctx.stopped then
+      if results.records_at then stet._sink_drop(results.records_at) end
+      return
+    end
     local k = 1
     for _, r in ipairs(results) do
       if r.chunk then -- the results of r.chunk files (pipeline.stage1_chunk)
@@ -172,11 +175,9 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, 
         k = k + 1
       end
     end
-    -- a worker put the batch's records in the spill file, in order: they
-    -- go to the output from there, without coming through this state
-    if results.spill_len then
-      stet._spill_send(ctx.spill, results.spill_off, results.spill_len, ctx.out)
-    end
+    -- a worker left the batch's records in a sink of its own, in order:
+    -- they go to the output from there, without coming through this state
+    if results.records_at then stet._sink_send(results.records_at, ctx.out) end
     -- a short batch means the workers stopped on SIGINT: apply nothing
     -- after the gap, so the output stays a prefix of the input order
     if k <= #idx then ctx.stopped = true end
@@ -333,9 +334,9 @@ local function pass2(ctx, stats, decision)
     elseif agg.out then
       stages.write(ctx.out, agg.out)
       stats.bytes.written = stats.bytes.written + #agg.out
-    else -- a worker put the records in the spill file
-      stet._spill_send(ctx.spill, agg.spill_off, agg.spill_len, ctx.out)
-      stats.bytes.written = stats.bytes.written + agg.spill_len
+    else -- a worker left the records in a sink of its own
+      stet._sink_send(agg.records_at, ctx.out)
+      stats.bytes.written = stats.bytes.written + agg.records_len
     end
     ctx.done, ctx.pass_bytes = last, ctx.pass_bytes + bytes
     -- a short batch means a SIGINT stopped the workers: nothing after it
@@ -345,7 +346,11 @@ local function pass2(ctx, stats, decision)
     local res, err = pool:next()
     if not res then error("worker: " .. tostring(err), 0) end
     local b = table.remove(inflight, 1)
-    if not ctx.stopped then apply(res, b[1], b[2], b[3]) end
+    if not ctx.stopped then
+      apply(res, b[1], b[2], b[3])
+    elseif res.records_at then
+      stet._sink_drop(res.records_at)
+    end
   end
   local pos = 1
   while not ctx.stopped do
@@ -536,7 +541,7 @@ function pipeline.config(ctx)
     minhash = ctx.minhash, keep_dups = ctx.keep_dups, format = ctx.format_name,
     format_opts = ctx.format_opts, reader = { text_field = ctx.reader.text_field },
     spill = ctx.spill and ctx.spill:address(), lane = ctx.lane,
-    spill_out = ctx.spill ~= nil and io.type(ctx.out) == "file" or nil,
+    records_out = io.type(ctx.out) == "file" or nil,
   }
 end
 
@@ -554,20 +559,30 @@ function pipeline.worker(config)
     format_opts = cfg.format_opts, reader = cfg.reader, spill = cfg.spill, lane = cfg.lane,
   }
   local view_address
-  local sink = cfg.spill_out and stet._sink() -- a batch's records, on their way to the spill
+  -- With records_out, a batch's records stay in a sink of this state that
+  -- the main thread writes out (stet._sink_send) and lets go: no copy in
+  -- between. A sink the main thread holds still is left alone; there are
+  -- as many as batches of this worker in flight at once.
+  local sinks = {}
+  local function free_sink()
+    for _, s in ipairs(sinks) do
+      if not s:held() then
+        s:clear()
+        return s
+      end
+    end
+    sinks[#sinks + 1] = stet._sink()
+    return sinks[#sinks]
+  end
   return function(j)
     if j.counter and j.counter ~= view_address then
       ctx.counter = stet._counter_view(j.counter)
       view_address = j.counter
     end
     if j.offs then -- a batch of spilled documents (pass2)
-      if sink then sink:clear() end
+      local sink = cfg.records_out and free_sink()
       local agg = pipeline.stage2_batch(j, ctx, nil, sink or nil)
-      if sink then
-        -- the records go out through the spill file (see pass2), from the
-        -- sink they were written into
-        agg.spill_off, agg.spill_len = stet._spill_append(ctx.spill, sink), sink:len()
-      end
+      if sink then agg.records_len, agg.records_at = sink:len(), sink:hold() end
       return agg
     end
     local out, records = {}, nil
@@ -583,18 +598,15 @@ function pipeline.worker(config)
       else
         local r = pipeline.stage2(it, it.decision, ctx)
         out[#out + 1] = r
-        if cfg.spill_out and r.out then
-          -- the batch's records go out through the spill file (see drive)
-          records = records or {}
-          records[#records + 1] = r.out
+        if cfg.records_out and r.out then
+          -- the batch's records go out from a sink of this state (see drive)
+          records = records or free_sink()
+          records:put(r.out)
           r.out_len, r.out = #r.out, nil
         end
       end
     end
-    if records then
-      local s = table.concat(records)
-      out.spill_off, out.spill_len = stet._spill_append(ctx.spill, s), #s
-    end
+    if records then out.records_at = records:hold() end
     return out
   end
 end
