@@ -479,10 +479,10 @@ static int l_listdir(lua_State *L) {
   return 3;
 }
 
-/* stet.stat(path) -> "file" | "dir" | "other", size [, identity] | nil,
- * "path: reason". Follows symbolic links. A folder's identity ("dev:inode")
- * tells whether two paths are the same folder (walks use it against
- * loops); other kinds have none. */
+/* stet.stat(path) -> "file" | "dir" | "other", size, identity | nil,
+ * "path: reason". Follows symbolic links. The identity ("dev:inode") tells
+ * whether two paths are the same file or folder (walks use it against
+ * loops, stet clean against writing over its input). */
 static int l_stat(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   struct stat st;
@@ -495,7 +495,6 @@ static int l_stat(lua_State *L) {
   else if (S_ISDIR(st.st_mode)) lua_pushliteral(L, "dir");
   else lua_pushliteral(L, "other");
   lua_pushinteger(L, (lua_Integer)st.st_size);
-  if (!S_ISDIR(st.st_mode)) return 2; /* walks only need to know folders again */
   lua_pushfstring(L, "%I:%I", (lua_Integer)st.st_dev, (lua_Integer)st.st_ino);
   return 3;
 }

@@ -327,3 +327,44 @@ describe("rule budgets and sandbox", function()
     h.rmtree(dir)
   end)
 end)
+
+describe("stet clean's own files among its inputs", function()
+  local dir, input
+  before_each(function()
+    dir = h.tree({ ["in/site/a.txt"] = "A first paragraph.\n\nA second one.\n",
+                   ["feed.jsonl"] = '{"id":"x","text":"One line of text."}\n' })
+    input = dir .. "/feed.jsonl"
+  end)
+  after_each(function() h.rmtree(dir) end)
+
+  local REFUSED = "is the input .*: it would be emptied before it is read"
+
+  it("refuses to write over an input file, by any name, and leaves it alone", function()
+    local want = h.slurp(input)
+    os.execute("ln -s feed.jsonl " .. h.quote(dir .. "/link.jsonl"))
+    for _, opt in ipairs({ { "-o", input }, { "--stats", input }, { "--rejects", input },
+                           { "-o", dir .. "/in/../feed.jsonl" }, { "-o", dir .. "/link.jsonl" } }) do
+      local _, err, code = h.run({ "clean", "-q", opt[1], opt[2], input })
+      assert.are.equal(1, code, err)
+      assert.matches(REFUSED, err)
+      assert.are.equal(want, h.slurp(input))
+    end
+  end)
+
+  it("refuses to write inside an input folder, whose walk would read it", function()
+    for _, out in ipairs({ dir .. "/in/out.jsonl", dir .. "/in/site/../out.jsonl", dir .. "/in/site/out.txt" }) do
+      local _, err, code = h.run({ "clean", "-q", "-o", out, dir .. "/in" })
+      assert.are.equal(1, code, err)
+      assert.matches("is inside the input folder .*in, whose walk would read it", err)
+      assert.is_nil(h.slurp(out))
+    end
+  end)
+
+  it("writes beside its inputs, and into devices", function()
+    local _, err, code = h.run({ "clean", "-q", "-o", dir .. "/out.jsonl", dir .. "/in", input })
+    assert.are.equal(0, code, err)
+    assert.are.equal(2, select(2, h.slurp(dir .. "/out.jsonl"):gsub("\n", "")))
+    _, err, code = h.run({ "clean", "-q", "-o", "/dev/null", "--stats", "/dev/null", dir .. "/in" })
+    assert.are.equal(0, code, err)
+  end)
+end)
