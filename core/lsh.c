@@ -199,14 +199,25 @@ int stet_lsh_cluster_entries(stet_lsh_entry *e, size_t ne, size_t n, size_t band
      * band are the candidates, checked byte by byte (a collision of keys
      * joins nothing) */
     for (size_t a = lo; a + 1 < hi; a++) {
-      uint32_t siga = e[a].slot / (uint32_t)bands, banda = e[a].slot % (uint32_t)bands;
-      const unsigned char *sa = values(ud, siga);
-      size_t off = banda * width;
+      /* most runs are keys that share their high bits by chance: a's
+       * signature and band are worked out at its first equal key, and its
+       * values (a few cache misses away) fetched at its first candidate */
+      int known = 0;
+      uint32_t siga = 0, banda = 0;
+      const unsigned char *sa = NULL;
       for (size_t c = a + 1; c < hi; c++) {
-        if (e[c].key != e[a].key || e[c].slot % (uint32_t)bands != banda) continue;
+        if (e[c].key != e[a].key) continue;
+        if (!known) {
+          siga = e[a].slot / (uint32_t)bands;
+          banda = e[a].slot % (uint32_t)bands;
+          known = 1;
+        }
+        if (e[c].slot % (uint32_t)bands != banda) continue;
         uint32_t sigc = e[c].slot / (uint32_t)bands;
         uint32_t ra = find_root(root, siga), rc = find_root(root, sigc);
         if (ra == rc) continue;
+        if (!sa) sa = values(ud, siga);
+        size_t off = banda * width;
         const unsigned char *sc = values(ud, sigc);
         if (memcmp(sa + off, sc + off, width) != 0) continue;
         if ((double)same_values(nv, sa, sc) / (double)nv < threshold) continue;
