@@ -14,7 +14,8 @@
  *   t:add_file(path, site, doc [, samples]) -> paragraphs, bytes | nil, err
  *       the same for the whole (decompressed) contents of a file
  *   t:add_files(files, i, j, doc [, site [, samples]]) -> docs, paragraphs,
- *       bytes, errors: add_file over files[i..j], one call per folder
+ *       bytes, errors, binary: add_file over files[i..j], one call per
+ *       folder, binary files skipped
  *   t:add_jsonl(path, doc, site, default_site, samples, block_size,
  *       fallback) -> docs, paragraphs, bytes [, err]: a JSON Lines file
  *   t:sub(fp, site, n), t:sub_cluster(fps, sites)   counts taken off
@@ -445,12 +446,14 @@ static const char *folder_of(const char *path, size_t n, size_t *len) {
 }
 
 /* t:add_files(files, i, j, doc [, site [, samples]]) -> docs, paragraphs,
- * bytes, errors. Adds files[i..j] as add_file does, one document each, the
- * documents numbered doc, doc + 1, ... (a file that cannot be read takes no
- * number); the site is site, else the name of the folder holding the file.
- * The files are regular files, as stet.find_files lists them: a read that
- * returns less than asked is taken as the end of the file. errors is an
- * array of "path: reason" messages, in order. */
+ * bytes, errors, binary. Adds files[i..j] as add_file does, one document
+ * each, the documents numbered doc, doc + 1, ... (a file that cannot be
+ * read, or is binary, takes no number); the site is site, else the name of
+ * the folder holding the file. The files are regular files, as
+ * stet.find_files lists them: a read that returns less than asked is taken
+ * as the end of the file. errors is an array of "path: reason" messages,
+ * in order; binary the paths of the files skipped as binary (a NUL in
+ * their first STET_SNIFF_BINARY bytes, as stet clean rejects them). */
 static int c_add_files(lua_State *L) {
   counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
   stet_counter *c = stet_lua_counter_check(L, 1);
@@ -463,7 +466,8 @@ static int c_add_files(lua_State *L) {
   lua_settop(L, 7);
   lua_newtable(L); /* 8: errors */
   lua_pushnil(L);  /* 9: the folder of the last file */
-  lua_Integer docs = 0, paras = 0, bytes = 0, nerr = 0;
+  lua_newtable(L); /* 10: binary files */
+  lua_Integer docs = 0, paras = 0, bytes = 0, nerr = 0, nbin = 0;
   const char *last = NULL; /* the folder of the last file, and its site */
   size_t lastlen = 0;
   int dirfd = AT_FDCWD; /* the folder dir[0..dirlen) (ends with '/'), opened */
@@ -471,9 +475,9 @@ static int c_add_files(lua_State *L) {
   size_t dirlen = 0;
   char err[600];
   for (lua_Integer k = i; k <= j; k++) {
-    lua_rawgeti(L, 2, k); /* 10: kept on the stack while used */
+    lua_rawgeti(L, 2, k); /* 11: kept on the stack while used */
     size_t plen;
-    const char *path = lua_tolstring(L, 10, &plen);
+    const char *path = lua_tolstring(L, 11, &plen);
     if (!path) {
       if (dirfd != AT_FDCWD) close(dirfd);
       return luaL_error(L, "add_files: files[%d] is not a string", (int)k);
@@ -511,6 +515,12 @@ static int c_add_files(lua_State *L) {
     if (r == -1) {
       lua_pushstring(L, err);
       lua_rawseti(L, 8, ++nerr);
+    } else if (b->file.len &&
+               memchr(b->file.data, '\0', b->file.len < STET_SNIFF_BINARY ? b->file.len
+                                                                    : STET_SNIFF_BINARY)) {
+      lua_pushvalue(L, 11);
+      lua_rawseti(L, 10, ++nbin);
+      if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
     } else {
       lua_Integer count = stet_lua_counter_add_text(b, b->file.data ? b->file.data : "", b->file.len,
                                    b->file.data ? b->file.cap : 0, site,
@@ -524,14 +534,15 @@ static int c_add_files(lua_State *L) {
       bytes += (lua_Integer)b->file.len;
       if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
     }
-    lua_settop(L, 9);
+    lua_settop(L, 10);
   }
   if (dirfd != AT_FDCWD) close(dirfd);
   lua_pushinteger(L, docs);
   lua_pushinteger(L, paras);
   lua_pushinteger(L, bytes);
   lua_pushvalue(L, 8);
-  return 4;
+  lua_pushvalue(L, 10);
+  return 5;
 }
 
 /* t:count(fp, site) -> integer; also the count method of read-only views

@@ -129,9 +129,6 @@ static int l_doc(lua_State *L) {
   return 1;
 }
 
-/* A text file is binary when a NUL comes in its first SNIFF_BINARY bytes
- * (stet._sniff_binary, which stet.readers reads too). */
-#define SNIFF_BINARY 8192
 
 /* stet._doc_file(path, size, norm_opts, lines) -> d, bytes | nil: what
  * stet._doc(stet.normalize(stet.read_file(path, size), norm_opts), lines)
@@ -176,7 +173,7 @@ int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
   if (rc < 0 || (rc == 1 && stet_read_stream(path, &sc->raw, err, sizeof err))) return 1;
   const char *s = sc->raw.data ? sc->raw.data : "";
   size_t n = sc->raw.len;
-  if (memchr(s, '\0', n < SNIFF_BINARY ? n : SNIFF_BINARY)) return 1;
+  if (memchr(s, '\0', n < STET_SNIFF_BINARY ? n : STET_SNIFF_BINARY)) return 1;
   *bytes = n;
   stet_ldoc_from_raw(L, o, lines, reuse);
   return 0;
@@ -956,7 +953,7 @@ void stet_lua_open_document(lua_State *L) {
   lua_pop(L, 1);
   lua_pushcfunction(L, l_spill);
   lua_setfield(L, -3, "_spill");
-  lua_pushinteger(L, SNIFF_BINARY);
+  lua_pushinteger(L, STET_SNIFF_BINARY);
   lua_setfield(L, -3, "_sniff_binary");
   stet_lua_open_lane(L, up);
   luaL_setfuncs(L, funcs, 1); /* pops the scratch, the upvalue */

@@ -13,6 +13,11 @@
 
 #include "buf.h"
 
+/* A text file is binary when a NUL comes in its first STET_SNIFF_BINARY
+ * bytes (stet._sniff_binary: stet.readers, stet clean's lane and stet hash
+ * all go by it). */
+#define STET_SNIFF_BINARY 8192
+
 /* Each adds its functions to the table at the top of the stack. */
 void stet_lua_open_normalize(lua_State *L);
 void stet_lua_open_budget(lua_State *L);

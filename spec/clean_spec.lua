@@ -337,7 +337,7 @@ describe("stet clean's own files among its inputs", function()
   end)
   after_each(function() h.rmtree(dir) end)
 
-  local REFUSED = "is the input .*: it would be emptied before it is read"
+  local REFUSED = "is the input .*: it would be lost before it is read"
 
   it("refuses to write over an input file, by any name, and leaves it alone", function()
     local want = h.slurp(input)

@@ -314,7 +314,14 @@ describe("stet.counter", function()
     end
     assert.are.same(b:top(10), a:top(10))
     local c = stet.counter()
-    assert.are.same({ 1, 2, #texts[3], {} }, { c:add_files(files, 4, 4, 1, "all") })
+    assert.are.same({ 1, 2, #texts[3], {}, {} }, { c:add_files(files, 4, 4, 1, "all") })
+    -- a binary file (a NUL early on) is skipped and named, as stet clean rejects it
+    spit(dir .. "/beta/4.bin", "STETTBL1\0\0\0" .. texts[3])
+    local d = stet.counter()
+    assert.are.same({ 1, 2, #texts[3], {}, { dir .. "/beta/4.bin" } },
+      { d:add_files({ dir .. "/beta/3.txt", dir .. "/beta/4.bin" }, 1, 2, 1) })
+    assert.are.same(c:top(10)[1].count, d:top(10)[1].count)
+    os.remove(dir .. "/beta/4.bin")
     assert.are.same({ "all" }, c:sites())
     for _, f in ipairs({ "alpha/1.txt", "alpha/2.txt", "beta/3.txt" }) do os.remove(dir .. "/" .. f) end
     os.remove(dir .. "/alpha")

@@ -59,6 +59,38 @@ describe("stet hash", function()
     assert.are.same({ fp = fp, site = "axios", count = 4, sample = footer:sub(1, 80) }, top[1])
   end)
 
+  it("skips binary files, as stet clean rejects them: a table left in the corpus is not read", function()
+    local dir = corpus()
+    local want = dir .. "/want.tbl"
+    local _, err, code = helpers.run({ "hash", "-o", want, dir .. "/shard1" })
+    assert.are.equal(0, code, err)
+    -- the next run's table goes into the corpus folder and is skipped by the one after
+    local _, err2, code2 = helpers.run({ "hash", "-o", dir .. "/shard1/h.tbl", dir .. "/shard1" })
+    assert.are.equal(0, code2, err2)
+    local _, err3, code3 = helpers.run({ "hash", "-o", dir .. "/again.tbl", dir .. "/shard1" })
+    assert.are.equal(0, code3, err3)
+    assert.matches("shard1/h%.tbl: binary file, not text %(skipped%)", err3)
+    assert.matches("3 documents, .* 1 binary files skipped", err3)
+    assert.are.same((entries(want)), (entries(dir .. "/again.tbl")))
+  end)
+
+  it("refuses to write its table over an input file", function()
+    local dir = corpus()
+    local input = dir .. "/shard1/reuters/1.txt"
+    local before = helpers.slurp(input)
+    for _, cmd in ipairs({ { "hash", "-o", input, dir .. "/shard1" }, { "hash", "-o", input, input },
+                           { "signatures", "--shard", "0", "-o", input, input },
+                           { "signatures", "--shard", "0", "-o", input, dir .. "/shard1" } }) do
+      local _, err, code = helpers.run(cmd)
+      assert.are.equal(1, code, err)
+      assert.matches("it would be lost before it is read", err)
+      assert.are.equal(before, helpers.slurp(input))
+    end
+    -- a new file inside an input folder is fine: a later run skips it as binary
+    local _, err, code = helpers.run({ "hash", "-o", dir .. "/shard1/new.tbl", dir .. "/shard1" })
+    assert.are.equal(0, code, err)
+  end)
+
   it("uses --site for every document", function()
     local dir = corpus()
     local out = dir .. "/site.tbl"

@@ -45,6 +45,47 @@ function setup.context(opts, paths)
   }
 end
 
+-- Refuses (a usage error of cmd) a file the command would write, given by
+-- --option, that is one of its input files, which opening it would empty
+-- or replace before it is read, or that lies inside an input folder: with
+-- folders = "all", any such path (stet clean's walk would read what it
+-- writes), with "existing" one that is there already (an input document).
+-- Files and folders are compared by identity (stet.stat), so links and
+-- "dir/../dir" are seen through. Devices and pipes are never inputs.
+function setup.check_output(cmd, option, path, inputs, folders)
+  if not path or path == "-" then return end
+  local kind, _, id = stet.stat(path)
+  if kind == "other" then return end
+  local dirs = {}
+  for _, input in ipairs(inputs) do
+    local ikind, _, iid = stet.stat(input)
+    if ikind == "file" and kind == "file" and iid == id then
+      require("stet.args").usage_error(cmd, ("--%s %s is the input %s: it would be lost before it is read")
+        :format(option, path, input))
+    elseif ikind == "dir" and (folders == "all" or folders == "existing" and kind == "file") then
+      dirs[iid] = input
+    end
+  end
+  if not next(dirs) then return end
+  -- the folders that hold path, from its own up to the root
+  local dir = path:match("^(.*)/[^/]*$") or "."
+  if dir == "" then dir = "/" end
+  local seen = {}
+  for _ = 1, 256 do
+    local dkind, _, did = stet.stat(dir)
+    if dkind ~= "dir" or seen[did] then return end
+    if dirs[did] and kind == "file" and folders == "existing" then
+      require("stet.args").usage_error(cmd, ("--%s %s is a file of the input folder %s: it would be lost "
+        .. "before it is read"):format(option, path, dirs[did]))
+    elseif dirs[did] then
+      require("stet.args").usage_error(cmd, ("--%s %s is inside the input folder %s, whose walk would read it: "
+        .. "write it elsewhere"):format(option, path, dirs[did]))
+    end
+    seen[did] = true
+    dir = dir .. "/.."
+  end
+end
+
 -- True when stderr is a terminal.
 function setup.stderr_is_tty()
   return stet.isatty and stet.isatty(2) or false

@@ -48,42 +48,6 @@ an input folder, is refused before anything is written.]],
   }),
 }
 
--- Refuses an output path (--output, --rejects, --stats) that is one of the
--- input files, which opening it would empty before it is read, or that
--- lies inside an input folder, whose walk would read it as a document.
--- Files and folders are compared by identity (stet.stat), so links and
--- "dir/../dir" are seen through.
-local function check_not_input(option, path, inputs)
-  if not path or path == "-" then return end
-  local kind, _, id = stet.stat(path)
-  if kind == "other" then return end -- a device or a pipe
-  local dirs = {}
-  for _, input in ipairs(inputs) do
-    local ikind, _, iid = stet.stat(input)
-    if ikind == "file" and kind == "file" and iid == id then
-      args.usage_error("clean", ("--%s %s is the input %s: it would be emptied before it is read"):format(
-        option, path, input))
-    elseif ikind == "dir" then
-      dirs[iid] = input
-    end
-  end
-  if not next(dirs) then return end
-  -- the folders that hold path, from its own up to the root
-  local dir = path:match("^(.*)/[^/]*$") or "."
-  if dir == "" then dir = "/" end
-  local seen = {}
-  for _ = 1, 256 do
-    local dkind, _, did = stet.stat(dir)
-    if dkind ~= "dir" or seen[did] then return end
-    if dirs[did] then
-      args.usage_error("clean", ("--%s %s is inside the input folder %s, whose walk would read it: "
-        .. "write it elsewhere"):format(option, path, dirs[did]))
-    end
-    seen[did] = true
-    dir = dir .. "/.."
-  end
-end
-
 local function open_out(path, what)
   local f, err = io.open(path, "wb")
   if not f then error({ exit = 2, message = ("stet clean: cannot write %s %s"):format(what, err) }, 0) end
@@ -121,9 +85,7 @@ function clean.run(opts, paths)
     if not t then error({ exit = 2, message = "stet clean: " .. err }, 0) end
     ctx.table = t
   end
-  check_not_input("output", opts.output, paths)
-  check_not_input("rejects", opts.rejects, paths)
-  check_not_input("stats", opts.stats, paths)
+  for _, o in ipairs({ "output", "rejects", "stats" }) do setup.check_output("clean", o, opts[o], paths, "all") end
   local to_file = opts.output and opts.output ~= "-"
   ctx.out = to_file and open_out(opts.output, "output") or io.stdout
   ctx.out_name = to_file and opts.output or "standard output"

@@ -23,7 +23,9 @@ boilerplate filter. PATH is a text file (one document), a .jsonl file (one
 document per line: `text`, optional `site`) or a folder walked recursively;
 gzip and zstd files (.gz, .zst, .jsonl.gz, .jsonl.zst) are decompressed.
 The site of a document is --site, else the record's `site` field, else the
-name of the folder holding the file. A summary line goes to stderr.]],
+name of the folder holding the file. Binary files (a NUL in their first
+8 KiB, such as a table file left in the corpus) are skipped and named. A
+summary line goes to stderr.]],
   options = {
     { name = "site", short = "s", arg = "NAME", help = "site of every document" },
     { name = "output", short = "o", arg = "FILE", default = "hash.tbl", help = "table file to write" },
@@ -56,10 +58,11 @@ hash.block_size = nil
 
 function hash.run(opts, positional)
   if #positional == 0 then args.usage_error("hash", "missing PATH") end
+  require("stet.setup").check_output("hash", "output", opts.output, positional, "existing")
   local stet = require "stet"
   local counter = stet.counter()
   local keep_samples = opts.samples
-  local st = { docs = 0, paras = 0, bytes = 0, bad = 0 }
+  local st = { docs = 0, paras = 0, bytes = 0, bad = 0, binary = 0 }
   local failed = false
   local clock = os.clock()
 
@@ -98,13 +101,18 @@ function hash.run(opts, positional)
 
   -- files[i..j], text files: one C call (counter:add_files).
   local function add_files(files, i, j)
-    local docs, paras, bytes, errs = counter:add_files(files, i, j, st.docs + 1, opts.site,
+    local docs, paras, bytes, errs, binary = counter:add_files(files, i, j, st.docs + 1, opts.site,
       keep_samples)
     st.docs, st.paras, st.bytes = st.docs + docs, st.paras + paras, st.bytes + bytes
     for _, err in ipairs(errs) do
       io.stderr:write("stet hash: ", err, "\n")
       failed = true
     end
+    -- as stet clean rejects them: a table file left in the corpus is no text
+    for _, file in ipairs(binary) do
+      io.stderr:write("stet hash: ", file, ": binary file, not text (skipped)\n")
+    end
+    st.binary = st.binary + #binary
   end
 
   for _, path in ipairs(positional) do
@@ -139,7 +147,9 @@ function hash.run(opts, positional)
     local secs = os.clock() - clock
     io.stderr:write(("stet hash: %d documents, %d paragraphs, %d distinct entries%s, " ..
       "%.1f MB in %.2f s CPU (%.0f MB/s) -> %s\n"):format(
-      st.docs, st.paras, counter:size(), st.bad > 0 and (", %d bad lines"):format(st.bad) or "",
+      st.docs, st.paras, counter:size(),
+      (st.bad > 0 and (", %d bad lines"):format(st.bad) or "")
+        .. (st.binary > 0 and (", %d binary files skipped"):format(st.binary) or ""),
       st.bytes / 1e6, secs, secs > 0 and st.bytes / 1e6 / secs or 0, opts.output))
   end
   return failed and 2 or 0
