@@ -38,10 +38,12 @@ static int sink_put(lua_State *L) {
   return 0;
 }
 
-/* sink:clear(): empties it, keeping its room (up to 64 MB). [-0, +0] */
+/* sink:clear([keep]): empties it, keeping its room up to keep bytes
+ * (default 64 MB; more is let go). [-0, +0] */
 static int sink_clear(lua_State *L) {
   stet_buf *b = luaL_checkudata(L, 1, BUF_META);
-  if (b->cap > (64u << 20)) stet_buf_free(b);
+  lua_Integer keep = luaL_optinteger(L, 2, (lua_Integer)64 << 20);
+  if (keep < 0 || b->cap > (size_t)keep) stet_buf_free(b);
   b->len = 0;
   return 0;
 }

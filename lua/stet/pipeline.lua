@@ -562,12 +562,13 @@ function pipeline.worker(config)
   -- With records_out, a batch's records stay in a sink of this state that
   -- the main thread writes out (stet._sink_send) and lets go: no copy in
   -- between. A sink the main thread holds still is left alone; there are
-  -- as many as batches of this worker in flight at once.
+  -- as many as batches of this worker in flight at once, each keeping the
+  -- room of a usual batch's records (a batch of huge documents lets its go).
   local sinks = {}
   local function free_sink()
     for _, s in ipairs(sinks) do
       if not s:held() then
-        s:clear()
+        s:clear(4 << 20)
         return s
       end
     end
