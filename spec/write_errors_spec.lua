@@ -61,6 +61,30 @@ describe("stet clean, when the output cannot be written", function()
   end)
 end)
 
+describe("a file that cannot be made", function()
+  it("stops the command before its work, not after", function()
+    local dir = h.tree({})
+    local missing = dir .. "/no/such/folder"
+    -- stet clean: the stats file is opened first, so the output is not even made
+    local _, err, code = h.run({ "clean", "-q", "-o", dir .. "/out.jsonl", "--stats", missing .. "/s.json",
+      CORPUS })
+    assert.are.equal(2, code)
+    assert.are.equal("stet clean: cannot write stats file " .. missing .. "/s.json: No such file or directory\n",
+      err)
+    assert.is_nil(h.slurp(dir .. "/out.jsonl"))
+    -- stet hash and stet signatures try their PATH.tmp first: the input's
+    -- own error (a missing file) would come out if they worked first
+    for _, cmd in ipairs({ { "hash", "-o", missing .. "/t.tbl", dir .. "/gone.txt", CORPUS },
+                           { "signatures", "--shard", "0", "-o", missing .. "/t.sig", dir .. "/gone.txt", CORPUS } }) do
+      _, err, code = h.run(cmd)
+      assert.are.equal(2, code, err)
+      assert.are.equal(("stet %s: cannot write %s.tmp: No such file or directory\n"):format(cmd[1], cmd[cmd[1] == "hash"
+        and 3 or 5]), err)
+    end
+    h.rmtree(dir)
+  end)
+end)
+
 describe("stet normalize and stet segment, when standard output is full", function()
   it("stop with exit 2 and say it is the writing that failed", function()
     local out, code = sh(("%s normalize %s/axios/a01-rail-safety.txt 2>&1 > /dev/full"):format(h.quote(h.bin), CORPUS))

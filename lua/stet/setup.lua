@@ -86,6 +86,18 @@ function setup.check_output(cmd, option, path, inputs, folders)
   end
 end
 
+-- Fails now (exit 2) when the file a command writes at the end, by way of
+-- PATH.tmp renamed into place, cannot be made: before the work, not after.
+-- A device or a pipe is written straight and not tried.
+function setup.check_writable(cmd, path)
+  if stet.stat(path) == "other" then return end
+  local tmp = path .. ".tmp"
+  local f, err = io.open(tmp, "wb")
+  if not f then error({ exit = 2, message = ("stet %s: cannot write %s"):format(cmd, err) }, 0) end
+  f:close()
+  os.remove(tmp)
+end
+
 -- True when stderr is a terminal.
 function setup.stderr_is_tty()
   return stet.isatty and stet.isatty(2) or false

@@ -86,15 +86,24 @@ function clean.run(opts, paths)
     ctx.table = t
   end
   for _, o in ipairs({ "output", "rejects", "stats" }) do setup.check_output("clean", o, opts[o], paths, "all") end
+  -- the stats file is opened now and written at the end: a path that cannot
+  -- be written stops the run before its work, not after
+  local stats_file = opts.stats and open_out(opts.stats, "stats file")
+  ctx.rejects = opts.rejects and open_out(opts.rejects, "rejects file") or nil
   local to_file = opts.output and opts.output ~= "-"
   ctx.out = to_file and open_out(opts.output, "output") or io.stdout
   ctx.out_name = to_file and opts.output or "standard output"
   ctx.out:setvbuf("full", 1 << 20)
-  ctx.rejects = opts.rejects and open_out(opts.rejects, "rejects file") or nil
   stet.catch_interrupts()
   local ok, stats = pcall(pipeline.run, ctx)
   stet.release_interrupts()
-  if not ok then error(stats, 0) end
+  if not ok then
+    if stats_file then -- a run that failed leaves no stats, not an empty file
+      stats_file:close()
+      if stet.stat(opts.stats) == "file" then os.remove(opts.stats) end -- (never a device)
+    end
+    error(stats, 0)
+  end
   -- a write that fails (a full disk) stops the command, exit 2
   local function check(what, done, err)
     if not done then error({ exit = 2, message = ("stet clean: writing %s: %s"):format(what, tostring(err)) }, 0) end
@@ -107,10 +116,9 @@ function clean.run(opts, paths)
   check(ctx.out_name, ctx.out:flush())
   if to_file then check(ctx.out_name, ctx.out:close()) end
   if ctx.rejects then check(opts.rejects, ctx.rejects:close()) end
-  if opts.stats then
-    local f = open_out(opts.stats, "stats file")
-    check(opts.stats, f:write(pipeline.stats_json(stats)))
-    check(opts.stats, f:close())
+  if stats_file then
+    check(opts.stats, stats_file:write(pipeline.stats_json(stats)))
+    check(opts.stats, stats_file:close())
   end
   if not opts.quiet or stats.interrupted then
     io.stderr:write("stet clean: ", stats.interrupted and "interrupted: " or "", pipeline.summary(stats), "\n")

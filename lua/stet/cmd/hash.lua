@@ -58,7 +58,9 @@ hash.block_size = nil
 
 function hash.run(opts, positional)
   if #positional == 0 then args.usage_error("hash", "missing PATH") end
-  require("stet.setup").check_output("hash", "output", opts.output, positional, "existing")
+  local setup = require "stet.setup"
+  setup.check_output("hash", "output", opts.output, positional, "existing")
+  setup.check_writable("hash", opts.output)
   local stet = require "stet"
   local counter = stet.counter()
   local keep_samples = opts.samples

@@ -30,6 +30,7 @@ function signatures.run(opts, paths)
   if #paths == 0 then args.usage_error("signatures", "no input") end
   if not opts.output then args.usage_error("signatures", "missing -o FILE") end
   setup.check_output("signatures", "output", opts.output, paths, "existing")
+  setup.check_writable("signatures", opts.output)
   local k = opts.shard
   if not k or k < 0 or k ~= math.floor(k) or k >= (1 << 20) then
     args.usage_error("signatures", "--shard K must be a whole number from 0 to 1048575")
