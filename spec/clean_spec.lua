@@ -368,3 +368,41 @@ describe("stet clean's own files among its inputs", function()
     assert.are.equal(0, code, err)
   end)
 end)
+
+describe("stet clean on a pipe named as an input", function()
+  it("reads it as standard input is: JSON Lines sniffed, or as --input says", function()
+    local dir = h.tree({})
+    local lines = {}
+    for i = 1, 40 do
+      lines[i] = ('{"id":"p%d","text":"Pipe story %s.\\n\\nIts second paragraph, %s."}'):format(i, ("x"):rep(i),
+        ("y"):rep(i))
+    end
+    local body = table.concat(lines, "\n") .. "\n"
+    local want = h.run({ "clean", "-q", "-j", "1", "-", }, body)
+    for _, case in ipairs({ { "-j", "1" }, { "-j", "2" }, { "-j", "2", "--input", "text" } }) do
+      local fifo = dir .. "/feed"
+      h.sh("mkfifo " .. h.quote(fifo))
+      -- a writer on the other end (it gives up after 20 s if nobody reads)
+      h.write(dir .. "/body.jsonl", body)
+      h.sh(("(timeout 20 cp %s %s &)"):format(h.quote(dir .. "/body.jsonl"), h.quote(fifo)))
+      local args = { "clean", "-q" }
+      for _, a in ipairs(case) do args[#args + 1] = a end
+      args[#args + 1] = fifo
+      local out, err, code = h.run(args)
+      assert.are.equal(0, code, err)
+      if case[4] == "text" then
+        assert.are.equal(1, #h.jsonl(out)) -- the whole pipe, one text document
+      else
+        local got, exp = h.jsonl(out), h.jsonl(want)
+        assert.are.equal(40, #got)
+        for i, r in ipairs(got) do
+          assert.are.equal(exp[i].id, r.id)
+          assert.are.equal(exp[i].text, r.text)
+          assert.are.equal(fifo, r.source)
+        end
+      end
+      os.remove(fifo)
+    end
+    h.rmtree(dir)
+  end)
+end)

@@ -12,7 +12,7 @@ setup.rule_options = {
     help = "rule file or folder of rule files (repeatable)" },
   { name = "site", short = "s", arg = "NAME", help = "apply this site's rules to every document" },
   { name = "input", arg = "FORMAT", choices = { "text", "jsonl" },
-    help = "format of standard input (default: sniffed)" },
+    help = "format of standard input and of pipes (default: sniffed)" },
   { name = "text-field", arg = "NAME", default = "text", help = "JSONL field holding the text" },
   { name = "mojibake", default = true, help = "repair cp1252/Latin-1 mojibake (--no-mojibake to keep)" },
   { name = "reference", arg = "DATE", help = "reference date for relative dates (else the record's)" },
