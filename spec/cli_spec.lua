@@ -34,6 +34,22 @@ describe("stet host", function()
     assert.are.equal(1, code2)
     assert.are.equal("stet normalize: unknown option --bogus (see 'stet help normalize')\n", err2)
   end)
+
+  it("refuses option values out of range with exit 1 and one line, not an internal error", function()
+    for _, case in ipairs({
+      { { "-j", "300" }, "--jobs must be a whole number from 1 to 256" },
+      { { "-j", "0" }, "--jobs must be a whole number from 1 to 256" },
+      { { "--boilerplate", "-1" }, "--boilerplate must be a whole number >= 0 (0: off)" },
+      { { "--boilerplate", "2.5" }, "--boilerplate must be a whole number >= 0 (0: off)" },
+    }) do
+      local args = { "clean", "-q", "-o", "/dev/null" }
+      for _, a in ipairs(case[1]) do args[#args + 1] = a end
+      args[#args + 1] = "examples/corpus"
+      local _, err, code = h.run(args)
+      assert.are.equal(1, code, err)
+      assert.are.equal(("stet clean: %s (see 'stet help clean')\n"):format(case[2]), err)
+    end
+  end)
 end)
 
 describe("stet run", function()

@@ -61,10 +61,15 @@ function clean.run(opts, paths)
   ctx.format = formats.load(opts.format)
   ctx.format_name = opts.format
   local jobs = opts.jobs or stet.cpu_count()
-  if jobs < 1 or jobs ~= math.floor(jobs) then args.usage_error("clean", "--jobs must be a whole number >= 1") end
+  if jobs < 1 or jobs > 256 or jobs ~= math.floor(jobs) then
+    args.usage_error("clean", "--jobs must be a whole number from 1 to 256")
+  end
   ctx.jobs = math.tointeger(jobs)
   ctx.format_opts = { separator = opts.separator }
-  ctx.boilerplate = math.tointeger(opts.boilerplate) or math.floor(opts.boilerplate)
+  if opts.boilerplate < 0 or opts.boilerplate ~= math.floor(opts.boilerplate) then
+    args.usage_error("clean", "--boilerplate must be a whole number >= 0 (0: off)")
+  end
+  ctx.boilerplate = math.tointeger(opts.boilerplate)
   ctx.near = opts.near
   ctx.keep_dups = opts["keep-dups"]
   ctx.strict = opts.strict
