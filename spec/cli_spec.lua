@@ -35,6 +35,15 @@ describe("stet host", function()
     assert.are.equal("stet normalize: unknown option --bogus (see 'stet help normalize')\n", err2)
   end)
 
+  it("names the format or rules file it cannot load, with the reason", function()
+    local _, err, code = h.run({ "clean", "-q", "-f", "/nonexistent/fmt.lua", "examples/corpus" })
+    assert.are.equal(1, code)
+    assert.are.equal("stet: cannot load format /nonexistent/fmt.lua: No such file or directory\n", err)
+    _, err, code = h.run({ "clean", "-q", "-r", "/nonexistent/rules.lua", "examples/corpus" })
+    assert.are.equal(1, code)
+    assert.are.equal("stet: cannot read rules /nonexistent/rules.lua: No such file or directory\n", err)
+  end)
+
   it("refuses option values out of range with exit 1 and one line, not an internal error", function()
     for _, case in ipairs({
       { { "-j", "300" }, "--jobs must be a whole number from 1 to 256" },

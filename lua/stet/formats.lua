@@ -37,7 +37,7 @@ function formats.load(name)
   if name:find("/", 1, true) or name:match("%.lua$") then
     local env = require("stet.rules").sandbox()
     local chunk, err = loadfile(name, "t", env)
-    if not chunk then fail(("cannot load format %s"):format(err)) end
+    if not chunk then fail(("cannot load format %s"):format((err:gsub("^cannot open ", "")))) end
     local ok, fmt = pcall(chunk)
     if not ok then fail(("format %s: %s"):format(name, tostring(fmt))) end
     return formats.check(fmt, name)

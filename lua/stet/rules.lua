@@ -233,8 +233,8 @@ function rules.registry(paths)
     if is_dir(path) then
       files = lua_files(path)
     else
-      local f = io.open(path, "r")
-      if not f then error({ exit = 1, message = ("stet: cannot read rules %s"):format(path) }, 0) end
+      local f, err = io.open(path, "r")
+      if not f then error({ exit = 1, message = ("stet: cannot read rules %s"):format(err) }, 0) end
       f:close()
       files = { path }
     end
