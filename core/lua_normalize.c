@@ -70,11 +70,30 @@ static int l_normalize(lua_State *L) {
   return 3;
 }
 
+static int ascii_alnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Where a block of normalize_file may end: after its last newline, which
+ * nothing stet_normalize does reaches across; in a line longer than the
+ * block, between two ASCII letters or digits (no character composes with
+ * an ASCII one that follows it, and no space, line end or multibyte
+ * sequence is cut); else nowhere yet (0: read on). */
+static size_t block_cut(const char *s, size_t n) {
+  for (size_t i = n; i > 0; i--)
+    if (s[i - 1] == '\n') return i;
+  for (size_t i = n - 1; i > 0; i--) {
+    unsigned char a = (unsigned char)s[i - 1], b = (unsigned char)s[i];
+    if (ascii_alnum(a) && ascii_alnum(b)) return i;
+  }
+  return 0;
+}
+
 /* stet.normalize_file(path | "-", opts) -> repaired, mojibake_fixed | nil, err
  * Normalizes a whole file (or standard input) to standard output in 4 MB
- * blocks cut after their last newline (nothing stet_normalize does reaches
- * across one), with buffers reused from block to block, so the filter runs
- * at memory speed and in constant memory. */
+ * blocks cut where nothing is split (block_cut), with buffers reused from
+ * block to block, so the filter runs at memory speed and in constant memory
+ * (a long line without a place to cut is read whole). */
 #define FILE_BLOCK (4u << 20)
 static int l_normalize_file(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
@@ -99,12 +118,10 @@ static int l_normalize_file(lua_State *L) {
       if (ferror(f)) { failed = errno ? errno : EIO; break; }
       eof = 1;
     }
-    size_t cut = in->len;
-    if (!eof) {
-      const char *nl = NULL;
-      for (size_t i = in->len; i > 0; i--)
-        if (in->data[i - 1] == '\n') { nl = in->data + i - 1; break; }
-      if (nl) cut = (size_t)(nl - in->data) + 1;
+    size_t cut = eof ? in->len : block_cut(in->data, in->len);
+    if (cut == 0 && !eof) { /* no place to cut: read on */
+      carry = in->len;
+      continue;
     }
     out->len = 0;
     int r = stet_normalize(in->data, cut, &o, out, &st);

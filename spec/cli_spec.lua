@@ -141,6 +141,25 @@ describe("stet normalize", function()
     assert.is_true(out == stet.normalize(big))
   end)
 
+  it("gives the same result on lines longer than a block, whatever falls at the block's end", function()
+    local stet = require "stet"
+    -- no newline at all: the blocks must be cut inside the line without
+    -- splitting a character, a combining mark from its base, a CR LF, or
+    -- the spaces that end a line; each piece is shifted by one byte
+    local piece = "Zoe\u{308} said \u{201C}no\u{201D}.  Cafe\u{301}\u{A0}x \u{E9}\u{E9}\u{20AC} "
+    for shift = 0, 3 do
+      local line = ("a"):rep(shift) .. piece:rep(9 * 1024 * 1024 // #piece)
+      for _, text in ipairs({ line, ("\u{E9}"):rep(5 * 1024 * 1024) .. "\n" .. line }) do
+        local path = h.tempfile(text)
+        local out, err, code = h.run({ "normalize", path })
+        os.remove(path)
+        assert.are.equal(0, code)
+        assert.are.equal("stet normalize: 0 invalid UTF-8 sequences repaired\n", err)
+        assert.is_true(out == stet.normalize(text), "shift " .. shift)
+      end
+    end
+  end)
+
   it("exits 2 naming a file it cannot read", function()
     local _, err, code = h.run({ "normalize", "does-not-exist.txt" })
     assert.are.equal(2, code)
