@@ -515,12 +515,9 @@ static int c_add_files(lua_State *L) {
     if (r == -1) {
       lua_pushstring(L, err);
       lua_rawseti(L, 8, ++nerr);
-    } else if (b->file.len &&
-               memchr(b->file.data, '\0', b->file.len < STET_SNIFF_BINARY ? b->file.len
-                                                                    : STET_SNIFF_BINARY)) {
+    } else if (stet_sniff_binary(b->file.data, b->file.len)) {
       lua_pushvalue(L, 11);
       lua_rawseti(L, 10, ++nbin);
-      if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
     } else {
       lua_Integer count = stet_lua_counter_add_text(b, b->file.data ? b->file.data : "", b->file.len,
                                    b->file.data ? b->file.cap : 0, site,
@@ -532,8 +529,8 @@ static int c_add_files(lua_State *L) {
       docs++;
       paras += count;
       bytes += (lua_Integer)b->file.len;
-      if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
     }
+    if (r != -1 && b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
     lua_settop(L, 10);
   }
   if (dirfd != AT_FDCWD) close(dirfd);

@@ -173,7 +173,7 @@ int stet_ldoc_from_file(lua_State *L, const char *path, lua_Integer size,
   if (rc < 0 || (rc == 1 && stet_read_stream(path, &sc->raw, err, sizeof err))) return 1;
   const char *s = sc->raw.data ? sc->raw.data : "";
   size_t n = sc->raw.len;
-  if (memchr(s, '\0', n < STET_SNIFF_BINARY ? n : STET_SNIFF_BINARY)) return 1;
+  if (stet_sniff_binary(s, n)) return 1;
   *bytes = n;
   stet_ldoc_from_raw(L, o, lines, reuse);
   return 0;

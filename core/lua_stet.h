@@ -9,6 +9,7 @@
 
 #include <lauxlib.h>
 #include <stdio.h>
+#include <string.h>
 #include <lua.h>
 
 #include "buf.h"
@@ -17,6 +18,11 @@
  * bytes (stet._sniff_binary: stet.readers, stet clean's lane and stet hash
  * all go by it). */
 #define STET_SNIFF_BINARY 8192
+
+/* Is the text s[0..n) binary (a NUL in its first STET_SNIFF_BINARY bytes)? */
+static inline int stet_sniff_binary(const char *s, size_t n) {
+  return n && memchr(s, '\0', n < STET_SNIFF_BINARY ? n : STET_SNIFF_BINARY) != NULL;
+}
 
 /* Each adds its functions to the table at the top of the stack. */
 void stet_lua_open_normalize(lua_State *L);

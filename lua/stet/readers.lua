@@ -388,7 +388,7 @@ end
 
 -- Opens one file (or stdin) and returns a producer, or a reject.
 local function open_file(ctx, file)
-  if file.source ~= "-" and not file.stream and not is_jsonl_name(file.source) then
+  if not file.stream and not is_jsonl_name(file.source) then
     return function()
       if file.done then return nil end
       file.done = true
@@ -409,7 +409,7 @@ local function open_file(ctx, file)
   if not r then return nil, reject(err, file, nil, nil, file.id_base) end
   local st = new_stream(r, owned, ctx.block)
   local kind
-  if file.source == "-" or file.stream and not is_jsonl_name(file.source) then
+  if file.stream and not is_jsonl_name(file.source) then
     kind = ctx.input
     if kind == nil then
       local first, perr = peek_first_line(st)
@@ -477,7 +477,7 @@ local function next_file(it)
       it.pi = it.pi + 1
       local p = it.paths[it.pi]
       if p == nil then return nil end
-      if p == "-" then return { source = "-", id_base = "-" } end
+      if p == "-" then return { source = "-", id_base = "-", stream = true } end
       local kind, size, ident = core.stat(p)
       if kind == nil then
         return { reject = size, source = p, id = p }
@@ -486,7 +486,7 @@ local function next_file(it)
         if not names then return { reject = kinds, source = p, id = p } end
         stack[1] = { dir = p, rel = nil, root = p, names = names, kinds = kinds, sizes = sizes, i = 0,
                      ident = ident }
-      else -- a pipe given by name (a FIFO, `<(zcat x.jsonl.gz)`) is read as stdin is
+      else -- a pipe given by name (a FIFO, `<(zcat x.jsonl.gz)`) is read as stdin is (stream)
         return { source = p, id_base = p, size = size, folder = readers.site_of_path(p),
                  stream = kind == "other" or nil }
       end
@@ -563,7 +563,7 @@ function readers.open(paths, opts)
       local file = next_file(it)
       if file == nil then return nil end
       if file.reject then return file end
-      if ctx.chunk_text and file.source ~= "-" and not file.stream and not is_jsonl_name(file.source) then
+      if ctx.chunk_text and not file.stream and not is_jsonl_name(file.source) then
         return text_chunk(it, file)
       end
       local p, rej = open_file(ctx, file)

@@ -2,6 +2,7 @@
 -- pipeline context they build from them.
 
 local stet = require "stet"
+local args = require "stet.args"
 local rules = require "stet.rules"
 
 local setup = {}
@@ -60,7 +61,7 @@ function setup.check_output(cmd, option, path, inputs, folders)
   for _, input in ipairs(inputs) do
     local ikind, _, iid = stet.stat(input)
     if ikind == "file" and kind == "file" and iid == id then
-      require("stet.args").usage_error(cmd, ("--%s %s is the input %s: it would be lost before it is read")
+      args.usage_error(cmd, ("--%s %s is the input %s: it would be lost before it is read")
         :format(option, path, input))
     elseif ikind == "dir" and (folders == "all" or folders == "existing" and kind == "file") then
       dirs[iid] = input
@@ -75,10 +76,10 @@ function setup.check_output(cmd, option, path, inputs, folders)
     local dkind, _, did = stet.stat(dir)
     if dkind ~= "dir" or seen[did] then return end
     if dirs[did] and kind == "file" and folders == "existing" then
-      require("stet.args").usage_error(cmd, ("--%s %s is a file of the input folder %s: it would be lost "
+      args.usage_error(cmd, ("--%s %s is a file of the input folder %s: it would be lost "
         .. "before it is read"):format(option, path, dirs[did]))
     elseif dirs[did] then
-      require("stet.args").usage_error(cmd, ("--%s %s is inside the input folder %s, whose walk would read it: "
+      args.usage_error(cmd, ("--%s %s is inside the input folder %s, whose walk would read it: "
         .. "write it elsewhere"):format(option, path, dirs[did]))
     end
     seen[did] = true
