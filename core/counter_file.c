@@ -10,9 +10,9 @@
  *   u64 checksum: XXH3-64 (seed 0) of every byte before it
  * Entries are written in table order (sorted by their order hash), which
  * makes loading a sequence of appends. A table is written to PATH.tmp and
- * renamed to PATH once complete, so PATH never holds half a table; a PATH
- * that is there and not a regular file (a device, a pipe) is written
- * straight, as renaming over it would replace it. */
+ * renamed to PATH once complete, so PATH never holds half a table; where
+ * PATH is a link, a device or a pipe, core/outfile.h says what is written
+ * instead. */
 #include "counter.h"
 
 #include <errno.h>
@@ -22,6 +22,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <xxhash.h>
+
+#include "outfile.h"
 
 #define MAGIC "STETTBL1"
 #define VERSION 1
@@ -117,24 +119,28 @@ static void w_u64(writer *w, uint64_t v) {
 }
 
 int stet_counter_save(const stet_counter *c, const char *path, char *err, size_t errlen) {
-  size_t plen = strlen(path);
-  char *tmp = malloc(plen + 5);
+  char *target = NULL, *tmp = NULL;
   writer *w = malloc(sizeof *w);
   XXH3_state_t *hs = XXH3_createState();
   int rc = -1;
-  if (!tmp || !w || !hs) {
+  if (!w || !hs || stet_outfile_target(path, &target)) {
     set_err(err, errlen, path, "not enough memory");
     goto done;
   }
-  struct stat st;
-  int direct = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
-  memcpy(tmp, path, plen);
-  memcpy(tmp + plen, ".tmp", 5);
-  if (direct) tmp[plen] = '\0';
+  int direct = target == NULL; /* written straight (outfile.h) */
+  if (!direct) {
+    size_t tlen = strlen(target);
+    if (!(tmp = malloc(tlen + 5))) {
+      set_err(err, errlen, path, "not enough memory");
+      goto done;
+    }
+    memcpy(tmp, target, tlen);
+    memcpy(tmp + tlen, ".tmp", 5);
+  }
   errno = 0;
-  w->f = fopen(tmp, "wb");
+  w->f = fopen(direct ? path : tmp, direct ? "ab" : "wb"); /* as the descriptor says */
   if (!w->f) {
-    set_err(err, errlen, path, "cannot write %s: %s", tmp, strerror(errno));
+    set_err(err, errlen, path, "cannot write %s: %s", direct ? path : tmp, strerror(errno));
     goto done;
   }
   w->hs = hs;
@@ -181,11 +187,11 @@ int stet_counter_save(const stet_counter *c, const char *path, char *err, size_t
   if (!w->failed && fwrite(sum, 1, 8, w->f) != 8) w->failed = errno ? errno : EIO;
   if (fclose(w->f) != 0 && !w->failed) w->failed = errno ? errno : EIO;
   if (w->failed) {
-    set_err(err, errlen, path, "cannot write %s: %s", tmp, strerror(w->failed));
+    set_err(err, errlen, path, "cannot write %s: %s", direct ? path : tmp, strerror(w->failed));
     if (!direct) remove(tmp);
     goto done;
   }
-  if (!direct && rename(tmp, path) != 0) {
+  if (!direct && rename(tmp, target) != 0) {
     set_err(err, errlen, path, "cannot rename %s: %s", tmp, strerror(errno));
     remove(tmp);
     goto done;
@@ -193,6 +199,7 @@ int stet_counter_save(const stet_counter *c, const char *path, char *err, size_t
   rc = 0;
 done:
   free(tmp);
+  free(target);
   free(w);
   XXH3_freeState(hs);
   return rc;

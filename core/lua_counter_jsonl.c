@@ -113,20 +113,27 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
 /* Reads the JSON Lines file of jr->r in blocks of bs bytes and hands each
  * line to jsonl_line. 0, 1 with the read error message on the stack, or
  * what jsonl_line returned. */
-static int jsonl_read(jsonl_run *jr, size_t bs) {
+static int jsonl_read(jsonl_run *jr, size_t bs, const char *head, size_t head_len) {
   stet_buf *f = &jr->b->file;
   size_t keep = 0; /* the unfinished line at the start of f */
   lua_Integer lineno = 0;
   f->len = 0;
+  if (head_len) { /* bytes the caller read from the stream first */
+    if (stet_buf_reserve(f, head_len + bs)) return -2;
+    memcpy(f->data, head, head_len);
+  }
   for (;;) {
-    if (f->cap < keep + bs && stet_buf_reserve(f, keep + bs - f->len)) return -2;
-    ssize_t got = stet_reader_read(jr->r, f->data + keep, bs);
+    if (f->cap < keep + head_len + bs && stet_buf_reserve(f, keep + head_len + bs - f->len))
+      return -2;
+    ssize_t got = stet_reader_read(jr->r, f->data + keep + head_len, bs);
     if (got < 0) {
       lua_pushstring(jr->L, stet_reader_error(jr->r));
       return 1;
     }
-    if (got == 0) break;
-    size_t end = keep + (size_t)got, pos = 0, scan = keep; /* keep has no '\n' */
+    if (got == 0 && !head_len) break;
+    /* keep has no '\n'; the head has not been scanned */
+    size_t end = keep + head_len + (size_t)got, pos = 0, scan = keep;
+    head_len = 0;
     const char *nl;
     jr->end = f->data + f->cap;
     while ((nl = memchr(f->data + scan, '\n', end - scan)) != NULL) {
@@ -138,6 +145,7 @@ static int jsonl_read(jsonl_run *jr, size_t bs) {
     keep = end - pos;
     if (keep && pos) memmove(f->data, f->data + pos, keep);
     f->len = keep;
+    if (got == 0) break;
   }
   if (keep) return jsonl_line(jr, f->data, keep, lineno + 1);
   return 0;
@@ -194,9 +202,10 @@ static int open_mappable(const char *path, size_t *size) {
   return fd;
 }
 
-/* t:add_jsonl(path, doc, site, default_site, samples, block_size, fallback)
- * -> docs, paragraphs, bytes [, err]. Adds the documents of a JSON Lines
- * file (gzip and zstd are decompressed), one a line, numbered doc, doc + 1,
+/* t:add_jsonl(path, doc, site, default_site, samples, block_size, fallback
+ * [, head]) -> docs, paragraphs, bytes [, err]. Adds the documents of a
+ * JSON Lines file (gzip and zstd are decompressed), one a line, numbered
+ * doc, doc + 1,
  * ...: the `text` field's paragraphs as add_paragraphs does, with site
  * site, else the `site` field, else default_site (site may be nil). Blank
  * lines are skipped; a line the JSON scanner (core/json.h) does not take
@@ -205,11 +214,14 @@ static int open_mappable(const char *path, size_t *size) {
  * file that could not be read (the lines read before it are added). A
  * plain regular file is mapped and scanned in place when block_size is nil;
  * otherwise, and for compressed files, it is read in blocks of block_size
- * (default 4 MiB) bytes. */
+ * (default 4 MiB) bytes. path may also be a reader of stet.open (standard
+ * input, a pipe), read in blocks and left open; head, the bytes the caller
+ * already read from it, comes first. */
 int stet_lua_counter_add_jsonl(lua_State *L) {
   counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
   stet_lua_counter_check(L, 1);
-  const char *path = luaL_checkstring(L, 2);
+  stet_reader *given = stet_lua_to_reader(L, 2);
+  const char *path = given ? NULL : luaL_checkstring(L, 2);
   jsonl_run jr = {L, b, luaL_checkinteger(L, 3), 0, 0, 0, !lua_isnoneornil(L, 4), 0, 0,
                   NULL, 0, 1, NULL, NULL};
   jr.default_name = luaL_checklstring(L, jr.fixed ? 4 : 5, &jr.default_len);
@@ -219,20 +231,25 @@ int stet_lua_counter_add_jsonl(lua_State *L) {
   lua_Integer bs = luaL_optinteger(L, 7, 4 * 1024 * 1024);
   luaL_argcheck(L, bs > 0 && bs <= (lua_Integer)1 << 30, 7, "must be in 1..2^30");
   luaL_checktype(L, 8, LUA_TFUNCTION);
-  lua_settop(L, 8);
+  size_t head_len = 0;
+  const char *head = luaL_optlstring(L, 9, "", &head_len);
+  luaL_argcheck(L, given || !head_len, 9, "only with a reader");
   char err[600];
   int rc = -3;
   size_t size;
-  int fd = may_map ? open_mappable(path, &size) : -1;
+  int fd = may_map && !given ? open_mappable(path, &size) : -1;
   if (fd >= 0) {
     rc = jsonl_map(&jr, fd, size);
     close(fd);
   }
-  if (rc == -3) {
+  if (given) {
+    jr.r = given;
+    rc = jsonl_read(&jr, (size_t)bs, head, head_len);
+  } else if (rc == -3) {
     jr.r = stet_reader_open(path, err, sizeof err);
     rc = 1;
     if (!jr.r) lua_pushstring(L, err);
-    else rc = jsonl_read(&jr, (size_t)bs);
+    else rc = jsonl_read(&jr, (size_t)bs, NULL, 0);
     stet_reader_close(jr.r);
   }
   if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);

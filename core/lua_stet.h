@@ -28,6 +28,10 @@ static inline int stet_sniff_binary(const char *s, size_t n) {
 void stet_lua_open_normalize(lua_State *L);
 void stet_lua_open_budget(lua_State *L);
 void stet_lua_open_sys(lua_State *L);
+
+/* The open reader of the stet.open reader at idx (core/lua_sys.c); NULL
+ * when idx holds no reader or a closed one. */
+struct stet_reader *stet_lua_to_reader(lua_State *L, int idx);
 void stet_lua_open_paths(lua_State *L);
 void stet_lua_open_segment(lua_State *L);
 void stet_lua_open_fingerprint(lua_State *L);

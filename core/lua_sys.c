@@ -16,6 +16,7 @@
 
 #include "decompress.h"
 #include "lua_stet.h"
+#include "outfile.h"
 
 #define READER_META "stet.reader"
 #define READ_DEFAULT (64 * 1024)
@@ -38,6 +39,11 @@ static stet_reader *check_reader(lua_State *L) {
   reader_box *box = (reader_box *)luaL_checkudata(L, 1, READER_META);
   if (!box->r) luaL_error(L, "attempt to use a closed reader");
   return box->r;
+}
+
+stet_reader *stet_lua_to_reader(lua_State *L, int idx) {
+  reader_box *box = (reader_box *)luaL_testudata(L, idx, READER_META);
+  return box ? box->r : NULL;
 }
 
 /* stet.open(path) -> reader | nil, "path: reason". [-0, +1|2] */
@@ -479,24 +485,40 @@ static int l_listdir(lua_State *L) {
   return 3;
 }
 
-/* stet.stat(path) -> "file" | "dir" | "other", size, identity | nil,
- * "path: reason". Follows symbolic links. The identity ("dev:inode") tells
- * whether two paths are the same file or folder (walks use it against
- * loops, stet clean against writing over its input). */
+/* stet.stat(path [, nofollow]) -> "file" | "dir" | "other", size, identity
+ * | nil, "path: reason". Follows symbolic links, unless nofollow: then a
+ * link is "link" (a file is removed only where it is "file" so). The
+ * identity ("dev:inode") tells whether two paths are the same file or
+ * folder (walks use it against loops, stet clean against writing over its
+ * input). */
 static int l_stat(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
+  int nofollow = lua_toboolean(L, 2);
   struct stat st;
-  if (stat(path, &st) != 0) {
+  if ((nofollow ? lstat(path, &st) : stat(path, &st)) != 0) {
     lua_pushnil(L);
     lua_pushfstring(L, "%s: %s", path, strerror(errno));
     return 2;
   }
   if (S_ISREG(st.st_mode)) lua_pushliteral(L, "file");
   else if (S_ISDIR(st.st_mode)) lua_pushliteral(L, "dir");
+  else if (S_ISLNK(st.st_mode)) lua_pushliteral(L, "link");
   else lua_pushliteral(L, "other");
   lua_pushinteger(L, (lua_Integer)st.st_size);
   lua_pushfstring(L, "%I:%I", (lua_Integer)st.st_dev, (lua_Integer)st.st_ino);
   return 3;
+}
+
+/* stet._outfile_target(path) -> the file to write PATH.tmp for and rename
+ * over, or false to write path straight (core/outfile.h). [-0, +1] */
+static int l_outfile_target(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  char *target;
+  if (stet_outfile_target(path, &target)) return stet_lua_nomem(L);
+  if (target) lua_pushstring(L, target);
+  else lua_pushboolean(L, 0);
+  free(target);
+  return 1;
 }
 
 /* Appends to names (NUL-terminated) the regular files under the path held
@@ -613,6 +635,7 @@ static const luaL_Reg funcs[] = {
   {"clock", l_clock},
   {"cpu_count", l_cpu_count},
   {"_read_range", l_read_range},
+  {"_outfile_target", l_outfile_target},
   {NULL, NULL},
 };
 

@@ -47,6 +47,7 @@ typedef struct packer {
   unsigned char slot_num[KEY_SLOTS];
   uint32_t gen;
   size_t nkeys;
+  int sorted; /* table keys in a fixed order (files), not the walk's */
 } packer;
 
 /* The slot of key string s: where it is, or the empty one it would go to. */
@@ -74,9 +75,81 @@ static inline void put_tagged(packer *b, char tag, const void *p, size_t n) {
   b->out->len += 1 + n;
 }
 
+/* The rank of a key's type in the fixed order: numbers, strings,
+ * booleans, the rest (whose order among themselves is not fixed). */
+static int key_rank(lua_State *L, int i) {
+  switch (lua_type(L, i)) {
+  case LUA_TNUMBER: return 0;
+  case LUA_TSTRING: return 1;
+  case LUA_TBOOLEAN: return 2;
+  default: return 3;
+  }
+}
+
+/* Is the key at a before the key at b in the fixed order? */
+static int key_before(lua_State *L, int a, int b) {
+  int ra = key_rank(L, a), rb = key_rank(L, b);
+  if (ra != rb) return ra < rb;
+  if (ra == 0) {
+    if (lua_isinteger(L, a) && lua_isinteger(L, b)) return lua_tointeger(L, a) < lua_tointeger(L, b);
+    return lua_tonumber(L, a) < lua_tonumber(L, b);
+  }
+  if (ra == 1) {
+    size_t na, nb;
+    const char *sa = lua_tolstring(L, a, &na), *sb = lua_tolstring(L, b, &nb);
+    int c = memcmp(sa, sb, na < nb ? na : nb);
+    return c < 0 || (c == 0 && na < nb);
+  }
+  if (ra == 2) return !lua_toboolean(L, a) && lua_toboolean(L, b);
+  return 0;
+}
+
+/* Packs the keys of the table at idx past its array part 1..narr, and
+ * their values, in the fixed order of key_before: the keys are gathered
+ * into a list on the stack and sorted there by insertion, which is quick
+ * for the few keys of the tables written to files. The count of keys. */
+static uint32_t pack_sorted(lua_State *L, packer *b, int idx, lua_Integer narr, int depth) {
+  lua_newtable(L);
+  int list = lua_gettop(L);
+  lua_Integer n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
+    if (narr > 0 && lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1 && lua_tointeger(L, -1) <= narr)
+      continue;
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, list, ++n);
+  }
+  for (lua_Integer i = 2; i <= n; i++) { /* insertion sort of list[1..n] */
+    lua_rawgeti(L, list, i);
+    lua_Integer j = i - 1;
+    for (; j >= 1; j--) {
+      lua_rawgeti(L, list, j);
+      int before = key_before(L, -2, -1);
+      if (!before) {
+        lua_pop(L, 1);
+        break;
+      }
+      lua_rawseti(L, list, j + 1);
+    }
+    lua_rawseti(L, list, j + 1);
+  }
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, list, i);
+    lua_pushvalue(L, -1);
+    lua_rawget(L, idx);
+    int k = lua_gettop(L) - 1;
+    pack_key(L, b, k, depth + 1);
+    pack_value(L, b, k + 1, depth + 1);
+    lua_pop(L, 2);
+  }
+  lua_pop(L, 1);
+  return (uint32_t)n;
+}
+
 /* Packs the table at idx: its array part 1..n (up to the first nil), then
- * every other key, in one walk; the count of other keys is written when
- * known. */
+ * every other key, in one walk (or in order, when sorted); the count of
+ * other keys is written when known. */
 static void pack_table(lua_State *L, packer *b, int idx, int depth) {
   if (depth > MAX_DEPTH) luaL_error(L, "stet.pack: tables nested too deep (a cycle?)");
   luaL_checkstack(L, 6, "stet.pack");
@@ -91,6 +164,11 @@ static void pack_table(lua_State *L, packer *b, int idx, int depth) {
     lua_rawgeti(L, idx, i);
     pack_value(L, b, lua_gettop(L), depth + 1);
     lua_pop(L, 1);
+  }
+  if (b->sorted) {
+    nhash = pack_sorted(L, b, idx, narr, depth);
+    memcpy(b->out->data + at, &nhash, sizeof nhash);
+    return;
   }
   lua_pushnil(L);
   while (lua_next(L, idx)) {
@@ -185,24 +263,31 @@ int stet_wire_strings(stet_buf *out, const char *const *keys, const char *const 
   return 0;
 }
 
-/* stet.pack(value) -> string [-0, +1] */
 /* Starts a pack with pk into out. */
 static void pack_start(lua_State *L, packer *pk, stet_buf *out) {
   pk->L = L;
   pk->out = out;
   pk->nkeys = 0;
+  pk->sorted = 0;
   if (++pk->gen == 0) { /* after 2^32 packs: no slot may look taken */
     memset(pk->slot_gen, 0, sizeof pk->slot_gen);
     pk->gen = 1;
   }
 }
 
+/* stet.pack(value [, sorted]) -> string. With sorted, the keys of every
+ * table come in a fixed order (numbers, strings bytewise, booleans), so
+ * equal data packs to equal bytes from run to run (files); without, in
+ * the order of a walk of the table, which Lua's hash seeds change.
+ * [-0, +1] */
 static int l_pack(lua_State *L) {
   luaL_checkany(L, 1);
+  int sorted = lua_toboolean(L, 2);
   lua_settop(L, 1);
   packer *pk = lua_touserdata(L, lua_upvalueindex(1)); /* big for the C stack of a worker */
   pk->buf.len = 0;
   pack_start(L, pk, &pk->buf);
+  pk->sorted = sorted;
   pack_value(L, pk, 1, 0);
   lua_pushlstring(L, pk->buf.data ? pk->buf.data : "", pk->buf.len);
   if (pk->buf.cap > (8u << 20)) stet_buf_free(&pk->buf);

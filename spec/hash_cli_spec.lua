@@ -131,6 +131,73 @@ describe("stet hash", function()
     end
   end)
 
+  it("reads JSON Lines on standard input (plain or compressed) as it reads the file", function()
+    local dir = corpus()
+    local feed = dir .. "/shard2/feed.jsonl"
+    local _, err0, code0 = helpers.run({ "hash", "--site", "s", "-o", dir .. "/file.tbl", feed })
+    assert.are.equal(0, code0, err0)
+    local _, err, code = helpers.run({ "hash", "--site", "s", "-o", dir .. "/stdin.tbl", "-" },
+      helpers.slurp(feed))
+    assert.are.equal(0, code, err)
+    assert.matches("stdin:2: invalid JSON", err)
+    assert.matches("stdin:3: no string field 'text'", err)
+    assert.matches("2 documents, 4 paragraphs, 3 distinct entries, 2 bad lines", err)
+    assert.are.equal(helpers.slurp(dir .. "/file.tbl"), helpers.slurp(dir .. "/stdin.tbl"))
+    -- through a real pipe, gzip-compressed
+    local q = helpers.quote
+    assert(os.execute(("gzip -c %s | %s hash -q --site s -o %s - 2>/dev/null"):format(
+      q(feed), q(helpers.bin), q(dir .. "/gz.tbl"))))
+    assert.are.equal(helpers.slurp(dir .. "/file.tbl"), helpers.slurp(dir .. "/gz.tbl"))
+    -- without --site, a record without `site` has the site stet clean gives it: ""
+    _, err, code = helpers.run({ "hash", "-q", "-o", dir .. "/nosite.tbl", "-" }, helpers.slurp(feed))
+    assert.are.equal(0, code, err)
+    local _, t = entries(dir .. "/nosite.tbl")
+    assert.are.same({ "axios", "" }, t:sites())
+    assert.are.equal(1, t:count(stet.fingerprint(footer), ""))
+  end)
+
+  it("reads one text document on standard input when its first line is no JSON object", function()
+    local dir = corpus()
+    local text = "\n\n" .. helpers.slurp(dir .. "/shard1/reuters/1.txt")
+    local _, err, code = helpers.run({ "hash", "-o", dir .. "/t.tbl", "-" }, text)
+    assert.are.equal(0, code, err)
+    assert.matches("1 documents, 4 paragraphs, 3 distinct entries", err)
+    local _, t = entries(dir .. "/t.tbl")
+    assert.are.same({ "" }, t:sites())
+    assert.are.equal(1, t:count(stet.fingerprint(footer), "")) -- twice in one document
+    assert.are.equal(1, t:count(stet.fingerprint("Story number a begins here."), ""))
+    -- a first line that opens a brace but is no JSON object: text too
+    _, err, code = helpers.run({ "hash", "-o", dir .. "/b.tbl", "-" }, "{not json}\n\nSecond.\n")
+    assert.are.equal(0, code, err)
+    assert.matches("1 documents, 2 paragraphs", err)
+    assert.not_matches("bad lines", err)
+  end)
+
+  it("reads a pipe given by name, whatever the read blocks", function()
+    local dir = corpus()
+    local feed = dir .. "/shard2/feed.jsonl"
+    local hash = require "stet.cmd.hash"
+    local want = dir .. "/want.tbl"
+    local _, err0, code0 = helpers.run({ "hash", "-q", "-o", want, feed })
+    assert.are.equal(0, code0, err0)
+    -- the pipe is in a folder named shard2 too, so records without `site` match
+    local fifo = dir .. "/pipes/shard2/feed"
+    assert(os.execute("mkdir -p " .. helpers.quote(dir .. "/pipes/shard2") .. " && mkfifo " ..
+      helpers.quote(fifo)))
+    for _, block in ipairs({ 1, 7, 64, 1 << 20 }) do
+      -- the writer runs in the background until the table's reader has read it all
+      assert(os.execute(("cat %s > %s &"):format(helpers.quote(feed), helpers.quote(fifo))))
+      local saved = hash.block_size
+      hash.block_size = block
+      local ok, code = pcall(hash.run, { output = dir .. "/p.tbl", quiet = true, samples = true },
+        { fifo })
+      hash.block_size = saved
+      assert(ok, code)
+      assert.are.equal(0, code)
+      assert.are.equal(helpers.slurp(want), helpers.slurp(dir .. "/p.tbl"))
+    end
+  end)
+
   it("reports a missing path and exits with 2", function()
     local dir = tempdir()
     local _, err, code = helpers.run({ "hash", "-o", dir .. "/x.tbl", dir .. "/missing" })
@@ -164,6 +231,43 @@ describe("stet merge", function()
     assert.are.equal(2, code)
     assert.matches("feed.jsonl: not a stet counting table", err)
     assert.is_nil(io.open(dir .. "/m.tbl"))
+  end)
+
+  it("reads tables and signature files from pipes and standard input", function()
+    local dir = corpus()
+    local q = helpers.quote
+    helpers.run({ "hash", "-q", "-o", dir .. "/s1.tbl", dir .. "/shard1" })
+    helpers.run({ "hash", "-q", "-o", dir .. "/s2.tbl", dir .. "/shard2" })
+    helpers.run({ "merge", "-q", "-o", dir .. "/want.tbl", dir .. "/s1.tbl", dir .. "/s2.tbl" })
+    -- the first input, whose first bytes say table or signatures, on standard input
+    local _, err, code = helpers.run({ "merge", "-o", dir .. "/m.tbl", "-", dir .. "/s2.tbl" },
+      helpers.slurp(dir .. "/s1.tbl"))
+    assert.are.equal(0, code, err)
+    assert.are.equal(helpers.slurp(dir .. "/want.tbl"), helpers.slurp(dir .. "/m.tbl"))
+    -- a named pipe as the first input
+    local fifo = dir .. "/pipe"
+    assert(os.execute("mkfifo " .. q(fifo) .. " && (cat " .. q(dir .. "/s1.tbl") .. " > " .. q(fifo) .. " &)"))
+    _, err, code = helpers.run({ "merge", "-o", dir .. "/p.tbl", fifo, dir .. "/s2.tbl" })
+    assert.are.equal(0, code, err)
+    assert.are.equal(helpers.slurp(dir .. "/want.tbl"), helpers.slurp(dir .. "/p.tbl"))
+    -- signature files
+    for i, shard in ipairs({ "shard1", "shard2" }) do
+      _, err, code = helpers.run({ "signatures", "-q", "--shard", tostring(i), "-o", dir .. "/" .. i .. ".sig",
+        dir .. "/" .. shard })
+      assert.are.equal(0, code, err)
+    end
+    helpers.run({ "merge", "-q", "-o", dir .. "/want.sig", dir .. "/1.sig", dir .. "/2.sig" })
+    _, err, code = helpers.run({ "merge", "-o", dir .. "/m.sig", "-", dir .. "/2.sig" }, helpers.slurp(dir .. "/1.sig"))
+    assert.are.equal(0, code, err)
+    assert.are.equal(helpers.slurp(dir .. "/want.sig"), helpers.slurp(dir .. "/m.sig"))
+    -- what is no table is named as given
+    _, err, code = helpers.run({ "merge", "-o", dir .. "/x.tbl", dir .. "/s1.tbl", "-" }, "junk\n")
+    assert.are.equal(2, code)
+    assert.are.equal("stet merge: -: not a stet counting table (bad magic)\n", err)
+    _, err, code = helpers.run({ "merge", "-o", dir .. "/x.sig", dir .. "/1.sig", "-" }, "junk\n")
+    assert.are.equal(2, code)
+    assert.are.equal("stet merge: -: not a stet signature file\n", err)
+    assert.is_nil(io.open(dir .. "/x.tbl"))
   end)
 
   it("wants -o", function()

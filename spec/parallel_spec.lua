@@ -13,6 +13,26 @@ describe("stet.pack", function()
     assert.is_nil(stet.unpack(stet.pack(nil)))
   end)
 
+  it("packs keys in a fixed order when asked (files): equal data, equal bytes", function()
+    local keys = {}
+    for i = 1, 200 do keys[i] = "k" .. i end
+    local a, b = {}, {}
+    for i = 1, 200 do a[keys[i]] = { i, x = i, [i + 0.5] = true, [true] = i, [false] = 0 } end
+    for i = 200, 1, -1 do -- another insertion order, with keys that come and go
+      b["gone" .. i] = i
+      b[keys[i]] = { i, [false] = 0, [true] = i, [i + 0.5] = true, x = i }
+      b["gone" .. i] = nil
+    end
+    b[1000], a[1000] = "n", "n"
+    local pa, pb = stet.pack(a, true), stet.pack(b, true)
+    assert.are.equal(pa, pb)
+    assert.are.same(a, stet.unpack(pa))
+    -- numbers first, then strings bytewise ("k1" < "k10" < "k100" < "k2"): the
+    -- first key string written is k1's, then its field x; k10 follows
+    local k1, x, k10 = pa:find("k1", 1, true), pa:find("x", 1, true), pa:find("k10", 1, true)
+    assert.is_true(pa:find("n", 1, true) < k1 and k1 < x and x < k10)
+  end)
+
   it("writes a repeated key string once and numbers it after, past 256 keys too", function()
     local many = {}
     for i = 1, 600 do

@@ -79,6 +79,18 @@ describe("shards", function()
     assert.are.same(bodies(direct), bodies(streamed))
   end)
 
+  it("write the same bytes for the same shard, run after run", function()
+    local stet = h.quote(h.bin)
+    local corpus = "examples/corpus"
+    for _, name in ipairs({ "a", "b" }) do
+      local _, ok = sh(("%s signatures -q --shard 1 -o %s/%s.sig %s && %s merge -q -o %s/%s-all.sig %s/%s.sig")
+        :format(stet, tmp, name, corpus, stet, tmp, name, tmp, name))
+      assert.is_true(ok)
+    end
+    assert.are.equal(h.slurp(tmp .. "/a.sig"), h.slurp(tmp .. "/b.sig"))
+    assert.are.equal(h.slurp(tmp .. "/a-all.sig"), h.slurp(tmp .. "/b-all.sig"))
+  end)
+
   it("refuse a shard that does not match the signatures, and bad files", function()
     local stet = h.quote(h.bin)
     sh(("%s signatures -q --shard 1 -o %s/1.sig examples/corpus/misc"):format(stet, tmp))

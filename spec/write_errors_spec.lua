@@ -2,7 +2,8 @@
 -- stops a command with exit 2 and one line saying what could not be
 -- written; nothing reports success over lost records. A file written by
 -- renaming a temporary one into place is written straight when its path
--- is a device or a pipe, which a rename would replace.
+-- is a device or a pipe, which a rename would replace, and through a
+-- symbolic link, never over it.
 local stet = require "stet"
 local h = require "spec.support.helpers"
 
@@ -116,6 +117,74 @@ describe("files renamed into place", function()
       assert.is_nil(h.slurp(target))
       assert.is_nil(h.slurp(target .. ".tmp"))
     end
+  end)
+
+  it("are written to the file a link leads to, and the link stays a link", function()
+    local want = dir .. "/want.tbl"
+    local _, err, code = h.run({ "hash", "-o", want, CORPUS })
+    assert.are.equal(0, code, err)
+    h.sh("mkdir " .. h.quote(dir .. "/real"))
+    local function kind(path) return (stet.stat(path, true)) end
+    for _, cmd in ipairs({ "hash", "merge" }) do
+      local link, real = dir .. "/" .. cmd .. ".tbl", dir .. "/real/" .. cmd .. ".tbl"
+      h.write(real, "old")
+      h.sh(("ln -s real/%s.tbl %s"):format(cmd, h.quote(link)))
+      _, err, code = h.run({ cmd, "-o", link, cmd == "merge" and want or CORPUS })
+      assert.are.equal(0, code, err)
+      assert.are.equal("link", kind(link))
+      assert.are.equal(h.slurp(want), h.slurp(real))
+      assert.is_nil(h.slurp(real .. ".tmp"))
+      -- a link leading nowhere: its target is made
+      local dangling = dir .. "/" .. cmd .. "-new.tbl"
+      h.sh(("ln -s real/%s-new.tbl %s"):format(cmd, h.quote(dangling)))
+      _, err, code = h.run({ cmd, "-o", dangling, cmd == "merge" and want or CORPUS })
+      assert.are.equal(0, code, err)
+      assert.are.equal("link", kind(dangling))
+      assert.are.equal(h.slurp(want), h.slurp(dir .. "/real/" .. cmd .. "-new.tbl"))
+    end
+    -- a signature file too
+    local sig, link = dir .. "/real/a.sig", dir .. "/a.sig"
+    h.sh(("ln -s real/a.sig %s"):format(h.quote(link)))
+    _, err, code = h.run({ "signatures", "--shard", "0", "-o", link, CORPUS })
+    assert.are.equal(0, code, err)
+    assert.are.equal("link", kind(link))
+    assert.matches("^STETSIG1\n", h.slurp(sig))
+  end)
+
+  it("go where a link through /proc (/dev/stdout) sends them, as the shell opened the file", function()
+    local want = dir .. "/want.tbl"
+    local _, err, code = h.run({ "hash", "-o", want, CORPUS })
+    assert.are.equal(0, code, err)
+    -- a link of our own to /proc/self/fd/1, as /dev/stdout is: a rename
+    -- over it would replace the link (as root, /dev/stdout itself)
+    local out = dir .. "/stdout"
+    h.sh("ln -s /proc/self/fd/1 " .. h.quote(out))
+    local function run(cmd, redirect)
+      local _, c = sh(("%s %s -q -o %s %s %s 2>&1"):format(h.quote(h.bin), cmd, h.quote(out),
+        h.quote(cmd == "merge" and want or CORPUS), redirect))
+      return c
+    end
+    for _, cmd in ipairs({ "hash", "merge" }) do
+      local file = dir .. "/" .. cmd .. ".out"
+      assert.are.equal(0, run(cmd, "> " .. h.quote(file)))
+      assert.are.equal("link", (stet.stat(out, true)))
+      assert.are.equal(h.slurp(want), h.slurp(file))
+      -- >> appends, as it says
+      h.write(file, "log\n")
+      assert.are.equal(0, run(cmd, ">> " .. h.quote(file)))
+      assert.are.equal("log\n" .. h.slurp(want), h.slurp(file))
+      -- into a pipe, read by stet merge from standard input
+      local _, c = sh(("%s %s -q -o %s %s | %s merge -q -o %s - 2>&1"):format(h.quote(h.bin), cmd,
+        h.quote(out), h.quote(cmd == "merge" and want or CORPUS), h.quote(h.bin), h.quote(file)))
+      assert.are.equal(0, c)
+      assert.are.equal(h.slurp(want), h.slurp(file))
+    end
+    -- stet clean's stats, when the run fails, are taken back only from a
+    -- file of their own: the link stays
+    local _, c = sh(("%s clean -q -o /dev/full --stats %s %s > %s 2>&1"):format(h.quote(h.bin), h.quote(out),
+      CORPUS, h.quote(dir .. "/s.json")))
+    assert.are.equal(2, c)
+    assert.are.equal("link", (stet.stat(out, true)))
   end)
 
   it("are written straight into a pipe, which stays a pipe", function()

@@ -373,6 +373,18 @@ local function sniff_jsonl(ctx, line)
   return ok and type(v) == "table"
 end
 
+-- Reads the start of the open reader r (standard input, a pipe) up to the
+-- end of its first line that is not blank, and tells its format as stet
+-- clean does when --input is not given: "jsonl" or "text", the bytes read
+-- (which come first in the stream) | nil, err. For commands that read a
+-- stream in C after the sniff (stet hash).
+function readers.sniff_stream(r)
+  local st = new_stream(r, false, BLOCK)
+  local first, err = peek_first_line(st)
+  if err then return nil, err end
+  return sniff_jsonl({ json = cjson.new() }, first) and "jsonl" or "text", st.buf
+end
+
 -- The bytes a walk's size stands for: a folder walk leaves a regular
 -- file's size unknown (-1: the file system's entry type said what it is,
 -- no stat was needed), and what is read then counts.

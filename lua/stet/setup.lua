@@ -89,10 +89,11 @@ end
 
 -- Fails now (exit 2) when the file a command writes at the end, by way of
 -- PATH.tmp renamed into place, cannot be made: before the work, not after.
--- A device or a pipe is written straight and not tried.
+-- What is written straight (a device, a pipe: core/outfile.h) is not tried.
 function setup.check_writable(cmd, path)
-  if stet.stat(path) == "other" then return end
-  local tmp = path .. ".tmp"
+  local target = stet._outfile_target(path)
+  if not target then return end
+  local tmp = target .. ".tmp"
   local f, err = io.open(tmp, "wb")
   if not f then error({ exit = 2, message = ("stet %s: cannot write %s"):format(cmd, err) }, 0) end
   f:close()

@@ -28,17 +28,17 @@ local VERSION = 2
 
 local function fail(msg) error({ exit = 2, message = msg }, 0) end
 
--- Writes a signature file (to PATH.tmp, then renamed; a PATH that is
--- there and not a regular file, a device or a pipe, is written straight,
--- as renaming over it would replace it).
+-- Writes a signature file (to PATH.tmp, then renamed; where PATH is a
+-- link, a device or a pipe, core/outfile.h says what is written instead).
 function shards.write(path, data)
   local list = {}
   for i, k in ipairs(data.keys) do list[i] = data.summaries[k] end
   local body = stet.pack({ version = VERSION, near = data.near, items = data.items, keys = data.keys,
-                           summaries = list })
-  local direct = stet.stat(path) == "other"
-  local tmp = direct and path or path .. ".tmp"
-  local f, err = io.open(tmp, "wb")
+                           summaries = list }, true) -- the same bytes for the same shard
+  local target = stet._outfile_target(path)
+  local direct = not target
+  local tmp = direct and path or target .. ".tmp"
+  local f, err = io.open(tmp, direct and "ab" or "wb") -- ("ab": as a shell's >> said)
   if not f then fail("stet: cannot write " .. err) end
   local ok, werr = f:write(MAGIC, body)
   local closed, cerr = f:close()
@@ -47,7 +47,7 @@ function shards.write(path, data)
     fail("stet: cannot write " .. tmp .. ": " .. tostring(werr or cerr))
   end
   if direct then return end
-  local renamed, rerr = os.rename(tmp, path)
+  local renamed, rerr = os.rename(tmp, target)
   if not renamed then fail("stet: cannot write " .. path .. ": " .. tostring(rerr)) end
 end
 
@@ -82,12 +82,14 @@ function shards.read(path)
   return data
 end
 
--- Merges signature files into one (shards must be distinct).
-function shards.merge(paths, out)
+-- Merges signature files into one (shards must be distinct); names maps a
+-- path read to the name the user gave it (a pipe read to a temporary file).
+function shards.merge(paths, out, names)
   local merged = { items = {}, keys = {}, summaries = {} }
-  for _, path in ipairs(paths) do
-    local d, err = shards.read(path)
-    if not d then fail("stet merge: " .. err) end
+  for _, file in ipairs(paths) do
+    local path = names and names[file] or file -- the name the user gave
+    local d, err = shards.read(file)
+    if not d then fail("stet merge: " .. (path ~= file and path .. err:sub(#file + 1) or err)) end
     if merged.near and d.near ~= merged.near then
       fail(("stet merge: %s was made with --near %s, the others with %s"):format(path, d.near, merged.near))
     end

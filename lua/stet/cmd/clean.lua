@@ -105,7 +105,8 @@ function clean.run(opts, paths)
   if not ok then
     if stats_file then -- a run that failed leaves no stats, not an empty file
       stats_file:close()
-      if stet.stat(opts.stats) == "file" then os.remove(opts.stats) end -- (never a device)
+      -- (never a device, nor a link: /dev/stdout sent to a file is a link)
+      if stet.stat(opts.stats, true) == "file" then os.remove(opts.stats) end
     end
     error(stats, 0)
   end

@@ -22,8 +22,11 @@ occurs, and saves the counts as a table file for `stet merge` and the
 boilerplate filter. PATH is a text file (one document), a .jsonl file (one
 document per line: `text`, optional `site`) or a folder walked recursively;
 gzip and zstd files (.gz, .zst, .jsonl.gz, .jsonl.zst) are decompressed.
-The site of a document is --site, else the record's `site` field, else the
-name of the folder holding the file. Binary files (a NUL in their first
+`-` reads standard input, and a pipe given by name (`<(zcat x.jsonl.gz)`)
+is read the same way: JSON Lines when its first line is a JSON object,
+else one text document. The site of a document is --site, else the
+record's `site` field, else the name of the folder holding the file ("" on
+standard input). Binary files (a NUL in their first
 8 KiB, such as a table file left in the corpus) are skipped and named. A
 summary line goes to stderr.]],
   options = {
@@ -79,25 +82,66 @@ function hash.run(opts, positional)
   -- A JSON Lines file: counter:add_jsonl reads it and adds the lines the C
   -- scanner takes; the others (invalid or unusual JSON, no string `text`)
   -- come back here one at a time, to be decoded as stet.json_fields does.
+  local function jsonl_fallback(file, folder, line, lineno)
+    local r, err = stet.json_fields(line, fields, rec)
+    if not r then
+      if err:find("^invalid JSON") then
+        bad_line(file, lineno, err)
+      else
+        bad_line(file, lineno, "no string field 'text'")
+      end
+    elseif type(r.text) ~= "string" then
+      bad_line(file, lineno, "no string field 'text'")
+    else
+      return r.text, opts.site or (type(r.site) == "string" and r.site) or folder
+    end
+  end
+
   local function read_jsonl(file)
     local folder = folder_name(file)
     local function fallback(line, lineno)
-      local r, err = stet.json_fields(line, fields, rec)
-      if not r then
-        if err:find("^invalid JSON") then
-          bad_line(file, lineno, err)
-        else
-          bad_line(file, lineno, "no string field 'text'")
-        end
-      elseif type(r.text) ~= "string" then
-        bad_line(file, lineno, "no string field 'text'")
-      else
-        return r.text, opts.site or (type(r.site) == "string" and r.site) or folder
-      end
+      return jsonl_fallback(file, folder, line, lineno)
     end
     local docs, paras, bytes, err = counter:add_jsonl(file, st.docs + 1, opts.site, folder,
       keep_samples, hash.block_size, fallback)
     st.docs, st.paras, st.bytes = st.docs + docs, st.paras + paras, st.bytes + bytes
+    return err
+  end
+
+  -- Standard input ("-") or a pipe given by name (a FIFO, `<(zcat x.gz)`):
+  -- JSON Lines or one text document, as its first line says (the sniff of
+  -- stet clean); gzip and zstd are decompressed. Without --site and a
+  -- `site` field, the site is the pipe's folder name, or "" for standard
+  -- input, as stet clean has it.
+  local function read_stream(path)
+    local r, err = stet.open(path)
+    if not r then return err end
+    local readers = require "stet.readers"
+    local kind, head = readers.sniff_stream(r)
+    if not kind then
+      r:close()
+      return head
+    end
+    local folder = path == "-" and "" or folder_name(path)
+    if kind == "jsonl" then
+      local function fallback(line, lineno)
+        return jsonl_fallback(path == "-" and "stdin" or path, folder, line, lineno)
+      end
+      local docs, paras, bytes
+      docs, paras, bytes, err = counter:add_jsonl(r, st.docs + 1, opts.site, folder, keep_samples,
+        hash.block_size, fallback, head)
+      st.docs, st.paras, st.bytes = st.docs + docs, st.paras + paras, st.bytes + bytes
+    else
+      local rest
+      rest, err = r:read_all()
+      if rest then
+        local text = head .. rest
+        st.paras = st.paras + counter:add_paragraphs(text, opts.site or folder, st.docs + 1,
+          keep_samples)
+        st.docs, st.bytes = st.docs + 1, st.bytes + #text
+      end
+    end
+    r:close()
     return err
   end
 
@@ -118,12 +162,21 @@ function hash.run(opts, positional)
   end
 
   for _, path in ipairs(positional) do
-    local files = stet.find_files(path) -- sorted, as find | LC_ALL=C sort
-    if #files == 0 then
-      local f, err = io.open(path, "rb")
-      if f then f:close() err = path .. ": no files" end
-      io.stderr:write("stet hash: ", err, "\n")
-      failed = true
+    local files = {}
+    if path == "-" or stet.stat(path) == "other" then
+      local err = read_stream(path)
+      if err then
+        io.stderr:write("stet hash: ", err, "\n")
+        failed = true
+      end
+    else
+      files = stet.find_files(path) -- sorted, as find | LC_ALL=C sort
+      if #files == 0 then
+        local f, err = io.open(path, "rb")
+        if f then f:close() err = path .. ": no files" end
+        io.stderr:write("stet hash: ", err, "\n")
+        failed = true
+      end
     end
     local first = 1 -- the first text file not yet added
     for k, file in ipairs(files) do

@@ -10,29 +10,70 @@ Adds up the counting tables written by `stet hash` on shards of a corpus
 (documents split between shards, never within one). The result is the table
 that `stet hash` would write for the whole corpus. Nothing is written when a
 table cannot be read. Signature files (`stet signatures`) merge the same way
-into one file for `stet clean --signatures`.]],
+into one file for `stet clean --signatures`. FILE may be a pipe
+(`<(ssh host cat a.tbl)`), or `-` for standard input.]],
   options = {
     { name = "output", short = "o", arg = "FILE", help = "table file to write (required)" },
     { name = "quiet", short = "q", help = "no summary line" },
   },
 }
 
-function merge.run(opts, positional)
-  if not opts.output then args.usage_error("merge", "missing -o FILE") end
-  if #positional == 0 then args.usage_error("merge", "missing FILE") end
+-- A file given as a pipe (`<(ssh host cat t.tbl)`, `-` for standard
+-- input) is read once, to a temporary file: its first bytes say whether it
+-- is a table or a signature file, and reading them from the pipe would
+-- take them away from the loader. Returns the path to read, or nil, err.
+local function readable(path, temps)
+  local stet = require "stet"
+  if path ~= "-" and stet.stat(path) ~= "other" then return path end
+  local src = io.stdin
+  if path ~= "-" then
+    local err
+    src, err = io.open(path, "rb")
+    if not src then return nil, err end
+  end
+  local tmp = os.tmpname()
+  temps[#temps + 1] = tmp
+  local dst, derr = io.open(tmp, "wb")
+  if not dst then return nil, derr end
+  while true do
+    local block, rerr = src:read(1 << 20)
+    if not block then
+      if rerr then return nil, path .. ": " .. rerr end
+      break
+    end
+    local ok, werr = dst:write(block)
+    if not ok then return nil, tmp .. ": " .. tostring(werr) end
+  end
+  if src ~= io.stdin then src:close() end
+  local ok, cerr = dst:close()
+  if not ok then return nil, tmp .. ": " .. tostring(cerr) end
+  return tmp
+end
+
+local function run(opts, positional, temps)
   local stet = require "stet"
   local shards = require "stet.shards"
-  if shards.is_signature_file(positional[1]) then
-    local n, docs = shards.merge(positional, opts.output)
+  local paths, names = {}, {}
+  for i, path in ipairs(positional) do
+    local p, err = readable(path, temps)
+    if not p then
+      io.stderr:write("stet merge: ", err, "\n")
+      return 2
+    end
+    paths[i], names[p] = p, path
+  end
+  if shards.is_signature_file(paths[1]) then
+    local n, docs = shards.merge(paths, opts.output, names)
     if not opts.quiet then
       io.stderr:write(("stet merge: %d shards, %d documents -> %s\n"):format(n, docs, opts.output))
     end
     return 0
   end
   local total
-  for _, path in ipairs(positional) do
+  for _, path in ipairs(paths) do
     local t, err = stet.load_counter(path)
     if not t then
+      if names[path] ~= path then err = names[path] .. err:sub(#path + 1) end
       io.stderr:write("stet merge: ", err, "\n")
       return 2
     end
@@ -48,6 +89,16 @@ function merge.run(opts, positional)
       #positional, total:size(), opts.output))
   end
   return 0
+end
+
+function merge.run(opts, positional)
+  if not opts.output then args.usage_error("merge", "missing -o FILE") end
+  if #positional == 0 then args.usage_error("merge", "missing FILE") end
+  local temps = {}
+  local ok, code = pcall(run, opts, positional, temps)
+  for _, tmp in ipairs(temps) do os.remove(tmp) end
+  if not ok then error(code, 0) end
+  return code
 end
 
 return merge
