@@ -166,3 +166,65 @@ describe("stet normalize", function()
     assert.are.equal("stet normalize: cannot read does-not-exist.txt: No such file or directory\n", err)
   end)
 end)
+
+describe("- as an output", function()
+  local dir
+  before_each(function() dir = h.tree({}) end)
+  after_each(function() h.rmtree(dir) end)
+  local CORPUS = "examples/corpus"
+
+  it("is standard output for the stats and rejects of stet clean, when the records go to a file", function()
+    local out, err, code = h.run({ "clean", "-q", "-o", dir .. "/r.jsonl", "--stats", "-", CORPUS })
+    assert.are.equal(0, code, err)
+    local _, _, c2 = h.run({ "clean", "-q", "-o", dir .. "/r2.jsonl", "--stats", dir .. "/s.json", CORPUS })
+    assert.are.equal(0, c2)
+    -- the same stats but the time taken
+    local function untimed(s) return (s:gsub('"seconds": [^,]*', "")) end
+    assert.are.equal(untimed(h.slurp(dir .. "/s.json")), untimed(out))
+    local bad = dir .. "/bad.jsonl"
+    h.write(bad, '{"text": "A paragraph here."}\nnot json\n')
+    out, err, code = h.run({ "clean", "-q", "-o", dir .. "/r.jsonl", "--rejects", "-", bad })
+    assert.are.equal(0, code, err)
+    assert.are.same({ { id = "bad.jsonl:2", source = bad, line = 2, reason = "not a JSON object", raw = "not json" } },
+      h.jsonl((out:gsub('"id": "[^"]*bad.jsonl:2"', '"id": "bad.jsonl:2"'))))
+    assert.is_nil(h.slurp("-"))
+  end)
+
+  it("is refused for a second taker of standard output", function()
+    for _, case in ipairs({
+      { { "--stats", "-" }, "--stats -: standard output takes the records already" },
+      { { "-o", "-", "--rejects", "-" }, "--rejects -: standard output takes the records already" },
+      { { "-o", dir .. "/r.jsonl", "--rejects", "-", "--stats", "-" }, "--stats -: standard output takes the rejects already" },
+    }) do
+      local argv = { "clean", "-q" }
+      for _, a in ipairs(case[1]) do argv[#argv + 1] = a end
+      argv[#argv + 1] = CORPUS
+      local out, err, code = h.run(argv)
+      assert.are.equal(1, code)
+      assert.are.equal("stet clean: " .. case[2] .. " (see 'stet help clean')\n", err)
+      assert.are.equal("", out)
+    end
+  end)
+
+  it("is standard output for tables and signature files, never a terminal", function()
+    local want = dir .. "/want.tbl"
+    assert.are.equal(0, select(3, h.run({ "hash", "-q", "-o", want, CORPUS })))
+    local out, err, code = h.run({ "hash", "-q", "-o", "-", CORPUS })
+    assert.are.equal(0, code, err)
+    assert.are.equal(h.slurp(want), out)
+    out, err, code = h.run({ "merge", "-q", "-o", "-", want })
+    assert.are.equal(0, code, err)
+    assert.are.equal(h.slurp(want), out)
+    assert.are.equal(0, select(3, h.run({ "signatures", "-q", "--shard", "1", "-o", dir .. "/want.sig", CORPUS })))
+    out, err, code = h.run({ "signatures", "-q", "--shard", "1", "-o", "-", CORPUS })
+    assert.are.equal(0, code, err)
+    assert.are.equal(h.slurp(dir .. "/want.sig"), out)
+    assert.is_nil(h.slurp("-"))
+    -- on a terminal (script(1) gives the command one), binary bytes are refused
+    local p = io.popen(("script -qec %s /dev/null 2>&1"):format(h.quote(h.quote(h.bin) .. " hash -q -o - " .. CORPUS)))
+    local tty = p:read("a")
+    local _, _, tcode = p:close()
+    assert.are.equal(1, tcode)
+    assert.matches("stet hash: %-o %-: standard output is a terminal %(redirect it, or give a file%)", tty)
+  end)
+end)

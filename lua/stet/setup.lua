@@ -100,6 +100,17 @@ function setup.check_writable(cmd, path)
   os.remove(tmp)
 end
 
+-- The path a table or signature file is written to: "-" is standard
+-- output (written straight, core/outfile.h), refused when that is a
+-- terminal, which binary bytes would garble.
+function setup.binary_output(cmd, path)
+  if path ~= "-" then return path end
+  if stet.isatty and stet.isatty(1) then
+    args.usage_error(cmd, "-o -: standard output is a terminal (redirect it, or give a file)")
+  end
+  return "/dev/stdout"
+end
+
 -- True when stderr is a terminal.
 function setup.stderr_is_tty()
   return stet.isatty and stet.isatty(2) or false

@@ -40,8 +40,8 @@ an input folder, is refused before anything is written.]],
     { name = "shard", arg = "K", number = true, help = "this input's shard number in --signatures" },
     { name = "tmp-dir", arg = "DIR",
       help = "folder for the documents kept between the passes (default: $TMPDIR, else /tmp)" },
-    { name = "stats", arg = "FILE", help = "write the accounting as JSON" },
-    { name = "rejects", arg = "FILE", help = "write rejected inputs as JSON Lines" },
+    { name = "stats", arg = "FILE", help = "write the accounting as JSON (-: standard output, with -o FILE)" },
+    { name = "rejects", arg = "FILE", help = "write rejected inputs as JSON Lines (-: as for --stats)" },
     { name = "strict", help = "stop at the first rejected document (exit 2)" },
     { name = "progress", help = "show progress on stderr even when it is not a terminal" },
     { name = "quiet", short = "q", help = "no summary line" },
@@ -49,6 +49,7 @@ an input folder, is refused before anything is written.]],
 }
 
 local function open_out(path, what)
+  if path == "-" then return io.stdout end
   local f, err = io.open(path, "wb")
   if not f then error({ exit = 2, message = ("stet clean: cannot write %s %s"):format(what, err) }, 0) end
   return f
@@ -91,6 +92,17 @@ function clean.run(opts, paths)
     ctx.table = t
   end
   for _, o in ipairs({ "output", "rejects", "stats" }) do setup.check_output("clean", o, opts[o], paths, "all") end
+  -- "-" is standard output for the rejects and stats too; one of the three has it
+  local takers = {}
+  if opts.output == nil or opts.output == "-" then takers[1] = "the records" end
+  for _, o in ipairs({ "rejects", "stats" }) do
+    if opts[o] == "-" then
+      if takers[1] then
+        args.usage_error("clean", ("--%s -: standard output takes %s already"):format(o, takers[1]))
+      end
+      takers[1] = "the " .. o
+    end
+  end
   -- the stats file is opened now and written at the end: a path that cannot
   -- be written stops the run before its work, not after
   local stats_file = opts.stats and open_out(opts.stats, "stats file")
@@ -103,7 +115,7 @@ function clean.run(opts, paths)
   local ok, stats = pcall(pipeline.run, ctx)
   stet.release_interrupts()
   if not ok then
-    if stats_file then -- a run that failed leaves no stats, not an empty file
+    if stats_file and stats_file ~= io.stdout then -- a run that failed leaves no stats, not an empty file
       stats_file:close()
       -- (never a device, nor a link: /dev/stdout sent to a file is a link)
       if stet.stat(opts.stats, true) == "file" then os.remove(opts.stats) end
@@ -121,10 +133,15 @@ function clean.run(opts, paths)
   end
   check(ctx.out_name, ctx.out:flush())
   if to_file then check(ctx.out_name, ctx.out:close()) end
-  if ctx.rejects then check(opts.rejects, ctx.rejects:close()) end
+  local function done(f) -- (standard output is flushed, not closed)
+    if f == io.stdout then return f:flush() end
+    return f:close()
+  end
+  if ctx.rejects then check(opts.rejects == "-" and "standard output" or opts.rejects, done(ctx.rejects)) end
   if stats_file then
-    check(opts.stats, stats_file:write(pipeline.stats_json(stats)))
-    check(opts.stats, stats_file:close())
+    local name = opts.stats == "-" and "standard output" or opts.stats
+    check(name, stats_file:write(pipeline.stats_json(stats)))
+    check(name, done(stats_file))
   end
   if not opts.quiet or stats.interrupted then
     io.stderr:write("stet clean: ", stats.interrupted and "interrupted: " or "", pipeline.summary(stats), "\n")

@@ -31,7 +31,8 @@ standard input). Binary files (a NUL in their first
 summary line goes to stderr.]],
   options = {
     { name = "site", short = "s", arg = "NAME", help = "site of every document" },
-    { name = "output", short = "o", arg = "FILE", default = "hash.tbl", help = "table file to write" },
+    { name = "output", short = "o", arg = "FILE", default = "hash.tbl",
+      help = "table file to write (-: standard output)" },
     { name = "samples", default = true, help = "keep the start of repeated paragraphs for reports" },
     { name = "quiet", short = "q", help = "no summary line" },
   },
@@ -62,6 +63,7 @@ hash.block_size = nil
 function hash.run(opts, positional)
   if #positional == 0 then args.usage_error("hash", "missing PATH") end
   local setup = require "stet.setup"
+  opts.output = setup.binary_output("hash", opts.output)
   setup.check_output("hash", "output", opts.output, positional, "existing")
   setup.check_writable("hash", opts.output)
   local stet = require "stet"

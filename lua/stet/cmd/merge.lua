@@ -13,7 +13,7 @@ table cannot be read. Signature files (`stet signatures`) merge the same way
 into one file for `stet clean --signatures`. FILE may be a pipe
 (`<(ssh host cat a.tbl)`), or `-` for standard input.]],
   options = {
-    { name = "output", short = "o", arg = "FILE", help = "table file to write (required)" },
+    { name = "output", short = "o", arg = "FILE", help = "file to write (required; -: standard output)" },
     { name = "quiet", short = "q", help = "no summary line" },
   },
 }
@@ -94,6 +94,7 @@ end
 function merge.run(opts, positional)
   if not opts.output then args.usage_error("merge", "missing -o FILE") end
   if #positional == 0 then args.usage_error("merge", "missing FILE") end
+  opts.output = require("stet.setup").binary_output("merge", opts.output)
   local temps = {}
   local ok, code = pcall(run, opts, positional, temps)
   for _, tmp in ipairs(temps) do os.remove(tmp) end

@@ -19,7 +19,7 @@ one run over all shards, concatenated in shard order. Give the same rule
 options as to clean. K orders the shards (1, 2, ...).]],
   options = setup.options({
     { name = "shard", arg = "K", number = true, help = "this shard's number (required; shards in input order)" },
-    { name = "output", short = "o", arg = "FILE", help = "signature file to write (required)" },
+    { name = "output", short = "o", arg = "FILE", help = "signature file to write (required; -: standard output)" },
     { name = "near", arg = "T", number = true, default = 0.7, help = "as for clean (0: no MinHash)" },
     { name = "jobs", short = "j", arg = "N", number = true, help = "worker threads (default: online cores)" },
     { name = "quiet", short = "q", help = "no summary line" },
@@ -29,6 +29,7 @@ options as to clean. K orders the shards (1, 2, ...).]],
 function signatures.run(opts, paths)
   if #paths == 0 then args.usage_error("signatures", "no input") end
   if not opts.output then args.usage_error("signatures", "missing -o FILE") end
+  opts.output = setup.binary_output("signatures", opts.output)
   setup.check_output("signatures", "output", opts.output, paths, "existing")
   setup.check_writable("signatures", opts.output)
   local k = opts.shard
