@@ -15,7 +15,9 @@ local explain = {
 FILE is a text file (one document) or a JSON Lines file (each record is
 explained in turn; --id picks one). Boilerplate counts come from --corpus
 (counted as `stet clean` counts them, duplicate clusters once) or --table.
-Colours on a terminal; plain otherwise (or with --no-color).]],
+Colours on a terminal; plain otherwise (or with --no-color). A document
+that cannot be read or processed is named on stderr with the reason; when
+no document could be explained the exit code is 2.]],
   options = setup.options({
     { name = "id", arg = "ID", help = "explain only the record with this id" },
     { name = "corpus", arg = "PATH", list = true, help = "count boilerplate over these inputs, as clean does" },
@@ -109,18 +111,28 @@ function explain.run(opts, files)
     if counter then counter:merge(t) else counter = t end
   end
   local paint = painter(opts.color and stet.isatty(1))
-  local shown = 0
+  local shown, rejected = 0, 0
+  -- a document that cannot be explained is named on stderr, so that the
+  -- --json stream holds only explanations
+  local function reject(id, why)
+    rejected = rejected + 1
+    if why:sub(1, #id + 1) == id .. ":" then -- a file that cannot be read names itself
+      io.stderr:write("stet explain: ", why, "\n")
+    else
+      io.stderr:write(("stet explain: %s: rejected: %s\n"):format(id, why))
+    end
+  end
   for raw in readers.open(files, ctx.reader) do
     if not opts.id or raw.id == opts.id then
-      if shown > 0 and not opts.json then io.stdout:write("\n") end
-      shown = shown + 1
       if raw.reject then
-        io.stdout:write(("%s: rejected: %s\n"):format(raw.id or raw.source, raw.reject))
+        reject(raw.id or raw.source, raw.reject)
       else
         local doc, err = document.process(raw, ctx)
         if not doc then
-          io.stdout:write(("%s: rejected: %s\n"):format(raw.id, err))
+          reject(raw.id, err)
         else
+          if shown > 0 and not opts.json then io.stdout:write("\n") end
+          shown = shown + 1
           pipeline.apply_boilerplate(doc, counter, opts.boilerplate)
           io.stdout:write(opts.json and explain.json(doc) or explain.render(doc, paint))
         end
@@ -128,6 +140,7 @@ function explain.run(opts, files)
     end
   end
   if shown == 0 then
+    if rejected > 0 then return 2 end
     error({ exit = 2, message = ("stet explain: no document%s in %s"):format(
       opts.id and (" with id " .. opts.id) or "", files[1]) }, 0)
   end
