@@ -44,12 +44,25 @@ describe("stet host", function()
     assert.are.equal("stet: cannot read rules /nonexistent/rules.lua: No such file or directory\n", err)
   end)
 
+  it("takes --reference as the date relative dates count back from", function()
+    local dir = h.tree({ ["d.txt"] = "Updated 2 hours ago\n\nSome story text goes here.\n" })
+    local rules = dir .. "/r.lua"
+    h.write(rules, 'return { name = "s", head = { "date" } }\n')
+    local out, err, code = h.run({ "clean", "-q", "-r", rules, "--site", "s", "--reference", "2017-06-07T12:00:00Z",
+      dir .. "/d.txt" })
+    assert.are.equal(0, code, err)
+    assert.are.equal("2017-06-07T10:00:00Z", h.jsonl(out)[1].date)
+    h.rmtree(dir)
+  end)
+
   it("refuses option values out of range with exit 1 and one line, not an internal error", function()
     for _, case in ipairs({
       { { "-j", "300" }, "--jobs must be a whole number from 1 to 256" },
       { { "-j", "0" }, "--jobs must be a whole number from 1 to 256" },
       { { "--boilerplate", "-1" }, "--boilerplate must be a whole number >= 0 (0: off)" },
       { { "--boilerplate", "2.5" }, "--boilerplate must be a whole number >= 0 (0: off)" },
+      { { "--reference", "yesterday" },
+        "--reference must be a date such as 2017-06-07 or 2017-06-07T12:00:00Z, not 'yesterday'" },
     }) do
       local args = { "clean", "-q", "-o", "/dev/null" }
       for _, a in ipairs(case[1]) do args[#args + 1] = a end

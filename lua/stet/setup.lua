@@ -31,8 +31,13 @@ function setup.options(extra)
   return out
 end
 
--- The pipeline context for parsed options.
-function setup.context(opts, paths)
+-- The pipeline context for parsed options of command cmd. A --reference
+-- that is no date is a usage error: relative dates would all be refused.
+function setup.context(opts, paths, cmd)
+  if opts.reference ~= nil and not stet.date(opts.reference) then
+    args.usage_error(cmd, ("--reference must be a date such as 2017-06-07 or 2017-06-07T12:00:00Z, not '%s'")
+      :format(opts.reference))
+  end
   return {
     paths = paths,
     reader = { input = opts.input, text_field = opts["text-field"] },

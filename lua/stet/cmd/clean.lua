@@ -58,7 +58,7 @@ end
 function clean.run(opts, paths)
   if #paths == 0 then args.usage_error("clean", "no input (give files, folders or -)") end
   if opts.near < 0 or opts.near > 1 then args.usage_error("clean", "--near must be between 0 and 1") end
-  local ctx = setup.context(opts, paths)
+  local ctx = setup.context(opts, paths, "clean")
   ctx.format = formats.load(opts.format)
   ctx.format_name = opts.format
   local jobs = opts.jobs or stet.cpu_count()

@@ -100,7 +100,7 @@ end
 
 function explain.run(opts, files)
   if #files ~= 1 then args.usage_error("explain", "give one FILE") end
-  local ctx = setup.context(opts, files)
+  local ctx = setup.context(opts, files, "explain")
   ctx.boilerplate = opts.boilerplate
   ctx.near = opts.near
   local counter

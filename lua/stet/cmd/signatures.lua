@@ -36,7 +36,7 @@ function signatures.run(opts, paths)
   if not k or k < 0 or k ~= math.floor(k) or k >= (1 << 20) then
     args.usage_error("signatures", "--shard K must be a whole number from 0 to 1048575")
   end
-  local ctx = setup.context(opts, paths)
+  local ctx = setup.context(opts, paths, "signatures")
   ctx.shard = math.tointeger(k)
   ctx.near = opts.near
   ctx.boilerplate = 0
