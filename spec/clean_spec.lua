@@ -200,6 +200,38 @@ describe("stet clean", function()
     assert.are.equal("BEGIN\nw1\nw3\nnews/a1\nnews/a3\nnews/a5\nnews/a6\nEND\n", custom)
   end)
 
+  it("stops with exit 2 naming a user format and the record when the format fails, with any -j and on stdin", function()
+    local cases = {
+      { "write = function(r) error('boom') end", ": F:1: boom %(record w1%)$" },
+      { "write = function(r) return 5 end", ": write returned a number, not a string %(record w1%)$" },
+      { "header = function() error('no header') end, write = function(r) return '' end", ": F:1: no header$" },
+      { "write = function(r) return '' end, footer = function() return {} end",
+        ": footer returned a table, not a string$" },
+    }
+    for _, case in ipairs(cases) do
+      local fmt = h.tempfile("return { " .. case[1] .. " }", ".lua")
+      for _, extra in ipairs({ { "-j", "1" }, { "-j", "2" }, { "-" } }) do
+        local argv = { "--near", "0", "-f", fmt }
+        for _, a in ipairs(extra) do argv[#argv + 1] = a end
+        local stdin = extra[1] == "-" and '{"id": "w1", "text": "One story."}\n' or nil
+        local out, err, code = clean(dir, argv, stdin)
+        assert.are.equal(2, code, err)
+        local f = fmt:gsub("%p", "%%%0")
+        assert.matches("^stet clean: format " .. f .. case[2]:gsub("F", (f:gsub("%%", "%%%%"))), err:gsub("\n$", ""))
+        if not case[1]:find("footer") then assert.are.equal("", out) end
+        assert.is_nil(h.slurp(dir .. "/stats.json")) -- a failed run leaves no stats, the footer's too
+      end
+      os.remove(fmt)
+    end
+    -- nil from write writes nothing, from header and footer nothing either
+    local fmt = h.tempfile("return { header = function() end, write = function(r) if r.id == 'w1' then " ..
+      "return 'one\\n' end end, footer = function() end }", ".lua")
+    local out, err, code = clean(dir, { "--near", "0", "-f", fmt })
+    os.remove(fmt)
+    assert.are.equal(0, code, err)
+    assert.are.equal("one\n", out)
+  end)
+
   it("finds near duplicates with different junk around them", function()
     local edited = {
       BODY[1]:gsub("Tuesday", "Wednesday"),

@@ -31,6 +31,28 @@ function formats.check(fmt, where)
   return fmt
 end
 
+-- A user format's function, guarded: an error in it, or a value that is not
+-- a string (nil writes nothing), stops the run with a message naming the
+-- format and, for write, the record. The message is a string starting
+-- "format ", which stet.pipeline maps to exit 2: errors raised on worker
+-- threads reach the main thread as strings.
+local function guarded(name, what, fn)
+  return function(...)
+    local ok, out = pcall(fn, ...)
+    local where = ""
+    if what == "write" then
+      local rec = ...
+      where = (" (record %s)"):format(type(rec) == "table" and tostring(rec.id) or "?")
+    end
+    if not ok then error(("format %s: %s%s"):format(name, tostring(out), where), 0) end
+    if out == nil then return what ~= "write" and "" or nil end
+    if type(out) ~= "string" then
+      error(("format %s: %s returned a %s, not a string%s"):format(name, what, type(out), where), 0)
+    end
+    return out
+  end
+end
+
 -- Loads a format by built-in name or by path.
 function formats.load(name)
   name = name or "jsonl"
@@ -40,7 +62,11 @@ function formats.load(name)
     if not chunk then fail(("cannot load format %s"):format((err:gsub("^cannot open ", "")))) end
     local ok, fmt = pcall(chunk)
     if not ok then fail(("format %s: %s"):format(name, tostring(fmt))) end
-    return formats.check(fmt, name)
+    formats.check(fmt, name)
+    for _, what in ipairs({ "header", "write", "footer" }) do
+      if fmt[what] then fmt[what] = guarded(name, what, fmt[what]) end
+    end
+    return fmt
   end
   local ok, fmt = pcall(require, "stet.formats." .. name)
   if not ok then

@@ -629,6 +629,8 @@ local function io_error(err, ctx)
   if what then
     return { exit = 2, message = ("stet clean: writing %s: %s"):format(ctx.out_name or "the output", what) }
   end
+  what = err:match("^format [^\n]*") or err:match("^worker: (format [^\n]*)") -- (stet.formats)
+  if what then return { exit = 2, message = "stet clean: " .. what } end
   return nil
 end
 

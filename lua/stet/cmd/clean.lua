@@ -111,37 +111,48 @@ function clean.run(opts, paths)
   ctx.out = to_file and open_out(opts.output, "output") or io.stdout
   ctx.out_name = to_file and opts.output or "standard output"
   ctx.out:setvbuf("full", 1 << 20)
-  stet.catch_interrupts()
-  local ok, stats = pcall(pipeline.run, ctx)
-  stet.release_interrupts()
-  if not ok then
-    if stats_file and stats_file ~= io.stdout then -- a run that failed leaves no stats, not an empty file
-      stats_file:close()
+  -- a run that fails, in the pipeline or while its output is finished,
+  -- leaves no stats, not an empty file
+  local function fail(err)
+    if stats_file and stats_file ~= io.stdout then
+      if io.type(stats_file) == "file" then stats_file:close() end
       -- (never a device, nor a link: /dev/stdout sent to a file is a link)
       if stet.stat(opts.stats, true) == "file" then os.remove(opts.stats) end
     end
-    error(stats, 0)
+    error(err, 0)
   end
-  -- a write that fails (a full disk) stops the command, exit 2
-  local function check(what, done, err)
-    if not done then error({ exit = 2, message = ("stet clean: writing %s: %s"):format(what, tostring(err)) }, 0) end
-  end
-  if ctx.format.footer then
-    local s = ctx.format.footer(ctx.format_opts)
-    check(ctx.out_name, ctx.out:write(s))
-    stats.bytes.written = stats.bytes.written + #s
-  end
-  check(ctx.out_name, ctx.out:flush())
-  if to_file then check(ctx.out_name, ctx.out:close()) end
+  stet.catch_interrupts()
+  local ok, stats = pcall(pipeline.run, ctx)
+  stet.release_interrupts()
+  if not ok then fail(stats) end
   local function done(f) -- (standard output is flushed, not closed)
     if f == io.stdout then return f:flush() end
     return f:close()
   end
-  if ctx.rejects then check(opts.rejects == "-" and "standard output" or opts.rejects, done(ctx.rejects)) end
+  -- the footer, and writes that fail (a full disk): exit 2
+  local function finish()
+    local function check(what, written, err)
+      if not written then
+        error({ exit = 2, message = ("stet clean: writing %s: %s"):format(what, tostring(err)) }, 0)
+      end
+    end
+    if ctx.format.footer then
+      local fok, s = pcall(ctx.format.footer, ctx.format_opts)
+      if not fok then error({ exit = 2, message = "stet clean: " .. tostring(s) }, 0) end
+      check(ctx.out_name, ctx.out:write(s))
+      stats.bytes.written = stats.bytes.written + #s
+    end
+    check(ctx.out_name, ctx.out:flush())
+    if to_file then check(ctx.out_name, ctx.out:close()) end
+    if ctx.rejects then check(opts.rejects == "-" and "standard output" or opts.rejects, done(ctx.rejects)) end
+  end
+  local fok, ferr = pcall(finish)
+  if not fok then fail(ferr) end
   if stats_file then
     local name = opts.stats == "-" and "standard output" or opts.stats
-    check(name, stats_file:write(pipeline.stats_json(stats)))
-    check(name, done(stats_file))
+    local written, err = stats_file:write(pipeline.stats_json(stats))
+    if written then written, err = done(stats_file) end
+    if not written then fail({ exit = 2, message = ("stet clean: writing %s: %s"):format(name, tostring(err)) }) end
   end
   if not opts.quiet or stats.interrupted then
     io.stderr:write("stet clean: ", stats.interrupted and "interrupted: " or "", pipeline.summary(stats), "\n")
