@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include "outfile.h"
@@ -127,7 +128,8 @@ int stet_counter_save(const stet_counter *c, const char *path, char *err, size_t
     set_err(err, errlen, path, "not enough memory");
     goto done;
   }
-  int direct = target == NULL; /* written straight (outfile.h) */
+  int std = stet_outfile_std(path);
+  int direct = target == NULL || std >= 0; /* written straight (outfile.h) */
   if (!direct) {
     size_t tlen = strlen(target);
     if (!(tmp = malloc(tlen + 5))) {
@@ -138,7 +140,13 @@ int stet_counter_save(const stet_counter *c, const char *path, char *err, size_t
     memcpy(tmp + tlen, ".tmp", 5);
   }
   errno = 0;
-  w->f = fopen(direct ? path : tmp, direct ? "ab" : "wb"); /* as the descriptor says */
+  if (std >= 0) { /* through the descriptor itself */
+    int fd = dup(std);
+    w->f = fd < 0 ? NULL : fdopen(fd, "wb");
+    if (!w->f && fd >= 0) close(fd);
+  } else {
+    w->f = fopen(direct ? path : tmp, direct ? "ab" : "wb"); /* as the descriptor says */
+  }
   if (!w->f) {
     set_err(err, errlen, path, "cannot write %s: %s", direct ? path : tmp, strerror(errno));
     goto done;

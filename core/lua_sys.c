@@ -521,6 +521,15 @@ static int l_outfile_target(lua_State *L) {
   return 1;
 }
 
+/* stet._outfile_std(path) -> the descriptor the output path names ("-",
+ * /dev/stdout, /dev/fd/N: core/outfile.h), or nil. [-0, +1] */
+static int l_outfile_std(lua_State *L) {
+  int fd = stet_outfile_std(luaL_checkstring(L, 1));
+  if (fd < 0) lua_pushnil(L);
+  else lua_pushinteger(L, fd);
+  return 1;
+}
+
 /* Appends to names (NUL-terminated) the regular files under the path held
  * in p (NUL-terminated, length plen), recursively, without following
  * symbolic links; unreadable folders are skipped, as find does. Returns
@@ -636,6 +645,7 @@ static const luaL_Reg funcs[] = {
   {"cpu_count", l_cpu_count},
   {"_read_range", l_read_range},
   {"_outfile_target", l_outfile_target},
+  {"_outfile_std", l_outfile_std},
   {NULL, NULL},
 };
 

@@ -59,3 +59,18 @@ int stet_outfile_target(const char *path, char **target) {
   *target = real;
   return 0;
 }
+
+int stet_outfile_std(const char *path) {
+  if (strcmp(path, "-") == 0 || strcmp(path, "/dev/stdout") == 0) return 1;
+  if (strcmp(path, "/dev/stderr") == 0) return 2;
+  const char *num = NULL;
+  if (strncmp(path, "/dev/fd/", 8) == 0) num = path + 8;
+  else if (strncmp(path, "/proc/self/fd/", 14) == 0) num = path + 14;
+  if (!num || *num < '0' || *num > '9') return -1;
+  long fd = 0;
+  for (; *num >= '0' && *num <= '9'; num++) {
+    fd = fd * 10 + (*num - '0');
+    if (fd > 1 << 20) return -1;
+  }
+  return *num ? -1 : (int)fd;
+}

@@ -21,4 +21,11 @@
  * The result is malloc'd. Returns 0, or -1 on ENOMEM. */
 int stet_outfile_target(const char *path, char **target);
 
+/* The descriptor an output path names, written through rather than opened
+ * again: 1 for "-", "/dev/stdout" and "/proc/self/fd/1", 2 for
+ * "/dev/stderr", N for "/dev/fd/N" or "/proc/self/fd/N"; else -1. A second
+ * open of a file the shell redirected standard output to would write at an
+ * offset of its own, over what the shell writes after it. */
+int stet_outfile_std(const char *path);
+
 #endif

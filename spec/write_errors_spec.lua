@@ -187,6 +187,33 @@ describe("files renamed into place", function()
     assert.are.equal("link", (stet.stat(out, true)))
   end)
 
+  it("named -, /dev/stdout or /dev/stderr are written through the descriptor, between what the shell writes", function()
+    local want = dir .. "/want.tbl"
+    assert.are.equal(0, select(3, h.run({ "hash", "-q", "-o", want, CORPUS })))
+    local wsig = dir .. "/want.sig"
+    assert.are.equal(0, select(3, h.run({ "signatures", "-q", "--shard", "1", "-o", wsig, CORPUS })))
+    local stats = dir .. "/s.json"
+    assert.are.equal(0, select(3, h.run({ "clean", "-q", "-o", "/dev/null", "--stats", stats, CORPUS })))
+    local function untimed(s) return (s:gsub('"seconds": [^,]*', "")) end
+    -- opened again, /dev/stdout would write at an offset of its own, and
+    -- the shell's "after" would land over the start of the table
+    for _, case in ipairs({
+      { "hash -q -o %s " .. CORPUS, h.slurp(want) },
+      { "merge -q -o %s " .. h.quote(want), h.slurp(want) },
+      { "signatures -q --shard 1 -o %s " .. CORPUS, h.slurp(wsig) },
+      { "clean -q -o /dev/null --stats %s " .. CORPUS, untimed(h.slurp(stats)) },
+    }) do
+      for _, name in ipairs({ "-", "/dev/stdout", "/dev/stderr" }) do
+        local cmd = h.quote(h.bin) .. " " .. case[1]:format(name)
+        if name == "/dev/stderr" then cmd = cmd .. " 2>&1" end
+        local out = dir .. "/out"
+        local _, code = sh(("(echo before; %s; echo after) > %s"):format(cmd, h.quote(out)))
+        assert.are.equal(0, code, cmd)
+        assert.are.equal("before\n" .. case[2] .. "after\n", untimed(h.slurp(out)), cmd)
+      end
+    end
+  end)
+
   it("are written straight into a pipe, which stays a pipe", function()
     local want = dir .. "/want.tbl"
     local _, err, code = h.run({ "hash", "-o", want, CORPUS })

@@ -97,7 +97,7 @@ end
 -- What is written straight (a device, a pipe: core/outfile.h) is not tried.
 function setup.check_writable(cmd, path)
   local target = stet._outfile_target(path)
-  if not target then return end
+  if not target or stet._outfile_std(path) then return end
   local tmp = target .. ".tmp"
   local f, err = io.open(tmp, "wb")
   if not f then error({ exit = 2, message = ("stet %s: cannot write %s"):format(cmd, err) }, 0) end
@@ -109,11 +109,28 @@ end
 -- output (written straight, core/outfile.h), refused when that is a
 -- terminal, which binary bytes would garble.
 function setup.binary_output(cmd, path)
-  if path ~= "-" then return path end
-  if stet.isatty and stet.isatty(1) then
-    args.usage_error(cmd, "-o -: standard output is a terminal (redirect it, or give a file)")
+  if stet._outfile_std(path) == 1 and stet.isatty(1) then
+    args.usage_error(cmd, ("-o %s: standard output is a terminal (redirect it, or give a file)"):format(path))
   end
-  return "/dev/stdout"
+  return path
+end
+
+-- Opens an output file for writing: f | nil, err. "-", /dev/stdout and
+-- /dev/stderr are the process's own streams, written through, not opened
+-- again (core/outfile.h says why); a device, a pipe or another link
+-- through /proc is appended to, as the shell's `>` or `>>` opened it;
+-- anything else is made empty first. setup.close_output closes it.
+function setup.open_output(path)
+  local fd = stet._outfile_std(path)
+  if fd == 1 then return io.stdout end
+  if fd == 2 then return io.stderr end
+  return io.open(path, stet._outfile_target(path) and "wb" or "ab")
+end
+
+-- Closes what setup.open_output opened (the process's streams are flushed).
+function setup.close_output(f)
+  if f == io.stdout or f == io.stderr then return f:flush() end
+  return f:close()
 end
 
 -- True when stderr is a terminal.

@@ -35,13 +35,15 @@ function shards.write(path, data)
   for i, k in ipairs(data.keys) do list[i] = data.summaries[k] end
   local body = stet.pack({ version = VERSION, near = data.near, items = data.items, keys = data.keys,
                            summaries = list }, true) -- the same bytes for the same shard
-  local target = stet._outfile_target(path)
+  local setup = require "stet.setup"
+  local target = not stet._outfile_std(path) and stet._outfile_target(path)
   local direct = not target
   local tmp = direct and path or target .. ".tmp"
-  local f, err = io.open(tmp, direct and "ab" or "wb") -- ("ab": as a shell's >> said)
+  local f, err
+  if direct then f, err = setup.open_output(path) else f, err = io.open(tmp, "wb") end
   if not f then fail("stet: cannot write " .. err) end
   local ok, werr = f:write(MAGIC, body)
-  local closed, cerr = f:close()
+  local closed, cerr = setup.close_output(f)
   if not ok or not closed then
     if not direct then os.remove(tmp) end
     fail("stet: cannot write " .. tmp .. ": " .. tostring(werr or cerr))

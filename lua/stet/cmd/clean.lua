@@ -49,8 +49,7 @@ an input folder, is refused before anything is written.]],
 }
 
 local function open_out(path, what)
-  if path == "-" then return io.stdout end
-  local f, err = io.open(path, "wb")
+  local f, err = setup.open_output(path)
   if not f then error({ exit = 2, message = ("stet clean: cannot write %s %s"):format(what, err) }, 0) end
   return f
 end
@@ -114,7 +113,7 @@ function clean.run(opts, paths)
   -- a run that fails, in the pipeline or while its output is finished,
   -- leaves no stats, not an empty file
   local function fail(err)
-    if stats_file and stats_file ~= io.stdout then
+    if stats_file and stats_file ~= io.stdout and stats_file ~= io.stderr then
       if io.type(stats_file) == "file" then stats_file:close() end
       -- (never a device, nor a link: /dev/stdout sent to a file is a link)
       if stet.stat(opts.stats, true) == "file" then os.remove(opts.stats) end
@@ -125,10 +124,7 @@ function clean.run(opts, paths)
   local ok, stats = pcall(pipeline.run, ctx)
   stet.release_interrupts()
   if not ok then fail(stats) end
-  local function done(f) -- (standard output is flushed, not closed)
-    if f == io.stdout then return f:flush() end
-    return f:close()
-  end
+  local done = setup.close_output
   -- the footer, and writes that fail (a full disk): exit 2
   local function finish()
     local function check(what, written, err)
@@ -143,7 +139,7 @@ function clean.run(opts, paths)
       stats.bytes.written = stats.bytes.written + #s
     end
     check(ctx.out_name, ctx.out:flush())
-    if to_file then check(ctx.out_name, ctx.out:close()) end
+    if to_file then check(ctx.out_name, done(ctx.out)) end
     if ctx.rejects then check(opts.rejects == "-" and "standard output" or opts.rejects, done(ctx.rejects)) end
   end
   local fok, ferr = pcall(finish)
