@@ -8,24 +8,22 @@
 
 local cjson = require("cjson").new()
 
-local rules, path, show = {}, nil, 5
-local i = 1
-while arg[i] do
-  if arg[i] == "-r" or arg[i] == "--rules" then
-    rules[#rules + 1] = arg[i + 1]
-    i = i + 2
-  elseif arg[i] == "--show" then
-    show = tonumber(arg[i + 1]) or show
-    i = i + 2
-  else
-    path = arg[i]
-    i = i + 1
-  end
-end
-if not path then
-  io.stderr:write("usage: stet run evaluate [-r RULES] [--show N] FILE.jsonl\n")
-  os.exit(1)
-end
+local opts, paths = require("stet.args").script {
+  usage = "stet run evaluate [-r RULES] [--show N] FILE.jsonl",
+  summary = "measure cleaning against pages annotated with snippets to keep and to drop",
+  description = [[
+Each record of FILE.jsonl has the page `text` and arrays `must_keep`
+(snippets of the article a good cleaner keeps) and `must_drop` (snippets of
+boilerplate it removes). Prints, over all pages, the share of must_keep
+snippets found in the cleaned body (keep recall) and of must_drop snippets
+absent from it (drop rate), then the N pages with the most misses.]],
+  options = {
+    { name = "rules", short = "r", arg = "PATH", list = true, help = "rule file or folder (repeatable)" },
+    { name = "show", arg = "N", number = true, default = 5, help = "pages with the most misses shown" },
+  },
+  min_args = 1, missing = "FILE.jsonl",
+}
+local path, rules, show = paths[1], opts.rules, math.tointeger(opts.show) or 5
 
 -- Snippets are compared after the same normalization as the body, with
 -- runs of white space made single.
@@ -34,7 +32,11 @@ local function squash(s)
 end
 
 local expected = {}
-local f = assert(io.open(path, "rb"))
+local f, err = io.open(path, "rb")
+if not f then
+  io.stderr:write("stet run evaluate: ", err, "\n")
+  os.exit(2)
+end
 for line in f:lines() do
   local ok, rec = pcall(cjson.decode, line)
   if ok and type(rec) == "table" and rec.id then expected[tostring(rec.id)] = rec end

@@ -4,24 +4,20 @@
 -- dropped paragraphs, mean body length in bytes, and the most frequent drop
 -- labels. A quick look at what the rules do across a corpus.
 
-local args, rules = {}, {}
-local i = 1
-while arg[i] do
-  if arg[i] == "-r" or arg[i] == "--rules" then
-    rules[#rules + 1] = arg[i + 1]
-    i = i + 2
-  else
-    args[#args + 1] = arg[i]
-    i = i + 1
-  end
-end
-if #args == 0 then
-  io.stderr:write("usage: stet run sites [-r RULES] PATH...\n")
-  os.exit(1)
-end
+local opts, paths = require("stet.args").script {
+  usage = "stet run sites [-r RULES] PATH...",
+  summary = "documents, paragraphs and body size per site",
+  description = [[
+One line per site, sorted by name: documents, kept and dropped paragraphs,
+mean body length in bytes and the most frequent drop labels. Documents that
+cannot be read are named on stderr; the exit code is then 2.]],
+  options = { { name = "rules", short = "r", arg = "PATH", list = true, help = "rule file or folder (repeatable)" } },
+  min_args = 1, missing = "PATH",
+}
 
 local sites = {}
-for doc in stet.docs(args, { rules = rules }) do
+local rejected = stet.reject_reporter("stet run sites")
+for doc in stet.docs(paths, { rules = opts.rules, on_reject = rejected }) do
   local name = doc.site or "(none)"
   local s = sites[name] or { docs = 0, kept = 0, dropped = 0, bytes = 0, labels = {} }
   sites[name] = s
@@ -51,3 +47,4 @@ for _, name in ipairs(names) do
   print(("%-20s %6d %8d %8d %8.0f  %s"):format(name, s.docs, s.kept, s.dropped,
     s.bytes / math.max(s.docs, 1), table.concat(top, ", ")))
 end
+if rejected.count > 0 then os.exit(2) end

@@ -4,28 +4,30 @@
 -- Counts every paragraph (before any rule) in a counting table, one count per
 -- document, and prints the N most frequent per site with a sample of text.
 
-local n, rules, paths = 10, {}, {}
-local i = 1
-while arg[i] do
-  if arg[i] == "-n" then
-    n = tonumber(arg[i + 1]) or n
-    i = i + 2
-  elseif arg[i] == "-r" or arg[i] == "--rules" then
-    rules[#rules + 1] = arg[i + 1]
-    i = i + 2
-  else
-    paths[#paths + 1] = arg[i]
-    i = i + 1
-  end
-end
-if #paths == 0 then
-  io.stderr:write("usage: stet run top-paragraphs [-n N] [-r RULES] PATH...\n")
+local opts, paths = require("stet.args").script {
+  usage = "stet run top-paragraphs [-n N] [-r RULES] PATH...",
+  summary = "the paragraphs repeated most per site",
+  description = [[
+Counts every paragraph (before any rule) in a counting table, one count per
+document, and prints the N most frequent per site with a sample of their
+text: candidates for a site's drop rules or for the boilerplate filter.
+Documents that cannot be read are named on stderr; the exit code is then 2.]],
+  options = {
+    { name = "top", short = "n", arg = "N", number = true, default = 10, help = "paragraphs shown per site" },
+    { name = "rules", short = "r", arg = "PATH", list = true, help = "rule file or folder (repeatable)" },
+  },
+  min_args = 1, missing = "PATH",
+}
+local n = math.tointeger(opts.top)
+if not n or n < 1 then
+  io.stderr:write("stet run top-paragraphs: -n must be a whole number >= 1\n")
   os.exit(1)
 end
 
 local counter = stet.counter()
 local docno, sites = 0, {}
-for doc in stet.docs(paths, { rules = rules }) do
+local rejected = stet.reject_reporter("stet run top-paragraphs")
+for doc in stet.docs(paths, { rules = opts.rules, on_reject = rejected }) do
   docno = docno + 1
   local site = doc.site or ""
   sites[site] = true
@@ -43,3 +45,4 @@ for _, site in ipairs(names) do
     end
   end
 end
+if rejected.count > 0 then os.exit(2) end

@@ -47,6 +47,38 @@ describe("bundled scripts", function()
   end)
 end)
 
+describe("bundled scripts' command lines", function()
+  it("give --help, refuse unknown options and missing paths, and name what they cannot read", function()
+    for _, case in ipairs({
+      { "sites", "usage: stet run sites %[%-r RULES%] PATH%.%.%.\n", "PATH" },
+      { "top-paragraphs", "usage: stet run top%-paragraphs %[%-n N%] %[%-r RULES%] PATH%.%.%.\n", "PATH" },
+      { "evaluate", "usage: stet run evaluate %[%-r RULES%] %[%-%-show N%] FILE%.jsonl\n", "FILE.jsonl" },
+    }) do
+      local name = case[1]
+      local out, err, code = h.run({ "run", name, "--help" })
+      assert.are.equal(0, code, err)
+      assert.matches("^" .. case[2], out)
+      assert.matches("\n  %-h, %-%-help +this help\n$", out)
+      _, err, code = h.run({ "run", name, "--bogus" })
+      assert.are.equal(1, code)
+      assert.are.equal(("stet run %s: unknown option --bogus (see 'stet run %s --help')\n"):format(name, name), err)
+      _, err, code = h.run({ "run", name })
+      assert.are.equal(1, code)
+      assert.are.equal(("stet run %s: missing %s (see 'stet run %s --help')\n"):format(name, case[3], name), err)
+      _, err, code = h.run({ "run", name, "no/such/file.jsonl" })
+      assert.are.equal(2, code)
+      assert.are.equal(("stet run %s: no/such/file.jsonl: No such file or directory\n"):format(name), err)
+    end
+    -- a document that cannot be read among good ones: named, exit 2, the rest counted
+    local dir = h.tree({ ["s/a.jsonl"] = '{"id": "a", "text": "Fine text here."}\n{nope\n' })
+    local out, err, code = h.run({ "run", "sites", dir .. "/s" })
+    h.rmtree(dir)
+    assert.are.equal(2, code)
+    assert.matches("\ns +1 +1 +0", out)
+    assert.matches("^stet run sites: a:2: rejected: invalid JSON", err)
+  end)
+end)
+
 describe("evaluate script", function()
   it("measures keep recall and drop rate on annotated pages", function()
     local dir = h.tree({ ["pages.jsonl"] = table.concat({

@@ -124,4 +124,35 @@ function args.describe(spec)
   return table.concat(lines, "\n")
 end
 
+-- Options for a script run by `stet run`, declared as the commands declare
+-- theirs: def = { usage = "stet run NAME ...", summary = "...",
+-- description = "..." (optional), options = { ... }, min_args = N }.
+-- Parses argv (default: the script's global arg); -h/--help prints the
+-- help and exits 0, a usage mistake prints one line and exits 1. Returns
+-- opts, positional.
+function args.script(def, argv)
+  argv = argv or _G.arg or {}
+  local name = tostring(argv[0] or "script"):match("([^/]*)$"):gsub("%.lua$", "")
+  local list = {}
+  for i = 1, #argv do list[i] = argv[i] end
+  for _, a in ipairs(list) do
+    if a == "--" then break end
+    if a == "-h" or a == "--help" then
+      io.stdout:write(require("stet.cli").command_help(def))
+      os.exit(0)
+    end
+  end
+  local function usage(msg)
+    io.stderr:write(("stet run %s: %s (see 'stet run %s --help')\n"):format(name, msg, name))
+    os.exit(1)
+  end
+  local ok, opts, positional = pcall(args.parse, name, def.options or {}, list)
+  if not ok then
+    local msg = type(opts) == "table" and opts.message or tostring(opts)
+    usage((msg:gsub("^stet [^:]*: ", ""):gsub(" %(see '[^']*'%)$", "")))
+  end
+  if #positional < (def.min_args or 0) then usage("missing " .. (def.missing or "arguments")) end
+  return opts, positional
+end
+
 return args

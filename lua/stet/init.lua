@@ -86,10 +86,31 @@ stet.lsh = require("stet.lsh").new
 -- stet.docs(paths [, opts]): iterates the documents of a corpus, cleaned by
 -- the site rules (opts.rules: rule files or folders; opts.site; opts.input;
 -- opts.text_field; opts.rejects = true to see rejected inputs too, as
--- tables with a `reject` reason). Each document is what a rule hook sees,
+-- tables with a `reject` reason, or opts.on_reject = function(r) to be
+-- told of them instead, such as stet.reject_reporter(prefix)). Each
+-- document is what a rule hook sees,
 -- plus doc.text, the kept body. No boilerplate filter or duplicate
 -- detection: those need the whole corpus (stet clean).
 --   for doc in stet.docs{ "corpus/" } do print(doc.id, #doc.text) end
+-- One line for a rejected document of stet.docs (with rejects) or of the
+-- readers: "ID: rejected: REASON", or the reason alone when it names the
+-- document already (a file that cannot be read: "PATH: No such file ...").
+function stet.reject_message(r)
+  local id, why = tostring(r.id or r.source), tostring(r.reject)
+  if why:sub(1, #id + 1) == id .. ":" then return why end
+  return ("%s: rejected: %s"):format(id, why)
+end
+
+-- A reporter for stet.docs's on_reject: each call names a rejected
+-- document on stderr after prefix ("stet run sites: ID: rejected: ..."),
+-- and its field count says how many there were.
+function stet.reject_reporter(prefix)
+  return setmetatable({ count = 0 }, { __call = function(self, r)
+    self.count = self.count + 1
+    io.stderr:write(prefix, ": ", stet.reject_message(r), "\n")
+  end })
+end
+
 function stet.docs(paths, opts)
   opts = opts or {}
   if type(paths) == "string" then paths = { paths } end
@@ -104,17 +125,17 @@ function stet.docs(paths, opts)
     while true do
       local raw = it()
       if raw == nil then return nil end
-      if raw.reject then
-        if opts.rejects then return raw end
-      else
+      local rejected = raw.reject and raw
+      if not rejected then
         local doc, err = document.process(raw, ctx)
         if doc then
           doc.text = table.concat(document.body(doc), "\n\n")
           return doc
-        elseif opts.rejects then
-          return { reject = err, id = raw.id, source = raw.source, line = raw.line }
         end
+        rejected = { reject = err, id = raw.id, source = raw.source, line = raw.line }
       end
+      if opts.on_reject then opts.on_reject(rejected)
+      elseif opts.rejects then return rejected end
     end
   end
 end

@@ -116,11 +116,7 @@ function explain.run(opts, files)
   -- --json stream holds only explanations
   local function reject(id, why)
     rejected = rejected + 1
-    if why:sub(1, #id + 1) == id .. ":" then -- a file that cannot be read names itself
-      io.stderr:write("stet explain: ", why, "\n")
-    else
-      io.stderr:write(("stet explain: %s: rejected: %s\n"):format(id, why))
-    end
+    io.stderr:write("stet explain: ", stet.reject_message({ id = id, reject = why }), "\n")
   end
   for raw in readers.open(files, ctx.reader) do
     if not opts.id or raw.id == opts.id then
