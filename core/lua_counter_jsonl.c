@@ -32,15 +32,22 @@ typedef struct jsonl_run {
   int samples;
   stet_reader *r;
   const char *end;     /* the end of the readable buffer holding the lines */
+  int progress;        /* stack index of the progress function, or 0 */
+  lua_Integer report_at; /* bytes after which it is called next */
+  lua_Integer in_pos;  /* bytes of the input read up to the current line */
 } jsonl_run;
+
+/* Bytes of documents between two calls of add_jsonl's progress function. */
+#define PROGRESS_STEP (4 * 1024 * 1024)
 
 /* Lua's isspace in the C locale. */
 static int is_space(unsigned char ch) {
   return ch == ' ' || (ch >= '\t' && ch <= '\r');
 }
 
-/* Adds one document of a JSON line, text[0..n) (text[0..avail) readable).
- * 0, or -2 on ENOMEM. */
+/* Adds one document of a JSON line, text[0..n) (text[0..avail) readable),
+ * and calls the progress function every PROGRESS_STEP bytes. 0, -1 when
+ * that raised (its error on the stack), or -2 on ENOMEM. */
 static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, size_t avail, uint32_t site) {
   lua_Integer count = stet_lua_counter_add_text(jr->b, text, n, avail, site, (uint64_t)(jr->doc + jr->docs),
                                jr->samples);
@@ -48,6 +55,15 @@ static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, size_t avail, ui
   jr->docs++;
   jr->paras += count;
   jr->bytes += (lua_Integer)n;
+  if (jr->progress && jr->bytes >= jr->report_at) {
+    lua_State *L = jr->L;
+    jr->report_at = jr->bytes + PROGRESS_STEP;
+    lua_pushvalue(L, jr->progress);
+    lua_pushinteger(L, jr->docs);
+    lua_pushinteger(L, jr->bytes);
+    lua_pushinteger(L, jr->in_pos);
+    if (lua_pcall(L, 3, 0, 0) != LUA_OK) return -1; /* its error on the stack */
+  }
   return 0;
 }
 
@@ -105,6 +121,11 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
     uint32_t id;
     rc = stet_counter_site(jr->b->c, site, slen, &id) ? -2
                                                       : jsonl_doc(jr, text, tlen, tlen, id);
+    if (rc == -1) { /* the progress function raised: its error stays on top */
+      lua_replace(L, -3);
+      lua_pop(L, 1);
+      return -1;
+    }
   }
   lua_pop(L, 2);
   return rc;
@@ -131,6 +152,7 @@ static int jsonl_read(jsonl_run *jr, size_t bs, const char *head, size_t head_le
       return 1;
     }
     if (got == 0 && !head_len) break;
+    jr->in_pos += (lua_Integer)got + (lua_Integer)head_len;
     /* keep has no '\n'; the head has not been scanned */
     size_t end = keep + head_len + (size_t)got, pos = 0, scan = keep;
     head_len = 0;
@@ -172,6 +194,7 @@ static int jsonl_map(jsonl_run *jr, int fd, size_t size) {
   while (pos < size && rc == 0) {
     const char *nl = memchr(m + pos, '\n', size - pos);
     size_t stop = nl ? (size_t)(nl - m) : size;
+    jr->in_pos = (lua_Integer)stop;
     rc = jsonl_line(jr, m + pos, stop - pos, ++lineno);
     pos = stop + 1;
     if (pos - dropped >= MAP_DROP && pos < size) {
@@ -203,7 +226,7 @@ static int open_mappable(const char *path, size_t *size) {
 }
 
 /* t:add_jsonl(path, doc, site, default_site, samples, block_size, fallback
- * [, head]) -> docs, paragraphs, bytes [, err]. Adds the documents of a
+ * [, head [, progress]]) -> docs, paragraphs, bytes [, err]. Adds the documents of a
  * JSON Lines file (gzip and zstd are decompressed), one a line, numbered
  * doc, doc + 1,
  * ...: the `text` field's paragraphs as add_paragraphs does, with site
@@ -216,14 +239,18 @@ static int open_mappable(const char *path, size_t *size) {
  * otherwise, and for compressed files, it is read in blocks of block_size
  * (default 4 MiB) bytes. path may also be a reader of stet.open (standard
  * input, a pipe), read in blocks and left open; head, the bytes the caller
- * already read from it, comes first. */
+ * already read from it, comes first. progress(docs, bytes, read), when
+ * given, is called every few MB with the documents and text bytes added so
+ * far and the bytes of the file read (decompressed ones for a compressed
+ * file). */
 int stet_lua_counter_add_jsonl(lua_State *L) {
   counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
   stet_lua_counter_check(L, 1);
   stet_reader *given = stet_lua_to_reader(L, 2);
   const char *path = given ? NULL : luaL_checkstring(L, 2);
   jsonl_run jr = {L, b, luaL_checkinteger(L, 3), 0, 0, 0, !lua_isnoneornil(L, 4), 0, 0,
-                  NULL, 0, 1, NULL, NULL};
+                  NULL, 0, 1, NULL, NULL, 0, PROGRESS_STEP, 0};
+  if (lua_type(L, 10) == LUA_TFUNCTION) jr.progress = 10;
   jr.default_name = luaL_checklstring(L, jr.fixed ? 4 : 5, &jr.default_len);
   luaL_checkstring(L, 5);
   jr.samples = lua_isnoneornil(L, 6) || lua_toboolean(L, 6);

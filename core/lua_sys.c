@@ -521,6 +521,58 @@ static int l_outfile_target(lua_State *L) {
   return 1;
 }
 
+/* Adds to *total the size of the regular file or folder name (relative to
+ * the folder at) met at depth: a folder's entries not starting with "."
+ * (links followed). 0, or -1 when the size cannot be known: a compressed
+ * file, something not a file or folder, an unreadable folder, too deep. */
+static int tree_size(int at, const char *name, int depth, long long *total) {
+  struct stat st;
+  if (depth > 64 || fstatat(at, name, &st, 0) != 0) return -1;
+  if (S_ISREG(st.st_mode)) {
+    size_t n = strlen(name);
+    if ((n >= 3 && strcmp(name + n - 3, ".gz") == 0) || (n >= 4 && strcmp(name + n - 4, ".zst") == 0))
+      return -1;
+    *total += (long long)st.st_size;
+    return 0;
+  }
+  if (!S_ISDIR(st.st_mode)) return -1;
+  int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = fd < 0 ? NULL : fdopendir(fd);
+  if (!d) {
+    if (fd >= 0) close(fd);
+    return -1;
+  }
+  int rc = 0;
+  struct dirent *e;
+  while (rc == 0 && (e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue;
+    rc = tree_size(dirfd(d), e->d_name, depth + 1, total);
+  }
+  closedir(d);
+  return rc;
+}
+
+/* stet._input_size(paths) -> the bytes of the inputs when they can be known
+ * cheaply (regular files and folders of them, nothing compressed, no "-"),
+ * else nil: for a progress line's percent. [-0, +1] */
+static int l_input_size(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  long long total = 0;
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, 1, i);
+    const char *p = lua_tostring(L, -1);
+    int ok = p && strcmp(p, "-") != 0 && tree_size(AT_FDCWD, p, 0, &total) == 0;
+    lua_pop(L, 1);
+    if (!ok) {
+      lua_pushnil(L);
+      return 1;
+    }
+  }
+  lua_pushinteger(L, (lua_Integer)total);
+  return 1;
+}
+
 /* stet._outfile_std(path) -> the descriptor the output path names ("-",
  * /dev/stdout, /dev/fd/N: core/outfile.h), or nil. [-0, +1] */
 static int l_outfile_std(lua_State *L) {
@@ -646,6 +698,7 @@ static const luaL_Reg funcs[] = {
   {"_read_range", l_read_range},
   {"_outfile_target", l_outfile_target},
   {"_outfile_std", l_outfile_std},
+  {"_input_size", l_input_size},
   {NULL, NULL},
 };
 

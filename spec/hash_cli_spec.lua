@@ -198,6 +198,59 @@ describe("stet hash", function()
     end
   end)
 
+  it("shows progress on stderr with --progress, erased at the end, and writes the same table", function()
+    local dir = corpus()
+    -- a JSON Lines file of a few MB, so that its progress comes from inside the C loop
+    local lines = {}
+    for i = 1, 6000 do
+      lines[i] = ('{"text": "Story %d begins here, and it goes on for a while.\\n\\n%s\\n\\n%s", "site": "s"}')
+        :format(i, ("Filler words to make the line long. "):rep(30), footer)
+    end
+    write(dir .. "/big/feed.jsonl", table.concat(lines, "\n") .. "\n")
+    local paths = { dir .. "/shard1", dir .. "/big" }
+    local _, err, code = helpers.run({ "hash", "--progress", "-o", dir .. "/p.tbl", paths[1], paths[2] })
+    assert.are.equal(0, code, err)
+    local _, err2, code2 = helpers.run({ "hash", "-q", "-o", dir .. "/q.tbl", paths[1], paths[2] })
+    assert.are.equal(0, code2, err2)
+    assert.are.equal(helpers.slurp(dir .. "/q.tbl"), helpers.slurp(dir .. "/p.tbl"))
+    assert.are.equal("", err2) -- no progress without --progress when stderr is no terminal
+    -- lines drawn over each other, the last at 100%, then erased before the summary
+    local draws = {}
+    for line in err:gmatch("\r\27%[K(hash: [^\r\n]*)") do draws[#draws + 1] = line end
+    assert.is_true(#draws >= 2, err) -- the first, then at most four a second, then the last
+    assert.matches("^hash: %d+ documents, [%d.]+ MB, [%d.]+ MB/s, %d+ docs/s, %d+%%, %d+:%d%d left$", draws[1])
+    assert.matches("^hash: 6003 documents, .* 100%%, 0:00 left$", draws[#draws])
+    assert.matches("100%%, 0:00 left\r\27%[Kstet hash: 6003 documents", err)
+    -- inside the JSON Lines file, the C loop calls back every few MB with
+    -- documents, text bytes and file bytes so far
+    local t, calls = stet.counter(), {}
+    local docs = t:add_jsonl(dir .. "/big/feed.jsonl", 1, nil, "big", true, nil, function() end, nil,
+      function(d, bytes, read) calls[#calls + 1] = { d, bytes, read } end)
+    assert.are.equal(6000, docs)
+    assert.is_true(#calls >= 1)
+    for i, c in ipairs(calls) do
+      assert.is_true(c[1] > 0 and c[1] < 6000 and c[2] >= 4 * 1024 * 1024 * i and c[3] > c[2])
+      if i > 1 then assert.is_true(c[1] > calls[i - 1][1]) end
+    end
+    -- an error there stops the call, as the fallback's does, also for lines
+    -- the fallback decodes (a site that is no string makes a line unusual)
+    write(dir .. "/big/odd.jsonl", (table.concat(lines, "\n") .. "\n"):gsub('"site": "s"', '"site": 5'))
+    local function fallback(line)
+      local r = stet.json_fields(line, { "text" })
+      return r.text, "big"
+    end
+    for _, file in ipairs({ "feed.jsonl", "odd.jsonl" }) do
+      local n = 0
+      assert.are.equal(6000, stet.counter():add_jsonl(dir .. "/big/" .. file, 1, nil, "big", true, nil, fallback,
+        nil, function() n = n + 1 end))
+      assert.is_true(n >= 1)
+      assert.has_error(function()
+        stet.counter():add_jsonl(dir .. "/big/" .. file, 1, nil, "big", true, nil, fallback, nil,
+          function() error("stop here", 0) end)
+      end, "stop here")
+    end
+  end)
+
   it("reports a missing path and exits with 2", function()
     local dir = tempdir()
     local _, err, code = helpers.run({ "hash", "-o", dir .. "/x.tbl", dir .. "/missing" })

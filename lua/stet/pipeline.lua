@@ -51,58 +51,9 @@ end
 
 local function bump(t, k, n) t[k] = (t[k] or 0) + (n or 1) end
 
--- Progress on stderr: a line rewritten in place a few times a second, with
--- percent and time left when the input size is known (ctx.total_bytes).
-local function progress_line(ctx, _, label, force)
-  if not ctx.progress then return end
-  local now = stet.clock()
-  if not force and ctx.last_progress and now - ctx.last_progress < 0.25 then return end
-  ctx.last_progress = now
-  local secs = math.max(now - (ctx.pass_started or ctx.started), 1e-9)
-  local mb = (ctx.pass_bytes or 0) / 1e6
-  local line = ("%s: %d documents, %.1f MB, %.1f MB/s, %.0f docs/s"):format(
-    label, ctx.done or 0, mb, mb / secs, (ctx.done or 0) / secs)
-  local f
-  if ctx.total_items and ctx.total_items > 0 then
-    f = math.min((ctx.done or 0) / ctx.total_items, 1)
-  elseif ctx.total_bytes and ctx.total_bytes > 0 then
-    f = math.min((ctx.pass_bytes or 0) / ctx.total_bytes, 1)
-  end
-  if f then
-    local left = f > 0 and secs * (1 - f) / f or 0
-    line = line .. (", %d%%, %d:%02d left"):format(math.floor(f * 100), left // 60, math.floor(left % 60))
-  end
-  io.stderr:write("\r\27[K", line)
-end
-
--- The total size of the inputs when it can be known cheaply: every path a
--- regular file or folder of them and nothing compressed; else nil.
-function pipeline.input_size(paths)
-  local total = 0
-  local function walk(path, depth)
-    if depth > 64 then return false end
-    local kind, size = stet.stat(path)
-    if kind == "file" then
-      if path:match("%.gz$") or path:match("%.zst$") then return false end
-      total = total + size
-      return true
-    elseif kind == "dir" then
-      for _, name in ipairs(stet.listdir(path) or {}) do
-        if name:sub(1, 1) ~= "." and not walk(path .. "/" .. name, depth + 1) then return false end
-      end
-      return true
-    end
-    return false
-  end
-  for _, p in ipairs(paths) do
-    if p == "-" or not walk(p, 0) then return nil end
-  end
-  return total
-end
-
-local function clear_progress(ctx)
-  if ctx.progress and ctx.last_progress then io.stderr:write("\r\27[K") end
-end
+local progress = require "stet.progress"
+local progress_line, clear_progress = progress.show, progress.clear
+pipeline.input_size = progress.input_size
 
 -- Counts a rejected document and writes it to the rejects file.
 local function reject(ctx, stats, raw, reason)
@@ -227,7 +178,7 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, 
     end
     i = i + count - 1
     ctx.done = i
-    if ctx.progress then progress_line(ctx, stats, label) end
+    if ctx.progress then progress_line(ctx, label) end
     if stet.interrupted() then
       stats.interrupted = true
       break
@@ -237,7 +188,7 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, 
     flush()
     while pool:pending() > 0 do take() end
   end
-  progress_line(ctx, stats, label, true)
+  progress_line(ctx, label, true)
 end
 
 -- The key of the i-th input item: its index, offset by the shard number
@@ -371,7 +322,7 @@ local function pass2(ctx, stats, decision)
       local direct = io.type(ctx.out) == "file" and ctx.out or nil
       apply(pipeline.stage2_batch(job, ctx, direct), last, j, bytes)
     end
-    if ctx.progress then progress_line(ctx, stats, "pass 2/2") end
+    if ctx.progress then progress_line(ctx, "pass 2/2") end
     if stet.interrupted() then
       stats.interrupted = true
       break
@@ -381,7 +332,7 @@ local function pass2(ctx, stats, decision)
     while pool:pending() > 0 do take() end
   end
   if ctx.stopped or stet.interrupted() then stats.interrupted = true end
-  if ctx.progress then progress_line(ctx, stats, "pass 2/2", true) end
+  if ctx.progress then progress_line(ctx, "pass 2/2", true) end
 end
 
 -- The decisions from summaries: duplicate clusters, survivors, and the
@@ -523,7 +474,7 @@ local function run_stream(ctx, stats)
       end
     end
     ctx.done = n
-    progress_line(ctx, stats, "clean")
+    progress_line(ctx, "clean")
     if stet.interrupted() then
       stats.interrupted = true
       break

@@ -34,7 +34,8 @@ summary line goes to stderr.]],
     { name = "output", short = "o", arg = "FILE", default = "hash.tbl",
       help = "table file to write (-: standard output)" },
     { name = "samples", default = true, help = "keep the start of repeated paragraphs for reports" },
-    { name = "quiet", short = "q", help = "no summary line" },
+    { name = "progress", help = "show progress on stderr even when it is not a terminal" },
+    { name = "quiet", short = "q", help = "no summary line (nor progress)" },
   },
 }
 
@@ -55,6 +56,9 @@ local function is_jsonl(path)
   return j and (j + 5 == #path or sub(path, j + 6) == ".gz" or sub(path, j + 6) == ".zst")
 end
 
+-- Text files per counter:add_files call while the progress line is shown.
+hash.FILES_STEP = 256
+
 -- Bytes read at a time from JSON Lines files: nil maps plain files and
 -- reads compressed ones in 4 MiB blocks (a field so specs can make lines
 -- cross block boundaries).
@@ -69,13 +73,26 @@ function hash.run(opts, positional)
   local stet = require "stet"
   local counter = stet.counter()
   local keep_samples = opts.samples
-  local st = { docs = 0, paras = 0, bytes = 0, bad = 0, binary = 0 }
+  local st = { docs = 0, paras = 0, bytes = 0, bad = 0, binary = 0, read = 0 }
   local failed = false
   local clock = os.clock()
+  -- the progress line (stet.progress): on a terminal, or with --progress
+  local progress = require "stet.progress"
+  local pg = { progress = opts.progress or (not opts.quiet and setup.stderr_is_tty()), started = stet.clock() }
+  if pg.progress then pg.total_bytes = progress.input_size(positional) end
+  local function show(docs, read, force)
+    pg.done, pg.pass_bytes = docs, read
+    progress.show(pg, "hash", force)
+  end
+  local function say(...) -- a message on stderr, on a line of its own
+    progress.clear(pg)
+    io.stderr:write("stet hash: ", ...)
+    io.stderr:write("\n")
+  end
 
   local function bad_line(file, line, why)
     st.bad = st.bad + 1
-    io.stderr:write(("stet hash: %s:%d: %s (line skipped)\n"):format(file, line, why))
+    say(("%s:%d: %s (line skipped)"):format(file, line, why))
   end
 
   local fields = { "text", "site" }
@@ -105,8 +122,13 @@ function hash.run(opts, positional)
       return jsonl_fallback(file, folder, line, lineno)
     end
     local docs, paras, bytes, err = counter:add_jsonl(file, st.docs + 1, opts.site, folder,
-      keep_samples, hash.block_size, fallback)
+      keep_samples, hash.block_size, fallback, nil, pg.progress and function(d, _, read)
+        show(st.docs + d, st.read + read)
+      end)
     st.docs, st.paras, st.bytes = st.docs + docs, st.paras + paras, st.bytes + bytes
+    local size = select(2, stet.stat(file))
+    st.read = st.read + (size or bytes)
+    show(st.docs, st.read)
     return err
   end
 
@@ -131,8 +153,11 @@ function hash.run(opts, positional)
       end
       local docs, paras, bytes
       docs, paras, bytes, err = counter:add_jsonl(r, st.docs + 1, opts.site, folder, keep_samples,
-        hash.block_size, fallback, head)
+        hash.block_size, fallback, head, pg.progress and function(d, _, read)
+          show(st.docs + d, st.read + read)
+        end)
       st.docs, st.paras, st.bytes = st.docs + docs, st.paras + paras, st.bytes + bytes
+      st.read = st.read + bytes
     else
       local rest
       rest, err = r:read_all()
@@ -140,27 +165,31 @@ function hash.run(opts, positional)
         local text = head .. rest
         st.paras = st.paras + counter:add_paragraphs(text, opts.site or folder, st.docs + 1,
           keep_samples)
-        st.docs, st.bytes = st.docs + 1, st.bytes + #text
+        st.docs, st.bytes, st.read = st.docs + 1, st.bytes + #text, st.read + #text
       end
     end
     r:close()
     return err
   end
 
-  -- files[i..j], text files: one C call (counter:add_files).
+  -- files[i..j], text files: one C call (counter:add_files), or one per
+  -- FILES_STEP files when the progress line is shown.
   local function add_files(files, i, j)
-    local docs, paras, bytes, errs, binary = counter:add_files(files, i, j, st.docs + 1, opts.site,
-      keep_samples)
-    st.docs, st.paras, st.bytes = st.docs + docs, st.paras + paras, st.bytes + bytes
-    for _, err in ipairs(errs) do
-      io.stderr:write("stet hash: ", err, "\n")
-      failed = true
+    local step = pg.progress and hash.FILES_STEP or j - i + 1
+    for a = i, j, step do
+      local b = math.min(a + step - 1, j)
+      local docs, paras, bytes, errs, binary = counter:add_files(files, a, b, st.docs + 1, opts.site,
+        keep_samples)
+      st.docs, st.paras, st.bytes, st.read = st.docs + docs, st.paras + paras, st.bytes + bytes, st.read + bytes
+      for _, err in ipairs(errs) do
+        say(err)
+        failed = true
+      end
+      -- as stet clean rejects them: a table file left in the corpus is no text
+      for _, file in ipairs(binary) do say(file, ": binary file, not text (skipped)") end
+      st.binary = st.binary + #binary
+      show(st.docs, st.read)
     end
-    -- as stet clean rejects them: a table file left in the corpus is no text
-    for _, file in ipairs(binary) do
-      io.stderr:write("stet hash: ", file, ": binary file, not text (skipped)\n")
-    end
-    st.binary = st.binary + #binary
   end
 
   for _, path in ipairs(positional) do
@@ -168,7 +197,7 @@ function hash.run(opts, positional)
     if path == "-" or stet.stat(path) == "other" then
       local err = read_stream(path)
       if err then
-        io.stderr:write("stet hash: ", err, "\n")
+        say(err)
         failed = true
       end
     else
@@ -176,7 +205,7 @@ function hash.run(opts, positional)
       if #files == 0 then
         local f, err = io.open(path, "rb")
         if f then f:close() err = path .. ": no files" end
-        io.stderr:write("stet hash: ", err, "\n")
+        say(err)
         failed = true
       end
     end
@@ -187,7 +216,7 @@ function hash.run(opts, positional)
         first = k + 1
         local err = read_jsonl(file)
         if err then
-          io.stderr:write("stet hash: ", err, "\n")
+          say(err)
           failed = true
         end
       end
@@ -195,9 +224,11 @@ function hash.run(opts, positional)
     if first <= #files then add_files(files, first, #files) end
   end
 
+  show(st.docs, st.read, true)
+  progress.clear(pg)
   local ok, err = counter:save(opts.output)
   if not ok then
-    io.stderr:write("stet hash: ", err, "\n")
+    say(err)
     return 2
   end
   if not opts.quiet then
