@@ -24,8 +24,9 @@
  *   d:tables() -> paragraphs             { text, index, fp, drop, marker, count }
  *   d:load_tables(paragraphs)            the document from such tables
  *   d:release()                          empty it; its buffers serve the next
- *   stet._spill([dir]) -> sp             a spill file (core/spill.h) in dir: sp:address(),
- *                                        sp:dir(), sp:size(), sp:close()
+ *   stet._spill([dir [, discard]]) -> sp a spill file (core/spill.h) in dir: sp:address(),
+ *                                        sp:dir(), sp:size(), sp:close(); with
+ *                                        discard, one that keeps nothing
  *   d:spill(sp, [head]) -> off, len      d:dump(head) appended to it
  *   stet._doc_unspill(sp, off, len) -> d, head
  *   stet._spill_append(sp, bytes | sink) -> off
@@ -830,9 +831,15 @@ static int l_spill_send(lua_State *L) {
  * dir (nil or "": $TMPDIR, else /tmp). [-0, +1] */
 static int l_spill(lua_State *L) {
   const char *dir = luaL_optstring(L, 1, NULL);
+  int discard = lua_toboolean(L, 2);
   stet_spill **box = lua_newuserdatauv(L, sizeof *box, 0);
   *box = NULL;
   luaL_setmetatable(L, SPILL_META);
+  if (discard) {
+    *box = stet_spill_discard();
+    if (!*box) return stet_lua_nomem(L);
+    return 1;
+  }
   char err[PATH_MAX + 200];
   *box = stet_spill_open(dir, err, sizeof err);
   if (!*box) return luaL_error(L, "%s", err);

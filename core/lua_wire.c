@@ -104,29 +104,69 @@ static int key_before(lua_State *L, int a, int b) {
   return 0;
 }
 
+/* Is key k of the table's hash part (the array part is 1..narr)? */
+static int hash_key(lua_State *L, int k, lua_Integer narr) {
+  return !(narr > 0 && lua_isinteger(L, k) && lua_tointeger(L, k) >= 1 && lua_tointeger(L, k) <= narr);
+}
+
+/* Packs key and value for the key at stack index k of the table at idx. */
+static void pack_entry(lua_State *L, packer *b, int idx, int k, int depth) {
+  lua_pushvalue(L, k);
+  lua_pushvalue(L, -1);
+  lua_rawget(L, idx);
+  int top = lua_gettop(L);
+  pack_key(L, b, top - 1, depth + 1);
+  pack_value(L, b, top, depth + 1);
+  lua_pop(L, 2);
+}
+
+#define SORT_ON_STACK 64
+
 /* Packs the keys of the table at idx past its array part 1..narr, and
- * their values, in the fixed order of key_before: the keys are gathered
- * into a list on the stack and sorted there by insertion, which is quick
- * for the few keys of the tables written to files. The count of keys. */
+ * their values, in the fixed order of key_before. Up to SORT_ON_STACK keys
+ * (the tables written to files have a dozen) are pushed on the stack and
+ * their slots sorted by insertion, without a table; more are gathered into
+ * a list and sorted there. The count of keys. */
 static uint32_t pack_sorted(lua_State *L, packer *b, int idx, lua_Integer narr, int depth) {
-  lua_newtable(L);
-  int list = lua_gettop(L);
-  lua_Integer n = 0;
+  int base = lua_gettop(L), n = 0;
+  luaL_checkstack(L, SORT_ON_STACK + 4, "stet.pack");
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     lua_pop(L, 1);
-    if (narr > 0 && lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1 && lua_tointeger(L, -1) <= narr)
-      continue;
-    lua_pushvalue(L, -1);
-    lua_rawseti(L, list, ++n);
+    if (!hash_key(L, -1, narr)) continue;
+    if (n == SORT_ON_STACK) break;
+    lua_pushvalue(L, -1); /* the key stays below the walk's copy */
+    lua_insert(L, -2);
+    n++;
   }
-  for (lua_Integer i = 2; i <= n; i++) { /* insertion sort of list[1..n] */
+  if (lua_gettop(L) == base + n) { /* the walk ended: every key is on the stack */
+    int slot[SORT_ON_STACK];
+    for (int i = 0; i < n; i++) {
+      int j = i;
+      for (; j > 0 && key_before(L, base + 1 + i, slot[j - 1]); j--) slot[j] = slot[j - 1];
+      slot[j] = base + 1 + i;
+    }
+    for (int i = 0; i < n; i++) pack_entry(L, b, idx, slot[i], depth);
+    lua_settop(L, base);
+    return (uint32_t)n;
+  }
+  lua_settop(L, base); /* many keys: sorted in a list */
+  lua_newtable(L);
+  int list = lua_gettop(L);
+  lua_Integer m = 0;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
+    if (!hash_key(L, -1, narr)) continue;
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, list, ++m);
+  }
+  for (lua_Integer i = 2; i <= m; i++) { /* insertion sort of list[1..m] */
     lua_rawgeti(L, list, i);
     lua_Integer j = i - 1;
     for (; j >= 1; j--) {
       lua_rawgeti(L, list, j);
-      int before = key_before(L, -2, -1);
-      if (!before) {
+      if (!key_before(L, -2, -1)) {
         lua_pop(L, 1);
         break;
       }
@@ -134,17 +174,13 @@ static uint32_t pack_sorted(lua_State *L, packer *b, int idx, lua_Integer narr, 
     }
     lua_rawseti(L, list, j + 1);
   }
-  for (lua_Integer i = 1; i <= n; i++) {
+  for (lua_Integer i = 1; i <= m; i++) {
     lua_rawgeti(L, list, i);
-    lua_pushvalue(L, -1);
-    lua_rawget(L, idx);
-    int k = lua_gettop(L) - 1;
-    pack_key(L, b, k, depth + 1);
-    pack_value(L, b, k + 1, depth + 1);
-    lua_pop(L, 2);
+    pack_entry(L, b, idx, lua_gettop(L), depth);
+    lua_pop(L, 1);
   }
-  lua_pop(L, 1);
-  return (uint32_t)n;
+  lua_settop(L, base);
+  return (uint32_t)m;
 }
 
 /* Packs the table at idx: its array part 1..n (up to the first nil), then

@@ -66,6 +66,20 @@ stet_spill *stet_spill_open(const char *dir, char *err, size_t cap) {
   return s;
 }
 
+stet_spill *stet_spill_discard(void) {
+  stet_spill *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->dir = strdup("(nowhere)");
+  if (!s->dir) {
+    free(s);
+    return NULL;
+  }
+  s->fd = -1;
+  atomic_init(&s->end, 0);
+  s->id = atomic_fetch_add(&spills_opened, 1) + 1;
+  return s;
+}
+
 const char *stet_spill_dir(const stet_spill *s) { return s->dir; }
 
 /* Reads or writes all of c[0..n) at off, going on after short transfers and
@@ -102,16 +116,25 @@ uint64_t stet_spill_id(const stet_spill *s) { return s->id; }
 
 int stet_spill_append(stet_spill *s, const void *p, size_t n, uint64_t *off) {
   *off = atomic_fetch_add(&s->end, (uint64_t)n);
+  if (s->fd < 0) return 0; /* stet_spill_discard */
   return transfer(s->fd, (char *)(uintptr_t)p, n, *off, 1);
 }
 
 int stet_spill_read(stet_spill *s, uint64_t off, void *p, size_t n) {
   if (in_range(s, off, n)) return -1;
+  if (s->fd < 0) {
+    errno = EINVAL;
+    return -1;
+  }
   return transfer(s->fd, p, n, off, 0);
 }
 
 int stet_spill_send(stet_spill *s, uint64_t off, size_t n, int fd) {
   if (in_range(s, off, n)) return -1;
+  if (s->fd < 0) {
+    errno = EINVAL;
+    return -1;
+  }
   int copy = 0; /* 1 once sendfile has refused this pair of files */
   char buf[65536];
   while (n > 0) {
@@ -148,7 +171,7 @@ uint64_t stet_spill_size(stet_spill *s) {
 
 void stet_spill_close(stet_spill *s) {
   if (!s) return;
-  close(s->fd);
+  if (s->fd >= 0) close(s->fd);
   free(s->dir);
   free(s);
 }

@@ -19,6 +19,12 @@ typedef struct stet_spill stet_spill;
  * the folder, in err. */
 stet_spill *stet_spill_open(const char *dir, char *err, size_t cap);
 
+/* A spill that keeps nothing: appends count their bytes and give offsets
+ * as a file would, reads fail (EINVAL). For a pass 1 whose documents no
+ * pass 2 reads (`stet signatures`), so that it takes the same fast way
+ * without writing the input to disk. NULL on ENOMEM. */
+stet_spill *stet_spill_discard(void);
+
 /* The default folder: $TMPDIR when set and not empty, else /tmp. */
 const char *stet_spill_default_dir(void);
 

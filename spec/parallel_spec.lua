@@ -31,6 +31,14 @@ describe("stet.pack", function()
     -- first key string written is k1's, then its field x; k10 follows
     local k1, x, k10 = pa:find("k1", 1, true), pa:find("x", 1, true), pa:find("k10", 1, true)
     assert.is_true(pa:find("n", 1, true) < k1 and k1 < x and x < k10)
+    -- up to 64 keys are sorted on the stack, more in a list: both ways at the edge
+    for _, count in ipairs({ 63, 64, 65 }) do
+      local c, d = { "array", "part" }, { "array", "part" }
+      for i = 1, count do c["f" .. i] = i end
+      for i = count, 1, -1 do d["f" .. i] = i end
+      assert.are.equal(stet.pack(c, true), stet.pack(d, true))
+      assert.are.same(c, stet.unpack(stet.pack(c, true)))
+    end
   end)
 
   it("writes a repeated key string once and numbers it after, past 256 keys too", function()

@@ -89,6 +89,19 @@ describe("shards", function()
     end
     assert.are.equal(h.slurp(tmp .. "/a.sig"), h.slurp(tmp .. "/b.sig"))
     assert.are.equal(h.slurp(tmp .. "/a-all.sig"), h.slurp(tmp .. "/b-all.sig"))
+    -- the same with workers, and by the general way (the lane off), which
+    -- leaves no spill offsets behind
+    for _, run in ipairs({ "-j 2", "-j 1", "-j 2" }) do
+      for _, lane in ipairs({ "", "STET_LANE=0 " }) do
+        local _, ok = sh(("%s%s signatures -q %s -r examples/sites --shard 1 -o %s/c.sig %s"):format(lane, stet, run,
+          tmp, corpus))
+        assert.is_true(ok)
+        local _, ok2 = sh(("%s signatures -q -j 1 -r examples/sites --shard 1 -o %s/d.sig %s"):format(stet, tmp, corpus))
+        assert.is_true(ok2)
+        assert.are.equal(h.slurp(tmp .. "/d.sig"), h.slurp(tmp .. "/c.sig"), lane .. run)
+      end
+    end
+    assert.is_nil(h.slurp(tmp .. "/d.sig"):find("\0off", 1, true))
   end)
 
   it("refuse a shard that does not match the signatures, and bad files", function()

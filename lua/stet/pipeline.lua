@@ -233,7 +233,7 @@ function pipeline.collect(ctx, stats)
       store:add(base + i, r)
     end
   end
-  drive(ctx, stats, 1, "pass 1/2",
+  drive(ctx, stats, 1, ctx.pass1_label or "pass 1/2",
     function(i, item)
       item.index = base + i
       return item

@@ -133,6 +133,15 @@ function setup.close_output(f)
   return f:close()
 end
 
+-- The --jobs of command cmd (default: the online cores), checked.
+function setup.jobs(cmd, jobs)
+  jobs = jobs or stet.cpu_count()
+  if jobs < 1 or jobs > 256 or jobs ~= math.floor(jobs) then
+    args.usage_error(cmd, "--jobs must be a whole number from 1 to 256")
+  end
+  return math.tointeger(jobs)
+end
+
 -- True when stderr is a terminal.
 function setup.stderr_is_tty()
   return stet.isatty and stet.isatty(2) or false

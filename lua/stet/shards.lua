@@ -32,7 +32,11 @@ local function fail(msg) error({ exit = 2, message = msg }, 0) end
 -- link, a device or a pipe, core/outfile.h says what is written instead).
 function shards.write(path, data)
   local list = {}
-  for i, k in ipairs(data.keys) do list[i] = data.summaries[k] end
+  for i, k in ipairs(data.keys) do
+    local s = data.summaries[k]
+    s.off, s.len = nil, nil -- where pass 1 left the document: of no use to another run
+    list[i] = s
+  end
   local body = stet.pack({ version = VERSION, near = data.near, items = data.items, keys = data.keys,
                            summaries = list }, true) -- the same bytes for the same shard
   local setup = require "stet.setup"

@@ -60,11 +60,7 @@ function clean.run(opts, paths)
   local ctx = setup.context(opts, paths, "clean")
   ctx.format = formats.load(opts.format)
   ctx.format_name = opts.format
-  local jobs = opts.jobs or stet.cpu_count()
-  if jobs < 1 or jobs > 256 or jobs ~= math.floor(jobs) then
-    args.usage_error("clean", "--jobs must be a whole number from 1 to 256")
-  end
-  ctx.jobs = math.tointeger(jobs)
+  ctx.jobs = setup.jobs("clean", opts.jobs)
   ctx.format_opts = { separator = opts.separator }
   if opts.boilerplate < 0 or opts.boilerplate ~= math.floor(opts.boilerplate) then
     args.usage_error("clean", "--boilerplate must be a whole number >= 0 (0: off)")

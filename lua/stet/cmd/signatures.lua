@@ -22,7 +22,8 @@ options as to clean. K orders the shards (1, 2, ...).]],
     { name = "output", short = "o", arg = "FILE", help = "signature file to write (required; -: standard output)" },
     { name = "near", arg = "T", number = true, default = 0.7, help = "as for clean (0: no MinHash)" },
     { name = "jobs", short = "j", arg = "N", number = true, help = "worker threads (default: online cores)" },
-    { name = "quiet", short = "q", help = "no summary line" },
+    { name = "progress", help = "show progress on stderr even when it is not a terminal" },
+    { name = "quiet", short = "q", help = "no summary line (nor progress)" },
   }),
 }
 
@@ -42,9 +43,21 @@ function signatures.run(opts, paths)
   ctx.boilerplate = 0
   ctx.format = { write = function() return "" end }
   ctx.format_name = "jsonl"
-  ctx.jobs = math.tointeger(opts.jobs or require("stet").cpu_count())
+  ctx.jobs = setup.jobs("signatures", opts.jobs)
   ctx.reader.defer_json = true
   ctx.out = io.stdout
+  -- the fast way of stet clean's pass 1 (the lane, by chunks of files and
+  -- lines) leaves each document in a spill, which here keeps nothing
+  ctx.lane = os.getenv("STET_LANE") ~= "0"
+  if ctx.lane then
+    ctx.spill = require("stet")._spill(nil, true)
+    ctx.reader.defer_text, ctx.reader.chunk_text, ctx.reader.chunk_json = true, true, true
+    ctx.reader.chunk_ranges = ctx.jobs > 1
+  end
+  local progress = require "stet.progress"
+  ctx.progress = opts.progress or (not opts.quiet and setup.stderr_is_tty())
+  ctx.started, ctx.pass1_label = require("stet").clock(), "signatures"
+  if ctx.progress then ctx.total_bytes = progress.input_size(paths) end
   local stats = pipeline.new_stats()
   if ctx.jobs > 1 then
     ctx.pool = require("stet").pool(ctx.jobs, "return require('stet.pipeline').worker(...)",
@@ -52,6 +65,8 @@ function signatures.run(opts, paths)
   end
   local ok, summaries, keys, n = pcall(pipeline.collect, ctx, stats)
   if ctx.pool then ctx.pool:close() end
+  if ctx.spill then ctx.spill:close() end
+  progress.clear(ctx)
   if not ok then error(summaries, 0) end
   shards.write(opts.output, { near = opts.near, items = { [ctx.shard] = n }, keys = keys,
                               summaries = summaries })
