@@ -208,6 +208,9 @@ describe("- as an output", function()
       { { "--stats", "-" }, "--stats -: standard output takes the records already" },
       { { "-o", "-", "--rejects", "-" }, "--rejects -: standard output takes the records already" },
       { { "-o", dir .. "/r.jsonl", "--rejects", "-", "--stats", "-" }, "--stats -: standard output takes the rejects already" },
+      { { "-o", "/dev/stdout", "--stats", "-" }, "--stats -: standard output takes the records already" },
+      { { "-o", dir .. "/r.jsonl", "--stats", "/dev/stdout", "--rejects", "-" },
+        "--stats /dev/stdout: standard output takes the rejects already" },
     }) do
       local argv = { "clean", "-q" }
       for _, a in ipairs(case[1]) do argv[#argv + 1] = a end

@@ -87,15 +87,16 @@ function clean.run(opts, paths)
     ctx.table = t
   end
   for _, o in ipairs({ "output", "rejects", "stats" }) do setup.check_output("clean", o, opts[o], paths, "all") end
-  -- "-" is standard output for the rejects and stats too; one of the three has it
-  local takers = {}
-  if opts.output == nil or opts.output == "-" then takers[1] = "the records" end
+  -- "-" (or /dev/stdout) is standard output for the rejects and stats
+  -- too; one of the three has it
+  local taker
+  if opts.output == nil or stet._outfile_std(opts.output) == 1 then taker = "the records" end
   for _, o in ipairs({ "rejects", "stats" }) do
-    if opts[o] == "-" then
-      if takers[1] then
-        args.usage_error("clean", ("--%s -: standard output takes %s already"):format(o, takers[1]))
+    if opts[o] and stet._outfile_std(opts[o]) == 1 then
+      if taker then
+        args.usage_error("clean", ("--%s %s: standard output takes %s already"):format(o, opts[o], taker))
       end
-      takers[1] = "the " .. o
+      taker = "the " .. o
     end
   end
   -- the stats file is opened now and written at the end: a path that cannot
