@@ -11,7 +11,8 @@ Adds up the counting tables written by `stet hash` on shards of a corpus
 that `stet hash` would write for the whole corpus. Nothing is written when a
 table cannot be read. Signature files (`stet signatures`) merge the same way
 into one file for `stet clean --signatures`. FILE may be a pipe
-(`<(ssh host cat a.tbl)`), or `-` for standard input.]],
+(`<(ssh host cat a.tbl)`), or `-` for standard input: it is copied to a
+temporary file (in /tmp) first, as its first bytes say what it is.]],
   options = {
     { name = "output", short = "o", arg = "FILE", help = "file to write (required; -: standard output)" },
     { name = "quiet", short = "q", help = "no summary line" },
