@@ -521,18 +521,36 @@ static int l_outfile_target(lua_State *L) {
   return 1;
 }
 
-/* Adds to *total the size of the regular file or folder name (relative to
- * the folder at) met at depth: a folder's entries not starting with "."
- * (links followed). 0, or -1 when the size cannot be known: a compressed
- * file, something not a file or folder, an unreadable folder, too deep. */
-static int tree_size(int at, const char *name, int depth, long long *total) {
+/* The walk of stet._input_size: the bytes so far, the entries seen, and
+ * when to give up (a progress line must not wait long for its percent). */
+typedef struct size_walk {
+  long long total;
+  unsigned long entries;
+  struct timespec deadline;
+} size_walk;
+
+#define SIZE_WALK_SECONDS 0.5
+
+/* Adds to w->total the size of the regular file or folder name (relative
+ * to the folder at) met at depth: a folder's entries not starting with "."
+ * (links followed). 0, or -1 when the size cannot be known (cheaply): a
+ * compressed file, something not a file or folder, an unreadable folder,
+ * too deep, or past the walk's deadline. */
+static int tree_size(int at, const char *name, int depth, size_walk *w) {
   struct stat st;
+  if (++w->entries % 1024 == 0) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec > w->deadline.tv_sec ||
+        (now.tv_sec == w->deadline.tv_sec && now.tv_nsec > w->deadline.tv_nsec))
+      return -1;
+  }
   if (depth > 64 || fstatat(at, name, &st, 0) != 0) return -1;
   if (S_ISREG(st.st_mode)) {
     size_t n = strlen(name);
     if ((n >= 3 && strcmp(name + n - 3, ".gz") == 0) || (n >= 4 && strcmp(name + n - 4, ".zst") == 0))
       return -1;
-    *total += (long long)st.st_size;
+    w->total += (long long)st.st_size;
     return 0;
   }
   if (!S_ISDIR(st.st_mode)) return -1;
@@ -546,30 +564,40 @@ static int tree_size(int at, const char *name, int depth, long long *total) {
   struct dirent *e;
   while (rc == 0 && (e = readdir(d)) != NULL) {
     if (e->d_name[0] == '.') continue;
-    rc = tree_size(dirfd(d), e->d_name, depth + 1, total);
+    rc = tree_size(dirfd(d), e->d_name, depth + 1, w);
   }
   closedir(d);
   return rc;
 }
 
-/* stet._input_size(paths) -> the bytes of the inputs when they can be known
- * cheaply (regular files and folders of them, nothing compressed, no "-"),
+/* stet._input_size(paths [, seconds]) -> the bytes of the inputs when they
+ * can be known cheaply (regular files and folders of them, nothing
+ * compressed, no "-", found within seconds, default SIZE_WALK_SECONDS),
  * else nil: for a progress line's percent. [-0, +1] */
 static int l_input_size(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
-  long long total = 0;
+  double secs = luaL_optnumber(L, 2, SIZE_WALK_SECONDS);
+  luaL_argcheck(L, secs >= 0 && secs < 3600, 2, "must be in 0..3600");
+  size_walk w = {0, 0, {0, 0}};
+  clock_gettime(CLOCK_MONOTONIC, &w.deadline);
+  w.deadline.tv_sec += (time_t)secs;
+  w.deadline.tv_nsec += (long)((secs - (double)(time_t)secs) * 1e9);
+  if (w.deadline.tv_nsec >= 1000000000L) {
+    w.deadline.tv_sec++;
+    w.deadline.tv_nsec -= 1000000000L;
+  }
   lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
   for (lua_Integer i = 1; i <= n; i++) {
     lua_rawgeti(L, 1, i);
     const char *p = lua_tostring(L, -1);
-    int ok = p && strcmp(p, "-") != 0 && tree_size(AT_FDCWD, p, 0, &total) == 0;
+    int ok = p && strcmp(p, "-") != 0 && tree_size(AT_FDCWD, p, 0, &w) == 0;
     lua_pop(L, 1);
     if (!ok) {
       lua_pushnil(L);
       return 1;
     }
   }
-  lua_pushinteger(L, (lua_Integer)total);
+  lua_pushinteger(L, (lua_Integer)w.total);
   return 1;
 }
 

@@ -292,3 +292,20 @@ describe("stet.clock, stet.isatty, stet.cpu_count", function()
     assert.is_true(n >= 1)
   end)
 end)
+
+describe("stet._input_size (the progress line's total)", function()
+  it("adds up the files of folders, skips hidden names, and gives nil when it cannot know cheaply", function()
+    local root = helpers.tree({ ["a/x.txt"] = "12345", ["a/b/y.txt"] = "123", ["a/.hidden"] = "1234567890",
+                         ["z.gz"] = "not really", ["big/0.txt"] = "" })
+    assert.are.equal(8, stet._input_size({ root .. "/a" }))
+    assert.are.equal(13, stet._input_size({ root .. "/a", root .. "/a/x.txt" }))
+    assert.is_nil(stet._input_size({ root .. "/a", "-" }))          -- standard input
+    assert.is_nil(stet._input_size({ root .. "/z.gz" }))            -- compressed
+    assert.is_nil(stet._input_size({ root .. "/missing" }))
+    -- past its time (none here) it gives up, whatever it found so far
+    for i = 1, 1100 do helpers.write(("%s/big/%d.txt"):format(root, i), "x") end
+    assert.are.equal(1100, stet._input_size({ root .. "/big" }))
+    assert.is_nil(stet._input_size({ root .. "/big" }, 0))
+    helpers.rmtree(root)
+  end)
+end)

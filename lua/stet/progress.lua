@@ -36,8 +36,8 @@ end
 
 -- The total size of the inputs when it can be known cheaply: every path a
 -- regular file or folder of them (hidden names skipped, as the walks skip
--- them) and nothing compressed; else nil. A walk in C (stet._input_size):
--- a stat per file.
+-- them), nothing compressed, and found within half a second; else nil. A
+-- walk in C (stet._input_size): a stat per file, 0.1 s for 65,000 files.
 function progress.input_size(paths)
   return stet._input_size(paths)
 end
