@@ -89,7 +89,7 @@ bin/stet-asan: $(ASAN_OBJ) $(BUILD)/asan/obj/main.o
 
 asan-build: bin/stet-asan $(BUILD)/asan/lib/stet/core.so
 
-# ThreadSanitizer host, for the worker threads of `stet clean -j N`
+# ThreadSanitizer host, for the worker threads of `stet clean -j N` and `stet signatures -j N`
 $(BUILD)/tsan/obj/%.o: core/%.c $(GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O1 -g -fsanitize=thread -MMD -MP $(ALLCPP) -c $< -o $@

@@ -36,8 +36,9 @@ if [ -z "$ONLY" ] || [ "$ONLY" = asan ]; then
 fi
 if [ -z "$ONLY" ] && [ -x bin/stet-tsan ]; then
   # the worker threads under ThreadSanitizer: -j 3 must race-free give the
-  # -j 1 records, on the example corpus and on a generated one
-  echo "== stet clean -j 3 under ThreadSanitizer"
+  # -j 1 records (and stet signatures the -j 1 file), on the example corpus
+  # and on a generated one
+  echo "== stet clean and stet signatures -j 3 under ThreadSanitizer"
   t="$BUILD/tsan-check"
   rm -rf "$t" && mkdir -p "$t"
   lua5.4 bench/gen_corpus.lua --mb 1 --seed 3 --quiet --out "$t/gen" >/dev/null 2>&1
@@ -48,6 +49,15 @@ if [ -z "$ONLY" ] && [ -x bin/stet-tsan ]; then
       echo "ok   $input"; echo "1 0" >> "$summary"
     else
       echo "FAIL $input"; head -40 "$t/err"; echo "0 1" >> "$summary"
+    fi
+  done
+  for input in "$t/gen/text" "$t/gen/corpus.jsonl"; do
+    bin/stet signatures -q -j 1 -r examples/sites --shard 1 -o "$t/one.sig" "$input" 2>/dev/null
+    if bin/stet-tsan signatures -q -j 3 -r examples/sites --shard 1 -o "$t/many.sig" "$input" 2> "$t/err" &&
+       ! grep -q ThreadSanitizer "$t/err" && cmp -s "$t/one.sig" "$t/many.sig"; then
+      echo "ok   signatures $input"; echo "1 0" >> "$summary"
+    else
+      echo "FAIL signatures $input"; head -40 "$t/err"; echo "0 1" >> "$summary"
     fi
   done
 fi
