@@ -18,6 +18,8 @@
 -- Version 2 holds MinHash signatures of format 2 (core/minhash.h); a file
 -- of version 1 is refused, since its signatures match none of today's.
 -- stet.pack is native-endian: shards and the merge run on one architecture.
+-- Table keys are packed in sorted order (stet.pack(v, true)), so the same
+-- shard gives the same bytes; a summary carries no spill offsets.
 
 local stet = require "stet"
 
