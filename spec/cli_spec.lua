@@ -101,6 +101,11 @@ describe("stet run", function()
     assert.are.equal("", out)
     assert.matches("^stet run: %(command line%):1: attempt to index a nil value", err)
     assert.are.equal(1, select(2, err:gsub("\n", "")))
+    -- an error of the library ({ exit, message }) keeps its message and code
+    local _
+    _, err, code = h.run({ "run", "-e", "require('stet.shards').merge({ 'no/such.sig' }, 'x.sig')" })
+    assert.are.equal(2, code)
+    assert.are.equal("stet run: stet merge: no/such.sig: No such file or directory\n", err)
   end)
 
   it("reports a missing script or syntax error with exit 1", function()

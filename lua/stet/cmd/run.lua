@@ -14,7 +14,8 @@ local run = {
 SCRIPT is a Lua file, or the name of a bundled analysis script (see
 `stet run --list`). Inside it, `stet` is the library and `arg`/`...` hold
 ARGS as lua5.4 would set them. An error in the script is reported on one
-line (with its traceback when STET_TRACEBACK is set) and exits with 1.]],
+line (with its traceback when STET_TRACEBACK is set) and exits with 1, or
+with the code an error of the stet library carries (2 for bad input).]],
   raw_args = true,
 }
 
@@ -29,9 +30,14 @@ local function scripts_dir(exe)
   return base .. "/../scripts"
 end
 
+-- The message of an error: a string, or the library's { exit, message }
+-- tables (stet.args, stet.shards...), whose exit code is kept.
 local function traceback(msg)
+  if type(msg) == "table" and type(msg.message) == "string" then
+    return { message = debug.traceback(msg.message, 2), exit = math.tointeger(msg.exit) }
+  end
   if type(msg) ~= "string" then msg = tostring(msg) end
-  return debug.traceback(msg, 2)
+  return { message = debug.traceback(msg, 2) }
 end
 
 function run.run(argv, ctx)
@@ -77,11 +83,12 @@ function run.run(argv, ctx)
     script_args[#script_args + 1] = argv[i]
   end
   _G.stet = require "stet"
-  local ok, msg = xpcall(chunk, traceback, table.unpack(script_args))
+  local ok, failure = xpcall(chunk, traceback, table.unpack(script_args))
   if not ok then
+    local msg = failure.message
     if os.getenv("STET_TRACEBACK") then io.stderr:write("stet run: ", msg, "\n")
     else io.stderr:write("stet run: ", (msg:match("^[^\n]*")), "\n") end
-    return 1
+    return failure.exit or 1
   end
   return 0
 end
