@@ -77,7 +77,8 @@ local function reject(ctx, stats, raw, reason)
   end
 end
 
--- Applies a stage-2 result in the main state: accounting and output.
+-- Applies the stage-2 result of a document of standard input (one pass,
+-- run_stream): accounting and output.
 local function apply2(ctx, stats, r)
   if r.bytes_fix then stats.bytes.read = stats.bytes.read + r.bytes_fix end
   if r.reject then return reject(ctx, stats, r, r.reject) end
@@ -92,30 +93,24 @@ local function apply2(ctx, stats, r)
   if r.out then
     stages.write(ctx.out, r.out)
     stats.bytes.written = stats.bytes.written + #r.out
-  elseif r.out_len then -- written from the worker's sink (drive)
-    stats.bytes.written = stats.bytes.written + r.out_len
   end
 end
 
--- Runs `stage` over the input items in order, in this state or on the
+-- Runs stage 1 over the input items in order, in this state or on the
 -- worker pool, and hands each result to `apply(index, result)` in input
--- order. `filter(index, item)` returns the job for an item (the item
--- itself, with the fields stage1 or stage2 needs added: a flat table packs
--- faster), or nil to skip it. Reader rejects go to `on_reject` directly.
+-- order (a chunk's to `apply_chunk`). `filter(index, item)` returns the job
+-- for an item (the item itself, with the fields stage1 needs added: a flat
+-- table packs faster), or nil to skip it. Reader rejects go to `on_reject`
+-- directly. Counts what is read.
 local BATCH_BYTES, BATCH_ITEMS = 1 << 20, 256
-local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, apply_chunk)
-  -- pass 1 counts what is read; with a signatures file the single pass is
-  -- stage 2 run with pass-1 accounting (jobs carry stage = 2)
+local function drive(ctx, stats, label, filter, on_reject, apply, apply_chunk)
   local pool = ctx.pool
   local batch, batch_bytes, batch_index = {}, 0, {}
   local function take()
     local results, err = pool:next()
     if not results then error("worker: " .. tostring(err), 0) end
     local idx = table.remove(ctx.inflight, 1)
-    if ctx.stopped then
-      if results.records_at then stet._sink_drop(results.records_at) end
-      return
-    end
+    if ctx.stopped then return end
     local k = 1
     for _, r in ipairs(results) do
       if r.chunk then -- the results of r.chunk files (pipeline.stage1_chunk)
@@ -126,9 +121,6 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, 
         k = k + 1
       end
     end
-    -- a worker left the batch's records in a sink of its own, in order:
-    -- they go to the output from there, without coming through this state
-    if results.records_at then stet._sink_send(results.records_at, ctx.out) end
     -- a short batch means the workers stopped on SIGINT: apply nothing
     -- after the gap, so the output stays a prefix of the input order
     if k <= #idx then ctx.stopped = true end
@@ -136,7 +128,7 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, 
   local function flush()
     if #batch == 0 then return end
     if pool:pending() >= pool:capacity() then take() end
-    pool:submit({ pass = pass, counter = ctx.counter_address, items = batch })
+    pool:submit({ items = batch })
     ctx.inflight[#ctx.inflight + 1] = batch_index
     batch, batch_bytes, batch_index = {}, 0, {}
   end
@@ -146,16 +138,14 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, 
   ctx.pass_bytes = 0
   ctx.pass_started = stet.clock()
   local i = 0
-  for item in source or readers.open(ctx.paths, ctx.reader) do
+  for item in readers.open(ctx.paths, ctx.reader) do
     -- a chunk of text files or JSON lines (readers' chunk_text,
     -- chunk_json) is count items
     local chunk = item.paths or item.block or item.range
     local count = item.paths and #item.paths or item.count or 1
     i = item.key or (i + 1)
-    if pass == 1 then
-      stats.documents.read = stats.documents.read + count
-      stats.bytes.read = stats.bytes.read + (item.bytes or 0)
-    end
+    stats.documents.read = stats.documents.read + count
+    stats.bytes.read = stats.bytes.read + (item.bytes or 0)
     ctx.pass_bytes = ctx.pass_bytes + (item.bytes or 0)
     if item.reject then
       on_reject(i, item)
@@ -169,10 +159,8 @@ local function drive(ctx, stats, pass, label, filter, on_reject, apply, source, 
           if batch_bytes >= BATCH_BYTES or #batch_index >= BATCH_ITEMS then flush() end
         elseif chunk then
           apply_chunk(i, pipeline.stage1_chunk(job, ctx))
-        elseif job.stage ~= 2 and pass == 1 then
-          apply(i, pipeline.stage1(job, job.index, ctx))
         else
-          apply(i, pipeline.stage2(job, job.decision, ctx))
+          apply(i, pipeline.stage1(job, job.index, ctx))
         end
       end
     end
@@ -212,7 +200,7 @@ function pipeline.collect(ctx, stats)
   -- paragraphs as they come and builds the duplicate clusters (not for
   -- `stet signatures`, whose summaries are clustered after the merge);
   -- duplicate clusters are made to count once later
-  local cluster = not ctx.signatures and ctx.spill ~= nil
+  local cluster = not ctx.signatures and not ctx.summaries_only and ctx.spill ~= nil
   local store = stet._sumstore(counter, cluster and ctx.near or 0, ctx.minhash and ctx.minhash.bands or 14)
   ctx.store, ctx.pass1_clusters = store, cluster or nil
   -- what a document read adds to the walk's size for it (a folder walk
@@ -233,7 +221,7 @@ function pipeline.collect(ctx, stats)
       store:add(base + i, r)
     end
   end
-  drive(ctx, stats, 1, ctx.pass1_label or "pass 1/2",
+  drive(ctx, stats, ctx.pass1_label or "pass 1/2",
     function(i, item)
       item.index = base + i
       return item
@@ -242,7 +230,7 @@ function pipeline.collect(ctx, stats)
       n = math.max(n, i)
       reject(ctx, stats, item, item.reject)
     end,
-    apply, nil,
+    apply,
     function(i, res) -- the results of a chunk (pipeline.stage1_chunk)
       local blob, general = res.blob, res.general
       local pos, t = 0, 1
@@ -385,46 +373,43 @@ end
 -- Two passes over files (or one, with decisions from a signatures file).
 -- Returns stats.
 local function run_files(ctx, stats)
-  local base = key_of(ctx, 0)
   local decision
   local sig = ctx.signatures
+  -- pass 1 spills every processed document to a temporary file
+  -- (ctx.spill, made with the pool), so pass 2 reads them back instead of
+  -- reading and processing the input again. With a signatures file the
+  -- decisions come from it, made first; pass 1 only spills (and checks
+  -- that the shard is the one the file describes)
   if sig then
-    decision = pipeline.decide(sig.summaries, sig.keys, ctx)
-  else
-    -- pass 1 spills every processed document to a temporary file
-    -- (ctx.spill, made with the pool), so pass 2 reads them back instead of
-    -- reading and processing the input again
-    decision = select(2, pipeline.analyze(ctx, stats))
-    if stats.interrupted or stet.interrupted() then
-      stats.interrupted = true
-      return stats
+    -- the file's summaries go into a store as pass 1's would (core/lua_sumstore.c:
+    -- paragraphs counted, clusters made in C), and the tables are let go
+    local counter = ctx.boilerplate and ctx.boilerplate > 0 and stet.counter() or nil
+    local store = stet._sumstore(counter, ctx.near or 0, ctx.minhash and ctx.minhash.bands or 14)
+    local keys = sig.keys
+    for _, k in ipairs(keys) do store:add(k, sig.summaries[k]) end
+    sig.summaries, sig.keys = nil, nil
+    collectgarbage("collect")
+    ctx.store, ctx.pass1_clusters, ctx.pass1_counter = store, true, counter
+    decision = pipeline.decide(setmetatable({}, { __index = function(_, k) return store:get(k) end }), keys,
+      ctx)
+    local _, _, n = pipeline.collect(ctx, stats)
+    if not (stats.interrupted or stet.interrupted()) then
+      local want = sig.items[ctx.shard or 0]
+      if want ~= n then
+        error({ exit = 2, message = ("stet clean: the signatures hold %s documents for shard %d, this input has %d")
+          :format(want and tostring(want) or "no", ctx.shard or 0, n) }, 0)
+      end
     end
+  else
+    decision = select(2, pipeline.analyze(ctx, stats))
   end
-  write_header(ctx, stats)
-  if not sig then
-    ctx.total_items = stats.documents.read
-    pass2(ctx, stats, decision)
+  if stats.interrupted or stet.interrupted() then
+    stats.interrupted = true
     return stats
   end
-  local n = 0
-  drive(ctx, stats, 1, "pass 2/2",
-    function(i, item)
-      n = i
-      item.decision, item.stage = decision[base + i], 2
-      return item
-    end,
-    function(i, item)
-      n = i
-      reject(ctx, stats, item, item.reject)
-    end,
-    function(_, r) apply2(ctx, stats, r) end)
-  if not stats.interrupted then
-    local want = sig.items[ctx.shard or 0]
-    if want ~= n then
-      error({ exit = 2, message = ("stet clean: the signatures hold %s documents for shard %d, this input has %d")
-        :format(want and tostring(want) or "no", ctx.shard or 0, n) }, 0)
-    end
-  end
+  write_header(ctx, stats)
+  ctx.total_items = stats.documents.read
+  pass2(ctx, stats, decision)
   return stats
 end
 
@@ -537,7 +522,7 @@ function pipeline.worker(config)
       if sink then agg.records_len, agg.records_at = sink:len(), sink:hold() end
       return agg
     end
-    local out, records = {}, nil
+    local out = {} -- a batch of pass 1 (drive)
     for _, it in ipairs(j.items) do
       -- on SIGINT, stop mid-batch: the main thread sees a short result
       if stet.interrupted() then break end
@@ -545,20 +530,10 @@ function pipeline.worker(config)
         local r = pipeline.stage1_chunk(it, ctx)
         out[#out + 1] = r
         if r.chunk < (it.paths and #it.paths or it.count) then break end
-      elseif j.pass == 1 and it.stage ~= 2 then
-        out[#out + 1] = pipeline.stage1(it, it.index, ctx)
       else
-        local r = pipeline.stage2(it, it.decision, ctx)
-        out[#out + 1] = r
-        if cfg.records_out and r.out then
-          -- the batch's records go out from a sink of this state (see drive)
-          records = records or free_sink()
-          records:put(r.out)
-          r.out_len, r.out = #r.out, nil
-        end
+        out[#out + 1] = pipeline.stage1(it, it.index, ctx)
       end
     end
-    if records then out.records_at = records:hold() end
     return out
   end
 end
@@ -597,7 +572,7 @@ function pipeline.run(ctx)
   local streaming = false
   for _, p in ipairs(ctx.paths) do streaming = streaming or p == "-" end
   if ctx.signatures then streaming = false end
-  if not streaming and not ctx.signatures then
+  if not streaming then
     local ok, sp = pcall(stet._spill, ctx.tmp_dir)
     if not ok then error(io_error(sp, ctx) or sp, 0) end
     ctx.spill = sp

@@ -41,6 +41,7 @@ function signatures.run(opts, paths)
   ctx.shard = math.tointeger(k)
   ctx.near = opts.near
   ctx.boilerplate = 0
+  ctx.summaries_only = true -- (clustered after the merge, not here)
   ctx.format = { write = function() return "" end }
   ctx.format_name = "jsonl"
   ctx.jobs = setup.jobs("signatures", opts.jobs)
