@@ -17,6 +17,9 @@
  *   st:clusters() -> { { key, ... }, ... }   as stet.decisions.finish
  *   st:get(key) -> summary | nil  (a table made once, then kept)
  *   st:keys() -> { key, ... }   in the order of the adds
+ *   st:dump(i) -> blob, next, key | nil
+ *                               the records from index i on as 'L' records,
+ *                               up to the first added as a table
  *   st:spilled(pos, max_items, max_bytes) -> keys, offs, lens, pos, bytes
  *                               the next batch of spilled documents
  *
@@ -493,6 +496,68 @@ static int st_spilled(lua_State *L) {
   return 5;
 }
 
+/* Does the summary table added for key hold nothing an 'L' record cannot:
+ * no authors, not dropped? (The tables of uservalue idx; the buffer of
+ * st_dump sits above it, so this leaves the stack as it found it.) */
+static int plain_table(lua_State *L, int idx, int64_t key) {
+  if (lua_rawgeti(L, idx, (lua_Integer)key) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  int plain = lua_getfield(L, -1, "authors") == LUA_TNIL;
+  plain = lua_getfield(L, -2, "dropped") == LUA_TNIL && plain;
+  lua_pop(L, 3);
+  return plain;
+}
+
+/* st:dump(i) -> blob, next, key | nil: the records from index i (0-based)
+ * on as 'L' records (add_run's form, where off, len and bytes_fix are 0:
+ * no spill goes with them), up to the first record added as a table that
+ * an 'L' record cannot hold (authors, or dropped), or the end; next is that
+ * record's index and key its key (nil at the end). A table like a lane
+ * record's is written as one, so that the lane and the general way give
+ * the same bytes. A signature file is these records, each other table one
+ * packed by the caller (stet.shards), so that reading it back is add_run
+ * again. */
+static int st_dump(lua_State *L) {
+  store *s = check_store(L);
+  lua_Integer from = luaL_checkinteger(L, 2);
+  luaL_argcheck(L, from >= 0 && (size_t)from <= s->n, 2, "out of range");
+  lua_settop(L, 2);
+  lua_getiuservalue(L, 1, 1); /* 3: the tables added */
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  size_t i = (size_t)from;
+  for (; i < s->n; i++) {
+    const srec *r = &s->r[i];
+    if ((r->flags & F_TABLE) && !plain_table(L, 3, r->key)) break;
+    int64_t key = r->key, fix = 0;
+    uint64_t off = 0, body_fp = r->body_fp;
+    uint32_t len = 0, body_len = r->body_len;
+    unsigned char has_bfp = (r->flags & F_BFP) != 0;
+    luaL_addchar(&b, 'L');
+    luaL_addlstring(&b, (const char *)&key, 8);
+    luaL_addlstring(&b, (const char *)&off, 8);
+    luaL_addlstring(&b, (const char *)&len, 4);
+    luaL_addlstring(&b, (const char *)&body_len, 4);
+    luaL_addlstring(&b, (const char *)&has_bfp, 1);
+    luaL_addlstring(&b, (const char *)&body_fp, 8);
+    luaL_addlstring(&b, (const char *)&fix, 8);
+    for (int k = 0; k < NSTR; k++) {
+      size_t n = 0;
+      const char *p = str_of(s, r, k, &n);
+      uint32_t sl = p ? (uint32_t)n : NIL_LEN;
+      luaL_addlstring(&b, (const char *)&sl, 4);
+      if (p) luaL_addlstring(&b, p, n);
+    }
+  }
+  luaL_pushresult(&b);
+  lua_pushinteger(L, (lua_Integer)i);
+  if (i < s->n) lua_pushinteger(L, (lua_Integer)s->r[i].key);
+  else lua_pushnil(L);
+  return 3;
+}
+
 static int st_len(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)check_store(L)->n);
   return 1;
@@ -518,7 +583,7 @@ static int l_sumstore(lua_State *L) {
 
 static const luaL_Reg methods[] = {
   {"add", st_add}, {"add_run", st_add_run}, {"clusters", st_clusters}, {"get", st_get},
-  {"keys", st_keys}, {"spilled", st_spilled}, {NULL, NULL},
+  {"keys", st_keys}, {"spilled", st_spilled}, {"dump", st_dump}, {NULL, NULL},
 };
 
 void stet_lua_open_sumstore(lua_State *L) {

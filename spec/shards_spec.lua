@@ -102,6 +102,19 @@ describe("shards", function()
       end
     end
     assert.is_nil(h.slurp(tmp .. "/d.sig"):find("\0off", 1, true))
+    -- shards merged in any order of files give the same file
+    sh(("%s signatures -q --shard 2 -o %s/e.sig examples/corpus/misc"):format(stet, tmp))
+    sh(("%s merge -q -o %s/m1.sig %s/d.sig %s/e.sig"):format(stet, tmp, tmp, tmp))
+    sh(("%s merge -q -o %s/m2.sig %s/e.sig %s/d.sig"):format(stet, tmp, tmp, tmp))
+    assert.are.equal(h.slurp(tmp .. "/m1.sig"), h.slurp(tmp .. "/m2.sig"))
+    -- a file of shards 1 and 3 cannot take shard 2 after it: the records
+    -- are copied, not sorted, so the files must hold whole runs of shards
+    sh(("%s signatures -q --shard 3 -o %s/f.sig examples/corpus/bay-lantern"):format(stet, tmp))
+    sh(("%s merge -q -o %s/m13.sig %s/d.sig %s/f.sig"):format(stet, tmp, tmp, tmp))
+    local out, ok = sh(("%s merge -q -o %s/m.sig %s/m13.sig %s/e.sig"):format(stet, tmp, tmp, tmp))
+    assert.is_falsy(ok)
+    assert.matches("the shards of .*m13%.sig and .*e%.sig interleave: merge files of whole shards, in shard order",
+      out)
   end)
 
   it("refuse a shard that does not match the signatures, and bad files", function()
@@ -113,19 +126,41 @@ describe("shards", function()
     assert.matches("the signatures hold 6 documents for shard 1, this input has 13", out, 1, true)
     local out2 = sh(("%s merge -q -o %s/x.sig %s/1.sig %s/1.sig"):format(stet, tmp, tmp, tmp))
     assert.matches("shard 1 appears twice", out2, 1, true)
-    local f = assert(io.open(tmp .. "/bad.sig", "wb"))
-    f:write("STETSIG1\nxx")
-    f:close()
-    local out3, ok3 = sh(("%s clean -q --shard 1 --signatures %s/bad.sig examples/corpus/misc"):format(stet, tmp))
-    assert.is_falsy(ok3)
-    assert.matches("damaged signature file", out3, 1, true)
-    -- a file of version 1 holds MinHash signatures of format 1
     local good = assert(h.slurp(tmp .. "/all.sig"))
-    local data = stet_lib.unpack(good:sub(10))
-    assert.are.equal(2, data.version)
-    assert.are.equal("M\2", data.summaries[1].sig:sub(1, 2))
-    data.version = 1
-    h.write(tmp .. "/old.sig", "STETSIG1\n" .. stet_lib.pack(data))
+    assert.are.equal("STETSIG3\n", good:sub(1, 9))
+    for name, bytes in pairs({
+      ["bad2.sig"] = "STETSIG1\nxx",                       -- format 2, not a pack
+      ["bad3.sig"] = "STETSIG3\nxx",                       -- no header
+      ["cut.sig"] = good:sub(1, #good - 100),              -- records cut short
+      ["junk.sig"] = good:sub(1, #good - 100) .. ("\156"):rep(100), -- records damaged
+    }) do
+      h.write(tmp .. "/" .. name, bytes)
+      local out3, ok3 = sh(("%s clean -q --shard 1 --signatures %s/%s examples/corpus/misc"):format(stet, tmp, name))
+      assert.is_falsy(ok3)
+      assert.matches(name .. ": damaged signature file", out3, 1, true)
+      assert.are.equal(1, select(2, out3:gsub("\n", "")), out3) -- one line, no traceback
+    end
+    -- a file of format 2 (one stet.pack of the whole) is read as before,
+    -- and merges with one of format 3
+    local sig = require("stet.shards").read(tmp .. "/all.sig")
+    local st = stet_lib._sumstore(nil, 0, 14)
+    require("stet.shards").fill(sig, st)
+    local keys, list = st:keys(), {}
+    for i, k in ipairs(keys) do list[i] = st:get(k) end
+    local v2 = { version = 2, near = sig.near, items = sig.items, keys = keys, summaries = list }
+    h.write(tmp .. "/v2.sig", "STETSIG1\n" .. stet_lib.pack(v2))
+    local want = sh(("%s clean -q --shard 1 --signatures %s/all.sig examples/corpus/misc"):format(stet, tmp))
+    local got, okv2 = sh(("%s clean -q --shard 1 --signatures %s/v2.sig examples/corpus/misc"):format(stet, tmp))
+    assert.is_truthy(okv2)
+    assert.are.equal(want, got)
+    sh(("%s signatures -q --shard 2 -o %s/2.sig examples/corpus/axios"):format(stet, tmp))
+    local _, okm = sh(("%s merge -q -o %s/mixed.sig %s/2.sig %s/v2.sig"):format(stet, tmp, tmp, tmp))
+    assert.is_truthy(okm)
+    sh(("%s merge -q -o %s/same.sig %s/1.sig %s/2.sig"):format(stet, tmp, tmp, tmp))
+    assert.are.equal(h.slurp(tmp .. "/same.sig"), h.slurp(tmp .. "/mixed.sig"))
+    -- a file of version 1 holds MinHash signatures of format 1
+    v2.version = 1
+    h.write(tmp .. "/old.sig", "STETSIG1\n" .. stet_lib.pack(v2))
     local out4, ok4 = sh(("%s clean -q --shard 1 --signatures %s/old.sig examples/corpus/misc"):format(stet, tmp))
     assert.is_falsy(ok4)
     assert.matches("old.sig: a signature file of version 1, made by an earlier stet", out4, 1, true)

@@ -385,9 +385,8 @@ local function run_files(ctx, stats)
     -- paragraphs counted, clusters made in C), and the tables are let go
     local counter = ctx.boilerplate and ctx.boilerplate > 0 and stet.counter() or nil
     local store = stet._sumstore(counter, ctx.near or 0, ctx.minhash and ctx.minhash.bands or 14)
-    local keys = sig.keys
-    for _, k in ipairs(keys) do store:add(k, sig.summaries[k]) end
-    sig.summaries, sig.keys = nil, nil
+    require("stet.shards").fill(sig, store)
+    local keys = store:keys()
     collectgarbage("collect")
     ctx.store, ctx.pass1_clusters, ctx.pass1_counter = store, true, counter
     decision = pipeline.decide(setmetatable({}, { __index = function(_, k) return store:get(k) end }), keys,

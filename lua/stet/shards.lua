@@ -12,35 +12,37 @@
 -- against the merged file gives the records a single run over the shards,
 -- concatenated in shard order, would give.
 --
--- Format: the line "STETSIG1\n", then a stet.pack of
---   { version = 2, near = T, items = { [shard] = n }, keys = { key... },
---     summaries = { summary... } }   (keys and summaries in input order)
--- Version 2 holds MinHash signatures of format 2 (core/minhash.h); a file
--- of version 1 is refused, since its signatures match none of today's.
--- stet.pack is native-endian: shards and the merge run on one architecture.
--- Table keys are packed in sorted order (stet.pack(v, true)), so the same
--- shard gives the same bytes; a summary carries no spill offsets.
+-- Format 3: the line "STETSIG3\n", a u32 (little-endian) length and that
+-- many bytes of a stet.pack of the header
+--   { version = 3, near = T, items = { [shard] = n }, count = documents,
+--     first = key, last = key }     (keys of the first and last record)
+-- then the records in key order, as the store of pass 1 holds them
+-- (core/lua_sumstore.c): 'L' records (st:dump's form, read back by
+-- st:add_run), and for a summary that pass 1 made as a table (a document
+-- dropped, or one the general way took) 'G', an i64 key, a u32 length and
+-- a stet.pack of the table. Merging files of distinct shards is thus a
+-- concatenation of their records in key order, read as it is written, and
+-- loading one fills the store without a Lua table per document. Keys of
+-- tables are packed in sorted order (stet.pack(v, true)), so the same
+-- shard gives the same bytes; no record carries a spill offset. Files of
+-- format 2 ("STETSIG1\n", then one stet.pack of the whole) are still read;
+-- format 1, whose MinHash signatures differ, is refused. stet.pack and the
+-- records are native-endian: shards and the merge run on one architecture.
 
 local stet = require "stet"
 
 local shards = {}
 
-local MAGIC = "STETSIG1\n"
-local VERSION = 2
+local MAGIC = "STETSIG3\n"
+local MAGIC2 = "STETSIG1\n" -- formats 1 and 2
+local VERSION = 3
 
 local function fail(msg) error({ exit = 2, message = msg }, 0) end
 
--- Writes a signature file (to PATH.tmp, then renamed; where PATH is a
--- link, a device or a pipe, core/outfile.h says what is written instead).
-function shards.write(path, data)
-  local list = {}
-  for i, k in ipairs(data.keys) do
-    local s = data.summaries[k]
-    s.off, s.len = nil, nil -- where pass 1 left the document: of no use to another run
-    list[i] = s
-  end
-  local body = stet.pack({ version = VERSION, near = data.near, items = data.items, keys = data.keys,
-                           summaries = list }, true) -- the same bytes for the same shard
+-- Opens the file a signature file is written to: f, finish(ok, err). The
+-- file is PATH.tmp, renamed into place by finish; where PATH is a link, a
+-- device or a pipe, core/outfile.h says what is written instead.
+local function open_out(path)
   local setup = require "stet.setup"
   local target = not stet._outfile_std(path) and stet._outfile_target(path)
   local direct = not target
@@ -48,15 +50,51 @@ function shards.write(path, data)
   local f, err
   if direct then f, err = setup.open_output(path) else f, err = io.open(tmp, "wb") end
   if not f then fail("stet: cannot write " .. err) end
-  local ok, werr = f:write(MAGIC, body)
-  local closed, cerr = setup.close_output(f)
-  if not ok or not closed then
-    if not direct then os.remove(tmp) end
-    fail("stet: cannot write " .. tmp .. ": " .. tostring(werr or cerr))
+  return f, function(ok, werr)
+    local closed, cerr = setup.close_output(f)
+    if not ok or not closed then
+      if not direct then os.remove(tmp) end
+      fail("stet: cannot write " .. tmp .. ": " .. tostring(werr or cerr))
+    end
+    if direct then return end
+    local renamed, rerr = os.rename(tmp, target)
+    if not renamed then fail("stet: cannot write " .. path .. ": " .. tostring(rerr)) end
   end
-  if direct then return end
-  local renamed, rerr = os.rename(tmp, target)
-  if not renamed then fail("stet: cannot write " .. path .. ": " .. tostring(rerr)) end
+end
+
+-- Writes the records of the store st (core/lua_sumstore.c) with write(s):
+-- its 'L' records as they are, each table as 'G', key, length, stet.pack.
+local function write_records(st, write)
+  local i = 0
+  while true do
+    local blob, at, key = st:dump(i)
+    local ok, err = write(blob)
+    if not ok then return nil, err end
+    if not key then return true end
+    local s = st:get(key)
+    s.off, s.len = nil, nil -- where pass 1 left the document: of no use to another run
+    local p = stet.pack(s, true)
+    ok, err = write("G" .. string.pack("<i8I4", key, #p) .. p)
+    if not ok then return nil, err end
+    i = at + 1
+  end
+end
+
+local function header_bytes(h)
+  local p = stet.pack({ version = VERSION, near = h.near, items = h.items, count = h.count, first = h.first,
+                        last = h.last }, true)
+  return MAGIC .. string.pack("<I4", #p) .. p
+end
+
+-- Writes a signature file of one shard: data = { near, items, store }.
+function shards.write(path, data)
+  local st = data.store
+  local keys = st:keys()
+  local f, finish = open_out(path)
+  local ok, err = f:write(header_bytes({ near = data.near, items = data.items, count = #keys, first = keys[1],
+                                         last = keys[#keys] }))
+  if ok then ok, err = write_records(st, function(b) return f:write(b) end) end
+  finish(ok, err)
 end
 
 -- Is the file a signature file?
@@ -65,57 +103,149 @@ function shards.is_signature_file(path)
   if not f then return false end
   local head = f:read(#MAGIC)
   f:close()
-  return head == MAGIC
+  return head == MAGIC or head == MAGIC2
 end
 
--- Reads a signature file: { near, items, keys, summaries (key -> summary) }
--- or nil and "path: reason".
+-- Reads the header of a signature file from the open file f, at its start:
+-- the header table, with .body_at (where the records start) | nil, reason.
+-- A file of format 2 is read whole: its header then holds keys and
+-- summaries (key -> summary).
+local function read_header(f, path)
+  local magic = f:read(#MAGIC)
+  if magic == MAGIC2 then
+    local ok, data = pcall(stet.unpack, f:read("a") or "")
+    if ok and type(data) == "table" and data.version == 1 then
+      return nil, path .. ": a signature file of version 1, made by an earlier stet whose MinHash"
+        .. " signatures differ; run stet signatures on its shard again"
+    end
+    if not ok or type(data) ~= "table" or data.version ~= 2 then
+      return nil, path .. ": damaged signature file (" .. tostring(ok and "bad header" or data) .. ")"
+    end
+    local by_key = {}
+    for i, k in ipairs(data.keys) do by_key[k] = data.summaries[i] end
+    data.summaries = by_key
+    data.count = #data.keys
+    data.first, data.last = data.keys[1], data.keys[#data.keys]
+    return data
+  end
+  if magic ~= MAGIC then return nil, path .. ": not a stet signature file" end
+  local lb = f:read(4)
+  local len = lb and #lb == 4 and string.unpack("<I4", lb)
+  local hb = len and f:read(len)
+  local ok, h = pcall(stet.unpack, hb or "")
+  if not hb or #hb ~= len or not ok or type(h) ~= "table" or h.version ~= VERSION or type(h.items) ~= "table" then
+    return nil, path .. ": damaged signature file (bad header)"
+  end
+  h.body_at = #MAGIC + 4 + len
+  return h
+end
+
+-- Reads a signature file: its header (near, items, count, first, last)
+-- and its records (body), to go into a store with shards.fill | nil,
+-- "path: reason".
 function shards.read(path)
   local f, err = io.open(path, "rb")
   if not f then return nil, err end
-  local s = f:read("a")
+  local h, why = read_header(f, path)
+  if h and h.body_at then h.body = f:read("a") or "" end
   f:close()
-  if s:sub(1, #MAGIC) ~= MAGIC then return nil, path .. ": not a stet signature file" end
-  local ok, data = pcall(stet.unpack, s:sub(#MAGIC + 1))
-  if ok and type(data) == "table" and data.version == 1 then
-    return nil, path .. ": a signature file of version 1, made by an earlier stet whose MinHash"
-      .. " signatures differ; run stet signatures on its shard again"
-  end
-  if not ok or type(data) ~= "table" or data.version ~= VERSION then
-    return nil, path .. ": damaged signature file (" .. tostring(ok and "bad header" or data) .. ")"
-  end
-  local by_key = {}
-  for i, k in ipairs(data.keys) do by_key[k] = data.summaries[i] end
-  data.summaries = by_key
-  return data
+  if not h then return nil, why end
+  h.path = path
+  return h
 end
 
--- Merges signature files into one (shards must be distinct); names maps a
--- path read to the name the user gave it (a pipe read to a temporary file).
+-- Adds the records of a signature file read by shards.read to the store
+-- st, in key order, and lets them go. Raises a clear error when they are
+-- damaged.
+function shards.fill(sig, st)
+  if sig.summaries then -- format 2
+    for _, k in ipairs(sig.keys) do st:add(k, sig.summaries[k]) end
+    sig.summaries, sig.keys = nil, nil
+    return
+  end
+  local body = sig.body
+  sig.body = nil
+  local ok, err = pcall(function()
+    local pos = 0
+    while pos < #body do
+      local at, _, _, general = st:add_run(body, pos)
+      pos = at
+      if general then
+        local key, len = string.unpack("<i8I4", body, pos + 1)
+        local s = stet.unpack(body:sub(pos + 13, pos + 12 + len))
+        if type(s) ~= "table" then error("a summary that is no table", 0) end
+        s.index = key -- (the decisions go by it)
+        st:add(key, s)
+        pos = pos + 12 + len
+      end
+    end
+  end)
+  if not ok then fail(("stet: %s: damaged signature file (%s)"):format(sig.path or "?", tostring(err))) end
+  if #st ~= sig.count then
+    fail(("stet: %s: damaged signature file (%d documents where the header says %d)"):format(sig.path or "?",
+      #st, sig.count))
+  end
+end
+
+-- Merges signature files into one (shards must be distinct, and the files'
+-- keys must not interleave: a file holds whole shards, merged in shard
+-- order); names maps a path read to the name the user gave it (a pipe
+-- read to a temporary file). The records are copied as they are, a file
+-- after another, never all in memory. Returns shards, documents.
 function shards.merge(paths, out, names)
-  local merged = { items = {}, keys = {}, summaries = {} }
+  local parts, items, near = {}, {}, nil
   for _, file in ipairs(paths) do
     local path = names and names[file] or file -- the name the user gave
-    local d, err = shards.read(file)
-    if not d then fail("stet merge: " .. (path ~= file and path .. err:sub(#file + 1) or err)) end
-    if merged.near and d.near ~= merged.near then
-      fail(("stet merge: %s was made with --near %s, the others with %s"):format(path, d.near, merged.near))
+    local f, err = io.open(file, "rb")
+    if not f then fail("stet merge: " .. (path ~= file and path .. err:sub(#file + 1) or err)) end
+    local h, why = read_header(f, file)
+    f:close()
+    if not h then fail("stet merge: " .. (path ~= file and path .. why:sub(#file + 1) or why)) end
+    if near and h.near ~= near then
+      fail(("stet merge: %s was made with --near %s, the others with %s"):format(path, h.near, near))
     end
-    merged.near = d.near
-    for shard, n in pairs(d.items) do
-      if merged.items[shard] then fail(("stet merge: shard %d appears twice (%s)"):format(shard, path)) end
-      merged.items[shard] = n
+    near = h.near
+    for shard, n in pairs(h.items) do
+      if items[shard] then fail(("stet merge: shard %d appears twice (%s)"):format(shard, path)) end
+      items[shard] = n
     end
-    for _, k in ipairs(d.keys) do
-      merged.keys[#merged.keys + 1] = k
-      merged.summaries[k] = d.summaries[k]
+    h.file, h.name = file, path
+    if h.count > 0 then parts[#parts + 1] = h end
+  end
+  table.sort(parts, function(a, b) return a.first < b.first end)
+  local count = 0
+  for i, h in ipairs(parts) do
+    count = count + h.count
+    if i > 1 and h.first <= parts[i - 1].last then
+      fail(("stet merge: the shards of %s and %s interleave: merge files of whole shards, in shard order")
+        :format(parts[i - 1].name, h.name))
     end
   end
-  table.sort(merged.keys)
-  shards.write(out, merged)
+  local o, finish = open_out(out)
+  local ok, err = o:write(header_bytes({ near = near, items = items, count = count,
+                                         first = parts[1] and parts[1].first,
+                                         last = parts[#parts] and parts[#parts].last }))
+  for _, h in ipairs(parts) do
+    if not ok then break end
+    if h.summaries then -- format 2: its records, made through a store
+      local st = stet._sumstore(nil, 0, 14)
+      shards.fill(h, st)
+      ok, err = write_records(st, function(b) return o:write(b) end)
+    else
+      local f = assert(io.open(h.file, "rb"))
+      f:seek("set", h.body_at)
+      while ok do
+        local block = f:read(1 << 20)
+        if not block then break end
+        ok, err = o:write(block)
+      end
+      f:close()
+    end
+  end
+  finish(ok, err)
   local n = 0
-  for _ in pairs(merged.items) do n = n + 1 end
-  return n, #merged.keys
+  for _ in pairs(items) do n = n + 1 end
+  return n, count
 end
 
 return shards

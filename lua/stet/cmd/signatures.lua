@@ -64,16 +64,16 @@ function signatures.run(opts, paths)
     ctx.pool = require("stet").pool(ctx.jobs, "return require('stet.pipeline').worker(...)",
       require("stet").pack(pipeline.config(ctx)))
   end
-  local ok, summaries, keys, n = pcall(pipeline.collect, ctx, stats)
+  local ok, err, _, n = pcall(pipeline.collect, ctx, stats)
   if ctx.pool then ctx.pool:close() end
   if ctx.spill then ctx.spill:close() end
   progress.clear(ctx)
-  if not ok then error(summaries, 0) end
-  shards.write(opts.output, { near = opts.near, items = { [ctx.shard] = n }, keys = keys,
-                              summaries = summaries })
+  if not ok then error(err, 0) end
+  -- the summaries go to the file from pass 1's store (core/lua_sumstore.c)
+  shards.write(opts.output, { near = opts.near, items = { [ctx.shard] = n }, store = ctx.store })
   if not opts.quiet then
     io.stderr:write(("stet signatures: shard %d: %d documents, %d summarized, %d rejected -> %s\n"):format(
-      ctx.shard, n, #keys, stats.documents.rejected, opts.output))
+      ctx.shard, n, #ctx.store, stats.documents.rejected, opts.output))
   end
   return 0
 end
