@@ -300,6 +300,18 @@ static int st_add(lua_State *L) {
   return 0;
 }
 
+/* Does an 'L' record start at p and end by end? */
+static int whole_record(const unsigned char *p, const unsigned char *end) {
+  size_t need = 1 + 8 + 8 + 4 + 4 + 1 + 8 + 8;
+  for (int k = 0; k < NSTR; k++) {
+    if ((size_t)(end - p) < need + 4) return 0;
+    uint32_t sl;
+    memcpy(&sl, p + need, 4);
+    need += 4 + (sl == NIL_LEN ? 0 : sl);
+  }
+  return (size_t)(end - p) >= need;
+}
+
 typedef struct rd {
   const unsigned char *p, *end;
 } rd;
@@ -311,28 +323,37 @@ static int rd_take(rd *b, void *out, size_t n) {
   return 0;
 }
 
-/* st:add_run(blob, pos) -> pos, done, bytes_fix, general: the 'L' records
- * from byte pos (0-based) on, up to and past the first 'G' or the end;
- * done: how many records ('L' and 'G') it read. */
+/* st:add_run(blob, pos [, partial]) -> pos, done, bytes_fix, general: the
+ * 'L' records from byte pos (0-based) on, up to and past the first 'G' or
+ * the end; done: how many records ('L' and 'G') it read. A record cut off
+ * by the end of blob is an error, or with partial where the returned pos
+ * stops (at its tag): a file read in blocks goes on from there. */
 static int st_add_run(lua_State *L) {
   store *s = check_store(L);
   size_t n;
   const char *blob = luaL_checklstring(L, 2, &n);
   lua_Integer pos = luaL_checkinteger(L, 3);
   luaL_argcheck(L, pos >= 0 && (size_t)pos <= n, 3, "out of range");
+  int partial = lua_toboolean(L, 4);
   lua_settop(L, 3);
   stet_counter *c = store_counter(L);
   rd b = {(const unsigned char *)blob + pos, (const unsigned char *)blob + n};
   lua_Integer done = 0, fix = 0;
   int general = 0;
   while (b.p < b.end) {
+    const unsigned char *start = b.p;
     unsigned char tag = *b.p++;
-    done++;
     if (tag == 'G') {
+      done++;
       general = 1;
       break;
     }
     if (tag != 'L') return luaL_error(L, "sumstore: bad record");
+    if (partial && !whole_record(start, b.end)) {
+      b.p = start;
+      break;
+    }
+    done++;
     int64_t key, bytes_fix;
     uint64_t off, body_fp;
     uint32_t len, body_len;

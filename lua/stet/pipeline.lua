@@ -381,16 +381,20 @@ local function run_files(ctx, stats)
   -- decisions come from it, made first; pass 1 only spills (and checks
   -- that the shard is the one the file describes)
   if sig then
-    -- the file's summaries go into a store as pass 1's would (core/lua_sumstore.c:
-    -- paragraphs counted, clusters made in C), and the tables are let go
-    local counter = ctx.boilerplate and ctx.boilerplate > 0 and stet.counter() or nil
-    local store = stet._sumstore(counter, ctx.near or 0, ctx.minhash and ctx.minhash.bands or 14)
-    require("stet.shards").fill(sig, store)
-    local keys = store:keys()
+    -- the file's records go into a store as pass 1's would (core/lua_sumstore.c:
+    -- paragraphs counted, clusters made in C); once decided, it is let go
+    -- before pass 1 fills a store of its own
+    local function from_file()
+      local counter = ctx.boilerplate and ctx.boilerplate > 0 and stet.counter() or nil
+      local store = stet._sumstore(counter, ctx.near or 0, ctx.minhash and ctx.minhash.bands or 14)
+      require("stet.shards").fill(sig, store)
+      ctx.store, ctx.pass1_clusters, ctx.pass1_counter = store, true, counter
+      return pipeline.decide(setmetatable({}, { __index = function(_, k) return store:get(k) end }),
+        store:keys(), ctx)
+    end
+    decision = from_file()
+    ctx.store = nil
     collectgarbage("collect")
-    ctx.store, ctx.pass1_clusters, ctx.pass1_counter = store, true, counter
-    decision = pipeline.decide(setmetatable({}, { __index = function(_, k) return store:get(k) end }), keys,
-      ctx)
     local _, _, n = pipeline.collect(ctx, stats)
     if not (stats.interrupted or stet.interrupted()) then
       local want = sig.items[ctx.shard or 0]

@@ -140,22 +140,63 @@ local function read_header(f, path)
   return h
 end
 
--- Reads a signature file: its header (near, items, count, first, last)
--- and its records (body), to go into a store with shards.fill | nil,
--- "path: reason".
+-- Reads a signature file: its header (near, items, count, first, last),
+-- the file left open at its records, for shards.fill | nil, "path:
+-- reason". The file is read once, in order: it may be a pipe.
 function shards.read(path)
   local f, err = io.open(path, "rb")
   if not f then return nil, err end
   local h, why = read_header(f, path)
-  if h and h.body_at then h.body = f:read("a") or "" end
-  f:close()
-  if not h then return nil, why end
+  if not h then
+    f:close()
+    return nil, why
+  end
+  if h.body_at then h.handle = f else f:close() end
   h.path = path
   return h
 end
 
+-- Bytes read at a time from a signature file's records (a field, so that
+-- specs can cut records at every place).
+shards.fill_block = 4 << 20
+
+-- The records of the open file f into the store st, read shards.fill_block
+-- bytes at a time: st:add_run takes the whole 'L' records of what is read (with
+-- partial, it stops before one cut off by the block's end), and a 'G'
+-- record's table is unpacked here. Raises a message when they are damaged
+-- or cut short.
+local function fill_from(f, st)
+  local buf, pos, eof = "", 0, false
+  -- makes sure buf holds n bytes from pos on, if the file has them
+  local function need(n)
+    while #buf - pos < n and not eof do
+      local b = f:read(math.max(shards.fill_block, n))
+      if b then buf, pos = buf:sub(pos + 1) .. b, 0 else eof = true end
+    end
+    return #buf - pos >= n
+  end
+  while need(1) do
+    local at, _, _, general = st:add_run(buf, pos, true)
+    if general then
+      pos = at
+      if not need(12) then error("a record cut short", 0) end
+      local key, len = string.unpack("<i8I4", buf, pos + 1)
+      if not need(12 + len) then error("a record cut short", 0) end
+      local s = stet.unpack(buf:sub(pos + 13, pos + 12 + len))
+      if type(s) ~= "table" then error("a summary that is no table", 0) end
+      s.index = key -- (the decisions go by it)
+      st:add(key, s)
+      pos = pos + 12 + len
+    elseif at == pos then -- no whole record from pos on: more bytes, or a file cut short
+      if not need(#buf - pos + 1) then error("a record cut short", 0) end
+    else
+      pos = at
+    end
+  end
+end
+
 -- Adds the records of a signature file read by shards.read to the store
--- st, in key order, and lets them go. Raises a clear error when they are
+-- st, in key order, and closes the file. Raises a clear error when they are
 -- damaged.
 function shards.fill(sig, st)
   if sig.summaries then -- format 2
@@ -163,23 +204,10 @@ function shards.fill(sig, st)
     sig.summaries, sig.keys = nil, nil
     return
   end
-  local body = sig.body
-  sig.body = nil
-  local ok, err = pcall(function()
-    local pos = 0
-    while pos < #body do
-      local at, _, _, general = st:add_run(body, pos)
-      pos = at
-      if general then
-        local key, len = string.unpack("<i8I4", body, pos + 1)
-        local s = stet.unpack(body:sub(pos + 13, pos + 12 + len))
-        if type(s) ~= "table" then error("a summary that is no table", 0) end
-        s.index = key -- (the decisions go by it)
-        st:add(key, s)
-        pos = pos + 12 + len
-      end
-    end
-  end)
+  local f = sig.handle
+  sig.handle = nil
+  local ok, err = pcall(fill_from, f, st)
+  f:close()
   if not ok then fail(("stet: %s: damaged signature file (%s)"):format(sig.path or "?", tostring(err))) end
   if #st ~= sig.count then
     fail(("stet: %s: damaged signature file (%d documents where the header says %d)"):format(sig.path or "?",
