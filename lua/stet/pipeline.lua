@@ -15,6 +15,10 @@
 -- document back from the spill file, drops boilerplate paragraphs and
 -- writes the records in input order.
 --
+-- With a signatures file (`--signatures`, one shard of a corpus: see
+-- stet.shards) the decisions come from the file's summaries, made first,
+-- and the two passes run as above on the shard.
+--
 -- With standard input it makes one pass: boilerplate from a table file
 -- (`--table`, made by `stet hash`) if given, duplicates as "seen before".
 --
