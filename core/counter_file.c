@@ -124,12 +124,12 @@ int stet_counter_save(const stet_counter *c, const char *path, char *err, size_t
   writer *w = malloc(sizeof *w);
   XXH3_state_t *hs = XXH3_createState();
   int rc = -1;
-  if (!w || !hs || stet_outfile_target(path, &target)) {
+  int std = stet_outfile_std(path);
+  if (!w || !hs || (std < 0 && stet_outfile_target(path, &target))) {
     set_err(err, errlen, path, "not enough memory");
     goto done;
   }
-  int std = stet_outfile_std(path);
-  int direct = target == NULL || std >= 0; /* written straight (outfile.h) */
+  int direct = target == NULL; /* written straight (outfile.h), or through std */
   if (!direct) {
     size_t tlen = strlen(target);
     if (!(tmp = malloc(tlen + 5))) {

@@ -104,6 +104,14 @@ describe("files renamed into place", function()
   before_each(function() dir = h.tree({}) end)
   after_each(function() h.rmtree(dir) end)
 
+  -- The table of the corpus, written to a plain file: what the others must hold.
+  local function want_table()
+    local want = dir .. "/want.tbl"
+    local _, err, code = h.run({ "hash", "-q", "-o", want, CORPUS })
+    assert.are.equal(0, code, err)
+    return want
+  end
+
   it("fail with exit 2 and leave neither the file nor its temporary when a write fails", function()
     for _, case in ipairs({
       { "hash", "-o", "T", CORPUS },
@@ -120,9 +128,8 @@ describe("files renamed into place", function()
   end)
 
   it("are written to the file a link leads to, and the link stays a link", function()
-    local want = dir .. "/want.tbl"
-    local _, err, code = h.run({ "hash", "-o", want, CORPUS })
-    assert.are.equal(0, code, err)
+    local want = want_table()
+    local _, err, code
     h.sh("mkdir " .. h.quote(dir .. "/real"))
     local function kind(path) return (stet.stat(path, true)) end
     for _, cmd in ipairs({ "hash", "merge" }) do
@@ -152,9 +159,7 @@ describe("files renamed into place", function()
   end)
 
   it("go where a link through /proc (/dev/stdout) sends them, as the shell opened the file", function()
-    local want = dir .. "/want.tbl"
-    local _, err, code = h.run({ "hash", "-o", want, CORPUS })
-    assert.are.equal(0, code, err)
+    local want = want_table()
     -- a link of our own to /proc/self/fd/1, as /dev/stdout is: a rename
     -- over it would replace the link (as root, /dev/stdout itself)
     local out = dir .. "/stdout"
@@ -188,8 +193,7 @@ describe("files renamed into place", function()
   end)
 
   it("named -, /dev/stdout or /dev/stderr are written through the descriptor, between what the shell writes", function()
-    local want = dir .. "/want.tbl"
-    assert.are.equal(0, select(3, h.run({ "hash", "-q", "-o", want, CORPUS })))
+    local want = want_table()
     local wsig = dir .. "/want.sig"
     assert.are.equal(0, select(3, h.run({ "signatures", "-q", "--shard", "1", "-o", wsig, CORPUS })))
     local stats = dir .. "/s.json"
@@ -215,9 +219,7 @@ describe("files renamed into place", function()
   end)
 
   it("are written straight into a pipe, which stays a pipe", function()
-    local want = dir .. "/want.tbl"
-    local _, err, code = h.run({ "hash", "-o", want, CORPUS })
-    assert.are.equal(0, code, err)
+    local want = want_table()
     for _, cmd in ipairs({ { "hash" }, { "merge" } }) do
       local fifo, got = dir .. "/pipe", dir .. "/got.tbl"
       h.sh("mkfifo " .. h.quote(fifo))
@@ -225,7 +227,7 @@ describe("files renamed into place", function()
       -- replaced by a file cannot hang the spec)
       h.sh(("(timeout 20 cat %s > %s &)"):format(h.quote(fifo), h.quote(got)))
       local args = { cmd[1], "-o", fifo, cmd[1] == "merge" and want or CORPUS }
-      _, err, code = h.run(args)
+      local _, err, code = h.run(args)
       assert.are.equal(0, code, err)
       assert.are.equal("other", (stet.stat(fifo)))
       -- the reader has the whole table once the writer has closed its end

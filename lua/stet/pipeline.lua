@@ -57,7 +57,6 @@ local function bump(t, k, n) t[k] = (t[k] or 0) + (n or 1) end
 
 local progress = require "stet.progress"
 local progress_line, clear_progress = progress.show, progress.clear
-pipeline.input_size = progress.input_size
 
 -- Counts a rejected document and writes it to the rejects file.
 local function reject(ctx, stats, raw, reason)
@@ -586,7 +585,7 @@ function pipeline.run(ctx)
   end
   -- STET_LANE=0 sends every document the general way (specs compare)
   ctx.lane = os.getenv("STET_LANE") ~= "0"
-  if ctx.progress then ctx.total_bytes = pipeline.input_size(ctx.paths) end
+  if ctx.progress then ctx.total_bytes = progress.input_size(ctx.paths) end
   if not streaming then
     -- JSON lines are decoded and text files read where they are processed
     ctx.reader.defer_json = true

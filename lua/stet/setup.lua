@@ -96,8 +96,8 @@ end
 -- PATH.tmp renamed into place, cannot be made: before the work, not after.
 -- What is written straight (a device, a pipe: core/outfile.h) is not tried.
 function setup.check_writable(cmd, path)
-  local target = stet._outfile_target(path)
-  if not target or stet._outfile_std(path) then return end
+  local target = not stet._outfile_std(path) and stet._outfile_target(path)
+  if not target then return end
   local tmp = target .. ".tmp"
   local f, err = io.open(tmp, "wb")
   if not f then error({ exit = 2, message = ("stet %s: cannot write %s"):format(cmd, err) }, 0) end

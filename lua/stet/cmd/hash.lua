@@ -126,9 +126,10 @@ function hash.run(opts, positional)
         show(st.docs + d, st.read + read)
       end)
     st.docs, st.paras, st.bytes = st.docs + docs, st.paras + paras, st.bytes + bytes
-    local size = select(2, stet.stat(file))
-    st.read = st.read + (size or bytes)
-    show(st.docs, st.read)
+    if pg.progress then -- (the file's size: what the percent goes by)
+      st.read = st.read + (select(2, stet.stat(file)) or bytes)
+      show(st.docs, st.read)
+    end
     return err
   end
 
