@@ -117,6 +117,20 @@ describe("shards", function()
       out)
   end)
 
+  it("signatures shows progress with --progress, writes the same file, and wants -j in 1..256", function()
+    local stet = h.quote(h.bin)
+    local err, ok = sh(("%s signatures --progress --shard 1 -o %s/p.sig examples/corpus/misc"):format(stet, tmp))
+    assert.is_truthy(ok)
+    assert.matches("\r\27%[Ksignatures: 6 documents, [%d.]+ MB, [%d.]+ MB/s, %d+ docs/s, 100%%, 0:00 left", err)
+    assert.matches("\r\27%[Kstet signatures: shard 1: 6 documents", err)
+    sh(("%s signatures -q --shard 1 -o %s/q.sig examples/corpus/misc"):format(stet, tmp))
+    assert.are.equal(h.slurp(tmp .. "/q.sig"), h.slurp(tmp .. "/p.sig"))
+    local out, ok2 = sh(("%s signatures -q -j 300 --shard 1 -o %s/r.sig examples/corpus/misc"):format(stet, tmp))
+    assert.is_falsy(ok2)
+    assert.are.equal("stet signatures: --jobs must be a whole number from 1 to 256 (see 'stet help signatures')\n",
+      out)
+  end)
+
   it("load the same records whatever the blocks the file is read in", function()
     local shards = require "stet.shards"
     local stet = h.quote(h.bin)
