@@ -245,6 +245,29 @@ static size_t next_home(size_t home) {
   return home < 262144 ? home * 2 : home + home / 5;
 }
 
+void stet_counter_work(stet_counter *c, uint64_t done, uint64_t total) {
+  if (done == 0 && total != 0) c->work_base = c->size;
+  c->work_done = done;
+  c->work_total = total;
+}
+
+/* The home slots to grow to: next_home, or more when the run under way
+ * (stet_counter_work) has gone at least 1/64 of its way and the entries it
+ * added so far, scaled to the whole run, need more at a load of 4/5; at
+ * most four times the current home. The distinct entries of a corpus grow
+ * slower than its size, so the scaled count is rather over than under. */
+static size_t grow_target(const stet_counter *c) {
+  size_t want = next_home(c->home);
+  uint64_t done = c->work_done, total = c->work_total;
+  if (total == 0 || done >= total || done < total / 64 || done == 0 || c->size < c->work_base)
+    return want;
+  long double proj = (long double)c->work_base +
+                     (long double)(c->size - c->work_base) * (long double)total / (long double)done;
+  long double cap = 4.0L * (long double)c->home, need = proj * 5 / 4 + 1;
+  if (need > cap) need = cap;
+  return need > (long double)want ? (size_t)need : want;
+}
+
 /* The entry of (fp, site), inserted with count 0 when absent; NULL on
  * ENOMEM. fp must not be 0. */
 static stet_count_entry *upsert(stet_counter *c, uint64_t fp, uint32_t site) {
@@ -265,7 +288,7 @@ static stet_count_entry *upsert(stet_counter *c, uint64_t fp, uint32_t site) {
         return &c->slots[i];
       }
     }
-    if (grow_in_place(c, next_home(c->home))) return NULL;
+    if (grow_in_place(c, grow_target(c))) return NULL;
   }
 }
 

@@ -79,6 +79,11 @@ typedef struct stet_counter {
   stet_buf sample_text;
   int sample_gaps;      /* a pair may count 2 or more without a sample (an
                            add without text, add_count, a failed set) */
+  /* the run of adds under way, in any unit (bytes, files), for growth:
+   * work_done of work_total, begun with work_base entries; 0 of 0 when
+   * not known (stet_counter_work) */
+  uint64_t work_done, work_total;
+  size_t work_base;
 } stet_counter;
 
 /* A new empty table, or NULL on ENOMEM. Free it with stet_counter_free. */
@@ -99,6 +104,14 @@ const char *stet_counter_site_name(const stet_counter *c, uint32_t id, size_t *l
  * Returns 1 when counted, 0 when not, -1 on ENOMEM. */
 int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,
                      const char *text, size_t tlen, uint32_t *count);
+/* Says how far the run of adds under way has gone: done of total, in any
+ * unit (bytes of a file, files of a folder); total 0 when not known. done
+ * 0 of a total begins a run (the entries already there are not its own). When the
+ * table must grow, it grows to the size the run's entries so far project
+ * for the whole run (at most four times its size) instead of by a fifth,
+ * so that a big run copies the table a few times instead of a dozen. The
+ * caller sets total 0 again when the run ends. Changes no count. */
+void stet_counter_work(stet_counter *c, uint64_t done, uint64_t total);
 /* Hints the processor to fetch the home slot of (fp, site), so that an add
  * a few paragraphs later does not wait for memory. Changes nothing. */
 void stet_counter_prefetch(const stet_counter *c, uint64_t fp, uint32_t site);

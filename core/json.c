@@ -185,6 +185,12 @@ STET_AVX2_INLINE size_t copy_to_special_avx2(const unsigned char *s, size_t i, s
 }
 #endif
 
+/* Notes a newline at offset at of a field's unescaped value (nl). */
+static inline void note_newline(stet_json_field *f, size_t at) {
+  if (f->nl_n < f->nl_cap) f->nl[f->nl_n] = (uint32_t)at;
+  f->nl_n++;
+}
+
 /* Skips the string whose opening quote is at sc->i. On success sc->i is
  * after the closing quote, the body is [*start, *stop) and *escaped says
  * whether it holds escapes. Returns 0, or -1 when invalid. When out is not
@@ -192,10 +198,12 @@ STET_AVX2_INLINE size_t copy_to_special_avx2(const unsigned char *s, size_t i, s
  * body goes to out and its length to *outlen. From the first escape on,
  * the text is copied while it is scanned: at input offset i the output is
  * at most i - *start long (an escape is never shorter than what it stands
- * for), so a 16-byte store made while i + 16 <= n stays inside out. */
+ * for), so a 16-byte store made while i + 16 <= n stays inside out.
+ * nlf (NULL, or the field, with out) notes where escapes put newlines. */
 static inline __attribute__((always_inline)) int skip_string(scan *sc, size_t *start,
                                                              size_t *stop, int *escaped,
                                                              char *out, size_t *outlen,
+                                                             stet_json_field *nlf,
                                                              find_fn *find, copy_fn *copy) {
   const unsigned char *s = sc->s;
   size_t n = sc->n, i = sc->i + 1;
@@ -221,6 +229,7 @@ static inline __attribute__((always_inline)) int skip_string(scan *sc, size_t *s
     *escaped = 1;
     unsigned char c = i + 1 < n ? simple_escape(s[i + 1]) : 0;
     if (c) {
+      if (c == '\n' && nlf) note_newline(nlf, (size_t)(o - (unsigned char *)out));
       if (o) *o++ = c;
       i += 2;
     } else {
@@ -230,6 +239,7 @@ static inline __attribute__((always_inline)) int skip_string(scan *sc, size_t *s
         sc->i = i;
         return -1;
       }
+      if (cp == '\n' && nlf) note_newline(nlf, (size_t)(o - (unsigned char *)out));
       if (o) o += put_utf8(o, cp);
       i += len;
     }
@@ -295,7 +305,7 @@ scan_object(const char *str, size_t n, stet_json_field *fields, size_t nf, size_
   uint64_t stack[(STET_JSON_MAX_DEPTH + 63) / 64]; /* bit set: an array */
   size_t depth = 0;
   stet_json_status status = STET_JSON_INVALID;
-  for (size_t k = 0; k < nf; k++) fields[k].found = 0;
+  for (size_t k = 0; k < nf; k++) fields[k].found = 0, fields[k].nl_n = 0;
   if (others) *others = 0;
   skip_ws(&sc);
   if (sc.i >= n || s[sc.i] != '{') {
@@ -319,7 +329,8 @@ scan_object(const char *str, size_t n, stet_json_field *fields, size_t nf, size_
     if (!in_array) {
       size_t a, b;
       int esc;
-      if (sc.i >= n || s[sc.i] != '"' || skip_string(&sc, &a, &b, &esc, NULL, NULL, find, copy))
+      if (sc.i >= n || s[sc.i] != '"' ||
+          skip_string(&sc, &a, &b, &esc, NULL, NULL, NULL, find, copy))
         goto fail;
       if (depth == 1) {
         if (esc) {
@@ -340,7 +351,10 @@ scan_object(const char *str, size_t n, stet_json_field *fields, size_t nf, size_
       size_t a, b;
       int esc;
       stet_json_field *f = want >= 0 ? &fields[want] : NULL;
-      if (skip_string(&sc, &a, &b, &esc, f ? f->out : NULL, f ? &f->outlen : NULL, find, copy))
+      stet_json_field *nlf = f && f->out && f->nl ? f : NULL;
+      if (nlf) nlf->nl_n = 0; /* a key given twice: the last value's */
+      if (skip_string(&sc, &a, &b, &esc, f ? f->out : NULL, f ? &f->outlen : NULL, nlf, find,
+                      copy))
         goto fail;
       if (f) {
         f->found = 1;

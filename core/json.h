@@ -21,6 +21,7 @@
 #define STET_JSON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define STET_JSON_MAX_DEPTH 1000
 
@@ -42,6 +43,14 @@ typedef struct stet_json_field {
                        value is written there unescaped while it is scanned,
                        saving the caller a stet_json_unescape pass */
   size_t outlen;    /* the length written to out (when found and escaped) */
+  uint32_t *nl;     /* NULL, or room for nl_cap offsets (with out only):
+                       where the value's escapes \n and \u000A put a
+                       newline in out, in order; nl_n says how many there
+                       were, more than nl_cap when they did not fit. A
+                       caller that knows s holds no raw newline (a line of
+                       JSON Lines) then has every line break of the value
+                       without looking for them. */
+  size_t nl_cap, nl_n;
 } stet_json_field;
 
 /* Scans s[0..n) as one JSON object and fills in fields[0..nf). On

@@ -127,6 +127,7 @@ static int json_scan_ref(lua_State *L, const char *s, size_t n) {
     f[k].name = luaL_checklstring(L, -1, &f[k].len); /* kept by names */
     lua_pop(L, 1);
     f[k].out = unescape ? box->data + k * (n + 1) : NULL;
+    f[k].nl = NULL;
   }
   size_t where = 0, others = 0;
   stet_json_status st = stet_json_scan_simd(s, n, f, nf, &where, &others, simd);

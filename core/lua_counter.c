@@ -13,9 +13,9 @@
  *       samples is false): the fast path of `stet hash`
  *   t:add_file(path, site, doc [, samples]) -> paragraphs, bytes | nil, err
  *       the same for the whole (decompressed) contents of a file
- *   t:add_files(files, i, j, doc [, site [, samples]]) -> docs, paragraphs,
- *       bytes, errors, binary: add_file over files[i..j], one call per
- *       folder, binary files skipped
+ *   t:add_files(files, i, j, doc [, site [, samples [, first, last]]]) ->
+ *       docs, paragraphs, bytes, errors, binary: add_file over
+ *       files[i..j], one call per folder, binary files skipped
  *   t:add_jsonl(path, doc, site, default_site, samples, block_size,
  *       fallback) -> docs, paragraphs, bytes [, err]: a JSON Lines file
  *   t:sub(fp, site, n), t:sub_cluster(fps, sites)   counts taken off
@@ -59,6 +59,7 @@ static void init_box(counter_box *b) {
   b->spans = empty;
   b->file = empty;
   b->text = empty;
+  b->nl = empty;
   b->atime = 0;
 }
 
@@ -79,6 +80,7 @@ static int c_gc(lua_State *L) {
   stet_buf_free(&b->spans);
   stet_buf_free(&b->file);
   stet_buf_free(&b->text);
+  stet_buf_free(&b->nl);
   b->c = NULL;
   return 0;
 }
@@ -253,17 +255,21 @@ static int batch_span(void *ud, size_t start, size_t stop) {
   return 0;
 }
 
-/* Splits s[0..n) into paragraphs (stet_paragraphs_each, blank lines),
- * fingerprints them all in one call, then counts them in order, fetching
+/* Splits s[0..n) into paragraphs (stet_paragraphs_each, blank lines; or
+ * stet_paragraphs_at with nl[0..k_nl), all the newlines of s, when nl is
+ * not NULL), fingerprints them all in one call, then counts them in order, fetching
  * the table slot of a paragraph a few adds ahead. s[0..avail) is readable
  * (avail >= n: the key builder may load past the end of a paragraph).
  * Returns the paragraph count, or -1 on ENOMEM. */
 lua_Integer stet_lua_counter_add_text(counter_box *b, const char *s, size_t n, size_t avail, uint32_t site,
-                            uint64_t doc, int samples) {
+                            uint64_t doc, int samples, const uint32_t *nl, size_t k_nl) {
   enum { AHEAD = 16 }; /* misses in flight: about the line fill buffers */
   para_batch pb = {&b->spans, 0};
   b->spans.len = 0;
-  stet_paragraphs_each(s, n, 0, batch_span, &pb);
+  if (nl)
+    stet_paragraphs_at(s, n, nl, k_nl, batch_span, &pb);
+  else
+    stet_paragraphs_each(s, n, 0, batch_span, &pb);
   if (pb.oom) return -1;
   stet_fp_span *sp = (stet_fp_span *)(void *)b->spans.data;
   size_t k = b->spans.len / sizeof *sp;
@@ -287,7 +293,7 @@ static int c_add_paragraphs(lua_State *L) {
   uint32_t site = check_site(L, c, 3);
   uint64_t doc = check_doc(L, 4);
   int samples = lua_isnoneornil(L, 5) || lua_toboolean(L, 5);
-  lua_Integer count = stet_lua_counter_add_text(b, s, n, n, site, doc, samples);
+  lua_Integer count = stet_lua_counter_add_text(b, s, n, n, site, doc, samples, NULL, 0);
   if (count < 0) return stet_lua_nomem(L);
   lua_pushinteger(L, count);
   return 1;
@@ -415,7 +421,7 @@ static int c_add_file(lua_State *L) {
     return 2;
   }
   lua_Integer count = stet_lua_counter_add_text(b, b->file.data ? b->file.data : "", b->file.len,
-                               b->file.data ? b->file.cap : 0, site, doc, samples);
+                               b->file.data ? b->file.cap : 0, site, doc, samples, NULL, 0);
   size_t bytes = b->file.len;
   if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
   if (count < 0) return stet_lua_nomem(L);
@@ -445,15 +451,18 @@ static const char *folder_of(const char *path, size_t n, size_t *len) {
   return path + k;
 }
 
-/* t:add_files(files, i, j, doc [, site [, samples]]) -> docs, paragraphs,
- * bytes, errors, binary. Adds files[i..j] as add_file does, one document
+/* t:add_files(files, i, j, doc [, site [, samples [, first, last]]]) ->
+ * docs, paragraphs, bytes, errors, binary. Adds files[i..j] as add_file
+ * does, one document
  * each, the documents numbered doc, doc + 1, ... (a file that cannot be
  * read, or is binary, takes no number); the site is site, else the name of
  * the folder holding the file. The files are regular files, as
  * stet.find_files lists them: a read that returns less than asked is taken
  * as the end of the file. errors is an array of "path: reason" messages,
  * in order; binary the paths of the files skipped as binary (a NUL in
- * their first STET_SNIFF_BINARY bytes, as stet clean rejects them). */
+ * their first STET_SNIFF_BINARY bytes, as stet clean rejects them).
+ * files[first..last] (default i..j) is the whole run that this call is
+ * part of, for the table's growth (stet_counter_work). */
 static int c_add_files(lua_State *L) {
   counter_box *b = luaL_checkudata(L, 1, COUNTER_META);
   stet_counter *c = stet_lua_counter_check(L, 1);
@@ -463,6 +472,8 @@ static int c_add_files(lua_State *L) {
   int fixed = !lua_isnoneornil(L, 6);
   uint32_t site = fixed ? check_site(L, c, 6) : 0;
   int samples = lua_isnoneornil(L, 7) || lua_toboolean(L, 7);
+  lua_Integer run_first = luaL_optinteger(L, 8, i), run_last = luaL_optinteger(L, 9, j);
+  luaL_argcheck(L, run_first <= i && j <= run_last, 8, "must hold i..j");
   lua_settop(L, 7);
   lua_newtable(L); /* 8: errors */
   lua_pushnil(L);  /* 9: the folder of the last file */
@@ -475,6 +486,7 @@ static int c_add_files(lua_State *L) {
   size_t dirlen = 0;
   char err[600];
   for (lua_Integer k = i; k <= j; k++) {
+    stet_counter_work(c, (uint64_t)(k - run_first), (uint64_t)(run_last - run_first + 1));
     lua_rawgeti(L, 2, k); /* 11: kept on the stack while used */
     size_t plen;
     const char *path = lua_tolstring(L, 11, &plen);
@@ -521,7 +533,7 @@ static int c_add_files(lua_State *L) {
     } else {
       lua_Integer count = stet_lua_counter_add_text(b, b->file.data ? b->file.data : "", b->file.len,
                                    b->file.data ? b->file.cap : 0, site,
-                                   (uint64_t)(doc + docs), samples);
+                                   (uint64_t)(doc + docs), samples, NULL, 0);
       if (count < 0) {
         if (dirfd != AT_FDCWD) close(dirfd);
         return stet_lua_nomem(L);
@@ -533,6 +545,7 @@ static int c_add_files(lua_State *L) {
     if (r != -1 && b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
     lua_settop(L, 10);
   }
+  stet_counter_work(c, 0, 0);
   if (dirfd != AT_FDCWD) close(dirfd);
   lua_pushinteger(L, docs);
   lua_pushinteger(L, paras);

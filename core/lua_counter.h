@@ -19,6 +19,7 @@ typedef struct counter_box {
   stet_buf spans;  /* stet_fp_span of the text being added */
   stet_buf file;   /* the file add_file read; add_jsonl's block */
   stet_buf text;   /* add_jsonl: the unescaped text and site of a line */
+  stet_buf nl;     /* add_jsonl: where the text's escapes put newlines */
   int atime;       /* 1: O_NOATIME was refused, open files without it */
 } counter_box;
 
@@ -26,9 +27,11 @@ typedef struct counter_box {
 stet_counter *stet_lua_counter_check(lua_State *L, int idx);
 
 /* Adds the paragraphs of s[0..n) (s[0..avail) readable) for doc: the
- * paragraph count, or -1 on ENOMEM (see lua_counter.c). */
+ * paragraph count, or -1 on ENOMEM (see lua_counter.c). nl, when not
+ * NULL, holds the offsets of all the k newlines of s (stet_paragraphs_at). */
 lua_Integer stet_lua_counter_add_text(counter_box *b, const char *s, size_t n, size_t avail,
-                                      uint32_t site, uint64_t doc, int samples);
+                                      uint32_t site, uint64_t doc, int samples,
+                                      const uint32_t *nl, size_t k);
 
 /* Would stet_reader decompress (or refuse) a file with this name and these
  * first bytes? */

@@ -37,6 +37,10 @@ typedef struct jsonl_run {
   lua_Integer in_pos;  /* bytes of the input read up to the current line */
 } jsonl_run;
 
+/* Newline offsets the JSON scan notes for a line's text; a text with more
+ * is searched for its paragraphs instead. */
+#define NL_ROOM 4096
+
 /* Bytes of documents between two calls of add_jsonl's progress function. */
 #define PROGRESS_STEP (4 * 1024 * 1024)
 
@@ -45,12 +49,14 @@ static int is_space(unsigned char ch) {
   return ch == ' ' || (ch >= '\t' && ch <= '\r');
 }
 
-/* Adds one document of a JSON line, text[0..n) (text[0..avail) readable),
- * and calls the progress function every PROGRESS_STEP bytes. 0, -1 when
+/* Adds one document of a JSON line, text[0..n) (text[0..avail) readable;
+ * nl: NULL, or the offsets of its k newlines), and calls the progress
+ * function every PROGRESS_STEP bytes. 0, -1 when
  * that raised (its error on the stack), or -2 on ENOMEM. */
-static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, size_t avail, uint32_t site) {
-  lua_Integer count = stet_lua_counter_add_text(jr->b, text, n, avail, site, (uint64_t)(jr->doc + jr->docs),
-                               jr->samples);
+static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, size_t avail, uint32_t site,
+                     const uint32_t *nl, size_t k) {
+  lua_Integer count = stet_lua_counter_add_text(jr->b, text, n, avail, site,
+                                                (uint64_t)(jr->doc + jr->docs), jr->samples, nl, k);
   if (count < 0) return -2;
   jr->docs++;
   jr->paras += count;
@@ -79,15 +85,27 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
   stet_buf *tb = &jr->b->text; /* the text unescaped (by the scan), then the site */
   tb->len = 0;
   if (stet_buf_reserve(tb, 2 * n + 2)) return -2;
-  stet_json_field f[2] = {{"text", 4, 0, 0, 0, 0, tb->data, 0}, {"site", 4, 0, 0, 0, 0, NULL, 0}};
+  /* where the text's escapes put newlines: a line holds no raw newline,
+   * so the paragraphs are found without searching the text (a line too
+   * long for 32-bit offsets, or with more newlines than room, searches) */
+  stet_buf *nb = &jr->b->nl;
+  if (nb->cap < NL_ROOM * sizeof(uint32_t) && stet_buf_reserve(nb, NL_ROOM * sizeof(uint32_t)))
+    return -2;
+  stet_json_field f[2] = {{"text", 4, 0, 0, 0, 0, tb->data, 0, (uint32_t *)(void *)nb->data,
+                           n < UINT32_MAX ? nb->cap / sizeof(uint32_t) : 0, 0},
+                          {"site", 4, 0, 0, 0, 0, NULL, 0, NULL, 0, 0}};
   if (stet_json_scan(s, n, f, 2, NULL) == STET_JSON_OK && f[0].found) {
     const char *text = s + f[0].start, *site = s + f[1].start;
     size_t tlen = f[0].stop - f[0].start, slen = f[1].stop - f[1].start;
     size_t avail = (size_t)(jr->end - text);
+    const uint32_t *nl = f[0].nl; /* unescaped: no newline at all */
+    size_t nlk = 0;
     if (f[0].escaped) {
       text = tb->data;
       tlen = f[0].outlen;
       avail = tb->cap;
+      nlk = f[0].nl_n;
+      if (nlk > f[0].nl_cap) nl = NULL;
     }
     if (f[1].found && f[1].escaped) {
       char *out = tb->data + n + 1;
@@ -106,7 +124,7 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
         }
         id = jr->default_site;
       }
-      return jsonl_doc(jr, text, tlen, avail, id);
+      return jsonl_doc(jr, text, tlen, avail, id, nl, nlk);
     }
   }
   lua_State *L = jr->L;
@@ -119,8 +137,9 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
     size_t tlen, slen;
     const char *text = lua_tolstring(L, -2, &tlen), *site = lua_tolstring(L, -1, &slen);
     uint32_t id;
-    rc = stet_counter_site(jr->b->c, site, slen, &id) ? -2
-                                                      : jsonl_doc(jr, text, tlen, tlen, id);
+    rc = stet_counter_site(jr->b->c, site, slen, &id)
+           ? -2
+           : jsonl_doc(jr, text, tlen, tlen, id, NULL, 0);
     if (rc == -1) { /* the progress function raised: its error stays on top */
       lua_replace(L, -3);
       lua_pop(L, 1);
@@ -195,6 +214,7 @@ static int jsonl_map(jsonl_run *jr, int fd, size_t size) {
     const char *nl = memchr(m + pos, '\n', size - pos);
     size_t stop = nl ? (size_t)(nl - m) : size;
     jr->in_pos = (lua_Integer)stop;
+    stet_counter_work(jr->b->c, pos, size); /* growth by projection */
     rc = jsonl_line(jr, m + pos, stop - pos, ++lineno);
     pos = stop + 1;
     if (pos - dropped >= MAP_DROP && pos < size) {
@@ -204,6 +224,7 @@ static int jsonl_map(jsonl_run *jr, int fd, size_t size) {
     }
   }
   munmap(m, size);
+  stet_counter_work(jr->b->c, 0, 0);
   return rc;
 }
 

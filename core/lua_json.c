@@ -54,6 +54,7 @@ static int l_json_fields(lua_State *L) {
     if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, 2, "names must be strings");
     f[k].name = lua_tolstring(L, -1, &f[k].len); /* still referenced by names */
     f[k].out = NULL;
+    f[k].nl = NULL;
     lua_pop(L, 1);
   }
   size_t where = 0;

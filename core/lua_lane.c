@@ -615,10 +615,12 @@ static int jsonl_line(lua_State *L, const char *s, size_t n, lua_Integer lineno,
   scratch *sc = SCRATCH(L);
   if (lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) return 0;
   stet_json_field f[J_FIELDS] = {
-    {file->text_field.s, file->text_field.n, 0, 0, 0, 0, NULL, 0},
-    {"id", 2, 0, 0, 0, 0, NULL, 0},
-    {"url", 3, 0, 0, 0, 0, NULL, 0},      {"site", 4, 0, 0, 0, 0, NULL, 0},
-    {"title", 5, 0, 0, 0, 0, NULL, 0},    {"date", 4, 0, 0, 0, 0, NULL, 0},
+    {file->text_field.s, file->text_field.n, 0, 0, 0, 0, NULL, 0, NULL, 0, 0},
+    {"id", 2, 0, 0, 0, 0, NULL, 0, NULL, 0, 0},
+    {"url", 3, 0, 0, 0, 0, NULL, 0, NULL, 0, 0},
+    {"site", 4, 0, 0, 0, 0, NULL, 0, NULL, 0, 0},
+    {"title", 5, 0, 0, 0, 0, NULL, 0, NULL, 0, 0},
+    {"date", 4, 0, 0, 0, 0, NULL, 0, NULL, 0, 0},
   };
   /* the text is unescaped straight into the raw buffer the document is
    * made from */

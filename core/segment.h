@@ -15,6 +15,7 @@
 #define STET_SEGMENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef int (*stet_span_fn)(void *ud, size_t start, size_t stop);
 
@@ -44,6 +45,13 @@ int stet_words_each_reference(const char *s, size_t n, stet_span_fn fn, void *ud
  * both ends. With lines nonzero every non-blank line is a paragraph. Line
  * ends are "\n" (a CR before it is trimmed as white space). */
 int stet_paragraphs_each(const char *s, size_t n, int lines, stet_span_fn fn, void *ud);
+
+/* stet_paragraphs_each (lines 0) for a text whose newlines are known to
+ * be exactly at nl[0..k), in increasing order (the JSON scanner notes
+ * them for a line of JSON Lines): the text is not searched for them, only
+ * the start of each line is looked at. The same spans. */
+int stet_paragraphs_at(const char *s, size_t n, const uint32_t *nl, size_t k, stet_span_fn fn,
+                       void *ud);
 
 /* stet_paragraphs_each with the block masks chosen, for tests: 0 the
  * baseline (SSE2 on x86_64), 1 AVX2 when the CPU has it, -1 the best the

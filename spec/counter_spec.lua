@@ -192,6 +192,38 @@ describe("stet.counter", function()
     assert.is_true(t:memory() <= 24 * n + 65536, "bytes per entry: " .. t:memory() / n)
   end)
 
+  it("grows by what a file read so far projects, to the same counts and no more memory", function()
+    -- add_jsonl tells the table how far into the file it is; the table then
+    -- grows to the size the entries so far project, in a few steps
+    local word = require("spec.support.helpers").word -- (numbers would key alike)
+    local path, docs = tmp(), {}
+    local f = assert(io.open(path, "wb"))
+    for d = 1, 3000 do
+      local paras = {}
+      for p = 1, 100 do paras[p] = "story " .. word(d * 100 + p) end
+      paras[101] = "Subscribe now"
+      docs[d] = table.concat(paras, "\n\n")
+      f:write('{"text": "', (docs[d]:gsub("\n", "\\n")), '"}\n')
+    end
+    f:close()
+    local a, b = stet.counter(), stet.counter()
+    a:add_jsonl(path, 1, nil, "s", false, nil, function() end)
+    for d, text in ipairs(docs) do b:add_paragraphs(text, "s", d, false) end
+    local n = 300001
+    assert.are.equal(n, a:size())
+    assert.are.same(b:top(3), a:top(3))
+    assert.are.equal(3000, a:count(stet.fingerprint("Subscribe now"), "s"))
+    assert.is_true(a:memory() <= 24 * n + 65536, "bytes per entry: " .. a:memory() / n)
+    assert.is_true(a:memory() <= b:memory() * 1.1, a:memory() .. " against " .. b:memory())
+    local pa, pb = tmp(), tmp()
+    assert(a:save(pa))
+    assert(b:save(pb))
+    assert.are.equal(slurp(pb), slurp(pa))
+    for _, p in ipairs({ path, pa, pb }) do os.remove(p) end
+    -- add_files takes the whole run's range; it must hold the call's
+    assert.has_error(function() a:add_files({ "x" }, 1, 1, 1, nil, false, 2, 3) end)
+  end)
+
   it("lists the most frequent entries with their samples", function()
     local t, footer = sample_table()
     local top = t:top(2)
@@ -381,6 +413,55 @@ describe("stet.counter", function()
     assert.has_error(function()
       g:add_jsonl(path, 1, nil, "folder", true, 64, function() error("raised") end)
     end, "raised")
+    os.remove(path)
+  end)
+
+  it("splits a JSON line's text where its escapes put newlines, as add_paragraphs splits it", function()
+    -- add_jsonl takes the newlines from the JSON scan instead of searching
+    -- the text; random texts of blank lines (spaces, tabs, CR, FF, VT),
+    -- leading and trailing blanks, \u000A escapes, raw tabs, and one with
+    -- more newlines than the scan has room to note
+    local rnd = 12345
+    local function rand(n) -- a small LCG: the same texts on every run
+      rnd = (rnd * 1103515245 + 12345) % 2147483648
+      return rnd % n + 1
+    end
+    local pieces = { "a", "Word", "Subscribe now!", " ", "  ", "\t", "\r", "\f", "\v", "\n", "\n",
+      "\n\n", "\r\n", "caf\u{e9}", "\"q\"", "\\", "Read more", "9" }
+    local docs = {}
+    for d = 1, 400 do
+      local t = {}
+      for i = 1, rand(40) - 1 do t[i] = pieces[rand(#pieces)] end
+      docs[d] = table.concat(t)
+    end
+    docs[#docs + 1] = ("Line\n\n"):rep(5000) .. "End"
+    docs[#docs + 1] = "\n\n  \n"
+    docs[#docs + 1] = ""
+    local path = tmp()
+    local f = assert(io.open(path, "wb"))
+    for d, text in ipairs(docs) do
+      local j = require("stet.json").encode({ text = text })
+      if d % 3 == 0 then j = j:gsub("\\n", "\\u000A") end
+      f:write(j, "\n")
+    end
+    f:close()
+    local want, ps = stet.counter(), 0
+    for d, text in ipairs(docs) do ps = ps + want:add_paragraphs(text, "s", d) end
+    local pw = tmp()
+    assert(want:save(pw))
+    for _, bs in ipairs({ false, 4096 }) do -- mapped, and read in blocks
+      local t = stet.counter()
+      local n, paras = t:add_jsonl(path, 1, "s", "s", true, bs or nil, function(line)
+        error("handed back: " .. line)
+      end)
+      assert.are.equal(#docs, n)
+      assert.are.equal(ps, paras)
+      local pt = tmp()
+      assert(t:save(pt))
+      assert.are.equal(slurp(pw), slurp(pt), "block size " .. tostring(bs))
+      os.remove(pt)
+    end
+    os.remove(pw)
     os.remove(path)
   end)
 

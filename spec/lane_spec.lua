@@ -542,15 +542,7 @@ describe("the lane", function()
     local big = dir .. "/big/longsite"
     helpers.sh("mkdir -p " .. helpers.quote(big))
     local total = 0
-    -- (words, not numbers, tell the paragraphs apart: keys map digits to 0)
-    local function word(n)
-      local w = {}
-      repeat
-        w[#w + 1] = string.char(97 + n % 26)
-        n = n // 26
-      until n == 0
-      return table.concat(w)
-    end
+    local word = helpers.word -- (numbers would key alike)
     local para = "A long paragraph of council news about %s and %s. " .. ("It has many words in it. "):rep(12)
       .. "\n\n"
     for i = 1, 90 do

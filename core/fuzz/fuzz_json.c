@@ -13,7 +13,8 @@
  * succeeds and writes no more than the body (valid UTF-8 when the body
  * is). stet_json_unescape of arbitrary bytes never writes more than them.
  * stet_json_escape_to of the text agrees with its baseline scan and
- * unescapes back to the text. */
+ * unescapes back to the text. The newlines the scan notes (nl) are where
+ * the unescaped value has them, when the raw value has none. */
 #include <string.h>
 
 #include "fuzz.h"
@@ -195,8 +196,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *s = fuzz_copy(in.p, in.n);
   size_t n = in.n;
   stet_json_field f[NF] = {
-    {"title", 5, 0, 0, 0, 0, NULL, 0}, {"text", 4, 0, 0, 0, 0, NULL, 0}, {"url", 3, 0, 0, 0, 0, NULL, 0},
-    {"", 0, 0, 0, 0, 0, NULL, 0}, {key, klen, 0, 0, 0, 0, NULL, 0},
+    {"title", 5, 0, 0, 0, 0, NULL, 0, NULL, 0, 0},
+    {"text", 4, 0, 0, 0, 0, NULL, 0, NULL, 0, 0},
+    {"url", 3, 0, 0, 0, 0, NULL, 0, NULL, 0, 0},
+    {"", 0, 0, 0, 0, 0, NULL, 0, NULL, 0, 0},
+    {key, klen, 0, 0, 0, 0, NULL, 0, NULL, 0, 0},
   };
   size_t nf = NF;
   for (size_t k = 0; k + 1 < NF; k++)
@@ -246,6 +250,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   {
     stet_json_field g[2][NF];
     char *outs[2][NF];
+    uint32_t nls[2][NF][4]; /* newlines noted: room for 4 (more: counted) */
     stet_json_status sts[2];
     size_t wh[2] = {0, 0}, oth[2] = {0, 0};
     for (int v = 0; v < 2; v++) {
@@ -254,6 +259,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         outs[v][k] = malloc(n ? n : 1);
         if (!outs[v][k]) abort();
         g[v][k].out = outs[v][k];
+        g[v][k].nl = nls[v][k];
+        g[v][k].nl_cap = 4;
       }
       sts[v] = stet_json_scan_simd(s, n, g[v], nf, &wh[v], (b0 & 8) ? &oth[v] : NULL, v);
     }
@@ -271,6 +278,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
           FUZZ_CHECK(g[0][k].outlen == g[1][k].outlen &&
                          memcmp(outs[0][k], outs[1][k], g[0][k].outlen) == 0,
                      "unescaped values differ between the paths");
+        /* the newlines noted are those of the unescaped value, when the
+         * raw value holds none of its own */
+        FUZZ_CHECK(g[0][k].nl_n == g[1][k].nl_n, "newlines noted differ between the paths");
+        if (!g[0][k].escaped) {
+          FUZZ_CHECK(g[0][k].nl_n == 0, "newlines noted in a value without escapes");
+        } else if (!memchr(s + g[0][k].start, '\n', g[0][k].stop - g[0][k].start)) {
+          size_t m = 0;
+          for (size_t i = 0; i < g[0][k].outlen; i++) {
+            if (outs[0][k][i] != '\n') continue;
+            FUZZ_CHECK(m >= 4 || (nls[0][k][m] == i && nls[1][k][m] == i),
+                       "a newline noted at the wrong offset");
+            m++;
+          }
+          FUZZ_CHECK(m == g[0][k].nl_n, "not every newline of the value was noted");
+        }
       }
     }
     for (int v = 0; v < 2; v++)

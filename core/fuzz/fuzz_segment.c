@@ -9,7 +9,8 @@
  *    are word-like, in order;
  *  - stet_paragraphs_each (blank-line paragraphs and lines) reports the
  *    spans of a byte-by-byte reference of its definition in segment.h:
- *    ordered, inside the text, trimmed, none empty;
+ *    ordered, inside the text, trimmed, none empty; stet_paragraphs_at,
+ *    given the newlines, the same spans;
  *  - stet_sentences_each without abbreviations reports the UAX #29
  *    sentences trimmed, empty ones left out; with a small abbreviation set
  *    its spans are ordered, trimmed, non-empty, and each starts and ends at
@@ -188,6 +189,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(stet_paragraphs_each_simd(t, n, lines, collect, &y, 0) == 0,
                "paragraphs_each (baseline masks) nonzero");
     FUZZ_CHECK(same_spans(&x, &y), "paragraphs_each: the AVX2 and baseline masks differ");
+    if (!lines) { /* from the newlines' offsets, as a JSON line's scan notes them */
+      uint32_t *nl = malloc((n ? n : 1) * sizeof *nl);
+      if (!nl) abort();
+      size_t k = 0;
+      for (size_t i = 0; i < n; i++)
+        if (t[i] == '\n') nl[k++] = (uint32_t)i;
+      y.n = 0;
+      FUZZ_CHECK(stet_paragraphs_at(t, n, nl, k, collect, &y) == 0, "paragraphs_at nonzero");
+      FUZZ_CHECK(same_spans(&x, &y), "paragraphs_at differs from paragraphs_each");
+      free(nl);
+    }
     if (x.n >= 2) {
       spans st = {0};
       st.stop_after = 1 + (b0 >> 4) % (x.n / 2);

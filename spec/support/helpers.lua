@@ -94,6 +94,17 @@ function helpers.slurp(path)
   return s
 end
 
+-- A distinct word of letters for each n >= 0: paragraphs told apart by
+-- numbers would all have the same key (keys map every digit to "0").
+function helpers.word(n)
+  local w = {}
+  repeat
+    w[#w + 1] = string.char(97 + n % 26)
+    n = n // 26
+  until n == 0
+  return table.concat(w)
+end
+
 -- Decodes JSON Lines into an array of tables.
 function helpers.jsonl(s)
   local cjson = require("cjson").new()

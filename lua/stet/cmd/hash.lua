@@ -174,13 +174,14 @@ function hash.run(opts, positional)
   end
 
   -- files[i..j], text files: one C call (counter:add_files), or one per
-  -- FILES_STEP files when the progress line is shown.
+  -- FILES_STEP files when the progress line is shown. The table grows by
+  -- what the files so far project for all of files[i..j].
   local function add_files(files, i, j)
     local step = pg.progress and hash.FILES_STEP or j - i + 1
     for a = i, j, step do
       local b = math.min(a + step - 1, j)
       local docs, paras, bytes, errs, binary = counter:add_files(files, a, b, st.docs + 1, opts.site,
-        keep_samples)
+        keep_samples, i, j)
       st.docs, st.paras, st.bytes, st.read = st.docs + docs, st.paras + paras, st.bytes + bytes, st.read + bytes
       for _, err in ipairs(errs) do
         say(err)
