@@ -300,7 +300,12 @@ int stet_counter_reserve(stet_counter *c, size_t n) {
 
 void stet_counter_prefetch(const stet_counter *c, uint64_t fp, uint32_t site) {
   size_t i = home_of(order_hash(fp, site), c->home);
-  __builtin_prefetch(&c->slots[i]);
+  /* the home slot's line and the next: an insert walks its cluster up to
+   * the first free slot, often past the end of the line (the array has a
+   * tail of slots past every home, so the address is inside it) */
+  const char *p = (const char *)&c->slots[i];
+  __builtin_prefetch(p);
+  __builtin_prefetch(p + 64);
 }
 
 uint32_t stet_counter_count(const stet_counter *c, uint64_t fp, uint32_t site) {
