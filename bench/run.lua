@@ -20,7 +20,9 @@
 -- run, 900), BENCH_OUT (bench/out), STET (bin/stet), BENCH_PYTHON,
 -- BENCH_CLEAN_ARGS (extra arguments for stet clean), BENCH_ONLY (a Lua
 -- pattern: time only the rows whose name matches it, plus wc -w for the
--- ratios; e.g. BENCH_ONLY='stet hash').
+-- ratios; e.g. BENCH_ONLY='stet hash'), BENCH_DISTINCT (10000000: the
+-- distinct paragraphs of the counting table's memory row, a file made once
+-- by bench/gen_distinct.lua).
 
 local function env(name, default)
   local v = os.getenv(name)
@@ -85,6 +87,8 @@ local CORES = tonumber((capture("nproc"))) or 1
 local JOBS = math.tointeger(num_env("BENCH_JOBS", tostring(CORES))) or die("BENCH_JOBS wants an integer")
 local PYTHON = env("BENCH_PYTHON", file_size("/usr/bin/python3") and "/usr/bin/python3" or "python3")
 local CLEAN_ARGS = env("BENCH_CLEAN_ARGS", "")
+local DISTINCT = math.tointeger(num_env("BENCH_DISTINCT", "10000000")) or die("BENCH_DISTINCT wants an integer")
+local DISTINCT_TARGET_MB = 300 -- issue 4: 10 million distinct paragraphs in under 300 MB
 local LOCALE = "C.UTF-8"
 
 if not file_size("/usr/bin/time") then
@@ -191,6 +195,10 @@ local rows = {
     argv = { STET, "hash", "-o", TMP .. "/hash-dir.tbl" }, input = "dir", against = { "python CCNet hash" } },
   { name = "stet hash (jsonl)", kind = "hash", stet = "hash", docs = true,
     argv = { STET, "hash", "-o", TMP .. "/hash-jsonl.tbl" }, input = "jsonl", against = { "python CCNet hash" } },
+  -- the counting table's memory: every paragraph distinct (peak RSS)
+  { name = ("stet hash (%dM distinct)"):format(DISTINCT // 1000000), kind = "hash", stet = "hash",
+    docs = true, distinct = true, argv = { STET, "hash", "-o", TMP .. "/hash-distinct.tbl" },
+    input = "distinct" },
   { name = "stet clean -j 1", kind = "clean", stet = "clean", docs = true,
     argv = cmd({ STET, "clean", "-j", "1" }, table.unpack(clean_extra)), input = "dir",
     against = { "python CCNet hash" } },
@@ -221,6 +229,21 @@ if ONLY then
     if row.name == "wc -w" or row.name:find(ONLY) then kept[#kept + 1] = row end
   end
   rows = kept
+end
+
+-- The file of distinct paragraphs, made once (only when a row reads it).
+for _, row in ipairs(rows) do
+  if row.input == "distinct" and not inputs.distinct then
+    local path = ("%s/distinct-%d.jsonl"):format(OUT, DISTINCT)
+    if not file_size(path) then
+      io.stderr:write(("bench: generating %d distinct paragraphs in %s\n"):format(DISTINCT, path))
+      if not os.execute(("lua5.4 bench/gen_distinct.lua %d %s"):format(DISTINCT, q(path))) then
+        die("bench/gen_distinct.lua failed")
+      end
+    end
+    inputs.distinct = { path = path, bytes = file_size(path), docs = (DISTINCT + 99) // 100,
+      label = ("distinct-%dM.jsonl"):format(DISTINCT // 1000000) }
+  end
 end
 
 -- Timing ------------------------------------------------------------------------
@@ -342,6 +365,11 @@ for _, row in ipairs(timed) do
     if row.input:find("^slice") and input ~= inputs.txt and input ~= inputs.jsonl then
       row.note = "on a slice of the corpus (" .. input.label .. ")"
     end
+    if row.distinct then
+      local mb = (row.rss_kb or 0) / 1024
+      row.note = ("%d distinct paragraphs counted in %.0f MB of peak memory (target: under %d MB: %s)")
+        :format(DISTINCT, mb, DISTINCT_TARGET_MB, mb < DISTINCT_TARGET_MB and "met" or "NOT met")
+    end
   end
 end
 
@@ -374,6 +402,12 @@ for _, row in ipairs(rows) do
     end
     if best then
       row.best_baseline, row.x_baseline = best.name, row.mb_per_s / best.mb_per_s
+      if row.mb_per_cpu_s and best.mb_per_cpu_s then -- per core: CPU seconds
+        row.x_baseline_cpu = row.mb_per_cpu_s / best.mb_per_cpu_s
+        if row.kind == "hash" and not row.internal then
+          row.note = ("%.2fx %s per CPU second (per core)"):format(row.x_baseline_cpu, best.name)
+        end
+      end
     end
     if row.kind == "clean" and row.x_wc_w_paired then
       row.note = ("%.2fx wc -w in the median round"):format(row.x_wc_w_paired)
@@ -468,6 +502,7 @@ for i, row in ipairs(rows) do
     bytes = row.bytes, documents = row.ndocs, seconds = row.seconds, mb_per_s = row.mb_per_s,
     cpu_seconds = row.cpu_seconds, mb_per_cpu_s = row.mb_per_cpu_s,
     docs_per_s = row.docs_per_s, peak_rss_kb = row.rss_kb, x_wc_w = row.x_wc_w, x_best_baseline = row.x_baseline,
+    x_best_baseline_cpu = row.x_baseline_cpu,
     x_wc_w_paired = row.x_wc_w_paired, speedup = row.speedup, speedup_paired = row.speedup_paired, times = row.times,
     best_baseline = row.best_baseline, baseline = row.baseline or false, note = row.note,
   }
