@@ -7,6 +7,7 @@
  *   t:top(n [, site]) -> { {fp=, site=, count=, sample=}, ... }
  *   t:save(path) -> true | nil, "path: reason"
  *   t:merge(other) -> t
+ *   t:reserve(n); t:work(done, total)   room ahead, growth by projection
  *   t:add_paragraphs(text, site, doc [, samples]) -> paragraphs
  *       splits text into paragraphs (blank lines, stet_paragraphs_each) and
  *       adds every paragraph's fingerprint (with its text as sample unless
@@ -218,6 +219,18 @@ static int c_reserve(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 2);
   luaL_argcheck(L, n >= 0, 2, "must not be negative");
   if (stet_counter_reserve(c, (size_t)n)) return stet_lua_nomem(L);
+  return 0;
+}
+
+/* t:work(done, total): how far the run of adds under way has gone, in
+ * any unit (stet_counter_work): the table then grows by what the run's
+ * entries so far project. total 0: not known. [-0, +0] */
+static int c_work(lua_State *L) {
+  stet_counter *c = stet_lua_counter_check(L, 1);
+  lua_Integer done = luaL_checkinteger(L, 2), total = luaL_checkinteger(L, 3);
+  luaL_argcheck(L, done >= 0, 2, "must not be negative");
+  luaL_argcheck(L, total >= 0, 3, "must not be negative");
+  stet_counter_work(c, (uint64_t)done, (uint64_t)total);
   return 0;
 }
 
@@ -683,6 +696,7 @@ static int l_load_counter(lua_State *L) {
 static const luaL_Reg methods[] = {
   {"add_all", c_add_all},
   {"reserve", c_reserve},
+  {"work", c_work},
   {"sub", c_sub},
   {"sub_cluster", c_sub_cluster},
   {"add", c_add},

@@ -224,6 +224,26 @@ describe("stet.counter", function()
     assert.has_error(function() a:add_files({ "x" }, 1, 1, 1, nil, false, 2, 3) end)
   end)
 
+  it("takes how far a run has gone with t:work and grows by its projection", function()
+    -- a tenth of the run made these entries: at its next growth the table
+    -- makes room for ten times as many, but grows four times at most; a
+    -- table told nothing grows by a fifth
+    local a, b = stet.counter(), stet.counter()
+    a:work(0, 1000)
+    local n = 300000
+    for i = 1, n do
+      a:work(100, 1000)
+      a:add(i * 0x9E3779B97F4A7C15, "s", i)
+      b:add(i * 0x9E3779B97F4A7C15, "s", i)
+    end
+    a:work(0, 0)
+    assert.are.same(b:top(5), a:top(5))
+    assert.is_true(a:memory() > 2 * b:memory(), a:memory() .. " against " .. b:memory())
+    assert.is_true(a:memory() < 4 * b:memory(), a:memory() .. " against " .. b:memory())
+    assert.has_error(function() a:work(-1, 10) end)
+    assert.has_error(function() a:work(1, -10) end)
+  end)
+
   it("lists the most frequent entries with their samples", function()
     local t, footer = sample_table()
     local top = t:top(2)

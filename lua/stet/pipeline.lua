@@ -192,6 +192,18 @@ pipeline.key_of = key_of
 -- Pass 1: processes every document and returns the summaries (key ->
 -- summary, rejects left out) and their keys in input order, plus the
 -- number of items read.
+-- The total size of paths when every one is a regular file (a folder
+-- would need a walk), else nil.
+function pipeline.files_size(paths)
+  local total = 0
+  for _, p in ipairs(paths) do
+    local kind, size = stet.stat(p)
+    if kind ~= "file" or not size then return nil end
+    total = total + size
+  end
+  return total > 0 and total or nil
+end
+
 function pipeline.collect(ctx, stats)
   local base, n = key_of(ctx, 0), 0
   local counter
@@ -206,6 +218,14 @@ function pipeline.collect(ctx, stats)
   local cluster = not ctx.signatures and not ctx.summaries_only and ctx.spill ~= nil
   local store = stet._sumstore(counter, cluster and ctx.near or 0, ctx.minhash and ctx.minhash.bands or 14)
   ctx.store, ctx.pass1_clusters = store, cluster or nil
+  -- the counting table grows by what the bytes read so far project for
+  -- the whole input (counter:work), when its size is known: from the
+  -- progress line's walk, or the sizes of input files named as such
+  local total = counter and (ctx.total_bytes or pipeline.files_size(ctx.paths))
+  if total then counter:work(0, total) end
+  local function work()
+    if total then counter:work(math.min(ctx.pass_bytes, total), total) end
+  end
   -- what a document read adds to the walk's size for it (a folder walk
   -- knows no sizes): the stats and the progress line count it
   local function fix_bytes(fix)
@@ -221,6 +241,7 @@ function pipeline.collect(ctx, stats)
     if r.reject then
       reject(ctx, stats, r, r.reject)
     else
+      work()
       store:add(base + i, r)
     end
   end
@@ -237,6 +258,7 @@ function pipeline.collect(ctx, stats)
     function(i, res) -- the results of a chunk (pipeline.stage1_chunk)
       local blob, general = res.blob, res.general
       local pos, t = 0, 1
+      work()
       while pos < #blob do
         local done, fix, g
         pos, done, fix, g = store:add_run(blob, pos)
@@ -246,6 +268,7 @@ function pipeline.collect(ctx, stats)
       end
       n = math.max(n, i + res.chunk - 1)
     end)
+  if total then counter:work(0, 0) end
   -- summaries[key] from the store, made when asked for
   local summaries = setmetatable({}, { __index = function(_, k) return store:get(k) end })
   return summaries, store:keys(), n
