@@ -704,6 +704,41 @@ static int l_cpu_count(lua_State *L) {
   return 1;
 }
 
+/* stet._tmpfile(prefix) -> path | nil, "dir: reason": a new empty file
+ * named prefix + 6 random characters in $TMPDIR (else /tmp), made with
+ * mkstemp, for the caller to write and remove. [-0, +1|2] */
+static int l_tmpfile(lua_State *L) {
+  size_t plen;
+  const char *prefix = luaL_checklstring(L, 1, &plen);
+  luaL_argcheck(L, !memchr(prefix, '/', plen), 1, "a name, not a path");
+  const char *dir = getenv("TMPDIR");
+  if (!dir || !*dir) dir = "/tmp";
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  luaL_addstring(&b, dir);
+  if (dir[strlen(dir) - 1] != '/') luaL_addchar(&b, '/');
+  luaL_addlstring(&b, prefix, plen);
+  luaL_addstring(&b, "XXXXXX");
+  luaL_pushresult(&b);
+  size_t n;
+  const char *tmpl = lua_tolstring(L, -1, &n);
+  char *path = malloc(n + 1);
+  if (!path) return stet_lua_nomem(L);
+  memcpy(path, tmpl, n + 1);
+  int fd = mkostemp(path, O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    free(path);
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: %s", dir, strerror(e));
+    return 2;
+  }
+  close(fd);
+  lua_pushstring(L, path);
+  free(path);
+  return 1;
+}
+
 static const luaL_Reg reader_methods[] = {
   {"read", l_read},
   {"read_all", l_read_all},
@@ -727,6 +762,7 @@ static const luaL_Reg funcs[] = {
   {"_outfile_target", l_outfile_target},
   {"_outfile_std", l_outfile_std},
   {"_input_size", l_input_size},
+  {"_tmpfile", l_tmpfile},
   {NULL, NULL},
 };
 

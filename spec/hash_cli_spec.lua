@@ -297,6 +297,17 @@ describe("stet merge", function()
       helpers.slurp(dir .. "/s1.tbl"))
     assert.are.equal(0, code, err)
     assert.are.equal(helpers.slurp(dir .. "/want.tbl"), helpers.slurp(dir .. "/m.tbl"))
+    -- the copy goes to $TMPDIR, and is removed after
+    assert(os.execute("mkdir " .. q(dir .. "/tmp")))
+    _, err, code = helpers.run({ "merge", "-o", dir .. "/t.tbl", "-", dir .. "/s2.tbl" },
+      helpers.slurp(dir .. "/s1.tbl"), { TMPDIR = dir .. "/tmp" })
+    assert.are.equal(0, code, err)
+    assert.are.equal(helpers.slurp(dir .. "/want.tbl"), helpers.slurp(dir .. "/t.tbl"))
+    assert.are.same({}, stet.listdir(dir .. "/tmp"))
+    _, err, code = helpers.run({ "merge", "-o", dir .. "/t.tbl", "-" }, helpers.slurp(dir .. "/s1.tbl"),
+      { TMPDIR = dir .. "/missing" })
+    assert.are.equal(2, code)
+    assert.are.equal("stet merge: a temporary file for -: " .. dir .. "/missing: No such file or directory\n", err)
     -- a named pipe as the first input
     local fifo = dir .. "/pipe"
     assert(os.execute("mkfifo " .. q(fifo) .. " && (cat " .. q(dir .. "/s1.tbl") .. " > " .. q(fifo) .. " &)"))

@@ -12,7 +12,8 @@ that `stet hash` would write for the whole corpus. Nothing is written when a
 table cannot be read. Signature files (`stet signatures`) merge the same way
 into one file for `stet clean --signatures`. FILE may be a pipe
 (`<(ssh host cat a.tbl)`), or `-` for standard input: it is copied to a
-temporary file (in /tmp) first, as its first bytes say what it is.]],
+temporary file (in $TMPDIR, else /tmp) first, as its first bytes say what
+it is.]],
   options = {
     { name = "output", short = "o", arg = "FILE", help = "file to write (required; -: standard output)" },
     { name = "quiet", short = "q", help = "no summary line" },
@@ -32,7 +33,8 @@ local function readable(path, temps)
     src, err = io.open(path, "rb")
     if not src then return nil, err end
   end
-  local tmp = os.tmpname()
+  local tmp, terr = stet._tmpfile("stet-merge-") -- in $TMPDIR, else /tmp
+  if not tmp then return nil, "a temporary file for " .. path .. ": " .. terr end
   temps[#temps + 1] = tmp
   local dst, derr = io.open(tmp, "wb")
   if not dst then return nil, derr end
