@@ -251,19 +251,27 @@ void stet_counter_work(stet_counter *c, uint64_t done, uint64_t total) {
   c->work_total = total;
 }
 
+/* Home slots up to which a table grows by projection; past them it grows
+ * by a fifth, which keeps it at 24 bytes an entry at most. */
+#define PROJECT_MAX ((size_t)1 << 23)
+
 /* The home slots to grow to: next_home, or more when the run under way
  * (stet_counter_work) has gone at least 1/64 of its way and the entries it
- * added so far, scaled to the whole run, need more at a load of 4/5; at
- * most four times the current home. The distinct entries of a corpus grow
- * slower than its size, so the scaled count is rather over than under. */
+ * added so far, scaled to the whole run, need more at a load of 4/5: at
+ * most twice the current home, and PROJECT_MAX. The distinct entries of a
+ * corpus grow slower than its size, so the scaled count is rather over
+ * than under; a corpus that brings no new paragraph after a growth leaves
+ * the table at most twice the size it needs, 128 MiB at most. */
 static size_t grow_target(const stet_counter *c) {
   size_t want = next_home(c->home);
   uint64_t done = c->work_done, total = c->work_total;
-  if (total == 0 || done >= total || done < total / 64 || done == 0 || c->size < c->work_base)
+  if (total == 0 || done >= total || done < total / 64 || done == 0 || c->size < c->work_base ||
+      c->home >= PROJECT_MAX)
     return want;
   long double proj = (long double)c->work_base +
                      (long double)(c->size - c->work_base) * (long double)total / (long double)done;
-  long double cap = 4.0L * (long double)c->home, need = proj * 5 / 4 + 1;
+  long double cap = 2.0L * (long double)c->home, need = proj * 5 / 4 + 1;
+  if (cap > (long double)PROJECT_MAX) cap = (long double)PROJECT_MAX;
   if (need > cap) need = cap;
   return need > (long double)want ? (size_t)need : want;
 }
