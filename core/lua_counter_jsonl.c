@@ -3,8 +3,10 @@
  * A plain file is mapped and its lines scanned in place by the JSON scanner
  * (core/json.h); compressed files are read in blocks through stet_reader.
  * Each line's `text` field is split into paragraphs and counted as
- * t:add_paragraphs does; lines the scanner does not take go to a Lua
- * fallback. */
+ * t:add_paragraphs does, at the newlines the scan noted where it unescaped
+ * the text (a line holds no raw newline); lines the scanner does not take
+ * go to a Lua fallback. The table is told how far into a mapped file the
+ * lines are, for its growth (stet_counter_work). */
 #define _GNU_SOURCE /* madvise flags */
 #include <errno.h>
 #include <fcntl.h>
