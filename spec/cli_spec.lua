@@ -25,6 +25,23 @@ describe("stet host", function()
     assert.matches("--mojibake", a, 1, true)
   end)
 
+  it("counts in its summary lines in the singular for one", function()
+    local count = require("stet.args").count
+    assert.are.equal("1 document", count(1, "document"))
+    assert.are.equal("0 documents", count(0, "document"))
+    assert.are.equal("2 distinct entries", count(2, "distinct entry", "distinct entries"))
+    local dir = h.tempfile("One paragraph.\n", ".txt")
+    local _, err, code = h.run({ "hash", "-o", dir .. ".tbl", dir })
+    assert.are.equal(0, code, err)
+    assert.matches("^stet hash: 1 document, 1 paragraph, 1 distinct entry, ", err)
+    _, err, code = h.run({ "merge", "-o", dir .. ".m.tbl", dir .. ".tbl" })
+    assert.are.equal(0, code, err)
+    assert.matches("^stet merge: 1 table, 1 entry %-> ", err)
+    _, err = h.run({ "clean", "-o", dir .. ".out", dir })
+    assert.matches("; 1 paragraph, 1 kept; ", err)
+    for _, suffix in ipairs({ "", ".tbl", ".m.tbl", ".out" }) do os.remove(dir .. suffix) end
+  end)
+
   it("rejects an unknown command or option with exit 1 and one line", function()
     local out, err, code = h.run({ "frobnicate" })
     assert.are.equal(1, code)

@@ -155,4 +155,10 @@ function args.script(def, argv)
   return opts, positional
 end
 
+-- "1 document", "2 documents": n and the word, plural unless n is 1
+-- (plural: word .. "s" unless given).
+function args.count(n, word, plural)
+  return ("%d %s"):format(n, n == 1 and word or plural or word .. "s")
+end
+
 return args

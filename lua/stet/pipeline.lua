@@ -647,9 +647,10 @@ end
 -- One line for stderr.
 function pipeline.summary(stats)
   local d, p = stats.documents, stats.paragraphs
-  return ("%d read, %d kept, %d duplicate, %d dropped, %d rejected; %d paragraphs, %d kept; " ..
+  return ("%d read, %d kept, %d duplicate, %d dropped, %d rejected; %s, %d kept; " ..
     "%.1f MB in, %.1f MB out, %.2f s"):format(d.read, d.kept, d.duplicate, d.dropped, d.rejected,
-    p.read, p.kept, stats.bytes.read / 1e6, stats.bytes.written / 1e6, stats.seconds)
+    require("stet.args").count(p.read, "paragraph"), p.kept, stats.bytes.read / 1e6,
+    stats.bytes.written / 1e6, stats.seconds)
 end
 
 -- The stats as JSON (DESIGN.md's shape, plus dropped_by and rejected_by).

@@ -235,11 +235,12 @@ function hash.run(opts, positional)
   end
   if not opts.quiet then
     local secs = os.clock() - clock
-    io.stderr:write(("stet hash: %d documents, %d paragraphs, %d distinct entries%s, " ..
-      "%.1f MB in %.2f s CPU (%.0f MB/s) -> %s\n"):format(
-      st.docs, st.paras, counter:size(),
-      (st.bad > 0 and (", %d bad lines"):format(st.bad) or "")
-        .. (st.binary > 0 and (", %d binary files skipped"):format(st.binary) or ""),
+    local count = args.count
+    io.stderr:write(("stet hash: %s, %s, %s%s, %.1f MB in %.2f s CPU (%.0f MB/s) -> %s\n"):format(
+      count(st.docs, "document"), count(st.paras, "paragraph"),
+      count(counter:size(), "distinct entry", "distinct entries"),
+      (st.bad > 0 and ", " .. count(st.bad, "bad line") or "")
+        .. (st.binary > 0 and ", " .. count(st.binary, "binary file") .. " skipped" or ""),
       st.bytes / 1e6, secs, secs > 0 and st.bytes / 1e6 / secs or 0, opts.output))
   end
   return failed and 2 or 0

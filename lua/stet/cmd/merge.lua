@@ -68,7 +68,8 @@ local function run(opts, positional, temps)
   if shards.is_signature_file(paths[1]) then
     local n, docs = shards.merge(paths, opts.output, names)
     if not opts.quiet then
-      io.stderr:write(("stet merge: %d shards, %d documents -> %s\n"):format(n, docs, opts.output))
+      io.stderr:write(("stet merge: %s, %s -> %s\n"):format(args.count(n, "shard"),
+        args.count(docs, "document"), opts.output))
     end
     return 0
   end
@@ -88,8 +89,8 @@ local function run(opts, positional, temps)
     return 2
   end
   if not opts.quiet then
-    io.stderr:write(("stet merge: %d tables, %d entries -> %s\n"):format(
-      #positional, total:size(), opts.output))
+    io.stderr:write(("stet merge: %s, %s -> %s\n"):format(args.count(#positional, "table"),
+      args.count(total:size(), "entry", "entries"), opts.output))
   end
   return 0
 end

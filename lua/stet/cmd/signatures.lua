@@ -72,8 +72,8 @@ function signatures.run(opts, paths)
   -- the summaries go to the file from pass 1's store (core/lua_sumstore.c)
   shards.write(opts.output, { near = opts.near, items = { [ctx.shard] = n }, store = ctx.store })
   if not opts.quiet then
-    io.stderr:write(("stet signatures: shard %d: %d documents, %d summarized, %d rejected -> %s\n"):format(
-      ctx.shard, n, #ctx.store, stats.documents.rejected, opts.output))
+    io.stderr:write(("stet signatures: shard %d: %s, %d summarized, %d rejected -> %s\n"):format(
+      ctx.shard, args.count(n, "document"), #ctx.store, stats.documents.rejected, opts.output))
   end
   return 0
 end
