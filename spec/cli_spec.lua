@@ -42,6 +42,24 @@ describe("stet host", function()
     for _, suffix in ipairs({ "", ".tbl", ".m.tbl", ".out" }) do os.remove(dir .. suffix) end
   end)
 
+  it("warns when --site names no rule file given (a typo), and goes on with the generic rules", function()
+    local out = os.tmpname()
+    local _, err, code = h.run({ "clean", "-q", "--site", "axois", "-r", "examples/sites", "-o", out,
+      "examples/corpus/axios" })
+    assert.are.equal(0, code, err)
+    assert.are.equal("stet clean: warning: --site axois: no rule file given names this site (only the "
+      .. "generic rules apply; sites: axios, bay-lantern, harbor-ledger)\n", err)
+    _, err, code = h.run({ "clean", "-q", "--site", "axios", "-r", "examples/sites", "-o", out,
+      "examples/corpus/axios" })
+    assert.are.equal(0, code, err)
+    assert.are.equal("", err)
+    -- without rule files --site only names the records' site
+    _, err, code = h.run({ "clean", "-q", "--site", "anything", "-o", out, "examples/corpus/axios" })
+    assert.are.equal(0, code, err)
+    assert.are.equal("", err)
+    os.remove(out)
+  end)
+
   it("rejects an unknown command or option with exit 1 and one line", function()
     local out, err, code = h.run({ "frobnicate" })
     assert.are.equal(1, code)

@@ -38,10 +38,22 @@ function setup.context(opts, paths, cmd)
     args.usage_error(cmd, ("--reference must be a date such as 2017-06-07 or 2017-06-07T12:00:00Z, not '%s'")
       :format(opts.reference))
   end
+  local registry = rules.registry(opts.rules or {})
+  -- --site that no rule file given names is likely a typo: said, not
+  -- refused (the generic rules apply, and the site is the records')
+  if cmd and opts.site and #registry.list > 0 and not registry.by_name[opts.site] then
+    local names = {}
+    for _, rule in ipairs(registry.list) do names[#names + 1] = rule.name end
+    table.sort(names)
+    local shown = table.concat(names, ", ", 1, math.min(#names, 10))
+    if #names > 10 then shown = ("%s and %d more"):format(shown, #names - 10) end
+    io.stderr:write(("stet %s: warning: --site %s: no rule file given names this site " ..
+      "(only the generic rules apply; sites: %s)\n"):format(cmd, opts.site, shown))
+  end
   return {
     paths = paths,
     reader = { input = opts.input, text_field = opts["text-field"] },
-    registry = rules.registry(opts.rules or {}),
+    registry = registry,
     rules_paths = opts.rules or {},
     site = opts.site,
     reference = opts.reference,
