@@ -17,6 +17,7 @@
 #include "decompress.h"
 #include "lua_stet.h"
 #include "outfile.h"
+#include "spill.h"
 
 #define READER_META "stet.reader"
 #define READ_DEFAULT (64 * 1024)
@@ -710,27 +711,13 @@ static int l_cpu_count(lua_State *L) {
 static int l_tmpfile(lua_State *L) {
   size_t plen;
   const char *prefix = luaL_checklstring(L, 1, &plen);
-  luaL_argcheck(L, !memchr(prefix, '/', plen), 1, "a name, not a path");
-  const char *dir = getenv("TMPDIR");
-  if (!dir || !*dir) dir = "/tmp";
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);
-  luaL_addstring(&b, dir);
-  if (dir[strlen(dir) - 1] != '/') luaL_addchar(&b, '/');
-  luaL_addlstring(&b, prefix, plen);
-  luaL_addstring(&b, "XXXXXX");
-  luaL_pushresult(&b);
-  size_t n;
-  const char *tmpl = lua_tolstring(L, -1, &n);
-  char *path = malloc(n + 1);
-  if (!path) return stet_lua_nomem(L);
-  memcpy(path, tmpl, n + 1);
-  int fd = mkostemp(path, O_CLOEXEC);
+  luaL_argcheck(L, !memchr(prefix, '/', plen) && strlen(prefix) == plen, 1, "a name, not a path");
+  const char *dir = stet_spill_default_dir();
+  char *path;
+  int fd = stet_tmpfile_in(dir, prefix, &path);
   if (fd < 0) {
-    int e = errno;
-    free(path);
     lua_pushnil(L);
-    lua_pushfstring(L, "%s: %s", dir, strerror(e));
+    lua_pushfstring(L, "%s: %s", dir, strerror(errno));
     return 2;
   }
   close(fd);

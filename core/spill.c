@@ -21,6 +21,25 @@ struct stet_spill {
 
 static _Atomic uint64_t spills_opened;
 
+int stet_tmpfile_in(const char *dir, const char *prefix, char **path) {
+  size_t n = strlen(dir) + strlen(prefix) + sizeof "/XXXXXX";
+  char *p = malloc(n);
+  if (!p) {
+    errno = ENOMEM;
+    return -1;
+  }
+  snprintf(p, n, "%s%s%sXXXXXX", dir, *dir && dir[strlen(dir) - 1] == '/' ? "" : "/", prefix);
+  int fd = mkostemp(p, O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    free(p);
+    errno = e;
+    return -1;
+  }
+  *path = p;
+  return fd;
+}
+
 /* An anonymous file in dir: O_TMPFILE where the file system has it, else
  * a named file removed at once. A descriptor, or -1 with errno set. */
 static int anonymous_file(const char *dir) {
@@ -28,15 +47,11 @@ static int anonymous_file(const char *dir) {
   int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)) return fd;
 #endif
-  size_t n = strlen(dir) + sizeof "/stet-spill-XXXXXX";
-  char *path = malloc(n);
-  if (!path) return -1;
-  snprintf(path, n, "%s/stet-spill-XXXXXX", dir);
-  int f = mkostemp(path, O_CLOEXEC);
-  if (f >= 0) unlink(path);
-  int e = errno;
+  char *path;
+  int f = stet_tmpfile_in(dir, "stet-spill-", &path);
+  if (f < 0) return -1;
+  unlink(path);
   free(path);
-  errno = e;
   return f;
 }
 

@@ -28,6 +28,11 @@ stet_spill *stet_spill_discard(void);
 /* The default folder: $TMPDIR when set and not empty, else /tmp. */
 const char *stet_spill_default_dir(void);
 
+/* A new empty file dir/prefix + 6 random characters (mkstemp): its
+ * descriptor, and in *path its name (malloc'd, for the caller to free and
+ * remove); -1 with errno set. */
+int stet_tmpfile_in(const char *dir, const char *prefix, char **path);
+
 /* The folder the spill file is in (for messages). */
 const char *stet_spill_dir(const stet_spill *s);
 

@@ -31,6 +31,7 @@ local readers = require "stet.readers"
 local json = require "stet.json"
 local decisions = require "stet.decisions"
 local stages = require "stet.stages"
+local counted = require("stet.args").count
 
 local pipeline = {}
 
@@ -649,7 +650,7 @@ function pipeline.summary(stats)
   local d, p = stats.documents, stats.paragraphs
   return ("%d read, %d kept, %d duplicate, %d dropped, %d rejected; %s, %d kept; " ..
     "%.1f MB in, %.1f MB out, %.2f s"):format(d.read, d.kept, d.duplicate, d.dropped, d.rejected,
-    require("stet.args").count(p.read, "paragraph"), p.kept, stats.bytes.read / 1e6,
+    counted(p.read, "paragraph"), p.kept, stats.bytes.read / 1e6,
     stats.bytes.written / 1e6, stats.seconds)
 end
 
