@@ -212,6 +212,10 @@ local rows = {
   { name = "stet clean -j " .. JOBS .. " (jsonl)", kind = "clean", stet = "clean", docs = true,
     argv = cmd({ STET, "clean", "-j", tostring(JOBS) }, table.unpack(clean_extra)), input = "jsonl",
     against = { "python CCNet hash" }, speedup_over = "stet clean -j 1 (jsonl)" },
+  -- the memory a big document costs: the corpus as one text file is one
+  -- document (peak RSS beside its size)
+  { name = "stet clean -j 1 (one doc)", kind = "memory", stet = "clean", bigdoc = true,
+    argv = cmd({ STET, "clean", "-j", "1" }, table.unpack(clean_extra)), input = "txt" },
 }
 
 if JOBS == 1 then -- one core: -j N would repeat -j 1
@@ -365,6 +369,12 @@ for _, row in ipairs(timed) do
     if row.input:find("^slice") and input ~= inputs.txt and input ~= inputs.jsonl then
       row.note = "on a slice of the corpus (" .. input.label .. ")"
     end
+    if row.bigdoc then
+      local mb = (row.rss_kb or 0) / 1024
+      row.x_doc_size = mb * 1024 * 1024 / row.bytes
+      row.note = ("one document of %.0f MB cleaned in %.0f MB of peak memory, %.1f times its size")
+        :format(row.bytes / 1e6, mb, row.x_doc_size)
+    end
     if row.distinct then
       local mb = (row.rss_kb or 0) / 1024
       row.note = ("%d distinct paragraphs counted in %.0f MB of peak memory (target: under %d MB: %s)")
@@ -502,7 +512,7 @@ for i, row in ipairs(rows) do
     bytes = row.bytes, documents = row.ndocs, seconds = row.seconds, mb_per_s = row.mb_per_s,
     cpu_seconds = row.cpu_seconds, mb_per_cpu_s = row.mb_per_cpu_s,
     docs_per_s = row.docs_per_s, peak_rss_kb = row.rss_kb, x_wc_w = row.x_wc_w, x_best_baseline = row.x_baseline,
-    x_best_baseline_cpu = row.x_baseline_cpu,
+    x_best_baseline_cpu = row.x_baseline_cpu, x_doc_size = row.x_doc_size,
     x_wc_w_paired = row.x_wc_w_paired, speedup = row.speedup, speedup_paired = row.speedup_paired, times = row.times,
     best_baseline = row.best_baseline, baseline = row.baseline or false, note = row.note,
   }

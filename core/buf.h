@@ -40,6 +40,18 @@ static inline int stet_buf_append(stet_buf *b, const void *p, size_t n) {
 /* Frees the memory and resets the buffer to empty. */
 void stet_buf_free(stet_buf *b);
 
+/* The room a scratch buffer keeps from one document to the next: one that
+ * grew past it for a big document is freed once that document is done
+ * (stet_buf_trim), so that its size is not held through the rest of the
+ * run beside the next big document's buffers. News documents need far
+ * less. */
+#define STET_BUF_KEEP ((size_t)16 << 20)
+
+/* Frees the buffer when it has more than keep bytes allocated. */
+static inline void stet_buf_trim(stet_buf *b, size_t keep) {
+  if (b->cap > keep) stet_buf_free(b);
+}
+
 /* Appends one byte; the caller has reserved room. */
 static inline void stet_buf_put_unchecked(stet_buf *b, char c) {
   b->data[b->len++] = c;

@@ -26,6 +26,11 @@ void stet_doc_clear(stet_doc *d) {
   d->has_keys = 1;
 }
 
+size_t stet_doc_size(const stet_doc *d) {
+  return d->text.cap + d->keys.cap + d->labels.cap + d->cap * sizeof *d->p +
+         d->labcap * sizeof *d->lab;
+}
+
 /* Room for one more paragraph. 0, or -1 on ENOMEM. */
 static int reserve_para(stet_doc *d) {
   if (d->n < d->cap) return 0;

@@ -57,6 +57,9 @@ void stet_doc_free(stet_doc *d);
 /* Empties the document, keeping its memory. */
 void stet_doc_clear(stet_doc *d);
 
+/* The bytes the document has allocated. */
+size_t stet_doc_size(const stet_doc *d);
+
 /* Sets the document to the paragraphs of s[0..n) (stet_paragraphs_each:
  * blank-line separated, or one per line), each with its key and
  * fingerprint. 0, or -1 on ENOMEM. */

@@ -195,8 +195,8 @@ void stet_ldoc_from_raw(lua_State *L, const stet_norm_opts *o, int lines, int re
   if (reuse ? stet_doc_split_take(d, &sc->fp, src, lines)
             : stet_doc_split(d, &sc->fp, src->data ? src->data : "", src->len, lines))
     stet_lua_nomem(L);
-  if (sc->raw.cap > (16u << 20)) stet_buf_free(&sc->raw);
-  if (sc->norm.cap > (16u << 20)) stet_buf_free(&sc->norm);
+  stet_buf_trim(&sc->raw, STET_BUF_KEEP);
+  stet_buf_trim(&sc->norm, STET_BUF_KEEP);
 }
 
 static int l_doc_file(lua_State *L) {
@@ -497,7 +497,7 @@ static int d_body_json(lua_State *L) {
   lua_Integer kept;
   if (stet_ldoc_body_json(d, b, &kept)) return stet_lua_nomem(L);
   lua_pushlstring(L, b->data, b->len);
-  if (b->cap > (16u << 20)) stet_buf_free(b);
+  stet_buf_trim(b, STET_BUF_KEEP);
   lua_pushinteger(L, kept);
   return 2;
 }
@@ -536,18 +536,20 @@ int stet_ldoc_summarize(scratch *sc, stet_doc *d, const stet_minhash_opts *mo,
   if (!kept) return 0;
   if (stet_doc_body_fp(d, &sc->fp, &sc->body, &s->bfp)) return -1;
   s->has_bfp = 1;
-  if (!mo) return 0;
-  sc->body.len = 0;
-  if (stet_doc_body(d, &sc->body, "\n\n", 2) < 0) return -1;
-  size_t size = stet_minhash_size(mo);
-  sc->sumsig.len = 0;
-  if (stet_buf_reserve(&sc->sumsig, size)) return -1;
-  if (stet_minhash(&sc->mh, sc->body.data ? sc->body.data : "", sc->body.len, mo,
-                   (unsigned char *)sc->sumsig.data))
-    return -1;
-  sc->sumsig.len = size;
-  s->sig = sc->sumsig.data;
-  s->sig_len = size;
+  if (mo) {
+    sc->body.len = 0;
+    if (stet_doc_body(d, &sc->body, "\n\n", 2) < 0) return -1;
+    size_t size = stet_minhash_size(mo);
+    sc->sumsig.len = 0;
+    if (stet_buf_reserve(&sc->sumsig, size)) return -1;
+    if (stet_minhash(&sc->mh, sc->body.data ? sc->body.data : "", sc->body.len, mo,
+                     (unsigned char *)sc->sumsig.data))
+      return -1;
+    sc->sumsig.len = size;
+    s->sig = sc->sumsig.data;
+    s->sig_len = size;
+  }
+  stet_buf_trim(&sc->body, STET_BUF_KEEP); /* (s points into sumfps and sumsig, not here) */
   return 0;
 }
 
@@ -718,7 +720,8 @@ static int d_load_tables(lua_State *L) {
 void stet_ldoc_release(lua_State *L, stet_doc *d) {
   scratch *sc = SCRATCH(L);
   stet_doc init = STET_DOC_INIT;
-  if (!sc->has_spare) {
+  /* a big document's buffers are not kept for the next one */
+  if (!sc->has_spare && stet_doc_size(d) <= STET_BUF_KEEP) {
     sc->spare = *d;
     sc->has_spare = 1;
   } else {
@@ -763,7 +766,7 @@ static int d_spill(lua_State *L) {
   if (stet_spill_append(sp, b->data, b->len, &off)) return stet_ldoc_spill_error(L, sp, errno);
   lua_pushinteger(L, (lua_Integer)off);
   lua_pushinteger(L, (lua_Integer)b->len);
-  if (b->cap > (16u << 20)) stet_buf_free(b);
+  stet_buf_trim(b, STET_BUF_KEEP);
   return 2;
 }
 
@@ -788,7 +791,7 @@ static stet_buf *read_spilled(lua_State *L, int idx) {
 static int l_doc_unspill(lua_State *L) {
   stet_buf *b = read_spilled(L, 1);
   push_framed(L, b->data, b->len);
-  if (b->cap > (16u << 20)) stet_buf_free(b);
+  stet_buf_trim(b, STET_BUF_KEEP);
   return 2;
 }
 

@@ -471,7 +471,7 @@ static void run_rollback(scratch *sc, const run_state *rs) {
 static void run_finish(lua_State *L, stet_spill *sp, scratch *sc, const run_state *rs) {
   if (rs->spill_errno) stet_ldoc_spill_error(L, sp, rs->spill_errno);
   if (flush_run(sp, sc, &sc->recs)) stet_ldoc_spill_error(L, sp, errno);
-  if (sc->chunk.cap > (64u << 20)) stet_buf_free(&sc->chunk);
+  stet_buf_trim(&sc->chunk, STET_BUF_KEEP);
 }
 
 /* run_files(plan, paths, sizes, ids, site, state): pass 1 for the files
@@ -789,7 +789,7 @@ static int l_jsonl_run(lua_State *L) {
   }
   lua_settop(L, 8);
   run_finish(L, sp, sc, &js.rs);
-  if (sc->jsonf.cap > (16u << 20)) stet_buf_free(&sc->jsonf);
+  stet_buf_trim(&sc->jsonf, STET_BUF_KEEP);
   size_t bn;
   const char *b = block_bytes(L, 2, &bn);
   if (js.stop) { /* the line after the general one, its number, its document */
@@ -1159,7 +1159,7 @@ static int l_lane2_run(lua_State *L) {
     done = k;
     lua_settop(L, 13);
   }
-  if (win->cap > (16u << 20)) stet_buf_free(win);
+  stet_buf_trim(win, STET_BUF_KEEP);
   stet_ldoc_release(L, lua_touserdata(L, 13));
   lua_settop(L, 13);
   tally_flush(L, &tally, sub);
