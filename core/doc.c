@@ -31,15 +31,22 @@ size_t stet_doc_size(const stet_doc *d) {
          d->labcap * sizeof *d->lab;
 }
 
-/* Room for one more paragraph. 0, or -1 on ENOMEM. */
-static int reserve_para(stet_doc *d) {
-  if (d->n < d->cap) return 0;
-  size_t cap = d->cap ? d->cap * 2 : 32;
+/* Room for k more paragraphs, exactly (at least 32). 0, or -1 on ENOMEM. */
+static int reserve_paras(stet_doc *d, size_t k) {
+  if (d->cap - d->n >= k) return 0;
+  size_t cap = d->n + k < 32 ? 32 : d->n + k;
   stet_para *p = realloc(d->p, cap * sizeof *p);
   if (!p) return -1;
   d->p = p;
   d->cap = cap;
   return 0;
+}
+
+/* Room for one more paragraph, the room doubled when it grows. 0, or -1
+ * on ENOMEM. */
+static int reserve_para(stet_doc *d) {
+  if (d->n < d->cap) return 0;
+  return reserve_paras(d, d->cap ? d->cap : 32);
 }
 
 /* The text buffer keeps PAD zero bytes past its end, so keys are built with
@@ -295,6 +302,9 @@ int stet_doc_load(stet_doc *d, const char *s, size_t n) {
   if (get_u32(s, n, &pos, &np)) return -2;
   if (np > (n - pos) / 20) return -2;
   if (stet_buf_reserve(&d->text, n - pos + PAD)) return -1;
+  /* all the paragraphs' room at once: a document that grew it by doubling
+   * would hold the old array and the new one at the same time */
+  if (reserve_paras(d, np)) return -1;
   for (uint32_t i = 0; i < np; i++) {
     if (n - pos < 20) return -2;
     const char *h = s + pos;
