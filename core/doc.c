@@ -312,7 +312,6 @@ int stet_doc_load(stet_doc *d, const char *s, size_t n) {
     memcpy(&len, h + 16, 4);
     pos += 20;
     if (n - pos < len) return -2;
-    if (reserve_para(d)) return -1;
     stet_para *q = &d->p[d->n];
     memset(q, 0, sizeof *q);
     memcpy(&q->label, h, 2);

@@ -436,7 +436,7 @@ static int c_add_file(lua_State *L) {
   lua_Integer count = stet_lua_counter_add_text(b, b->file.data ? b->file.data : "", b->file.len,
                                b->file.data ? b->file.cap : 0, site, doc, samples, NULL, 0);
   size_t bytes = b->file.len;
-  if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
+  stet_buf_trim(&b->file, FILE_KEEP);
   if (count < 0) return stet_lua_nomem(L);
   lua_pushinteger(L, count);
   lua_pushinteger(L, (lua_Integer)bytes);
@@ -555,7 +555,7 @@ static int c_add_files(lua_State *L) {
       paras += count;
       bytes += (lua_Integer)b->file.len;
     }
-    if (r != -1 && b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
+    if (r != -1) stet_buf_trim(&b->file, FILE_KEEP);
     lua_settop(L, 10);
   }
   stet_counter_work(c, 0, 0);

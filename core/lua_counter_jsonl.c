@@ -311,8 +311,8 @@ int stet_lua_counter_add_jsonl(lua_State *L) {
     else rc = jsonl_read(&jr, (size_t)bs, NULL, 0);
     stet_reader_close(jr.r);
   }
-  if (b->file.cap > FILE_KEEP) stet_buf_free(&b->file);
-  if (b->text.cap > FILE_KEEP) stet_buf_free(&b->text);
+  stet_buf_trim(&b->file, FILE_KEEP);
+  stet_buf_trim(&b->text, FILE_KEEP);
   if (rc == -2) return stet_lua_nomem(L);
   if (rc == -1) return lua_error(L);
   lua_pushinteger(L, jr.docs);

@@ -86,7 +86,7 @@ static int l_json_fields(lua_State *L) {
       size_t m = stet_json_unescape(s + fk->start, raw, scratch->data);
       if (m == (size_t)-1) return luaL_error(L, "json_fields: escape checked twice differs");
       lua_pushlstring(L, scratch->data, m);
-      if (scratch->cap > SCRATCH_KEEP) stet_buf_free(scratch);
+      stet_buf_trim(scratch, SCRATCH_KEEP);
     }
     lua_rawset(L, -3);
   }

@@ -423,6 +423,9 @@ typedef struct run_state {
 /* The documents of a run wait in the scratch's chunk buffer up to this
  * many bytes, then go to the spill file in one append. */
 #define RUN_SPILL_MAX (4u << 20)
+/* The records of a batch or run: a buffer that grew past this is freed
+ * after it. */
+#define RECS_KEEP ((size_t)64 << 20)
 
 /* Appends the documents waiting in the chunk buffer to the spill file in
  * one go and writes where each went into its record. 0, or -1 with errno
@@ -551,7 +554,7 @@ static int p_run_chunk(lua_State *L) {
   run_finish(L, sp, sc, &rs);
   lua_pushinteger(L, rs.k);
   lua_pushlstring(L, rec->data ? rec->data : "", rec->len);
-  if (rec->cap > (64u << 20)) stet_buf_free(rec);
+  stet_buf_trim(rec, RECS_KEEP);
   return 2;
 }
 
@@ -802,7 +805,7 @@ static int l_jsonl_run(lua_State *L) {
     lua_pushinteger(L, js.rs.k);
   }
   lua_pushlstring(L, rec->data ? rec->data : "", rec->len);
-  if (rec->cap > (64u << 20)) stet_buf_free(rec);
+  stet_buf_trim(rec, RECS_KEEP);
   if (js.stop) lua_pushlstring(L, b + js.gstart, js.gend - js.gstart);
   else lua_pushnil(L);
   return 5;
@@ -1184,7 +1187,7 @@ static int l_lane2_run(lua_State *L) {
   } else {
     lua_pushlstring(L, out->data ? out->data : "", out->len);
   }
-  if (!sink && out->cap > (64u << 20)) stet_buf_free(out);
+  if (!sink) stet_buf_trim(out, RECS_KEEP);
   return 2;
 }
 

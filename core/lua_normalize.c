@@ -39,9 +39,6 @@ void stet_lua_norm_opts(lua_State *L, int idx, stet_norm_opts *o) {
   o->mojibake = stet_lua_optbool(L, idx, idx, "mojibake", o->mojibake);
 }
 
-/* Scratch output buffers larger than this are freed after use. */
-#define KEEP_SCRATCH (16u << 20)
-
 /* stet.normalize(s [, opts]) -> string, repaired, mojibake_fixed
  * [-0, +3]. The input string itself is returned when nothing changes. The
  * output is built in a scratch buffer owned by the function's upvalue (one
@@ -63,7 +60,7 @@ static int l_normalize(lua_State *L) {
   lua_settop(L, 1);
   if (r == 1) {
     lua_pushlstring(L, b->data, b->len);
-    if (b->cap > KEEP_SCRATCH) stet_buf_free(b);
+    stet_buf_trim(b, STET_BUF_KEEP);
   }
   lua_pushinteger(L, (lua_Integer)st.repaired);
   lua_pushinteger(L, (lua_Integer)st.mojibake);

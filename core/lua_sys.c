@@ -135,7 +135,7 @@ static int l_read_file(lua_State *L) {
   }
   if (rc == 0) {
     lua_pushlstring(L, scratch->data ? scratch->data : "", scratch->len);
-    if (scratch->cap > (16u << 20)) stet_buf_free(scratch); /* keep small buffers only */
+    stet_buf_trim(scratch, STET_BUF_KEEP); /* keep small buffers only */
     return 1;
   }
   reader_box *box = lua_newuserdatauv(L, sizeof *box, 0); /* closed by __gc on an error */

@@ -326,7 +326,7 @@ static int l_pack(lua_State *L) {
   pk->sorted = sorted;
   pack_value(L, pk, 1, 0);
   lua_pushlstring(L, pk->buf.data ? pk->buf.data : "", pk->buf.len);
-  if (pk->buf.cap > (8u << 20)) stet_buf_free(&pk->buf);
+  stet_buf_trim(&pk->buf, (size_t)8 << 20);
   return 1;
 }
 
