@@ -108,8 +108,8 @@ int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,
  * unit (bytes of a file, files of a folder); total 0 when not known. done
  * 0 of a total begins a run (the entries already there are not its own).
  * When the table must grow, it grows to the size the run's entries so far
- * project for the whole run instead of by a fifth (at most doubling, and
- * only up to 2^23 home slots, 128 MiB), so that a big run moves its
+ * project for the whole run instead of by a fifth (at most eight times
+ * its home slots, and only up to 2^23 of them, 128 MiB), so that a big run moves its
  * entries a few times instead of a dozen. The caller sets total 0 again
  * when the run ends. Changes no count. */
 void stet_counter_work(stet_counter *c, uint64_t done, uint64_t total);
