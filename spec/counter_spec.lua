@@ -388,43 +388,55 @@ describe("stet.counter", function()
       '{"text": "Two.\\n\\nSubscribe now!"}',
       '{"text": broken',
       '{"text": "Plain, no escapes", "site": "plain"}',
+      '{"text": "Crlf.\\n\\nSubscribe now!"} \t\r',
+      '{"text": "Split by a raw',
+      'newline"}',
+      '{"text": "One object"} {"text": "then another"}',
       '{"text": "Last.\\n\\nSubscribe now!"}',
     }
+    local texts = { "One.\n\nSubscribe now!", "Handed back.", "Two.\n\nSubscribe now!",
+      "Plain, no escapes", "Crlf.\n\nSubscribe now!", "Last.\n\nSubscribe now!" }
+    local bytes_want = 0
+    for _, t in ipairs(texts) do bytes_want = bytes_want + #t end
     local path = tmp()
     spit(path, table.concat(lines, "\n")) -- no final newline
     local want
-    for _, bs in ipairs({ 1, 3, 7, 64, 4096 }) do
+    -- in blocks of every size, and mapped (where lines are scanned without
+    -- finding their ends first)
+    for _, bs in ipairs({ 1, 3, 7, 64, 4096, "mapped" }) do
       local t, seen = stet.counter(), {}
-      local docs, paras, bytes, err = t:add_jsonl(path, 5, nil, "folder", true, bs,
+      local docs, paras, bytes, err = t:add_jsonl(path, 5, nil, "folder", true,
+        bs ~= "mapped" and bs or nil,
         function(line, lineno)
           seen[#seen + 1] = lineno .. ":" .. line
           if lineno == 3 then return "Handed back.", "fb" end
         end)
       assert.is_nil(err)
-      assert.are.same({ "3:" .. lines[3], "5:" .. lines[5] }, seen)
-      assert.are.equal(5, docs)
-      assert.are.equal(8, paras)
-      assert.are.equal(#"One.\n\nSubscribe now!" * 1 + #"Two.\n\nSubscribe now!" + #"Handed back."
-        + #"Plain, no escapes" + #"Last.\n\nSubscribe now!", bytes)
+      assert.are.same({ "3:" .. lines[3], "5:" .. lines[5], "8:" .. lines[8], "9:" .. lines[9],
+        "10:" .. lines[10] }, seen)
+      assert.are.equal(6, docs)
+      assert.are.equal(10, paras)
+      assert.are.equal(bytes_want, bytes)
       assert.are.same({ "s\u{e9}", "fb", "folder", "plain" }, t:sites())
-      assert.are.equal(2, t:count(stet.fingerprint("Subscribe now!"), "folder"))
+      assert.are.equal(3, t:count(stet.fingerprint("Subscribe now!"), "folder"))
       want = want or t:top(20)
       assert.are.same(want, t:top(20))
     end
     local r = stet.counter()
-    r:add_paragraphs("One.\n\nSubscribe now!", "s\u{e9}", 5)
-    r:add_paragraphs("Handed back.", "fb", 6)
-    r:add_paragraphs("Two.\n\nSubscribe now!", "folder", 7)
-    r:add_paragraphs("Plain, no escapes", "plain", 8)
-    r:add_paragraphs("Last.\n\nSubscribe now!", "folder", 9)
+    r:add_paragraphs(texts[1], "s\u{e9}", 5)
+    r:add_paragraphs(texts[2], "fb", 6)
+    r:add_paragraphs(texts[3], "folder", 7)
+    r:add_paragraphs(texts[4], "plain", 8)
+    r:add_paragraphs(texts[5], "folder", 9)
+    r:add_paragraphs(texts[6], "folder", 10)
     assert.are.same(r:top(20), want)
     local f = stet.counter()
     f:add_jsonl(path, 1, "fixed", "folder", false, 10, function() end)
     assert.are.same({ "fixed" }, f:sites())
     assert(os.execute("gzip -f " .. path))
     local g = stet.counter()
-    assert.are.same({ 4, 7, 78 }, { g:add_jsonl(path .. ".gz", 5, nil, "folder", true, 4096,
-      function() end) })
+    assert.are.same({ 5, 9, bytes_want - #texts[2] }, { g:add_jsonl(path .. ".gz", 5, nil, "folder",
+      true, 4096, function() end) })
     os.remove(path .. ".gz")
     local _, _, _, err = g:add_jsonl(path .. ".gz", 1, nil, "folder", true, 64, function() end)
     assert.matches("%.gz: No such file or directory", err)
