@@ -132,11 +132,75 @@ static inline __attribute__((always_inline)) void ascii_blocks_ssse3(const unsig
   *j = w;
 }
 
-/* A row of stet_pack8 as one 64-bit word (plus 8 in every byte with hi). */
-static inline uint64_t pack_row(unsigned m, int hi) {
-  uint64_t r;
-  memcpy(&r, stet_pack8[m], 8);
-  return hi ? r + UINT64_C(0x0808080808080808) : r;
+/* The constants of the AVX2 key loop. */
+typedef struct avx2_keys {
+  __m256i bit20, a1, z1, d1, d9, zero, xfe, x92, x94, xf8, x98, xe2, x80, xc3, xb7, xe0, xa0;
+} avx2_keys;
+
+/* Keys the 32 bytes at p, of which the first take (1..32) are in the run,
+ * appending at o + *w: the bytes up to the first non-ASCII character the
+ * block does not take (see ascii_blocks_avx2). Returns how many bytes it
+ * took (0: it starts with such a character). take is a constant 32 in the
+ * loop over whole blocks, where the masks of the end fold away. */
+__attribute__((target("avx2,bmi,bmi2,popcnt")))
+static inline __attribute__((always_inline)) size_t avx2_block(const unsigned char *p,
+                                                               size_t take, char *o, size_t *w,
+                                                               const avx2_keys *c) {
+  __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+  unsigned high = (unsigned)_mm256_movemask_epi8(v), pair = 0;
+  __m256i latin = _mm256_setzero_si256();
+  if (high) {
+    unsigned inside = take == 32 ? ~0u : _bzhi_u32(~0u, (unsigned)take);
+    __m256i fe = _mm256_and_si256(v, c->xfe);
+    __m256i third = _mm256_or_si256(
+      _mm256_or_si256(_mm256_cmpeq_epi8(fe, c->x92), _mm256_cmpeq_epi8(fe, c->x94)),
+      _mm256_cmpeq_epi8(_mm256_and_si256(v, c->xf8), c->x98));
+    unsigned e2 = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, c->xe2));
+    unsigned c80 = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, c->x80));
+    unsigned triple = e2 & c80 >> 1 & (unsigned)_mm256_movemask_epi8(third) >> 2 & inside >> 2;
+    __m256i c3 = _mm256_cmpeq_epi8(v, c->xc3);
+    __m256i small = _mm256_andnot_si256(_mm256_cmpeq_epi8(v, c->xb7),
+                                        _mm256_cmpeq_epi8(_mm256_and_si256(v, c->xe0), c->xa0));
+    pair = (unsigned)_mm256_movemask_epi8(c3) & (unsigned)_mm256_movemask_epi8(small) >> 1 &
+           inside >> 1;
+    latin = _mm256_or_si256(c3, small); /* bytes taken as they are where kept */
+    unsigned stop = high & ~(triple | triple << 1 | triple << 2 | pair | pair << 1);
+    if (stop) {
+      size_t first = (size_t)__builtin_ctz(stop);
+      if (first < take) take = first;
+      if (take == 0) return 0;
+    }
+  }
+  __m256i low = _mm256_or_si256(v, c->bit20);
+  __m256i letter = _mm256_and_si256(_mm256_cmpgt_epi8(low, c->a1), _mm256_cmpgt_epi8(c->z1, low));
+  __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, c->d1), _mm256_cmpgt_epi8(c->d9, v));
+  unsigned keep = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)) | pair |
+                  pair << 1;
+  if (take < 32) keep = _bzhi_u32(keep, (unsigned)take);
+  __m256i out = _mm256_or_si256(
+    _mm256_or_si256(_mm256_and_si256(letter, low), _mm256_and_si256(digit, c->zero)),
+    _mm256_and_si256(v, latin));
+  /* the shuffle that packs each 8 bytes' kept bytes to their start, its
+   * rows loaded from the tables straight into the vector */
+  unsigned m0 = keep & 0xFF, m1 = keep >> 8 & 0xFF, m2 = keep >> 16 & 0xFF, m3 = keep >> 24;
+  __m128i i0 = _mm_castpd_si128(_mm_loadh_pd(
+    _mm_castsi128_pd(_mm_loadl_epi64((const __m128i *)(const void *)stet_pack8[m0])),
+    (const double *)(const void *)stet_pack8_hi[m1]));
+  __m128i i1 = _mm_castpd_si128(_mm_loadh_pd(
+    _mm_castsi128_pd(_mm_loadl_epi64((const __m128i *)(const void *)stet_pack8[m2])),
+    (const double *)(const void *)stet_pack8_hi[m3]));
+  __m256i packed = _mm256_shuffle_epi8(out, _mm256_inserti128_si256(_mm256_castsi128_si256(i0), i1, 1));
+  __m128i p0 = _mm256_castsi256_si128(packed), p1 = _mm256_extracti128_si256(packed, 1);
+  size_t at = *w;
+  _mm_storel_epi64((__m128i *)(void *)(o + at), p0);
+  at += (size_t)__builtin_popcount(m0);
+  _mm_storel_epi64((__m128i *)(void *)(o + at), _mm_unpackhi_epi64(p0, p0));
+  at += (size_t)__builtin_popcount(m1);
+  _mm_storel_epi64((__m128i *)(void *)(o + at), p1);
+  at += (size_t)__builtin_popcount(m2);
+  _mm_storel_epi64((__m128i *)(void *)(o + at), _mm_unpackhi_epi64(p1, p1));
+  *w = at + (size_t)__builtin_popcount(m3);
+  return take;
 }
 
 /* ascii_blocks_ssse3 32 bytes at a time with AVX2 (BMI2 clears the bits
@@ -146,87 +210,38 @@ static inline uint64_t pack_row(unsigned m, int hi) {
  * and the small Latin-1 letters U+00E0..U+00FF but U+00F7 (C3 A0..BF but
  * B7: kept as they are); these pass the NFKC and case folding quick checks
  * (spec/fingerprint_paths_spec.lua compares every BMP character with the
- * plain path). Only whole sequences inside the run count. With slack >= 32
- * the last, short block is loaded in place (s[n..n + slack) is readable;
- * those bytes are masked off), else it is left to the byte loop of the
- * caller: no call in the loop, so the constants stay in registers. */
+ * plain path). Only whole sequences inside the run count. Whole blocks
+ * first, then, with slack >= 32, the last, short block loaded in place
+ * (s[n..n + slack) is readable; those bytes are masked off), else it is
+ * left to the byte loop of the caller: no call in the loop, so the
+ * constants stay in registers. */
 __attribute__((target("avx2,bmi,bmi2,popcnt")))
 static inline __attribute__((always_inline)) void ascii_blocks_avx2(const unsigned char *s,
                                                                     size_t n, size_t slack,
                                                                     size_t *i, char *o,
                                                                     size_t *j) {
-  /* The constants, made opaque so that the compiler keeps them in
-   * registers (or one load away) instead of building them again in every
-   * round of the loop. */
+  avx2_keys c = {
+    _mm256_set1_epi8(0x20), _mm256_set1_epi8('a' - 1), _mm256_set1_epi8('z' + 1),
+    _mm256_set1_epi8('0' - 1), _mm256_set1_epi8('9' + 1), _mm256_set1_epi8('0'),
+    _mm256_set1_epi8((char)0xFE), _mm256_set1_epi8((char)0x92), _mm256_set1_epi8((char)0x94),
+    _mm256_set1_epi8((char)0xF8), _mm256_set1_epi8((char)0x98), _mm256_set1_epi8((char)0xE2),
+    _mm256_set1_epi8((char)0x80), _mm256_set1_epi8((char)0xC3), _mm256_set1_epi8((char)0xB7),
+    _mm256_set1_epi8((char)0xE0), _mm256_set1_epi8((char)0xA0)};
+  /* made opaque so that the compiler keeps them in registers (or one load
+   * away) instead of building them again in every round of the loop */
 #define OPAQUE(x) __asm__("" : "+x"(x))
-  __m256i bit20 = _mm256_set1_epi8(0x20), a1 = _mm256_set1_epi8('a' - 1),
-          z1 = _mm256_set1_epi8('z' + 1), d1 = _mm256_set1_epi8('0' - 1),
-          d9 = _mm256_set1_epi8('9' + 1), zero = _mm256_set1_epi8('0');
-  __m256i xfe = _mm256_set1_epi8((char)0xFE), x92 = _mm256_set1_epi8((char)0x92),
-          x94 = _mm256_set1_epi8((char)0x94), xf8 = _mm256_set1_epi8((char)0xF8),
-          x98 = _mm256_set1_epi8((char)0x98), xe2 = _mm256_set1_epi8((char)0xE2),
-          x80 = _mm256_set1_epi8((char)0x80), xc3 = _mm256_set1_epi8((char)0xC3),
-          xb7 = _mm256_set1_epi8((char)0xB7), xe0 = _mm256_set1_epi8((char)0xE0),
-          xa0 = _mm256_set1_epi8((char)0xA0);
-  OPAQUE(bit20); OPAQUE(a1); OPAQUE(z1); OPAQUE(d1); OPAQUE(d9); OPAQUE(zero);
-  OPAQUE(xfe); OPAQUE(x92); OPAQUE(x94); OPAQUE(xf8); OPAQUE(x98); OPAQUE(xe2); OPAQUE(x80);
-  OPAQUE(xc3); OPAQUE(xb7); OPAQUE(xe0); OPAQUE(xa0);
+  OPAQUE(c.bit20); OPAQUE(c.a1); OPAQUE(c.z1); OPAQUE(c.d1); OPAQUE(c.d9); OPAQUE(c.zero);
+  OPAQUE(c.xfe); OPAQUE(c.x92); OPAQUE(c.x94); OPAQUE(c.xf8); OPAQUE(c.x98); OPAQUE(c.xe2);
+  OPAQUE(c.x80); OPAQUE(c.xc3); OPAQUE(c.xb7); OPAQUE(c.xe0); OPAQUE(c.xa0);
 #undef OPAQUE
   size_t k = *i, w = *j;
-  while (k < n) {
-    size_t take = n - k;
-    if (take < 32 && slack < 32) break; /* left to the byte loop */
-    if (take > 32) take = 32;
-    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + k));
-    unsigned high = (unsigned)_mm256_movemask_epi8(v), pair = 0;
-    __m256i latin = _mm256_setzero_si256();
-    if (high) {
-      unsigned inside = _bzhi_u32(~0u, (unsigned)take);
-      __m256i fe = _mm256_and_si256(v, xfe);
-      __m256i third = _mm256_or_si256(
-        _mm256_or_si256(_mm256_cmpeq_epi8(fe, x92), _mm256_cmpeq_epi8(fe, x94)),
-        _mm256_cmpeq_epi8(_mm256_and_si256(v, xf8), x98));
-      unsigned e2 = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, xe2));
-      unsigned c80 = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, x80));
-      unsigned triple = e2 & c80 >> 1 & (unsigned)_mm256_movemask_epi8(third) >> 2 & inside >> 2;
-      __m256i c3 = _mm256_cmpeq_epi8(v, xc3);
-      __m256i small = _mm256_andnot_si256(_mm256_cmpeq_epi8(v, xb7),
-                                          _mm256_cmpeq_epi8(_mm256_and_si256(v, xe0), xa0));
-      pair = (unsigned)_mm256_movemask_epi8(c3) & (unsigned)_mm256_movemask_epi8(small) >> 1 &
-             inside >> 1;
-      latin = _mm256_or_si256(c3, small); /* bytes taken as they are where kept */
-      unsigned stop = high & ~(triple | triple << 1 | triple << 2 | pair | pair << 1);
-      if (stop) {
-        size_t first = (size_t)__builtin_ctz(stop);
-        if (first < take) take = first;
-      }
-    }
-    if (take == 0) break;
-    __m256i low = _mm256_or_si256(v, bit20);
-    __m256i letter = _mm256_and_si256(_mm256_cmpgt_epi8(low, a1), _mm256_cmpgt_epi8(z1, low));
-    __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, d1), _mm256_cmpgt_epi8(d9, v));
-    unsigned keep = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)) | pair |
-                    pair << 1;
-    keep = _bzhi_u32(keep, (unsigned)take);
-    __m256i out = _mm256_or_si256(
-      _mm256_or_si256(_mm256_and_si256(letter, low), _mm256_and_si256(digit, zero)),
-      _mm256_and_si256(v, latin));
-    unsigned m0 = keep & 0xFF, m1 = keep >> 8 & 0xFF, m2 = keep >> 16 & 0xFF, m3 = keep >> 24;
-    __m256i idx = _mm256_set_epi64x((long long)pack_row(m3, 1), (long long)pack_row(m2, 0),
-                                    (long long)pack_row(m1, 1), (long long)pack_row(m0, 0));
-    __m256i packed = _mm256_shuffle_epi8(out, idx);
-    __m128i p0 = _mm256_castsi256_si128(packed), p1 = _mm256_extracti128_si256(packed, 1);
-    _mm_storel_epi64((__m128i *)(void *)(o + w), p0);
-    w += (size_t)__builtin_popcount(m0);
-    _mm_storel_epi64((__m128i *)(void *)(o + w), _mm_unpackhi_epi64(p0, p0));
-    w += (size_t)__builtin_popcount(m1);
-    _mm_storel_epi64((__m128i *)(void *)(o + w), p1);
-    w += (size_t)__builtin_popcount(m2);
-    _mm_storel_epi64((__m128i *)(void *)(o + w), _mm_unpackhi_epi64(p1, p1));
-    w += (size_t)__builtin_popcount(m3);
-    k += take;
-    if (take < 32) break;
+  while (n - k >= 32) {
+    size_t t = avx2_block(s + k, 32, o, &w, &c);
+    k += t;
+    if (t < 32) goto done;
   }
+  if (k < n && slack >= 32) k += avx2_block(s + k, n - k, o, &w, &c);
+done:
   *i = k;
   *j = w;
 }

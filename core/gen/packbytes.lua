@@ -1,7 +1,8 @@
 -- core/gen/packbytes.lua: generates build/gen/packbytes.h, the shuffle
--- table core/fingerprint.c uses to pack the kept bytes of 8 with one SSSE3
--- byte shuffle: row m lists, in order, the positions of the bits set in m,
--- then 0x80 (a zero byte) for the rest.
+-- tables core/fingerprint.c uses to pack the kept bytes of 8 with one SSSE3
+-- byte shuffle: row m of stet_pack8 lists, in order, the positions of the
+-- bits set in m, then 0x80 (a zero byte) for the rest; stet_pack8_hi is
+-- the same plus 8, for the second 8 bytes of a 16-byte lane.
 --
 -- Usage: lua5.4 core/gen/packbytes.lua [UCD_DIR] > build/gen/packbytes.h
 -- (the argument the Makefile passes to every generator is not needed).
@@ -11,17 +12,19 @@ local out = {
   "#ifndef STET_PACKBYTES_H",
   "#define STET_PACKBYTES_H",
   "",
-  "static const unsigned char stet_pack8[256][8] = {",
 }
-for m = 0, 255 do
-  local row = {}
-  for bit = 0, 7 do
-    if m & (1 << bit) ~= 0 then row[#row + 1] = ("%d"):format(bit) end
+for _, t in ipairs({ { "stet_pack8", 0 }, { "stet_pack8_hi", 8 } }) do
+  out[#out + 1] = ("static const unsigned char %s[256][8] __attribute__((aligned(64))) = {"):format(t[1])
+  for m = 0, 255 do
+    local row = {}
+    for bit = 0, 7 do
+      if m & (1 << bit) ~= 0 then row[#row + 1] = ("%d"):format(bit + t[2]) end
+    end
+    while #row < 8 do row[#row + 1] = ("0x%02X"):format(0x80 + t[2]) end
+    out[#out + 1] = "  {" .. table.concat(row, ", ") .. "},"
   end
-  while #row < 8 do row[#row + 1] = "0x80" end
-  out[#out + 1] = "  {" .. table.concat(row, ", ") .. "},"
+  out[#out + 1] = "};"
+  out[#out + 1] = ""
 end
-out[#out + 1] = "};"
-out[#out + 1] = ""
 out[#out + 1] = "#endif"
 io.write(table.concat(out, "\n"), "\n")
