@@ -20,6 +20,8 @@
 #include <sys/mman.h>
 #include <xxhash.h>
 
+#include "fingerprint.h" /* stet_fp_span */
+
 #define GOLDEN UINT64_C(0x9E3779B97F4A7C15)
 #define FIRST_HOME 1024
 #define GROW_BLOCK 4096
@@ -170,7 +172,8 @@ int stet_counter_site(stet_counter *c, const char *name, size_t len, uint32_t *i
 
 /* The slot of (fp, site), or where it would be inserted; *found says which.
  * May return c->alloc when the key belongs after the last slot. */
-static size_t find_pos(const stet_counter *c, uint64_t h, uint32_t site, int *found) {
+static inline __attribute__((always_inline)) size_t find_pos(const stet_counter *c, uint64_t h,
+                                                             uint32_t site, int *found) {
   size_t i = home_of(h, c->home);
   for (; i < c->alloc; i++) {
     const stet_count_entry *e = &c->slots[i];
@@ -285,7 +288,8 @@ static size_t grow_target(const stet_counter *c) {
 
 /* The entry of (fp, site), inserted with count 0 when absent; NULL on
  * ENOMEM. fp must not be 0. */
-static stet_count_entry *upsert(stet_counter *c, uint64_t fp, uint32_t site) {
+static inline __attribute__((always_inline)) stet_count_entry *upsert(stet_counter *c, uint64_t fp,
+                                                                       uint32_t site) {
   uint64_t h = order_hash(fp, site);
   for (;;) {
     int found;
@@ -313,7 +317,7 @@ int stet_counter_reserve(stet_counter *c, size_t n) {
   return want > c->home ? grow_in_place(c, want) : 0;
 }
 
-void stet_counter_prefetch(const stet_counter *c, uint64_t fp, uint32_t site) {
+static inline void prefetch_slot(const stet_counter *c, uint64_t fp, uint32_t site) {
   size_t i = home_of(order_hash(fp, site), c->home);
   /* the home slot's line and the next: an insert walks its cluster up to
    * the first free slot, often past the end of the line (the array has a
@@ -321,6 +325,10 @@ void stet_counter_prefetch(const stet_counter *c, uint64_t fp, uint32_t site) {
   const char *p = (const char *)&c->slots[i];
   __builtin_prefetch(p);
   __builtin_prefetch(p + 64);
+}
+
+void stet_counter_prefetch(const stet_counter *c, uint64_t fp, uint32_t site) {
+  prefetch_slot(c, fp, site);
 }
 
 uint32_t stet_counter_count(const stet_counter *c, uint64_t fp, uint32_t site) {
@@ -355,7 +363,8 @@ int stet_counter_sub_count(stet_counter *c, uint64_t fp, uint32_t site, uint32_t
 /* 1 when key was already seen in document doc, 0 when it is new (and now
  * remembered), -1 on ENOMEM. The set is open addressing over (key, stamp)
  * slots; a slot is used in this document when its stamp is docgen. */
-static int doc_seen(stet_counter *c, uint64_t doc, uint64_t key) {
+static inline __attribute__((always_inline)) int doc_seen(stet_counter *c, uint64_t doc,
+                                                          uint64_t key) {
   if (!c->have_doc || doc != c->doc) {
     if (c->docset_cap > DOCSET_KEEP) {
       free(c->docset);
@@ -461,8 +470,11 @@ int stet_counter_set_sample(stet_counter *c, uint64_t fp, uint32_t site,
 
 /* ---- counting ---- */
 
-int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,
-                     const char *text, size_t tlen, uint32_t *count) {
+/* stet_counter_add, inlined into the loop of stet_counter_add_spans. */
+static inline __attribute__((always_inline)) int add_one(stet_counter *c, uint64_t fp,
+                                                         uint32_t site, uint64_t doc,
+                                                         const char *text, size_t tlen,
+                                                         uint32_t *count) {
   if (count) *count = 0;
   if (!fp) return 0;
   int seen = doc_seen(c, doc, order_hash(fp, site));
@@ -485,6 +497,24 @@ int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,
     }
   }
   return 1;
+}
+
+int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,
+                     const char *text, size_t tlen, uint32_t *count) {
+  return add_one(c, fp, site, doc, text, tlen, count);
+}
+
+int stet_counter_add_spans(stet_counter *c, const char *s, const stet_fp_span *sp, size_t k,
+                           uint32_t site, uint64_t doc, int samples) {
+  enum { AHEAD = 16 }; /* misses in flight: about the line fill buffers */
+  for (size_t i = 0; i < k && i < AHEAD; i++) prefetch_slot(c, sp[i].fp, site);
+  for (size_t i = 0; i < k; i++) {
+    if (i + AHEAD < k) prefetch_slot(c, sp[i + AHEAD].fp, site);
+    if (add_one(c, sp[i].fp, site, doc, samples ? s + sp[i].start : NULL,
+                sp[i].stop - sp[i].start, NULL) < 0)
+      return -1;
+  }
+  return 0;
 }
 
 /* ---- reports and merging ---- */

@@ -104,6 +104,12 @@ const char *stet_counter_site_name(const stet_counter *c, uint32_t id, size_t *l
  * Returns 1 when counted, 0 when not, -1 on ENOMEM. */
 int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,
                      const char *text, size_t tlen, uint32_t *count);
+/* stet_counter_add for the paragraphs spans[0..k) of one document of the
+ * text s (their fingerprints filled in; the text for samples when samples
+ * is set), fetching each one's slot a few adds ahead. 0, or -1 on ENOMEM. */
+struct stet_fp_span;
+int stet_counter_add_spans(stet_counter *c, const char *s, const struct stet_fp_span *spans,
+                           size_t k, uint32_t site, uint64_t doc, int samples);
 /* Says how far the run of adds under way has gone: done of total, in any
  * unit (bytes of a file, files of a folder); total 0 when not known. done
  * 0 of a total begins a run (the entries already there are not its own).

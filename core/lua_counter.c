@@ -276,7 +276,6 @@ static int batch_span(void *ud, size_t start, size_t stop) {
  * Returns the paragraph count, or -1 on ENOMEM. */
 lua_Integer stet_lua_counter_add_text(counter_box *b, const char *s, size_t n, size_t avail, uint32_t site,
                             uint64_t doc, int samples, const uint32_t *nl, size_t k_nl) {
-  enum { AHEAD = 16 }; /* misses in flight: about the line fill buffers */
   para_batch pb = {&b->spans, 0};
   b->spans.len = 0;
   if (nl)
@@ -287,13 +286,7 @@ lua_Integer stet_lua_counter_add_text(counter_box *b, const char *s, size_t n, s
   stet_fp_span *sp = (stet_fp_span *)(void *)b->spans.data;
   size_t k = b->spans.len / sizeof *sp;
   if (k && stet_fingerprint_spans(&b->fp, s, avail, sp, k)) return -1;
-  for (size_t i = 0; i < k && i < AHEAD; i++) stet_counter_prefetch(b->c, sp[i].fp, site);
-  for (size_t i = 0; i < k; i++) {
-    if (i + AHEAD < k) stet_counter_prefetch(b->c, sp[i + AHEAD].fp, site);
-    if (stet_counter_add(b->c, sp[i].fp, site, doc, samples ? s + sp[i].start : NULL,
-                         sp[i].stop - sp[i].start, NULL) < 0)
-      return -1;
-  }
+  if (stet_counter_add_spans(b->c, s, sp, k, site, doc, samples)) return -1;
   return (lua_Integer)k;
 }
 
