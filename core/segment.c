@@ -195,25 +195,7 @@ STET_TARGET_AVX2 static int paragraphs_avx2(const char *str, size_t n, int lines
 
 int stet_paragraphs_at(const char *str, size_t n, const uint32_t *nl, size_t k, stet_span_fn fn,
                        void *ud) {
-  const unsigned char *s = (const unsigned char *)str;
-  size_t line = 0;          /* the start of the line at hand */
-  size_t par = (size_t)-1;  /* the start of the paragraph under way, if any */
-  size_t last = 0;          /* the end of its last non-blank line */
-  for (size_t j = 0; j <= k; j++) {
-    size_t end = j < k ? nl[j] : n;
-    size_t a = line;
-    while (a < end && stet_is_blank(s[a])) a++;
-    if (a < end) { /* a non-blank line */
-      if (par == (size_t)-1) par = a;
-      last = end;
-    } else if (par != (size_t)-1) { /* a blank line ends the paragraph */
-      int r = emit_trimmed(str, par, last, fn, ud);
-      if (r) return r;
-      par = (size_t)-1;
-    }
-    line = end + 1;
-  }
-  return par != (size_t)-1 ? emit_trimmed(str, par, last, fn, ud) : 0;
+  return stet_paragraphs_at_inline(str, n, nl, k, fn, ud);
 }
 
 int stet_paragraphs_each_simd(const char *str, size_t n, int lines, stet_span_fn fn, void *ud,
