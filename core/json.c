@@ -224,9 +224,13 @@ static inline __attribute__((always_inline)) int skip_string(scan *sc, size_t *s
     *escaped = 1;
     unsigned char c = i + 1 < n ? simple_escape(s[i + 1]) : 0;
     if (c) {
-      if (c == '\n' && nlf) note_newline(nlf, (size_t)(o - (unsigned char *)out));
-      if (o) *o++ = c;
-      i += 2;
+      /* a run of them (the "\n\n" between paragraphs) without going back
+       * to the finder for each */
+      do {
+        if (c == '\n' && nlf) note_newline(nlf, (size_t)(o - (unsigned char *)out));
+        if (o) *o++ = c;
+        i += 2;
+      } while (i + 1 < n && s[i] == '\\' && (c = simple_escape(s[i + 1])) != 0);
     } else {
       uint32_t cp;
       size_t len = escape_at(s, n, i, &cp);
