@@ -609,10 +609,10 @@ int stet_counter_add_packed(stet_counter *c, const unsigned char *fps, size_t le
     size_t k = 0;
     for (size_t i = at; i + 8 <= len && k < 32; i += 8, k++) {
       v[k] = stet_fp_unpack(fps + i);
-      stet_counter_prefetch(c, v[k], site);
+      prefetch_slot(c, v[k], site);
     }
     for (size_t j = 0; j < k; j++)
-      if (stet_counter_add(c, v[j], site, doc, NULL, 0, NULL) < 0) return -1;
+      if (add_one(c, v[j], site, doc, NULL, 0, NULL) < 0) return -1;
   }
   return 0;
 }
