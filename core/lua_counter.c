@@ -253,8 +253,8 @@ typedef struct para_batch {
   int oom;
 } para_batch;
 
-/* Appends one paragraph's span to the batch. */
-/* (inlined into the split of a JSON line's text, stet_paragraphs_at_inline) */
+/* Appends one paragraph's span to the batch (inlined where a JSON line's
+ * text is split, stet_paragraphs_at_inline). */
 static inline __attribute__((always_inline)) int batch_span(void *ud, size_t start,
                                                             size_t stop) {
   para_batch *pb = ud;
