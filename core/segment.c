@@ -68,12 +68,6 @@ size_t stet_grapheme_next(const char *str, size_t n, size_t pos) {
   return n;
 }
 
-/* Trims [a, b) of blank bytes and reports it when not empty. */
-static inline int emit_trimmed(const char *s, size_t a, size_t b, stet_span_fn fn, void *ud) {
-  while (a < b && stet_is_blank((unsigned char)s[a])) a++;
-  while (b > a && stet_is_blank((unsigned char)s[b - 1])) b--;
-  return a < b ? fn(ud, a, b) : 0;
-}
 
 /* For each bit of from, the first bit of stops after it: the bit after it
  * (bit 0 of the block when *carry is set) is added to ~stops, and its carry
@@ -142,12 +136,12 @@ paragraphs_scan(const char *str, size_t n, int lines, stet_span_fn fn, void *ud,
     }
     size_t k = 0;
     if (in_par && count > 0) {
-      int r = emit_trimmed(str, start, batch + at[k++], fn, ud);
+      int r = stet_par_emit(str, start, batch + at[k++], fn, ud);
       if (r) return r;
       in_par = 0;
     }
     for (; k + 1 < count; k += 2) {
-      int r = emit_trimmed(str, batch + at[k], batch + at[k + 1], fn, ud);
+      int r = stet_par_emit(str, batch + at[k], batch + at[k + 1], fn, ud);
       if (r) return r;
     }
     if (k < count) {
@@ -155,7 +149,7 @@ paragraphs_scan(const char *str, size_t n, int lines, stet_span_fn fn, void *ud,
       in_par = 1;
     }
   }
-  return in_par ? emit_trimmed(str, start, n, fn, ud) : 0;
+  return in_par ? stet_par_emit(str, start, n, fn, ud) : 0;
 }
 
 static int paragraphs_base(const char *str, size_t n, int lines, stet_span_fn fn, void *ud) {

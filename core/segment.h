@@ -53,7 +53,8 @@ int stet_paragraphs_each(const char *s, size_t n, int lines, stet_span_fn fn, vo
 int stet_paragraphs_at(const char *s, size_t n, const uint32_t *nl, size_t k, stet_span_fn fn,
                        void *ud);
 
-/* Blank bytes of stet_paragraphs_at: space, "\t" to "\r". */
+/* Blank bytes of the paragraph splitters: space, "\t" to "\r" (the set of
+ * bytemask.h's stet_is_blank, which this public header does not include). */
 static inline int stet_par_blank(unsigned char c) {
   return c == ' ' || (unsigned char)(c - '\t') <= '\r' - '\t';
 }
