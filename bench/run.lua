@@ -161,6 +161,15 @@ local function cmd(t, ...)
   for _, a in ipairs({ ... }) do c[#c + 1] = a end
   return c
 end
+-- sh -c CONCURRENT concurrent N CMD...: N runs of CMD at once; fails when
+-- one of them does
+local CONCURRENT = [[
+n=$1; shift; i=0; pids=
+while [ "$i" -lt "$n" ]; do "$@" & pids="$pids $!"; i=$((i + 1)); done
+rc=0
+for p in $pids; do wait "$p" || rc=$?; done
+exit "$rc"
+]]
 local clean_extra = {}
 for a in CLEAN_ARGS:gmatch("%S+") do clean_extra[#clean_extra + 1] = a end
 
@@ -212,6 +221,17 @@ local rows = {
   { name = "stet clean -j " .. JOBS .. " (jsonl)", kind = "clean", stet = "clean", docs = true,
     argv = cmd({ STET, "clean", "-j", tostring(JOBS) }, table.unpack(clean_extra)), input = "jsonl",
     against = { "python CCNet hash" }, speedup_over = "stet clean -j 1 (jsonl)" },
+  -- what this machine gives JOBS jobs: JOBS independent `stet clean -j 1`
+  -- runs at once on the same file (nothing shared but the machine), their
+  -- MB/s together beside one run's; the most -j JOBS could reach here
+  { name = ("stet clean -j 1 x%d at once"):format(JOBS), kind = "ceiling", stet = "clean", docs = true,
+    copies = JOBS, argv = cmd({ "sh", "-c", CONCURRENT, "concurrent", tostring(JOBS), STET, "clean", "-j", "1" },
+      table.unpack(clean_extra)), input = "dir", ceiling_of = "stet clean -j 1",
+    for_row = "stet clean -j " .. JOBS },
+  { name = ("stet clean -j 1 x%d at once (jsonl)"):format(JOBS), kind = "ceiling", stet = "clean", docs = true,
+    copies = JOBS, argv = cmd({ "sh", "-c", CONCURRENT, "concurrent", tostring(JOBS), STET, "clean", "-j", "1" },
+      table.unpack(clean_extra)), input = "jsonl", ceiling_of = "stet clean -j 1 (jsonl)",
+    for_row = "stet clean -j " .. JOBS .. " (jsonl)" },
   -- the memory a big document costs: the corpus as one text file is one
   -- document (peak RSS beside its size)
   { name = "stet clean -j 1 (one doc)", kind = "memory", stet = "clean", bigdoc = true,
@@ -221,7 +241,9 @@ local rows = {
 if JOBS == 1 then -- one core: -j N would repeat -j 1
   local kept = {}
   for _, row in ipairs(rows) do
-    if not (row.speedup_over and row.name:find("^stet clean %-j 1")) then kept[#kept + 1] = row end
+    if not (row.speedup_over and row.name:find("^stet clean %-j 1") or row.ceiling_of) then
+      kept[#kept + 1] = row
+    end
   end
   rows = kept
 end
@@ -304,6 +326,10 @@ for _, row in ipairs(rows) do
   by_name[row.name] = row
   local input = inputs[row.input]
   row.input_label, row.bytes, row.ndocs = input.label, input.bytes, input.docs
+  if row.copies then -- several runs on the input: their bytes and documents together
+    row.input_label = ("%dx %s"):format(row.copies, input.label)
+    row.bytes, row.ndocs = row.copies * input.bytes, row.copies * input.docs
+  end
   if row.argv then row.command = table.concat(row.argv, " ") .. " " .. input.path end
   if row.internal then
     local out = capture(("%s run bench/primitives.lua %s %s %d"):format(q(STET), row.internal, q(input.path), RUNS))
@@ -402,7 +428,7 @@ end
 local wcw = by_name["wc -w"]
 for _, row in ipairs(rows) do
   if row.status == "ok" then
-    if wcw.status == "ok" and row ~= wcw then
+    if wcw.status == "ok" and row ~= wcw and not row.copies then
       row.x_wc_w, row.x_wc_w_paired = row.mb_per_s / wcw.mb_per_s, paired(row, wcw)
     end
     local best
@@ -422,12 +448,29 @@ for _, row in ipairs(rows) do
     if row.kind == "clean" and row.x_wc_w_paired then
       row.note = ("%.2fx wc -w in the median round"):format(row.x_wc_w_paired)
     end
+    local one = row.ceiling_of and by_name[row.ceiling_of]
+    if one and one.status == "ok" then -- MB/s, as the rows read different amounts
+      row.scaling, row.scaling_paired = row.mb_per_s / one.mb_per_s, paired(row, one)
+      row.note = ("%d runs at once move %.2fx the MB/s of one (best runs), %s in the median round: "
+        .. "the most %s could reach on this machine"):format(row.copies, row.scaling,
+          row.scaling_paired and ("%.2fx"):format(row.scaling_paired) or "-", row.for_row)
+    end
     local base = row.speedup_over and by_name[row.speedup_over]
     if base and base.status == "ok" then
       row.speedup, row.speedup_paired = base.seconds / row.seconds, paired(row, base)
       row.note = ("%s; %.2fx the speed of %s (best runs), %s in the median round"):format(row.note, row.speedup,
         base.name, row.speedup_paired and ("%.2fx"):format(row.speedup_paired) or "-")
     end
+  end
+end
+
+-- -j N beside what N independent runs reach on this machine.
+for _, row in ipairs(rows) do
+  local j = row.for_row and by_name[row.for_row]
+  if row.scaling and j and j.speedup then
+    j.of_ceiling = j.speedup / row.scaling
+    j.note = ("%s; %.0f%% of the %.2fx %d independent -j 1 runs reach at once"):format(j.note, 100 * j.of_ceiling,
+      row.scaling, row.copies)
   end
 end
 
@@ -514,6 +557,7 @@ for i, row in ipairs(rows) do
     docs_per_s = row.docs_per_s, peak_rss_kb = row.rss_kb, x_wc_w = row.x_wc_w, x_best_baseline = row.x_baseline,
     x_best_baseline_cpu = row.x_baseline_cpu, x_doc_size = row.x_doc_size,
     x_wc_w_paired = row.x_wc_w_paired, speedup = row.speedup, speedup_paired = row.speedup_paired, times = row.times,
+    scaling = row.scaling, scaling_paired = row.scaling_paired, of_ceiling = row.of_ceiling,
     best_baseline = row.best_baseline, baseline = row.baseline or false, note = row.note,
   }
 end
