@@ -134,54 +134,16 @@ static inline __attribute__((always_inline)) void ascii_blocks_ssse3(const unsig
 
 /* The constants of the AVX2 key loop. */
 typedef struct avx2_keys {
-  __m256i bit20, a1, z1, d1, d9, zero, xfe, x92, x94, xf8, x98, xe2, x80, xc3, xb7, xe0, xa0;
+  __m256i bit20, la, lz, da, dz, x0f, xfe, x92, x94, xf8, x98, xe2, x80, xc3, xb7, xe0, xa0;
 } avx2_keys;
 
-/* Keys the 32 bytes at p, of which the first take (1..32) are in the run,
- * appending at o + *w: the bytes up to the first non-ASCII character the
- * block does not take (see ascii_blocks_avx2). Returns how many bytes it
- * took (0: it starts with such a character). take is a constant 32 in the
- * loop over whole blocks, where the masks of the end fold away. */
+/* The key bytes of the 32 bytes v at the bits of keep, packed to o + *w
+ * (each 8 bytes' kept bytes moved to their start by one byte shuffle, its
+ * rows loaded from the tables straight into the vector); *w grows by
+ * their count. Bytes of out outside keep do not matter. */
 __attribute__((target("avx2,bmi,bmi2,popcnt")))
-static inline __attribute__((always_inline)) size_t avx2_block(const unsigned char *p,
-                                                               size_t take, char *o, size_t *w,
-                                                               const avx2_keys *c) {
-  __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
-  unsigned high = (unsigned)_mm256_movemask_epi8(v), pair = 0;
-  __m256i latin = _mm256_setzero_si256();
-  if (high) {
-    unsigned inside = take == 32 ? ~0u : _bzhi_u32(~0u, (unsigned)take);
-    __m256i fe = _mm256_and_si256(v, c->xfe);
-    __m256i third = _mm256_or_si256(
-      _mm256_or_si256(_mm256_cmpeq_epi8(fe, c->x92), _mm256_cmpeq_epi8(fe, c->x94)),
-      _mm256_cmpeq_epi8(_mm256_and_si256(v, c->xf8), c->x98));
-    unsigned e2 = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, c->xe2));
-    unsigned c80 = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, c->x80));
-    unsigned triple = e2 & c80 >> 1 & (unsigned)_mm256_movemask_epi8(third) >> 2 & inside >> 2;
-    __m256i c3 = _mm256_cmpeq_epi8(v, c->xc3);
-    __m256i small = _mm256_andnot_si256(_mm256_cmpeq_epi8(v, c->xb7),
-                                        _mm256_cmpeq_epi8(_mm256_and_si256(v, c->xe0), c->xa0));
-    pair = (unsigned)_mm256_movemask_epi8(c3) & (unsigned)_mm256_movemask_epi8(small) >> 1 &
-           inside >> 1;
-    latin = _mm256_or_si256(c3, small); /* bytes taken as they are where kept */
-    unsigned stop = high & ~(triple | triple << 1 | triple << 2 | pair | pair << 1);
-    if (stop) {
-      size_t first = (size_t)__builtin_ctz(stop);
-      if (first < take) take = first;
-      if (take == 0) return 0;
-    }
-  }
-  __m256i low = _mm256_or_si256(v, c->bit20);
-  __m256i letter = _mm256_and_si256(_mm256_cmpgt_epi8(low, c->a1), _mm256_cmpgt_epi8(c->z1, low));
-  __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, c->d1), _mm256_cmpgt_epi8(c->d9, v));
-  unsigned keep = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)) | pair |
-                  pair << 1;
-  if (take < 32) keep = _bzhi_u32(keep, (unsigned)take);
-  __m256i out = _mm256_or_si256(
-    _mm256_or_si256(_mm256_and_si256(letter, low), _mm256_and_si256(digit, c->zero)),
-    _mm256_and_si256(v, latin));
-  /* the shuffle that packs each 8 bytes' kept bytes to their start, its
-   * rows loaded from the tables straight into the vector */
+static inline __attribute__((always_inline)) void avx2_pack(__m256i out, unsigned keep, char *o,
+                                                            size_t *w) {
   unsigned m0 = keep & 0xFF, m1 = keep >> 8 & 0xFF, m2 = keep >> 16 & 0xFF, m3 = keep >> 24;
   __m128i i0 = _mm_castpd_si128(_mm_loadh_pd(
     _mm_castsi128_pd(_mm_loadl_epi64((const __m128i *)(const void *)stet_pack8[m0])),
@@ -200,6 +162,71 @@ static inline __attribute__((always_inline)) size_t avx2_block(const unsigned ch
   at += (size_t)__builtin_popcount(m2);
   _mm_storel_epi64((__m128i *)(void *)(o + at), _mm_unpackhi_epi64(p1, p1));
   *w = at + (size_t)__builtin_popcount(m3);
+}
+
+/* The letters and digits of v, as masks, and low = v | 0x20. A byte is a
+ * letter when low is in a..z, a digit when v is in 0..9: each range is
+ * moved to the bottom of the signed bytes (-128 up) by one add, so one
+ * signed compare tells it (bytes of 0x80 and up land outside both). */
+__attribute__((target("avx2,bmi,bmi2,popcnt")))
+static inline __attribute__((always_inline)) void avx2_classes(__m256i v, const avx2_keys *c,
+                                                               __m256i *low, __m256i *letter,
+                                                               __m256i *digit) {
+  *low = _mm256_or_si256(v, c->bit20);
+  *letter = _mm256_cmpgt_epi8(c->lz, _mm256_add_epi8(*low, c->la));
+  *digit = _mm256_cmpgt_epi8(c->dz, _mm256_add_epi8(v, c->da));
+}
+
+/* The key bytes where letter or digit: low, with a digit's low four bits
+ * cleared ("0"..."9" are 0x30...0x39, low is v there). */
+__attribute__((target("avx2,bmi,bmi2,popcnt")))
+static inline __attribute__((always_inline)) __m256i avx2_out(__m256i low, __m256i digit,
+                                                              const avx2_keys *c) {
+  return _mm256_andnot_si256(_mm256_and_si256(digit, c->x0f), low);
+}
+
+/* Keys the 32 bytes at p, of which the first take (1..32) are in the run,
+ * appending at o + *w: the bytes up to the first non-ASCII character the
+ * block does not take (see ascii_blocks_avx2). Returns how many bytes it
+ * took (0: it starts with such a character). take is a constant 32 in the
+ * loop over whole blocks, where the masks of the end fold away. */
+__attribute__((target("avx2,bmi,bmi2,popcnt")))
+static inline __attribute__((always_inline)) size_t avx2_block(const unsigned char *p,
+                                                               size_t take, char *o, size_t *w,
+                                                               const avx2_keys *c) {
+  __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+  unsigned high = (unsigned)_mm256_movemask_epi8(v), pair = 0;
+  __m256i low, letter, digit;
+  avx2_classes(v, c, &low, &letter, &digit);
+  __m256i out = avx2_out(low, digit, c);
+  if (high) {
+    unsigned inside = take == 32 ? ~0u : _bzhi_u32(~0u, (unsigned)take);
+    __m256i fe = _mm256_and_si256(v, c->xfe);
+    __m256i third = _mm256_or_si256(
+      _mm256_or_si256(_mm256_cmpeq_epi8(fe, c->x92), _mm256_cmpeq_epi8(fe, c->x94)),
+      _mm256_cmpeq_epi8(_mm256_and_si256(v, c->xf8), c->x98));
+    unsigned e2 = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, c->xe2));
+    unsigned c80 = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, c->x80));
+    unsigned triple = e2 & c80 >> 1 & (unsigned)_mm256_movemask_epi8(third) >> 2 & inside >> 2;
+    __m256i c3 = _mm256_cmpeq_epi8(v, c->xc3);
+    __m256i small = _mm256_andnot_si256(_mm256_cmpeq_epi8(v, c->xb7),
+                                        _mm256_cmpeq_epi8(_mm256_and_si256(v, c->xe0), c->xa0));
+    pair = (unsigned)_mm256_movemask_epi8(c3) & (unsigned)_mm256_movemask_epi8(small) >> 1 &
+           inside >> 1;
+    /* a pair is kept as it is: its second byte (A0..BF) has 0x20 set
+     * already, so low is v there; the C3 gets its 0x20 back */
+    out = _mm256_xor_si256(out, _mm256_and_si256(c3, c->bit20));
+    unsigned stop = high & ~(triple | triple << 1 | triple << 2 | pair | pair << 1);
+    if (stop) {
+      size_t first = (size_t)__builtin_ctz(stop);
+      if (first < take) take = first;
+      if (take == 0) return 0;
+    }
+  }
+  unsigned keep = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)) | pair |
+                  pair << 1;
+  if (take < 32) keep = _bzhi_u32(keep, (unsigned)take);
+  avx2_pack(out, keep, o, w);
   return take;
 }
 
@@ -210,19 +237,21 @@ static inline __attribute__((always_inline)) size_t avx2_block(const unsigned ch
  * and the small Latin-1 letters U+00E0..U+00FF but U+00F7 (C3 A0..BF but
  * B7: kept as they are); these pass the NFKC and case folding quick checks
  * (spec/fingerprint_paths_spec.lua compares every BMP character with the
- * plain path). Only whole sequences inside the run count. Whole blocks
- * first, then, with slack >= 32, the last, short block loaded in place
- * (s[n..n + slack) is readable; those bytes are masked off), else it is
- * left to the byte loop of the caller: no call in the loop, so the
- * constants stay in registers. */
+ * plain path). Only whole sequences inside the run count. Two whole blocks
+ * at a time while both are ASCII (one test of their top bits, no
+ * non-ASCII work), else one block at a time; then, with slack >= 32, the
+ * last, short block loaded in place (s[n..n + slack) is readable; those
+ * bytes are masked off), else it is left to the byte loop of the caller:
+ * no call in the loop, so the constants stay in registers. */
 __attribute__((target("avx2,bmi,bmi2,popcnt")))
 static inline __attribute__((always_inline)) void ascii_blocks_avx2(const unsigned char *s,
                                                                     size_t n, size_t slack,
                                                                     size_t *i, char *o,
                                                                     size_t *j) {
   avx2_keys c = {
-    _mm256_set1_epi8(0x20), _mm256_set1_epi8('a' - 1), _mm256_set1_epi8('z' + 1),
-    _mm256_set1_epi8('0' - 1), _mm256_set1_epi8('9' + 1), _mm256_set1_epi8('0'),
+    _mm256_set1_epi8(0x20), _mm256_set1_epi8((char)(0x80 - 'a')),
+    _mm256_set1_epi8((char)(0x80 + 26)), _mm256_set1_epi8((char)(0x80 - '0')),
+    _mm256_set1_epi8((char)(0x80 + 10)), _mm256_set1_epi8(0x0F),
     _mm256_set1_epi8((char)0xFE), _mm256_set1_epi8((char)0x92), _mm256_set1_epi8((char)0x94),
     _mm256_set1_epi8((char)0xF8), _mm256_set1_epi8((char)0x98), _mm256_set1_epi8((char)0xE2),
     _mm256_set1_epi8((char)0x80), _mm256_set1_epi8((char)0xC3), _mm256_set1_epi8((char)0xB7),
@@ -230,11 +259,24 @@ static inline __attribute__((always_inline)) void ascii_blocks_avx2(const unsign
   /* made opaque so that the compiler keeps them in registers (or one load
    * away) instead of building them again in every round of the loop */
 #define OPAQUE(x) __asm__("" : "+x"(x))
-  OPAQUE(c.bit20); OPAQUE(c.a1); OPAQUE(c.z1); OPAQUE(c.d1); OPAQUE(c.d9); OPAQUE(c.zero);
+  OPAQUE(c.bit20); OPAQUE(c.la); OPAQUE(c.lz); OPAQUE(c.da); OPAQUE(c.dz); OPAQUE(c.x0f);
   OPAQUE(c.xfe); OPAQUE(c.x92); OPAQUE(c.x94); OPAQUE(c.xf8); OPAQUE(c.x98); OPAQUE(c.xe2);
   OPAQUE(c.x80); OPAQUE(c.xc3); OPAQUE(c.xb7); OPAQUE(c.xe0); OPAQUE(c.xa0);
 #undef OPAQUE
   size_t k = *i, w = *j;
+  while (n - k >= 64) {
+    __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(s + k));
+    __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(s + k + 32));
+    if (_mm256_movemask_epi8(_mm256_or_si256(a, b))) break; /* one of them is not ASCII */
+    __m256i low, letter, digit;
+    avx2_classes(a, &c, &low, &letter, &digit);
+    avx2_pack(avx2_out(low, digit, &c),
+              (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)), o, &w);
+    avx2_classes(b, &c, &low, &letter, &digit);
+    avx2_pack(avx2_out(low, digit, &c),
+              (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)), o, &w);
+    k += 64;
+  }
   while (n - k >= 32) {
     size_t t = avx2_block(s + k, 32, o, &w, &c);
     k += t;
