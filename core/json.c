@@ -223,11 +223,23 @@ static inline __attribute__((always_inline)) int skip_string(scan *sc, size_t *s
     }
     *escaped = 1;
     unsigned char c = i + 1 < n ? simple_escape(s[i + 1]) : 0;
-    if (c) {
+    if (c && nlf) {
       /* a run of them (the "\n\n" between paragraphs) without going back
-       * to the finder for each */
+       * to the finder for each; the newline count in a local, as the
+       * stores through o could alias it (nlf comes with out) */
+      uint32_t *nl = nlf->nl;
+      size_t nl_n = nlf->nl_n, cap = nlf->nl_cap;
       do {
-        if (c == '\n' && nlf) note_newline(nlf, (size_t)(o - (unsigned char *)out));
+        if (c == '\n') {
+          if (nl_n < cap) nl[nl_n] = (uint32_t)(o - (unsigned char *)out);
+          nl_n++;
+        }
+        *o++ = c;
+        i += 2;
+      } while (i + 1 < n && s[i] == '\\' && (c = simple_escape(s[i + 1])) != 0);
+      nlf->nl_n = nl_n;
+    } else if (c) {
+      do {
         if (o) *o++ = c;
         i += 2;
       } while (i + 1 < n && s[i] == '\\' && (c = simple_escape(s[i + 1])) != 0);
