@@ -318,13 +318,64 @@ void stet_fp_ctx_free(stet_fp_ctx *ctx) {
   ctx->hard = NULL;
 }
 
+/* One 16-byte round of XXH3 on keys of 17 to 240 bytes, with the seed of
+ * paragraph keys: at the constant offset sec of XXH3's default secret,
+ * where the secret's words plus and minus the seed fold to constants (the
+ * library's code adds the seed to them in every round). */
+#define MID_MIX(p, sec) XXH3_mix16B((p), XXH3_kSecret + (sec), STET_FP_SEED)
+
+/* XXH3_64bits_withSeed(p, n, STET_FP_SEED) for 17 <= n <= 240, as XXH3
+ * computes it there (the 17..128 and 129..240 byte cases), with every
+ * secret offset a constant: the rounds of a 129..240 byte key past the
+ * eighth are one case each, in any order (they are summed). */
+static inline __attribute__((always_inline)) uint64_t fp_xxh3_mid(const unsigned char *p,
+                                                                  size_t n) {
+  uint64_t acc = n * XXH_PRIME64_1;
+  if (n <= 128) {
+    if (n > 32) {
+      if (n > 64) {
+        if (n > 96) {
+          acc += MID_MIX(p + 48, 96);
+          acc += MID_MIX(p + n - 64, 112);
+        }
+        acc += MID_MIX(p + 32, 64);
+        acc += MID_MIX(p + n - 48, 80);
+      }
+      acc += MID_MIX(p + 16, 32);
+      acc += MID_MIX(p + n - 32, 48);
+    }
+    acc += MID_MIX(p, 0);
+    acc += MID_MIX(p + n - 16, 16);
+    return XXH3_avalanche(acc);
+  }
+  for (int i = 0; i < 8; i++) acc += MID_MIX(p + 16 * i, 16 * i);
+  acc = XXH3_avalanche(acc);
+  switch (n / 16) { /* 8..15 rounds in all */
+  case 15: acc += MID_MIX(p + 16 * 14, 16 * 6 + 3); /* fall through */
+  case 14: acc += MID_MIX(p + 16 * 13, 16 * 5 + 3); /* fall through */
+  case 13: acc += MID_MIX(p + 16 * 12, 16 * 4 + 3); /* fall through */
+  case 12: acc += MID_MIX(p + 16 * 11, 16 * 3 + 3); /* fall through */
+  case 11: acc += MID_MIX(p + 16 * 10, 16 * 2 + 3); /* fall through */
+  case 10: acc += MID_MIX(p + 16 * 9, 16 * 1 + 3); /* fall through */
+  case 9: acc += MID_MIX(p + 16 * 8, 16 * 0 + 3); /* fall through */
+  default: break;
+  }
+  acc += MID_MIX(p + n - 16, XXH3_SECRET_SIZE_MIN - 17);
+  return XXH3_avalanche(acc);
+}
+#undef MID_MIX
+
 /* stet_fp_hash, inlined into the loop over a text's paragraphs. */
 static inline __attribute__((always_inline)) uint64_t fp_hash(const char *key, size_t n,
                                                               uint64_t seed) {
   if (n == 0) return STET_FP_EMPTY;
-  /* long keys: XXH3's stripes in AVX2 where the CPU has it */
-  uint64_t h = n > 240 && stet_have_avx2() ? stet_xxh3_avx2(key, n, seed)
-                                           : XXH3_64bits_withSeed(key, n, seed);
+  uint64_t h;
+  if (seed == STET_FP_SEED && n > 16 && n <= 240)
+    h = fp_xxh3_mid((const unsigned char *)key, n);
+  else if (n > 240 && stet_have_avx2()) /* XXH3's stripes in AVX2 */
+    h = stet_xxh3_avx2(key, n, seed);
+  else
+    h = XXH3_64bits_withSeed(key, n, seed);
   return h == STET_FP_EMPTY ? 1 : h;
 }
 

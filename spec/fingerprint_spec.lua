@@ -115,6 +115,22 @@ describe("stet.fingerprint", function()
     assert.are.equal("61c7b9484a3661af", hex(stet.body_fingerprint(("long caf\u{E9} words "):rep(400))))
   end)
 
+  it("keeps pinned values for keys of 17 to 240 bytes, and of every length up to 300", function()
+    -- keys of only small letters are the text itself; the values are
+    -- XXH3_64bits_withSeed of Debian's libxxhash, which fingerprint.c does
+    -- not call for these lengths (it has the seed folded into its rounds)
+    local letters = ("thequickbrownfoxjumpsoverthelazydog"):rep(9)
+    local pinned = { [17] = "f97e438593b656dc", [33] = "db6f8cbdb98fe81a", [65] = "61c4455ff1708a30",
+      [97] = "940f8e770ade2d43", [128] = "73fc41849cda6be1", [129] = "433060d7c4561224",
+      [160] = "159955896af763a0", [240] = "3a634092a882dc6e" }
+    for len, want in pairs(pinned) do
+      assert.are.equal(want, hex(stet.fingerprint(letters:sub(1, len))), "length " .. len)
+    end
+    local fold = 0 -- each length's value times the length, xor'ed (2^64 wraps)
+    for len = 1, 300 do fold = fold ~ (stet.fingerprint(letters:sub(1, len)) * len) end
+    assert.are.equal("a6922c2a9270e254", hex(fold))
+  end)
+
   it("does not depend on the paragraphs hashed before", function()
     local p = "A paragraph with \u{201C}quotes\u{201D} and 3 numbers."
     local first = stet.fingerprint(p)

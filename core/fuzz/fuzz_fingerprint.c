@@ -9,15 +9,18 @@
  * same key twice (its buffers are reused); the fingerprint and the body
  * fingerprint are stet_fp_hash of the key with their seeds, STET_FP_EMPTY
  * exactly for an empty key, and differ from each other for a non-empty
- * one. Every ASCII path (scalar, SSE2, SSSE3, AVX2, as far as the
- * processor has them) gives the same key byte for byte, on the whole input
- * and on a prefix whose loads may run into the rest of the input
+ * one; the fingerprint is XXH3 of the key as Debian's libxxhash computes
+ * it, and stet_fp_hash of the raw input is too. Every ASCII path (scalar,
+ * SSE2, SSSE3, AVX2, as far as the processor has them) gives the same key
+ * byte for byte, on the whole input and on a prefix whose loads may run
+ * into the rest of the input
  * (stet_fingerprint_key_in with slack), with a fresh context and with one
  * whose per-code-point cache is already filled; stet_fingerprint_spans on
  * the input's paragraphs gives, on every path, what stet_fingerprint gives
  * each paragraph copied out. */
 #include <string.h>
 #include <utf8proc.h>
+#include <xxhash.h>
 
 #include "fingerprint.h"
 #include "fuzz.h"
@@ -167,6 +170,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FUZZ_CHECK((fp == STET_FP_EMPTY) == (klen == 0), "STET_FP_EMPTY and the empty key disagree");
   FUZZ_CHECK((body == STET_FP_EMPTY) == (klen == 0), "body: STET_FP_EMPTY and the empty key disagree");
   if (klen) FUZZ_CHECK(fp != body, "paragraph and body fingerprints coincide");
+  /* stet_fp_hash against the library's own XXH3 (fingerprint.c has its
+   * own rounds for 17..240 bytes), on the key and on the raw input */
+  uint64_t lib = klen ? XXH3_64bits_withSeed(key, klen, STET_FP_SEED) : STET_FP_EMPTY;
+  FUZZ_CHECK(fp == (klen && lib == STET_FP_EMPTY ? 1 : lib), "fingerprint is not XXH3 of the key");
+  if (size) {
+    lib = XXH3_64bits_withSeed(s, size, STET_FP_SEED);
+    FUZZ_CHECK(stet_fp_hash(s, size, STET_FP_SEED) == (lib == STET_FP_EMPTY ? 1 : lib),
+               "stet_fp_hash is not XXH3 of the input");
+  }
 
   stet_buf_free(&ref);
   stet_fp_ctx_free(&ctx);
