@@ -238,8 +238,8 @@ static inline __attribute__((always_inline)) size_t avx2_block(const unsigned ch
  * B7: kept as they are); these pass the NFKC and case folding quick checks
  * (spec/fingerprint_paths_spec.lua compares every BMP character with the
  * plain path). Only whole sequences inside the run count. Two whole blocks
- * at a time while both are ASCII (one test of their top bits, no
- * non-ASCII work), else one block at a time; then, with slack >= 32, the
+ * at a time where both are ASCII (one test of their top bits, no
+ * non-ASCII work), else one; then, with slack >= 32, the
  * last, short block loaded in place (s[n..n + slack) is readable; those
  * bytes are masked off), else it is left to the byte loop of the caller:
  * no call in the loop, so the constants stay in registers. */
@@ -264,20 +264,22 @@ static inline __attribute__((always_inline)) void ascii_blocks_avx2(const unsign
   OPAQUE(c.x80); OPAQUE(c.xc3); OPAQUE(c.xb7); OPAQUE(c.xe0); OPAQUE(c.xa0);
 #undef OPAQUE
   size_t k = *i, w = *j;
-  while (n - k >= 64) {
-    __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(s + k));
-    __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(s + k + 32));
-    if (_mm256_movemask_epi8(_mm256_or_si256(a, b))) break; /* one of them is not ASCII */
-    __m256i low, letter, digit;
-    avx2_classes(a, &c, &low, &letter, &digit);
-    avx2_pack(avx2_out(low, digit, &c),
-              (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)), o, &w);
-    avx2_classes(b, &c, &low, &letter, &digit);
-    avx2_pack(avx2_out(low, digit, &c),
-              (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)), o, &w);
-    k += 64;
-  }
   while (n - k >= 32) {
+    if (n - k >= 64) {
+      __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(s + k));
+      __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(s + k + 32));
+      if (!_mm256_movemask_epi8(_mm256_or_si256(a, b))) { /* both ASCII */
+        __m256i low, letter, digit;
+        avx2_classes(a, &c, &low, &letter, &digit);
+        avx2_pack(avx2_out(low, digit, &c),
+                  (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)), o, &w);
+        avx2_classes(b, &c, &low, &letter, &digit);
+        avx2_pack(avx2_out(low, digit, &c),
+                  (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)), o, &w);
+        k += 64;
+        continue;
+      }
+    }
     size_t t = avx2_block(s + k, 32, o, &w, &c);
     k += t;
     if (t < 32) goto done;
