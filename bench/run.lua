@@ -375,7 +375,11 @@ for r = 1, RUNS do
       else
         row.times[r] = secs
         row.seconds = math.min(row.seconds or secs, secs)
-        if cpu then row.cpu_seconds = math.min(row.cpu_seconds or cpu, cpu) end
+        if cpu then
+          row.cpu_seconds = math.min(row.cpu_seconds or cpu, cpu)
+          row.cpu_times = row.cpu_times or {}
+          row.cpu_times[r] = cpu
+        end
         row.rss_kb = math.max(row.rss_kb or 0, rss or 0)
         io.stderr:write(("bench: round %d/%d %-32s %8.3f s %8.2f s CPU\n"):format(r, RUNS, row.name, secs,
           cpu or 0))
@@ -424,6 +428,22 @@ local function paired(a, b)
   return #ratios % 2 == 1 and ratios[m + 1] or (ratios[m] + ratios[m + 1]) / 2
 end
 
+-- The median, over the rounds, of row a's MB per CPU second over row b's
+-- in the same round (nil unless both ran in at least one round). GNU time
+-- counts CPU time in hundredths; a round with a zero is left out.
+local function paired_cpu(a, b)
+  if not (a.cpu_times and b.cpu_times) then return nil end
+  local ratios = {}
+  for r = 1, RUNS do
+    local ca, cb = a.cpu_times[r], b.cpu_times[r]
+    if ca and cb and ca > 0 and cb > 0 then ratios[#ratios + 1] = (a.bytes / ca) / (b.bytes / cb) end
+  end
+  if #ratios == 0 then return nil end
+  table.sort(ratios)
+  local m = #ratios // 2
+  return #ratios % 2 == 1 and ratios[m + 1] or (ratios[m] + ratios[m + 1]) / 2
+end
+
 -- Ratios: to wc -w, and to the best of the rows named in `against`.
 local wcw = by_name["wc -w"]
 for _, row in ipairs(rows) do
@@ -440,8 +460,11 @@ for _, row in ipairs(rows) do
       row.best_baseline, row.x_baseline = best.name, row.mb_per_s / best.mb_per_s
       if row.mb_per_cpu_s and best.mb_per_cpu_s then -- per core: CPU seconds
         row.x_baseline_cpu = row.mb_per_cpu_s / best.mb_per_cpu_s
+        row.x_baseline_cpu_paired = paired_cpu(row, best)
         if row.kind == "hash" and not row.internal then
-          row.note = ("%.2fx %s per CPU second (per core)"):format(row.x_baseline_cpu, best.name)
+          row.note = ("%.2fx %s per CPU second (per core; best runs), %s in the median round")
+            :format(row.x_baseline_cpu, best.name,
+              row.x_baseline_cpu_paired and ("%.2fx"):format(row.x_baseline_cpu_paired) or "-")
         end
       end
     end
@@ -555,7 +578,8 @@ for i, row in ipairs(rows) do
     bytes = row.bytes, documents = row.ndocs, seconds = row.seconds, mb_per_s = row.mb_per_s,
     cpu_seconds = row.cpu_seconds, mb_per_cpu_s = row.mb_per_cpu_s,
     docs_per_s = row.docs_per_s, peak_rss_kb = row.rss_kb, x_wc_w = row.x_wc_w, x_best_baseline = row.x_baseline,
-    x_best_baseline_cpu = row.x_baseline_cpu, x_doc_size = row.x_doc_size,
+    x_best_baseline_cpu = row.x_baseline_cpu, x_best_baseline_cpu_paired = row.x_baseline_cpu_paired,
+    cpu_times = row.cpu_times, x_doc_size = row.x_doc_size,
     x_wc_w_paired = row.x_wc_w_paired, speedup = row.speedup, speedup_paired = row.speedup_paired, times = row.times,
     scaling = row.scaling, scaling_paired = row.scaling_paired, of_ceiling = row.of_ceiling,
     best_baseline = row.best_baseline, baseline = row.baseline or false, note = row.note,
