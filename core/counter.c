@@ -360,11 +360,13 @@ int stet_counter_sub_count(stet_counter *c, uint64_t fp, uint32_t site, uint32_t
 
 /* ---- the current document ---- */
 
-/* 1 when key was already seen in document doc, 0 when it is new (and now
- * remembered), -1 on ENOMEM. The set is open addressing over (key, stamp)
- * slots; a slot is used in this document when its stamp is docgen. */
-static inline __attribute__((always_inline)) int doc_seen(stet_counter *c, uint64_t doc,
-                                                          uint64_t key) {
+/* Makes doc the current document (a new one starts with an empty set)
+ * and gives its set room for `more` keys beyond those it holds, at a load
+ * of at most 1/2. 0, or -1 on ENOMEM. The set is open addressing over
+ * (key, stamp) slots; a slot is used in this document when its stamp is
+ * docgen. */
+static inline __attribute__((always_inline)) int doc_reserve(stet_counter *c, uint64_t doc,
+                                                             size_t more) {
   if (!c->have_doc || doc != c->doc) {
     if (c->docset_cap > DOCSET_KEEP) {
       free(c->docset);
@@ -381,38 +383,54 @@ static inline __attribute__((always_inline)) int doc_seen(stet_counter *c, uint6
     c->doc = doc;
     c->have_doc = 1;
   }
+  if ((c->docset_n + more) * 2 <= c->docset_cap) return 0;
   uint32_t gen = c->docgen;
-  if ((c->docset_n + 1) * 2 > c->docset_cap) {
-    size_t cap = c->docset_cap ? c->docset_cap * 2 : DOCSET_MIN;
-    uint64_t *set = malloc(cap * sizeof *set);
-    uint32_t *stamp = calloc(cap, sizeof *stamp);
-    if (!set || !stamp) {
-      free(set);
-      free(stamp);
-      return -1;
-    }
-    for (size_t i = 0; i < c->docset_cap; i++) {
-      if (c->docstamp[i] != gen) continue;
-      uint64_t k = c->docset[i];
-      size_t j = (size_t)(k * GOLDEN >> 32) & (cap - 1);
-      while (stamp[j] == gen) j = (j + 1) & (cap - 1);
-      set[j] = k;
-      stamp[j] = gen;
-    }
-    free(c->docset);
-    free(c->docstamp);
-    c->docset = set;
-    c->docstamp = stamp;
-    c->docset_cap = cap;
+  size_t cap = c->docset_cap ? c->docset_cap * 2 : DOCSET_MIN;
+  while ((c->docset_n + more) * 2 > cap) cap *= 2;
+  uint64_t *set = malloc(cap * sizeof *set);
+  uint32_t *stamp = calloc(cap, sizeof *stamp);
+  if (!set || !stamp) {
+    free(set);
+    free(stamp);
+    return -1;
   }
-  size_t mask = c->docset_cap - 1;
-  size_t j = (size_t)(key * GOLDEN >> 32) & mask;
-  for (; c->docstamp[j] == gen; j = (j + 1) & mask)
-    if (c->docset[j] == key) return 1;
-  c->docset[j] = key;
-  c->docstamp[j] = gen;
-  c->docset_n++;
+  for (size_t i = 0; i < c->docset_cap; i++) {
+    if (c->docstamp[i] != gen) continue;
+    uint64_t k = c->docset[i];
+    size_t j = (size_t)(k * GOLDEN >> 32) & (cap - 1);
+    while (stamp[j] == gen) j = (j + 1) & (cap - 1);
+    set[j] = k;
+    stamp[j] = gen;
+  }
+  free(c->docset);
+  free(c->docstamp);
+  c->docset = set;
+  c->docstamp = stamp;
+  c->docset_cap = cap;
   return 0;
+}
+
+/* 1 when key is in the set (set, stamp, mask + 1 slots, generation gen),
+ * else 0 after putting it there; the set has room (doc_reserve). */
+static inline __attribute__((always_inline)) int doc_probe(uint64_t *set, uint32_t *stamp,
+                                                           size_t mask, uint32_t gen,
+                                                           uint64_t key) {
+  size_t j = (size_t)(key * GOLDEN >> 32) & mask;
+  for (; stamp[j] == gen; j = (j + 1) & mask)
+    if (set[j] == key) return 1;
+  set[j] = key;
+  stamp[j] = gen;
+  return 0;
+}
+
+/* 1 when key was already seen in document doc, 0 when it is new (and now
+ * remembered), -1 on ENOMEM. */
+static inline __attribute__((always_inline)) int doc_seen(stet_counter *c, uint64_t doc,
+                                                          uint64_t key) {
+  if (doc_reserve(c, doc, 1)) return -1;
+  int seen = doc_probe(c->docset, c->docstamp, c->docset_cap - 1, c->docgen, key);
+  c->docset_n += !seen;
+  return seen;
 }
 
 /* ---- samples ---- */
@@ -470,19 +488,11 @@ int stet_counter_set_sample(stet_counter *c, uint64_t fp, uint32_t site,
 
 /* ---- counting ---- */
 
-/* stet_counter_add, inlined into the loop of stet_counter_add_spans. */
-static inline __attribute__((always_inline)) int add_one(stet_counter *c, uint64_t fp,
-                                                         uint32_t site, uint64_t doc,
-                                                         const char *text, size_t tlen,
-                                                         uint32_t *count) {
-  if (count) *count = 0;
-  if (!fp) return 0;
-  int seen = doc_seen(c, doc, order_hash(fp, site));
-  if (seen < 0) return -1;
-  if (seen) {
-    if (count) *count = stet_counter_count(c, fp, site);
-    return 0;
-  }
+/* The count and sample of (fp, site) in a document that had not brought
+ * it yet: 1, or -1 on ENOMEM. */
+static inline __attribute__((always_inline)) int add_new(stet_counter *c, uint64_t fp,
+                                                         uint32_t site, const char *text,
+                                                         size_t tlen, uint32_t *count) {
   stet_count_entry *e = upsert(c, fp, site);
   if (!e) return -1;
   if (e->count < UINT32_MAX) e->count++;
@@ -499,6 +509,22 @@ static inline __attribute__((always_inline)) int add_one(stet_counter *c, uint64
   return 1;
 }
 
+/* stet_counter_add, inlined into stet_counter_add_packed's loop. */
+static inline __attribute__((always_inline)) int add_one(stet_counter *c, uint64_t fp,
+                                                         uint32_t site, uint64_t doc,
+                                                         const char *text, size_t tlen,
+                                                         uint32_t *count) {
+  if (count) *count = 0;
+  if (!fp) return 0;
+  int seen = doc_seen(c, doc, order_hash(fp, site));
+  if (seen < 0) return -1;
+  if (seen) {
+    if (count) *count = stet_counter_count(c, fp, site);
+    return 0;
+  }
+  return add_new(c, fp, site, text, tlen, count);
+}
+
 int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,
                      const char *text, size_t tlen, uint32_t *count) {
   return add_one(c, fp, site, doc, text, tlen, count);
@@ -507,13 +533,26 @@ int stet_counter_add(stet_counter *c, uint64_t fp, uint32_t site, uint64_t doc,
 int stet_counter_add_spans(stet_counter *c, const char *s, const stet_fp_span *sp, size_t k,
                            uint32_t site, uint64_t doc, int samples) {
   enum { AHEAD = 16 }; /* misses in flight: about the line fill buffers */
+  if (k == 0) return 0;
+  /* the document's set made room for all k once; its fields in locals,
+   * which the stores into the table cannot alias */
+  if (doc_reserve(c, doc, k)) return -1;
+  uint64_t *set = c->docset;
+  uint32_t *stamp = c->docstamp, gen = c->docgen;
+  size_t mask = c->docset_cap - 1, added = 0;
   for (size_t i = 0; i < k && i < AHEAD; i++) prefetch_slot(c, sp[i].fp, site);
   for (size_t i = 0; i < k; i++) {
     if (i + AHEAD < k) prefetch_slot(c, sp[i + AHEAD].fp, site);
-    if (add_one(c, sp[i].fp, site, doc, samples ? s + sp[i].start : NULL,
-                sp[i].stop - sp[i].start, NULL) < 0)
+    uint64_t fp = sp[i].fp;
+    if (!fp || doc_probe(set, stamp, mask, gen, order_hash(fp, site))) continue;
+    added++;
+    if (add_new(c, fp, site, samples ? s + sp[i].start : NULL, sp[i].stop - sp[i].start,
+                NULL) < 0) {
+      c->docset_n += added;
       return -1;
+    }
   }
+  c->docset_n += added;
   return 0;
 }
 
