@@ -247,9 +247,13 @@ static int c_add(lua_State *L) {
   return 1;
 }
 
-/* What stet_paragraphs_each's callback fills: the spans of one text. */
+/* What stet_paragraphs_each's callback fills: the spans of one text, in
+ * spans' buffer up to cur (a pointer, not the buffer's length: the stores
+ * of spans, size_t as the length is, could alias it, and where the
+ * callback is inlined this struct stays in registers). */
 typedef struct para_batch {
-  stet_buf *spans; /* stet_fp_span */
+  stet_buf *spans;
+  stet_fp_span *cur, *end; /* the next span's place, the end of the room */
   int oom;
 } para_batch;
 
@@ -258,15 +262,19 @@ typedef struct para_batch {
 static inline __attribute__((always_inline)) int batch_span(void *ud, size_t start,
                                                             size_t stop) {
   para_batch *pb = ud;
-  stet_buf *b = pb->spans;
-  if (b->cap - b->len < sizeof(stet_fp_span) && stet_buf_reserve(b, 64 * sizeof(stet_fp_span))) {
-    pb->oom = 1;
-    return 1;
+  if (pb->cur == pb->end) {
+    stet_buf *b = pb->spans;
+    b->len = pb->cur ? (size_t)((char *)pb->cur - b->data) : 0;
+    if (stet_buf_reserve(b, 64 * sizeof(stet_fp_span))) {
+      pb->oom = 1;
+      return 1;
+    }
+    pb->cur = (stet_fp_span *)(void *)(b->data + b->len);
+    pb->end = (stet_fp_span *)(void *)(b->data + b->len) + (b->cap - b->len) / sizeof(stet_fp_span);
   }
-  stet_fp_span *sp = (stet_fp_span *)(void *)(b->data + b->len);
-  sp->start = start;
-  sp->stop = stop;
-  b->len += sizeof *sp;
+  pb->cur->start = start;
+  pb->cur->stop = stop;
+  pb->cur++;
   return 0;
 }
 
@@ -278,13 +286,14 @@ static inline __attribute__((always_inline)) int batch_span(void *ud, size_t sta
  * Returns the paragraph count, or -1 on ENOMEM. */
 lua_Integer stet_lua_counter_add_text(counter_box *b, const char *s, size_t n, size_t avail, uint32_t site,
                             uint64_t doc, int samples, const uint32_t *nl, size_t k_nl) {
-  para_batch pb = {&b->spans, 0};
-  b->spans.len = 0;
+  stet_fp_span *first = (stet_fp_span *)(void *)b->spans.data;
+  para_batch pb = {&b->spans, first, first ? first + b->spans.cap / sizeof *first : NULL, 0};
   if (nl)
     stet_paragraphs_at_inline(s, n, nl, k_nl, batch_span, &pb);
   else
     stet_paragraphs_each(s, n, 0, batch_span, &pb);
   if (pb.oom) return -1;
+  b->spans.len = pb.cur ? (size_t)((char *)pb.cur - b->spans.data) : 0;
   stet_fp_span *sp = (stet_fp_span *)(void *)b->spans.data;
   size_t k = b->spans.len / sizeof *sp;
   if (k && stet_fingerprint_spans(&b->fp, s, avail, sp, k)) return -1;
