@@ -413,30 +413,17 @@ for _, row in ipairs(timed) do
   end
 end
 
--- The median, over the rounds, of row a's MB/s over row b's in the same
--- round (nil unless both ran in at least one round).
-local function paired(a, b)
-  if not (a.times and b.times) then return nil end
+-- The median, over the rounds, of row a's MB per second of `field` (times:
+-- wall seconds, the default; cpu_times: CPU seconds) over row b's in the
+-- same round (nil unless both ran in at least one round). GNU time counts
+-- CPU time in hundredths: a round with a zero is left out.
+local function paired(a, b, field)
+  field = field or "times"
+  if not (a[field] and b[field]) then return nil end
   local ratios = {}
   for r = 1, RUNS do
-    local ta, tb = a.times[r], b.times[r]
-    if ta and tb then ratios[#ratios + 1] = (a.bytes / math.max(ta, 1e-6)) / (b.bytes / math.max(tb, 1e-6)) end
-  end
-  if #ratios == 0 then return nil end
-  table.sort(ratios)
-  local m = #ratios // 2
-  return #ratios % 2 == 1 and ratios[m + 1] or (ratios[m] + ratios[m + 1]) / 2
-end
-
--- The median, over the rounds, of row a's MB per CPU second over row b's
--- in the same round (nil unless both ran in at least one round). GNU time
--- counts CPU time in hundredths; a round with a zero is left out.
-local function paired_cpu(a, b)
-  if not (a.cpu_times and b.cpu_times) then return nil end
-  local ratios = {}
-  for r = 1, RUNS do
-    local ca, cb = a.cpu_times[r], b.cpu_times[r]
-    if ca and cb and ca > 0 and cb > 0 then ratios[#ratios + 1] = (a.bytes / ca) / (b.bytes / cb) end
+    local ta, tb = a[field][r], b[field][r]
+    if ta and tb and ta > 0 and tb > 0 then ratios[#ratios + 1] = (a.bytes / ta) / (b.bytes / tb) end
   end
   if #ratios == 0 then return nil end
   table.sort(ratios)
@@ -460,7 +447,7 @@ for _, row in ipairs(rows) do
       row.best_baseline, row.x_baseline = best.name, row.mb_per_s / best.mb_per_s
       if row.mb_per_cpu_s and best.mb_per_cpu_s then -- per core: CPU seconds
         row.x_baseline_cpu = row.mb_per_cpu_s / best.mb_per_cpu_s
-        row.x_baseline_cpu_paired = paired_cpu(row, best)
+        row.x_baseline_cpu_paired = paired(row, best, "cpu_times")
         if row.kind == "hash" and not row.internal then
           row.note = ("%.2fx %s per CPU second (per core; best runs), %s in the median round")
             :format(row.x_baseline_cpu, best.name,
