@@ -216,15 +216,18 @@ static inline __attribute__((always_inline)) size_t avx2_block(const unsigned ch
     /* a pair is kept as it is: its second byte (A0..BF) has 0x20 set
      * already, so low is v there; the C3 gets its 0x20 back */
     out = _mm256_xor_si256(out, _mm256_and_si256(c3, c->bit20));
-    unsigned stop = high & ~(triple | triple << 1 | triple << 2 | pair | pair << 1);
+    /* the bytes of the sequences: a triple's start times 7 sets its three
+     * bits, a pair's times 3 its two (sequences do not overlap, so no bit
+     * carries into another's) */
+    pair *= 3;
+    unsigned stop = high & ~(triple * 7 | pair);
     if (stop) {
       size_t first = (size_t)__builtin_ctz(stop);
       if (first < take) take = first;
       if (take == 0) return 0;
     }
   }
-  unsigned keep = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)) | pair |
-                  pair << 1;
+  unsigned keep = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)) | pair;
   if (take < 32) keep = _bzhi_u32(keep, (unsigned)take);
   avx2_pack(out, keep, o, w);
   return take;
