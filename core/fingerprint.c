@@ -235,17 +235,16 @@ static inline __attribute__((always_inline)) size_t avx2_block(const unsigned ch
  * past the run), where the run also takes in the non-ASCII characters
  * news text is full of and whose action is known: the hyphens, dashes,
  * quotes and U+2016 of U+2010..U+201F but U+2017 (E2 80 90..9F but 97:
- * P*, dropped; U+2011 too, as NFKC makes it U+2010; U+2017's NFKC keeps a
- * combining mark)
- * and the small Latin-1 letters U+00E0..U+00FF but U+00F7 (C3 A0..BF but
- * B7: kept as they are); these pass the NFKC and case folding quick checks
- * (spec/fingerprint_paths_spec.lua compares every BMP character with the
- * plain path). Only whole sequences inside the run count. Two whole blocks
- * at a time where both are ASCII (one test of their top bits, no
- * non-ASCII work), else one; then, with slack >= 32, the
- * last, short block loaded in place (s[n..n + slack) is readable; those
- * bytes are masked off), else it is left to the byte loop of the caller:
- * no call in the loop, so the constants stay in registers. */
+ * P*, dropped; U+2011 too, as NFKC makes it U+2010; U+2017's NFKC keeps
+ * a combining mark) and the small Latin-1 letters U+00E0..U+00FF but
+ * U+00F7 (C3 A0..BF but B7: kept as they are, as they pass the NFKC and
+ * case folding quick checks); spec/fingerprint_paths_spec.lua compares
+ * every BMP character with the plain path. Only whole sequences inside
+ * the run count. Two whole blocks at a time where both are ASCII (one
+ * test of their top bits, no non-ASCII work), else one; then, with
+ * slack >= 32, the last, short block loaded in place (s[n..n + slack) is
+ * readable; those bytes are masked off), else it is left to the byte loop
+ * of the caller: no call in the loop, so the constants stay in registers. */
 __attribute__((target("avx2,bmi,bmi2,popcnt")))
 static inline __attribute__((always_inline)) void ascii_blocks_avx2(const unsigned char *s,
                                                                     size_t n, size_t slack,
@@ -331,7 +330,10 @@ void stet_fp_ctx_free(stet_fp_ctx *ctx) {
 /* XXH3_64bits_withSeed(p, n, STET_FP_SEED) for 17 <= n <= 240, as XXH3
  * computes it there (the 17..128 and 129..240 byte cases), with every
  * secret offset a constant: the rounds of a 129..240 byte key past the
- * eighth are one case each, in any order (they are summed). */
+ * eighth are one case each, in any order (they are summed). The round,
+ * the secret and the avalanche are xxhash.h's own, visible with
+ * XXH_INLINE_ALL; spec/fingerprint_spec.lua pins values of every case
+ * and the fuzz target compares with the library's XXH3. */
 static inline __attribute__((always_inline)) uint64_t fp_xxh3_mid(const unsigned char *p,
                                                                   size_t n) {
   uint64_t acc = n * XXH_PRIME64_1;
