@@ -23,6 +23,9 @@ describe("stet clean on bad input", function()
     local out, err, code = h.run({ "clean", "--stats", dir .. "/stats.json", "--rejects", dir .. "/rej.jsonl",
       dir .. "/in", dir .. "/missing" })
     assert.are.equal(0, code, err)
+    -- the missing path is named on stderr, not only counted
+    assert.matches("stet clean: warning: " .. dir .. "/missing: No such file or directory " ..
+      "(counted as a rejected document)\n", err, 1, true)
     local stats = cjson.decode(h.slurp(dir .. "/stats.json"))
     local rejects = h.jsonl(h.slurp(dir .. "/rej.jsonl"))
     h.rmtree(dir)
@@ -34,5 +37,16 @@ describe("stet clean on bad input", function()
     assert.are.same({ empty = 1 }, stats.dropped_by)
     assert.are.equal(7, #rejects)
     assert.are.equal(2, #h.jsonl(out))
+  end)
+
+  it("names a missing input path on stderr in stet signatures too, and counts it as rejected", function()
+    local dir = h.tree({ ["in/a/x.txt"] = "Some text of a document.\n" })
+    local _, err, code = h.run({ "signatures", "--shard", "0", "-o", dir .. "/s.sig", dir .. "/in",
+      dir .. "/gone" })
+    h.rmtree(dir)
+    assert.are.equal(0, code, err)
+    assert.matches("stet signatures: warning: " .. dir .. "/gone: No such file or directory " ..
+      "(counted as a rejected document)\n", err, 1, true)
+    assert.matches("2 documents, 1 summarized, 1 rejected", err, 1, true)
   end)
 end)

@@ -63,6 +63,21 @@ function setup.context(opts, paths, cmd)
   }
 end
 
+-- Says on stderr, as a warning of cmd, which input paths are not there. Each
+-- is still read as the accounting has it (one rejected document, with the
+-- reason), but a mistyped path would otherwise show only as "1 rejected"
+-- in the summary.
+function setup.warn_missing(cmd, paths)
+  for _, p in ipairs(paths) do
+    if p ~= "-" then
+      local kind, err = stet.stat(p)
+      if not kind then
+        io.stderr:write(("stet %s: warning: %s (counted as a rejected document)\n"):format(cmd, err))
+      end
+    end
+  end
+end
+
 -- Refuses (a usage error of cmd) a file the command would write, given by
 -- --option, that is one of its input files, which opening it would empty
 -- or replace before it is read, or that lies inside an input folder: with

@@ -17,7 +17,9 @@ of them may be compressed (.gz, .zst). Records go to standard output or
 counts paragraphs per site (each duplicate cluster once), the second drops
 paragraphs seen in at least --boilerplate documents of the site. Standard
 input gets one pass, with boilerplate counts from --table if given.
-A one-line summary goes to stderr at the end unless --quiet. With -j N the
+A one-line summary goes to stderr at the end unless --quiet; a PATH that
+does not exist is named on stderr at the start, and counted as a rejected
+document (--rejects, --stats give every reject's reason). With -j N the
 documents are cleaned on N worker threads; the output is the same as with
 -j 1. On SIGINT or SIGTERM the run stops cleanly: the records written are
 whole, the stats file says "interrupted": true, and the exit code is 130.
@@ -58,6 +60,7 @@ function clean.run(opts, paths)
   if #paths == 0 then args.usage_error("clean", "no input (give files, folders or -)") end
   if opts.near < 0 or opts.near > 1 then args.usage_error("clean", "--near must be between 0 and 1") end
   local ctx = setup.context(opts, paths, "clean")
+  setup.warn_missing("clean", paths)
   ctx.format = formats.load(opts.format)
   ctx.format_name = opts.format
   ctx.jobs = setup.jobs("clean", opts.jobs)

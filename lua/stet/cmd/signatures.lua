@@ -38,6 +38,7 @@ function signatures.run(opts, paths)
     args.usage_error("signatures", "--shard K must be a whole number from 0 to 1048575")
   end
   local ctx = setup.context(opts, paths, "signatures")
+  setup.warn_missing("signatures", paths)
   ctx.shard = math.tointeger(k)
   ctx.near = opts.near
   ctx.boilerplate = 0
