@@ -173,6 +173,18 @@ exit "$rc"
 local clean_extra = {}
 for a in CLEAN_ARGS:gmatch("%S+") do clean_extra[#clean_extra + 1] = a end
 
+-- What this machine gives JOBS jobs: JOBS independent `stet clean -j 1`
+-- runs at once on input (nothing shared but the machine), their MB/s
+-- together beside one run's (the row "stet clean -j 1" .. suffix); the
+-- most "stet clean -j JOBS" .. suffix could reach here.
+local function ceiling_row(input, suffix)
+  return { name = ("stet clean -j 1 x%d at once%s"):format(JOBS, suffix), kind = "ceiling", stet = "clean",
+    docs = true, copies = JOBS, input = input,
+    argv = cmd({ "sh", "-c", CONCURRENT, "concurrent", tostring(JOBS), STET, "clean", "-j", "1" },
+      table.unpack(clean_extra)),
+    ceiling_of = "stet clean -j 1" .. suffix, for_row = "stet clean -j " .. JOBS .. suffix }
+end
+
 local rows = {
   { name = "cat", kind = "yardstick", argv = { "cat" }, input = "txt" },
   { name = "wc -l", kind = "yardstick", argv = { "wc", "-l" }, input = "txt" },
@@ -221,17 +233,8 @@ local rows = {
   { name = "stet clean -j " .. JOBS .. " (jsonl)", kind = "clean", stet = "clean", docs = true,
     argv = cmd({ STET, "clean", "-j", tostring(JOBS) }, table.unpack(clean_extra)), input = "jsonl",
     against = { "python CCNet hash" }, speedup_over = "stet clean -j 1 (jsonl)" },
-  -- what this machine gives JOBS jobs: JOBS independent `stet clean -j 1`
-  -- runs at once on the same file (nothing shared but the machine), their
-  -- MB/s together beside one run's; the most -j JOBS could reach here
-  { name = ("stet clean -j 1 x%d at once"):format(JOBS), kind = "ceiling", stet = "clean", docs = true,
-    copies = JOBS, argv = cmd({ "sh", "-c", CONCURRENT, "concurrent", tostring(JOBS), STET, "clean", "-j", "1" },
-      table.unpack(clean_extra)), input = "dir", ceiling_of = "stet clean -j 1",
-    for_row = "stet clean -j " .. JOBS },
-  { name = ("stet clean -j 1 x%d at once (jsonl)"):format(JOBS), kind = "ceiling", stet = "clean", docs = true,
-    copies = JOBS, argv = cmd({ "sh", "-c", CONCURRENT, "concurrent", tostring(JOBS), STET, "clean", "-j", "1" },
-      table.unpack(clean_extra)), input = "jsonl", ceiling_of = "stet clean -j 1 (jsonl)",
-    for_row = "stet clean -j " .. JOBS .. " (jsonl)" },
+  ceiling_row("dir", ""),
+  ceiling_row("jsonl", " (jsonl)"),
   -- the memory a big document costs: the corpus as one text file is one
   -- document (peak RSS beside its size)
   { name = "stet clean -j 1 (one doc)", kind = "memory", stet = "clean", bigdoc = true,
