@@ -392,6 +392,8 @@ describe("stet.counter", function()
       '{"text": "Split by a raw',
       'newline"}',
       '{"text": "One object"} {"text": "then another"}',
+      '{"text": "Split between tokens",',
+      '"site": "x"}',
       '{"text": "Last.\\n\\nSubscribe now!"}',
     }
     local texts = { "One.\n\nSubscribe now!", "Handed back.", "Two.\n\nSubscribe now!",
@@ -413,7 +415,7 @@ describe("stet.counter", function()
         end)
       assert.is_nil(err)
       assert.are.same({ "3:" .. lines[3], "5:" .. lines[5], "8:" .. lines[8], "9:" .. lines[9],
-        "10:" .. lines[10] }, seen)
+        "10:" .. lines[10], "11:" .. lines[11], "12:" .. lines[12] }, seen)
       assert.are.equal(6, docs)
       assert.are.equal(10, paras)
       assert.are.equal(bytes_want, bytes)
@@ -466,6 +468,9 @@ describe("stet.counter", function()
       docs[d] = table.concat(t)
     end
     docs[#docs + 1] = ("Line\n\n"):rep(5000) .. "End"
+    -- lines of more than a MiB, with and without escapes
+    docs[#docs + 1] = ("A long paragraph. "):rep(70000)
+    docs[#docs + 1] = ("A long paragraph.\n\n"):rep(70000)
     docs[#docs + 1] = "\n\n  \n"
     docs[#docs + 1] = ""
     local path = tmp()
