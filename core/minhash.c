@@ -222,6 +222,21 @@ static void put_u32(unsigned char *p, uint32_t v) {
   p[3] = (unsigned char)(v >> 24);
 }
 
+/* Writes the H values of the signature after its header: with words,
+ * each bin's minimum, an empty bin taking that of the bin its attempts
+ * pick (densification: the first attempt that finds a bin with a value);
+ * without words (no shingle at all), UINT32_MAX in every value. */
+static void mh_write(const uint64_t *bins, size_t H, int words, unsigned char *out) {
+  for (size_t i = 0; i < H; i++) {
+    uint64_t v = words ? bins[i] : UINT32_MAX;
+    for (uint64_t attempt = 1; v == EMPTY_BIN; attempt++) {
+      uint64_t x = fmix64(((uint64_t)i << 32) ^ attempt ^ UINT64_C(0x5bd1e9955bd1e995));
+      v = bins[pick_bin(x, H)];
+    }
+    put_u32(out + STET_MH_HEADER + 4 * i, (uint32_t)v);
+  }
+}
+
 /* The reference: words from stet_words_each_reference, all their hashes
  * kept, then the shingles. The fast path below must give the same bytes. */
 /* Writes the signature header and makes room for the bins. 0, or -1 on
@@ -254,7 +269,7 @@ int stet_minhash_reference(stet_mh_ctx *ctx, const char *s, size_t n,
   for (size_t i = 0; i < H; i++) bins[i] = EMPTY_BIN;
   size_t nw = ctx->nwords;
   if (nw == 0) {
-    for (size_t i = 0; i < H; i++) put_u32(out + STET_MH_HEADER + 4 * i, UINT32_MAX);
+    mh_write(bins, H, 0, out);
     return 0;
   }
   if (k > nw) k = nw;
@@ -266,14 +281,7 @@ int stet_minhash_reference(stet_mh_ctx *ctx, const char *s, size_t n,
     uint64_t old = bins[b];
     bins[b] = f < old ? f : old;
   }
-  for (size_t i = 0; i < H; i++) {
-    uint64_t v = bins[i];
-    for (uint64_t attempt = 1; v == EMPTY_BIN; attempt++) {
-      uint64_t x = fmix64(((uint64_t)i << 32) ^ attempt ^ UINT64_C(0x5bd1e9955bd1e995));
-      v = bins[pick_bin(x, H)];
-    }
-    put_u32(out + STET_MH_HEADER + 4 * i, (uint32_t)v);
-  }
+  mh_write(bins, H, 1, out);
   return 0;
 }
 
@@ -613,21 +621,14 @@ int stet_minhash_simd(stet_mh_ctx *ctx, const char *s, size_t n, const stet_minh
   (void)simd;
   if (failed || mh_batch(r)) return -1;
   if (r->total == 0) {
-    for (size_t i = 0; i < H; i++) put_u32(out + STET_MH_HEADER + 4 * i, UINT32_MAX);
+    mh_write(bins, H, 0, out);
     return 0;
   }
   if (r->total < k) { /* one shingle of all the words */
     r->k = r->total;
     mh_shingles(r, 1);
   }
-  for (size_t i = 0; i < H; i++) {
-    uint64_t v = bins[i];
-    for (uint64_t attempt = 1; v == EMPTY_BIN; attempt++) {
-      uint64_t x = fmix64(((uint64_t)i << 32) ^ attempt ^ UINT64_C(0x5bd1e9955bd1e995));
-      v = bins[pick_bin(x, H)];
-    }
-    put_u32(out + STET_MH_HEADER + 4 * i, (uint32_t)v);
-  }
+  mh_write(bins, H, 1, out);
   return 0;
 }
 
