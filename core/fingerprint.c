@@ -185,6 +185,16 @@ static inline __attribute__((always_inline)) __m256i avx2_out(__m256i low, __m25
   return _mm256_andnot_si256(_mm256_and_si256(digit, c->x0f), low);
 }
 
+/* Keys the 32 ASCII bytes v, appending at o + *w. */
+__attribute__((target("avx2,bmi,bmi2,popcnt")))
+static inline __attribute__((always_inline)) void avx2_ascii(__m256i v, const avx2_keys *c, char *o,
+                                                             size_t *w) {
+  __m256i low, letter, digit;
+  avx2_classes(v, c, &low, &letter, &digit);
+  avx2_pack(avx2_out(low, digit, c), (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)),
+            o, w);
+}
+
 /* Keys the 32 bytes at p, of which the first take (1..32) are in the run,
  * appending at o + *w: the bytes up to the first non-ASCII character the
  * block does not take (see ascii_blocks_avx2). Returns how many bytes it
@@ -270,13 +280,8 @@ static inline __attribute__((always_inline)) void ascii_blocks_avx2(const unsign
       __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(s + k));
       __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(s + k + 32));
       if (!_mm256_movemask_epi8(_mm256_or_si256(a, b))) { /* both ASCII */
-        __m256i low, letter, digit;
-        avx2_classes(a, &c, &low, &letter, &digit);
-        avx2_pack(avx2_out(low, digit, &c),
-                  (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)), o, &w);
-        avx2_classes(b, &c, &low, &letter, &digit);
-        avx2_pack(avx2_out(low, digit, &c),
-                  (unsigned)_mm256_movemask_epi8(_mm256_or_si256(letter, digit)), o, &w);
+        avx2_ascii(a, &c, o, &w);
+        avx2_ascii(b, &c, o, &w);
         k += 64;
         continue;
       }

@@ -68,7 +68,6 @@ size_t stet_grapheme_next(const char *str, size_t n, size_t pos) {
   return n;
 }
 
-
 /* For each bit of from, the first bit of stops after it: the bit after it
  * (bit 0 of the block when *carry is set) is added to ~stops, and its carry
  * runs up to the next bit of stops. *carry is set for the next block when
