@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "le.h"
 #include "outfile.h"
 
 #define MAGIC "STETTBL1"
@@ -40,44 +41,6 @@ static void set_err(char *err, size_t errlen, const char *path, const char *fmt,
   va_end(ap);
 }
 
-/* Little-endian integers: one memcpy on little-endian machines (the
- * compiler does not merge the byte loops), byte by byte elsewhere. */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define STET_LE 1
-#endif
-
-static void put_u32(unsigned char *p, uint32_t v) {
-#ifdef STET_LE
-  memcpy(p, &v, 4);
-#else
-  for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
-#endif
-}
-static void put_u64(unsigned char *p, uint64_t v) {
-#ifdef STET_LE
-  memcpy(p, &v, 8);
-#else
-  for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
-#endif
-}
-static uint32_t get_u32(const unsigned char *p) {
-  uint32_t v = 0;
-#ifdef STET_LE
-  memcpy(&v, p, 4);
-#else
-  for (int i = 3; i >= 0; i--) v = (v << 8) | p[i];
-#endif
-  return v;
-}
-static uint64_t get_u64(const unsigned char *p) {
-  uint64_t v = 0;
-#ifdef STET_LE
-  memcpy(&v, p, 8);
-#else
-  for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
-#endif
-  return v;
-}
 
 /* A buffered writer that hashes what it writes. */
 typedef struct writer {
@@ -110,12 +73,12 @@ static void w_bytes(writer *w, const void *p, size_t n) {
 
 static void w_u32(writer *w, uint32_t v) {
   unsigned char b[4];
-  put_u32(b, v);
+  stet_put_le32(b, v);
   w_bytes(w, b, 4);
 }
 static void w_u64(writer *w, uint64_t v) {
   unsigned char b[8];
-  put_u64(b, v);
+  stet_put_le64(b, v);
   w_bytes(w, b, 8);
 }
 
@@ -171,9 +134,9 @@ int stet_counter_save(const stet_counter *c, const char *path, char *err, size_t
     const stet_count_entry *e = &c->slots[i];
     if (w->len + 16 > IO_BUF) w_flush(w);
     unsigned char *b = w->buf + w->len;
-    put_u64(b, e->fp);
-    put_u32(b + 8, e->site);
-    put_u32(b + 12, e->count);
+    stet_put_le64(b, e->fp);
+    stet_put_le32(b + 8, e->site);
+    stet_put_le32(b + 12, e->count);
     /* a free slot is written over by the next entry: no branch to
      * mispredict on the third of the slots that are free */
     w->len += e->fp ? 16 : 0;
@@ -188,14 +151,14 @@ int stet_counter_save(const stet_counter *c, const char *path, char *err, size_t
     size_t k = 1 + (size_t)p[0];
     if (w->len + 12 + k > IO_BUF) w_flush(w);
     unsigned char *b = w->buf + w->len;
-    put_u64(b, s->fp);
-    put_u32(b + 8, s->site);
+    stet_put_le64(b, s->fp);
+    stet_put_le32(b + 8, s->site);
     memcpy(b + 12, p, k);
     w->len += 12 + k;
   }
   w_flush(w);
   unsigned char sum[8];
-  put_u64(sum, XXH3_64bits_digest(hs));
+  stet_put_le64(sum, XXH3_64bits_digest(hs));
   if (!w->failed && fwrite(sum, 1, 8, w->f) != 8) w->failed = errno ? errno : EIO;
   if (fclose(w->f) != 0 && !w->failed) w->failed = errno ? errno : EIO;
   if (w->failed) {
@@ -276,15 +239,15 @@ stet_counter *stet_counter_load(const char *path, char *err, size_t errlen) {
     goto fail;
   }
   if (r_bytes(r, h + 8, HEADER_BYTES - 8)) { why = "truncated (header)"; goto fail; }
-  uint32_t version = get_u32(h + 8);
+  uint32_t version = stet_get_le32(h + 8);
   if (version != VERSION) {
     set_err(err, errlen, path, "unsupported table version %u (this stet reads %u)",
             (unsigned)version, VERSION);
     goto out;
   }
-  uint64_t nentries = get_u64(h + 16);
-  uint32_t nsites = get_u32(h + 24);
-  uint64_t nsamples = get_u64(h + 28);
+  uint64_t nentries = stet_get_le64(h + 16);
+  uint32_t nsites = stet_get_le32(h + 24);
+  uint64_t nsamples = stet_get_le64(h + 28);
   if (nentries > fsize / 16 || nsites > fsize / 4 || nsamples > fsize / 13) {
     why = "truncated or corrupted (counts larger than the file)";
     goto fail;
@@ -294,7 +257,7 @@ stet_counter *stet_counter_load(const char *path, char *err, size_t errlen) {
   for (uint32_t id = 0; id < nsites; id++) {
     unsigned char b[4];
     if (r_bytes(r, b, 4)) { why = "truncated (sites)"; goto fail; }
-    uint32_t l = get_u32(b);
+    uint32_t l = stet_get_le32(b);
     if (l > (1u << 16)) { why = "corrupted (site name too long)"; goto fail; }
     if (r_bytes(r, name, l)) { why = "truncated (sites)"; goto fail; }
     uint32_t got;
@@ -304,16 +267,16 @@ stet_counter *stet_counter_load(const char *path, char *err, size_t errlen) {
   for (uint64_t i = 0; i < nentries; i++) {
     unsigned char b[16];
     if (r_bytes(r, b, 16)) { why = "truncated (entries)"; goto fail; }
-    uint64_t fp = get_u64(b);
-    uint32_t site = get_u32(b + 8), count = get_u32(b + 12);
+    uint64_t fp = stet_get_le64(b);
+    uint32_t site = stet_get_le32(b + 8), count = stet_get_le32(b + 12);
     if (!fp || !count || site >= nsites) { why = "corrupted (bad entry)"; goto fail; }
     if (stet_counter_add_count(c, fp, site, count)) { why = "not enough memory"; goto fail; }
   }
   for (uint64_t i = 0; i < nsamples; i++) {
     unsigned char b[13];
     if (r_bytes(r, b, 13) || r_bytes(r, name, b[12])) { why = "truncated (samples)"; goto fail; }
-    uint64_t fp = get_u64(b);
-    uint32_t site = get_u32(b + 8);
+    uint64_t fp = stet_get_le64(b);
+    uint32_t site = stet_get_le32(b + 8);
     if (!fp || site >= nsites || b[12] > STET_SAMPLE_MAX) { why = "corrupted (bad sample)"; goto fail; }
     if (stet_counter_set_sample(c, fp, site, name, b[12])) { why = "not enough memory"; goto fail; }
   }
@@ -321,7 +284,7 @@ stet_counter *stet_counter_load(const char *path, char *err, size_t errlen) {
   uint64_t want = XXH3_64bits_digest(hs);
   unsigned char b[8];
   if (r_bytes(r, b, 8)) { why = "truncated (checksum)"; goto fail; }
-  if (get_u64(b) != want) { why = "corrupted (checksum mismatch)"; goto fail; }
+  if (stet_get_le64(b) != want) { why = "corrupted (checksum mismatch)"; goto fail; }
   if (r_bytes(r, b, 1) == 0) { why = "corrupted (data after the checksum)"; goto fail; }
   fclose(f);
   free(r);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "le.h"
 #include "normalize.h"
 #include "segment.h"
 #include "wordscan.h"
@@ -215,13 +216,6 @@ static inline size_t pick_bin(uint64_t h, size_t nbins) {
   return (size_t)(((h >> 32) * (uint64_t)nbins) >> 32);
 }
 
-static void put_u32(unsigned char *p, uint32_t v) {
-  p[0] = (unsigned char)v;
-  p[1] = (unsigned char)(v >> 8);
-  p[2] = (unsigned char)(v >> 16);
-  p[3] = (unsigned char)(v >> 24);
-}
-
 /* Writes the H values of the signature after its header: with words,
  * each bin's minimum, an empty bin taking that of the bin its attempts
  * pick (densification: the first attempt that finds a bin with a value);
@@ -233,7 +227,7 @@ static void mh_write(const uint64_t *bins, size_t H, int words, unsigned char *o
       uint64_t x = fmix64(((uint64_t)i << 32) ^ attempt ^ UINT64_C(0x5bd1e9955bd1e995));
       v = bins[pick_bin(x, H)];
     }
-    put_u32(out + STET_MH_HEADER + 4 * i, (uint32_t)v);
+    stet_put_le32(out + STET_MH_HEADER + 4 * i, (uint32_t)v);
   }
 }
 
