@@ -60,6 +60,12 @@ local absolute = {
   { "2017-06-07 10:31", "2017-06-07T10:31:00" },
   { "Wed, 07 Jun 2017 10:31:00 +0000", "2017-06-07T10:31:00Z" },
   { "June 7, 2017 \u{B7} 10:31 AM", "2017-06-07T10:31:00" },
+  -- ISO dates as records carry them (read from their bytes, no reference)
+  { "2016-02-29", "2016-02-29" },
+  { "2000-02-29", "2000-02-29" },
+  { "1999-12-31", "1999-12-31" },
+  { "2021-01-01", "2021-01-01" },
+  { "2017-11-30", "2017-11-30" },
 }
 
 -- Each case: input, expected reason.
@@ -70,6 +76,12 @@ local refused = {
   { "April 31, 2017", "impossible date" },
   { "13/01/2017", "impossible date" },
   { "2017-13-01", "impossible date" },
+  { "2017-00-10", "impossible date" },
+  { "2017-06-00", "impossible date" },
+  { "2017-02-29", "impossible date" },
+  { "1900-02-29", "impossible date" },
+  { "2017-04-31", "impossible date" },
+  { "2017-06-7x", "not a date" },
   { "June 0, 2017", "impossible date" },
   { "June 7, 2017 25:00", "impossible time" },
   { "June 7, 2017 10:61", "impossible time" },

@@ -22,9 +22,11 @@
 -- "relative date without a reference", "reference is not a date",
 -- "in the future of the reference date".
 
-local find, sub, lower, format = string.find, string.sub, string.lower, string.format
+local find, sub, lower, format, byte = string.find, string.sub, string.lower, string.format, string.byte
 
 local date = {}
+
+local NO_OPTS = {} -- parse() without options: read, never written
 
 local MONTHS = {
   jan = 1, january = 1, feb = 2, february = 2, mar = 3, march = 3, apr = 4, april = 4,
@@ -414,16 +416,15 @@ function date.parse(s, opts)
   if opts ~= nil and type(opts) ~= "table" then
     error("bad argument #2 to 'date' (table expected, got " .. type(opts) .. ")", 2)
   end
-  opts = opts or {}
-  -- fast path: a plain ISO date without a reference (what records carry)
-  if opts.reference == nil and #s == 10 then
-    local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
-    if y then
-      y, m, d = tonumber(y), tonumber(m), tonumber(d)
-      local mdays = { 31, is_leap(y) and 29 or 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
-      if m < 1 or m > 12 or d < 1 or d > mdays[m] then return nil, "impossible date" end
-      return s
-    end
+  opts = opts or NO_OPTS
+  -- fast path: a plain ISO date without a reference (what records carry),
+  -- read from its bytes: no captures, no tables
+  if opts.reference == nil and #s == 10 and find(s, "^%d%d%d%d%-%d%d%-%d%d$") then
+    local y1, y2, y3, y4, _, m1, m2, _, d1, d2 = byte(s, 1, 10)
+    local y = (y1 - 48) * 1000 + (y2 - 48) * 100 + (y3 - 48) * 10 + (y4 - 48)
+    local m, d = (m1 - 48) * 10 + (m2 - 48), (d1 - 48) * 10 + (d2 - 48)
+    if m < 1 or m > 12 or d < 1 or d > days_in_month(y, m) then return nil, "impossible date" end
+    return s
   end
   local t = clean(s)
   if t == "" then return nil, "not a date" end

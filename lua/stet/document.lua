@@ -252,7 +252,7 @@ end
 
 local function normalize_date(value, ctx)
   if type(value) ~= "string" or value == "" then return nil end
-  return stet.date(value, { reference = ctx.reference }) or nil
+  return stet.date(value, ctx.reference ~= nil and { reference = ctx.reference } or nil) or nil
 end
 document.normalize_date = normalize_date
 

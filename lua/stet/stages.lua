@@ -245,8 +245,10 @@ end
 local function jsonl_pick(ctx)
   if ctx.jsonl_pick then return ctx.jsonl_pick end
   local plans, dates, ndates = {}, {}, 0
+  local fields = {} -- one table for every line: resolve keeps nothing of it
   ctx.jsonl_pick = function(site, url, folder, date)
-    local rule, name = ctx.registry:resolve({ site = site, url = url, folder = folder }, ctx.site)
+    fields.site, fields.url, fields.folder = site, url, folder
+    local rule, name = ctx.registry:resolve(fields, ctx.site)
     local plan = plans[rule]
     if plan == nil then
       plan = document.lane_plan(rule, ctx) or false
