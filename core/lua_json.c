@@ -137,10 +137,14 @@ void stet_count_lines(const char *s, size_t n, long long *texts, long long *byte
   *lines = l;
 }
 
-/* stet._count_lines(s) -> texts, bytes, lines: stet_count_lines. [-0, +3] */
+/* stet._count_lines(s) -> texts, bytes, lines: stet_count_lines of a
+ * string or of a sink's bytes (stet._sink). [-0, +3] */
 static int l_count_lines(lua_State *L) {
   size_t n;
-  const char *s = luaL_checklstring(L, 1, &n);
+  const char *s;
+  stet_buf *b = lua_type(L, 1) == LUA_TUSERDATA ? stet_lua_testbuf(L, 1) : NULL;
+  if (b) s = b->data, n = b->len;
+  else s = luaL_checklstring(L, 1, &n);
   long long texts, bytes, lines;
   stet_count_lines(s, n, &texts, &bytes, &lines);
   lua_pushinteger(L, (lua_Integer)texts);

@@ -187,19 +187,25 @@ static int fill_lines(lua_State *L, reader_box *box, size_t n, size_t *cut) {
   }
 }
 
-/* Drops the carry's lines up to the line end at cut, keeping the start of
- * the next line; a buffer grown by a very long line is let go. */
-static void carry_drop(stet_buf *c, size_t cut) {
-  size_t rest = c->len - cut - 1;
-  memmove(c->data, c->data + cut + 1, rest);
-  c->len = rest;
-  if (c->cap > (16u << 20) && rest < (1u << 20)) {
+/* Lets go of a carry buffer grown by a very long line once what it holds
+ * is short again. */
+static void carry_shrink(stet_buf *c) {
+  if (c->cap > (16u << 20) && c->len < (1u << 20)) {
     stet_buf keep = STET_BUF_INIT;
-    if (stet_buf_append(&keep, c->data, rest) == 0) {
+    if (stet_buf_append(&keep, c->data, c->len) == 0) {
       stet_buf_free(c);
       *c = keep;
     }
   }
+}
+
+/* Drops the carry's lines up to the line end at cut, keeping the start of
+ * the next line. */
+static void carry_drop(stet_buf *c, size_t cut) {
+  size_t rest = c->len - cut - 1;
+  memmove(c->data, c->data + cut + 1, rest);
+  c->len = rest;
+  carry_shrink(c);
 }
 
 /* The block size at index 2 and the prefix at index 3 (put in the carry)
@@ -217,28 +223,52 @@ static size_t lines_args(lua_State *L, reader_box *box, const char *name) {
   return (size_t)n;
 }
 
-/* reader:read_lines(n [, prefix]) -> lines | nil at the end | partial,
- * "path: reason": the next whole lines of the stream, read n bytes at a
- * time, joined by "\n" as they were and without the last one's line end;
- * more than n bytes when a line is longer. A line read past its line end
- * waits in the reader for the next call; prefix (a line's start read
- * before, by read) goes before what is read. At the end, the last line
- * even without a line end; on an error, the line read so far (nil when
- * none). Each byte is copied once, into the string returned. [-0, +1|2] */
+/* reader:read_lines(n [, prefix [, sink]]) -> lines | nil at the end |
+ * partial, "path: reason": the next whole lines of the stream, read n
+ * bytes at a time, joined by "\n" as they were and without the last one's
+ * line end; more than n bytes when a line is longer. A line read past its
+ * line end waits in the reader for the next call; prefix (a line's start
+ * read before, by read) goes before what is read. At the end, the last
+ * line even without a line end; on an error, the line read so far (nil
+ * when none). Each byte is copied once, into the string returned. With a
+ * sink (stet._sink), the lines go into it instead and the sink is
+ * returned: the reader's buffer and the sink's trade places, so the lines
+ * are not copied at all (only the start of the next line is), and the two
+ * buffers serve from call to call without fresh memory; the sink's lines
+ * last until the next call with it. [-0, +1|2] */
 static int l_read_lines(lua_State *L) {
   stet_reader *r = check_reader(L);
   reader_box *box = (reader_box *)lua_touserdata(L, 1);
+  stet_buf *sink = lua_isnoneornil(L, 4) ? NULL : stet_lua_testbuf(L, 4);
+  luaL_argexpected(L, sink || lua_isnoneornil(L, 4), 4, "stet._sink");
   size_t n = lines_args(L, box, "read_lines"), cut;
   stet_buf *c = &box->carry;
   int got = fill_lines(L, box, n, &cut);
   if (got != LINES_CUT) { /* the end, or an error: the last line, or its start */
-    if (c->len) lua_pushlstring(L, c->data, c->len);
-    else lua_pushnil(L);
+    if (!c->len) lua_pushnil(L);
+    else if (sink && got == LINES_END) {
+      sink->len = 0;
+      if (stet_buf_append(sink, c->data, c->len)) return stet_lua_nomem(L);
+      lua_pushvalue(L, 4);
+    } else
+      lua_pushlstring(L, c->data, c->len);
     c->len = 0;
     if (got == LINES_ERROR) {
       lua_pushstring(L, stet_reader_error(r));
       return 2;
     }
+    return 1;
+  }
+  if (sink) {
+    stet_buf lines = *c;
+    *c = *sink;
+    *sink = lines;
+    c->len = 0;
+    size_t rest = sink->len - cut - 1;
+    if (rest && stet_buf_append(c, sink->data + cut + 1, rest)) return stet_lua_nomem(L);
+    carry_shrink(c);
+    sink->len = cut;
+    lua_pushvalue(L, 4);
     return 1;
   }
   lua_pushlstring(L, c->data, cut);

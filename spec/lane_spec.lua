@@ -254,16 +254,20 @@ describe("the lane", function()
   end)
 
   it("summarizes and spills JSON lines as the general way does", function()
-    -- (with chunk_ranges, as workers take them: where the lines are)
-    for _, case in ipairs({ { 0.7, false }, { 0, false }, { 0.7, true } }) do
-      local near, ranges = case[1], case[2]
+    -- (with chunk_ranges, as workers take them: where the lines are; with
+    -- chunk_sink, as one thread takes them: in a buffer the reader refills)
+    for _, case in ipairs({ { 0.7, false }, { 0, false }, { 0.7, "ranges" }, { 0.7, "sink" } }) do
+      local near, how = case[1], case[2]
       local lane, general = ctx_for(dir, true, near), ctx_for(dir, false, near)
       local key, taken, given, ads = 1, 0, 0, 0
-      local opts = { defer_json = true, chunk_json = true, block = 4096, chunk_ranges = ranges }
+      local opts = { defer_json = true, chunk_json = true, block = 4096, chunk_ranges = how == "ranges",
+                     chunk_sink = how == "sink" }
       for chunk in readers.open({ dir .. "/feed", dir .. "/feed2" }, opts) do
-        if ranges then
+        if how == "ranges" then
           assert.is_string(chunk.range)
           assert.is_nil(chunk.block)
+        elseif how == "sink" then
+          assert.are.equal("userdata", type(chunk.block))
         else
           assert.is_string(chunk.block)
         end

@@ -454,7 +454,8 @@ describe("readers.open with chunk_json", function()
   -- the lines of a chunk that are documents: { line, number, bytes, source }
   local function lines_of(item)
     local out, no = {}, item.lineno
-    for line in (item.block .. "\n"):gmatch("([^\n]*)\n") do
+    local block = type(item.block) == "string" and item.block or item.block:string()
+    for line in (block .. "\n"):gmatch("([^\n]*)\n") do
       if line:find("%S") then out[#out + 1] = { line, no, #line, item.source } end
       no = no + 1
     end
@@ -481,13 +482,25 @@ describe("readers.open with chunk_json", function()
     local tree = helpers.tree({ ["f.jsonl"] = table.concat(lines, "\n") .. "\n\n  \n",
                                 ["g.txt"] = "text", ["h.jsonl"] = '{"text": "no line end"}' })
     for _, block in ipairs({ 1000, 65536, 1 << 20 }) do
-     for _, ranges in ipairs({ false, true }) do
-      local plain, chunked, items = {}, {}, 0
+     for _, how in ipairs({ "strings", "ranges", "sink" }) do
+      local ranges = how == "ranges"
+      local plain, chunked, items, sinks = {}, {}, 0, {}
       for item in readers.open(tree, { defer_text = true, defer_json = true, block = block }) do
         if item.deferred then plain[#plain + 1] = { item.deferred, item.lineno, item.bytes, item.source } end
       end
       for item in readers.open(tree, { defer_text = true, defer_json = true, chunk_json = true, block = block,
-                                       chunk_ranges = ranges }) do
+                                       chunk_ranges = ranges, chunk_sink = how == "sink" }) do
+        if item.block ~= nil then
+          -- strings, or with chunk_sink one buffer a file, refilled for
+          -- each of its items (and counted as a string is)
+          assert.are.equal(how == "sink" and "userdata" or "string", type(item.block))
+          if how == "sink" then
+            sinks[item.source] = sinks[item.source] or item.block
+            assert.are.equal(sinks[item.source], item.block)
+            local t, b, l = stet._count_lines(item.block)
+            assert.are.same({ t, b, l }, { stet._count_lines(item.block:string()) })
+          end
+        end
         if ranges and item.range then
           -- where the lines are in the file: what a worker reads there
           assert.is_nil(item.block)
@@ -679,5 +692,43 @@ describe("reader:read_lines", function()
     assert.are.equal("<<ab\ncdef", r:read_lines(8, "<<"))
     r:close()
     helpers.rmtree(tree)
+  end)
+
+  it("fills a sink in place with the lines it would return", function()
+    local parts = { "ab", "", "cdef", ("x"):rep(5000), "\r", ("y"):rep(70000), "z" }
+    for _, ending in ipairs({ "", "\n" }) do
+      local text = table.concat(parts, "\n") .. ending
+      local tree = helpers.tree({ ["t.jsonl"] = text })
+      local gz = tree .. "/t.jsonl.gz"
+      assert(os.execute(("gzip -c %q > %q"):format(tree .. "/t.jsonl", gz)))
+      for _, file in ipairs({ tree .. "/t.jsonl", gz }) do
+        for _, n in ipairs({ 1, 3, 4096, 1 << 20 }) do
+          local function all(sink, prefix)
+            local r, got = assert(stet.open(file)), {}
+            while true do
+              local lines, err = r:read_lines(n, #got == 0 and prefix or nil, sink)
+              assert.is_nil(err)
+              if not lines then break end
+              if sink then
+                assert.are.equal(sink, lines)
+                lines = sink:string()
+              end
+              got[#got + 1] = lines
+            end
+            r:close()
+            return got
+          end
+          local sink = stet._sink()
+          local want = all(nil)
+          assert.are.same(want, all(sink))
+          assert.are.same(all(nil, "<<"), all(sink, "<<"))
+          assert.are.equal(text:gsub("\n$", ""), table.concat(want, "\n"))
+        end
+      end
+      local r = assert(stet.open(tree .. "/t.jsonl"))
+      assert.has_error(function() r:read_lines(4, nil, {}) end)
+      r:close()
+      helpers.rmtree(tree)
+    end
   end)
 end)

@@ -623,6 +623,10 @@ function pipeline.run(ctx)
       -- the workers read the lines of plain JSONL files themselves: the
       -- reader says where they are
       ctx.reader.chunk_ranges = true
+    else
+      -- one thread takes each block of lines before the next is read:
+      -- the reader fills one buffer in place (no string a block)
+      ctx.reader.chunk_sink = true
     end
   end
   local ok, err = pcall(streaming and run_stream or run_files, ctx, stats)

@@ -246,7 +246,7 @@ local function next_lines(st)
     -- byte is copied once, into the lines it returns
     local prefix = pos <= #buf and sub(buf, pos) or nil
     st.buf, st.pos = "", 1
-    local lines, err = st.r:read_lines(st.block, prefix)
+    local lines, err = st.r:read_lines(st.block, prefix, st.sink)
     if lines == nil or err then
       st.eof = true
       if err then st.err = tostring(err) end
@@ -283,6 +283,9 @@ local function jsonl_producer(ctx, file, st)
   -- with chunk_ranges, a run of a plain file's lines comes out as where it
   -- is in the file, which a worker reads (stet._read_range)
   local ranged = chunked and ctx.chunk_ranges and file.source ~= "-" and st.r:size() ~= nil
+  -- with chunk_sink, the lines come in a buffer the reader fills in place
+  -- (reader:read_lines with a sink), valid until the next item
+  if chunked and ctx.chunk_sink then st.sink = core._sink() end
   return function()
     while ranged and not done do
       local at, len, texts, bytes, lines, nl = st.r:scan_lines(st.block)
@@ -546,6 +549,11 @@ end
 --                                in place of block: the lines are the len
 --                                bytes at offset at (reader:scan_lines),
 --                                for stet._read_range to read in a worker
+--   chunk_sink                   with chunk_json: the block of an item is a
+--                                sink (stet._sink) that the next item's
+--                                read refills, not a string: for a caller
+--                                that is done with each item before it
+--                                asks for the next
 function readers.open(paths, opts)
   opts = opts or {}
   if type(paths) == "string" then paths = { paths } end
@@ -562,7 +570,8 @@ function readers.open(paths, opts)
                 defer_json = opts.defer_json, defer_text = opts.defer_text,
                 chunk_text = opts.defer_text and opts.chunk_text,
                 chunk_json = opts.defer_json and opts.chunk_json,
-                chunk_ranges = opts.defer_json and opts.chunk_json and opts.chunk_ranges }
+                chunk_ranges = opts.defer_json and opts.chunk_json and opts.chunk_ranges,
+                chunk_sink = opts.defer_json and opts.chunk_json and opts.chunk_sink }
   local it = { paths = paths, pi = 0, stack = {} }
   local produce -- the current file's producer
   return function()
