@@ -15,6 +15,10 @@ describe("generic rules", function()
     { "Jane Doe/Getty Images", "credit" },
     { "Chip Somodevilla / Getty Images for Axios", "credit" },
     { "(AP Photo/Evan Vucci)", "credit" },
+    { "NASA/JPL-Caltech", "credit" },
+    { "Jean de la Fontaine / AFP", "credit" },
+    { "Mary O'Neil/USA TODAY", "credit" },
+    { "Jane Doe / AT&T", "credit" },
     { "Photo: Jane Doe/Getty Images", "caption" },
     { "Illustration: Rae Lindqvist/Axios", "caption" },
     { "Advertisement", "ad" },
@@ -57,6 +61,15 @@ describe("generic rules", function()
     "Police said the suspect fled toward the bridge.",
     "He said yes / no questions are hard to answer honestly.",
     "The vote was 52-48 / a narrow margin for a bill of this size, analysts said.",
+    -- short lines with a "/" that are no credit: two slashes, a small
+    -- word, five names, nothing after the slash
+    "Jane Doe / AP / Reuters",
+    "Jane Doe / AP/Reuters",
+    "Jane doe / AP",
+    "Jane Doe / the wire",
+    "Anna Maria Jane Doe Smith / AP",
+    "Jane Doe /",
+    "Jane Doe / for Axios",
     "All rights reserved, the label says, but the song has been covered by dozens of bands since it was "
       .. "recorded in 1962, and nobody seems to mind that much anymore when it is played at weddings and "
       .. "funerals and everywhere in between, which is the point of a folk song after all, its author said.",

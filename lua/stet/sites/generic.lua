@@ -7,27 +7,30 @@
 -- is page furniture, never a body sentence that merely mentions a newsletter
 -- or a photo. Patterns are tried on the normalized paragraph text.
 
--- Up to `max` words, each capitalized (initials, hyphens and apostrophes
--- allowed; "de", "van", "von", "da", "del", "la" may stand between).
+local find, sub = string.find, string.sub
+
+-- Up to `max` words, each capitalized (initials, capitals, hyphens and
+-- apostrophes allowed; "de", "van", "von", "da", "del", "la" may stand
+-- between).
 local particles = { de = true, van = true, von = true, da = true, del = true, la = true, der = true }
 local function capitalized_words(s, max)
   local n = 0
   for w in s:gmatch("%S+") do
     n = n + 1
-    if n > max then return false end
-    if not (w:match("^%u[%a%.'%-&]*$") or w:match("^%u%u+$") or particles[w]) then return false end
+    if n > max or not (find(w, "^%u[%a%.'%-&]*$") or particles[w]) then return false end
   end
   return n > 0
 end
 
--- A photo credit: a name, "/", an agency: "Mike Allen / AP",
+-- A photo credit: a name, one "/", an agency: "Mike Allen / AP",
 -- "Jane Doe/Getty Images", "Chip Somodevilla / Getty Images for Axios".
+-- (The name is tested first: in most paragraphs with a "/" it is no name.)
 local function generic_credit(text)
   if #text > 80 then return false end
-  local who, agency = text:match("^(.-) ?/ ?(.+)$")
-  if not who or agency:find("/", 1, true) then return false end
-  agency = agency:gsub(" for %u[%w ]*$", "")
-  return capitalized_words(who, 4) and capitalized_words(agency, 4)
+  local slash = find(text, "/", 1, true)
+  if not slash or find(text, "/", slash + 1, true) then return false end
+  if not capitalized_words(sub(text, 1, slash - 1), 4) then return false end
+  return capitalized_words((sub(text, slash + 1):gsub(" for %u[%w ]*$", "")), 4)
 end
 
 local generic = {
