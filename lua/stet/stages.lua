@@ -246,13 +246,25 @@ local function jsonl_pick(ctx)
   if ctx.jsonl_pick then return ctx.jsonl_pick end
   local plans, dates, ndates = {}, {}, 0
   local fields = {} -- one table for every line: resolve keeps nothing of it
+  -- a site given (--site, else the line's) decides the rule alone
+  -- (registry:resolve): its plan and name are kept by that site
+  local by_site = {}
   ctx.jsonl_pick = function(site, url, folder, date)
-    fields.site, fields.url, fields.folder = site, url, folder
-    local rule, name = ctx.registry:resolve(fields, ctx.site)
-    local plan = plans[rule]
-    if plan == nil then
-      plan = document.lane_plan(rule, ctx) or false
-      plans[rule] = plan
+    local named = ctx.site or site
+    local plan, name
+    local known = named and by_site[named]
+    if known then
+      plan, name = known[1], known[2]
+    else
+      fields.site, fields.url, fields.folder = site, url, folder
+      local rule
+      rule, name = ctx.registry:resolve(fields, ctx.site)
+      plan = plans[rule]
+      if plan == nil then
+        plan = document.lane_plan(rule, ctx) or false
+        plans[rule] = plan
+      end
+      if named then by_site[named] = { plan, name } end
     end
     if not plan then return false end
     local d = nil
