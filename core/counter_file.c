@@ -41,7 +41,6 @@ static void set_err(char *err, size_t errlen, const char *path, const char *fmt,
   va_end(ap);
 }
 
-
 /* A buffered writer that hashes what it writes. */
 typedef struct writer {
   FILE *f;

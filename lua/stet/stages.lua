@@ -247,8 +247,9 @@ local function jsonl_pick(ctx)
   local plans, dates, ndates = {}, {}, 0
   local fields = {} -- one table for every line: resolve keeps nothing of it
   -- a site given (--site, else the line's) decides the rule alone
-  -- (registry:resolve): its plan and name are kept by that site
-  local by_site = {}
+  -- (registry:resolve): its plan and name are kept by that site (for the
+  -- last 4096 sites, as dates are: a crawl may give each page a site)
+  local by_site, nsites = {}, 0
   ctx.jsonl_pick = function(site, url, folder, date)
     local named = ctx.site or site
     local plan, name
@@ -264,7 +265,10 @@ local function jsonl_pick(ctx)
         plan = document.lane_plan(rule, ctx) or false
         plans[rule] = plan
       end
-      if named then by_site[named] = { plan, name } end
+      if named then
+        if nsites >= 4096 then by_site, nsites = {}, 0 end
+        by_site[named], nsites = { plan, name }, nsites + 1
+      end
     end
     if not plan then return false end
     local d = nil
