@@ -6,10 +6,16 @@
  * t:add_paragraphs does, at the newlines the scan noted where it unescaped
  * the text (a line holds no raw newline); lines the scanner does not take
  * go to a Lua fallback. The table is told how far into a mapped file the
- * lines are, for its growth (stet_counter_work). */
+ * lines are, for its growth (stet_counter_work). A mapped file that shrinks
+ * while it is scanned (another process truncated it) makes the pages past
+ * its new end fault with SIGBUS; the scan runs under a guard that turns
+ * that into an error naming the file and line, as a read error is. */
 #define _GNU_SOURCE /* madvise flags */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -38,6 +44,34 @@ typedef struct jsonl_run {
   lua_Integer report_at; /* bytes after which it is called next */
   lua_Integer in_pos;  /* bytes of the input read up to the current line */
 } jsonl_run;
+
+/* The guard of a mapped scan: while this thread's map_guard is set, a
+ * SIGBUS jumps back to it. The handler is installed once for the process;
+ * a SIGBUS outside a guarded scan puts back the handler that was there
+ * before, so that the fault, repeated, goes to it. The guard is off while
+ * Lua runs (the fallback, the progress function): only the C code that
+ * reads the mapping runs under it. */
+static _Thread_local sigjmp_buf *map_guard;
+static struct sigaction bus_before;
+static pthread_once_t bus_once = PTHREAD_ONCE_INIT;
+static int bus_ready;
+
+static void on_sigbus(int sig, siginfo_t *info, void *uc) {
+  (void)sig;
+  (void)info;
+  (void)uc;
+  if (map_guard) siglongjmp(*map_guard, 1);
+  sigaction(SIGBUS, &bus_before, NULL);
+}
+
+static void bus_install(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_sigbus;
+  sa.sa_flags = SA_SIGINFO;
+  sigemptyset(&sa.sa_mask);
+  bus_ready = sigaction(SIGBUS, &sa, &bus_before) == 0;
+}
 
 /* Newline offsets the JSON scan notes for a line's text; a text with more
  * is searched for its paragraphs instead. */
@@ -70,7 +104,11 @@ static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, size_t avail, ui
     lua_pushinteger(L, jr->docs);
     lua_pushinteger(L, jr->bytes);
     lua_pushinteger(L, jr->in_pos);
-    if (lua_pcall(L, 3, 0, 0) != LUA_OK) return -1; /* its error on the stack */
+    sigjmp_buf *guard = map_guard;
+    map_guard = NULL;
+    int rc = lua_pcall(L, 3, 0, 0);
+    map_guard = guard;
+    if (rc != LUA_OK) return -1; /* its error on the stack */
   }
   return 0;
 }
@@ -130,10 +168,19 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
     }
   }
   lua_State *L = jr->L;
+  sigjmp_buf *guard = map_guard;
+  if (guard) { /* the line out of the mapping first, under the guard */
+    tb->len = 0;
+    memcpy(tb->data, s, n);
+    s = tb->data;
+  }
+  map_guard = NULL;
   lua_pushvalue(L, 8);
   lua_pushlstring(L, s, n);
   lua_pushinteger(L, lineno);
-  if (lua_pcall(L, 2, 2, 0) != LUA_OK) return -1;
+  int called = lua_pcall(L, 2, 2, 0);
+  map_guard = guard;
+  if (called != LUA_OK) return -1;
   int rc = 0;
   if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING) {
     size_t tlen, slen;
@@ -201,17 +248,31 @@ static int jsonl_read(jsonl_run *jr, size_t bs, const char *head, size_t head_le
 
 /* add_jsonl on a plain file of size bytes, mapped instead of read: the
  * lines are scanned where they lie, without copying the file out of the
- * page cache. 0, what jsonl_line returned, or -3 when the file could not be
- * mapped (then it is read in blocks instead). */
-static int jsonl_map(jsonl_run *jr, int fd, size_t size) {
+ * page cache. 0, what jsonl_line returned, 1 with "path: reason" on the
+ * stack when the file shrank under the scan (the lines before are added),
+ * or -3 when the file could not be mapped or guarded (then it is read in
+ * blocks instead). */
+static int jsonl_map(jsonl_run *jr, int fd, size_t size, const char *path) {
   if (size == 0) return 0;
+  pthread_once(&bus_once, bus_install);
+  if (!bus_ready) return -3;
   char *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
   if (m == MAP_FAILED) return -3;
   madvise(m, size, MADV_SEQUENTIAL);
   jr->end = m + size;
   size_t pos = 0, dropped = 0, mapped = 0;
-  lua_Integer lineno = 0;
+  volatile lua_Integer lineno = 0; /* read after a jump back */
   int rc = 0;
+  sigjmp_buf guard;
+  if (sigsetjmp(guard, 1)) {
+    map_guard = NULL;
+    munmap(m, size);
+    stet_counter_work(jr->b->c, 0, 0);
+    lua_pushfstring(jr->L, "%s: the file shrank while it was read (line %I: truncated by another program?)",
+                    path, (LUAI_UACINT)lineno);
+    return 1;
+  }
+  map_guard = &guard;
   while (pos < size && rc == 0) {
 #ifdef MADV_POPULATE_READ
     if (pos + MAP_DROP / 2 >= mapped && mapped < size) {
@@ -222,11 +283,12 @@ static int jsonl_map(jsonl_run *jr, int fd, size_t size) {
       mapped = to;
     }
 #endif
+    lineno = lineno + 1;
     const char *nl = memchr(m + pos, '\n', size - pos);
     size_t stop = nl ? (size_t)(nl - m) : size;
     jr->in_pos = (lua_Integer)stop;
     stet_counter_work(jr->b->c, pos, size); /* growth by projection */
-    rc = jsonl_line(jr, m + pos, stop - pos, ++lineno);
+    rc = jsonl_line(jr, m + pos, stop - pos, lineno);
     pos = stop + 1;
     if (pos - dropped >= MAP_DROP && pos < size) {
       size_t upto = pos & ~(size_t)4095; /* samples were copied out */
@@ -234,6 +296,7 @@ static int jsonl_map(jsonl_run *jr, int fd, size_t size) {
       dropped = upto;
     }
   }
+  map_guard = NULL;
   munmap(m, size);
   stet_counter_work(jr->b->c, 0, 0);
   return rc;
@@ -298,7 +361,7 @@ int stet_lua_counter_add_jsonl(lua_State *L) {
   size_t size;
   int fd = may_map && !given ? open_mappable(path, &size) : -1;
   if (fd >= 0) {
-    rc = jsonl_map(&jr, fd, size);
+    rc = jsonl_map(&jr, fd, size, path);
     close(fd);
   }
   if (given) {

@@ -251,6 +251,38 @@ describe("stet hash", function()
     end
   end)
 
+  it("reports a mapped JSON Lines file that shrinks while it is read, and goes on", function()
+    -- another program truncates the file under the scan (here: the
+    -- progress function, called after the first 4 MB of text): the pages
+    -- past its new end fault, and add_jsonl says so, with the lines before
+    -- added, instead of the process dying of SIGBUS
+    local dir = tempdir()
+    local lines = {}
+    for i = 1, 3000 do
+      lines[i] = ('{"text": "%s"}'):format(("Some words of a paragraph here. "):rep(60))
+    end
+    local body = table.concat(lines, "\n") .. "\n"
+    write(dir .. "/shrinks.jsonl", body)
+    write(dir .. "/intact.jsonl", body)
+    local t, calls = stet.counter(), 0
+    local docs, _, _, err = t:add_jsonl(dir .. "/shrinks.jsonl", 1, nil, "s", true, nil, function() end, nil,
+      function()
+        calls = calls + 1
+        if calls == 1 then assert(io.open(dir .. "/shrinks.jsonl", "w")):close() end
+      end)
+    assert.is_string(err)
+    local line = tonumber(err:match("^.-/shrinks%.jsonl: the file shrank while it was read %(line (%d+):"))
+    assert.is_number(line, err)
+    assert.is_true(line > 1 and line <= 3000)
+    assert.are.equal(line - 1, docs)
+    -- (every line has the same paragraph)
+    local fp = stet.fingerprint(lines[1]:match('"text": "(.*)"'))
+    assert.are.equal(line - 1, t:count(fp, "s"))
+    -- the table and the guard are fine afterwards: an intact file is added whole
+    assert.are.equal(3000, (t:add_jsonl(dir .. "/intact.jsonl", docs + 1, nil, "s", true, nil, function() end)))
+    assert.are.equal(line - 1 + 3000, t:count(fp, "s"))
+  end)
+
   it("reports a missing path and exits with 2", function()
     local dir = tempdir()
     local _, err, code = helpers.run({ "hash", "-o", dir .. "/x.tbl", dir .. "/missing" })
