@@ -21,11 +21,8 @@ static inline void stet_put_le32(unsigned char *p, uint32_t v) {
 }
 
 static inline void stet_put_le64(unsigned char *p, uint64_t v) {
-#ifdef STET_LE
-  memcpy(p, &v, 8);
-#else
-  for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
-#endif
+  stet_put_le32(p, (uint32_t)v);
+  stet_put_le32(p + 4, (uint32_t)(v >> 32));
 }
 
 static inline uint32_t stet_get_le32(const unsigned char *p) {
@@ -39,13 +36,7 @@ static inline uint32_t stet_get_le32(const unsigned char *p) {
 }
 
 static inline uint64_t stet_get_le64(const unsigned char *p) {
-  uint64_t v = 0;
-#ifdef STET_LE
-  memcpy(&v, p, 8);
-#else
-  for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
-#endif
-  return v;
+  return (uint64_t)stet_get_le32(p) | (uint64_t)stet_get_le32(p + 4) << 32;
 }
 
 #endif

@@ -73,6 +73,15 @@ static void bus_install(void) {
   bus_ready = sigaction(SIGBUS, &sa, &bus_before) == 0;
 }
 
+/* lua_pcall with the guard off: Lua does not read the mapping. */
+static int unguarded_pcall(lua_State *L, int nargs, int nresults) {
+  sigjmp_buf *guard = map_guard;
+  map_guard = NULL;
+  int rc = lua_pcall(L, nargs, nresults, 0);
+  map_guard = guard;
+  return rc;
+}
+
 /* Newline offsets the JSON scan notes for a line's text; a text with more
  * is searched for its paragraphs instead. */
 #define NL_ROOM 4096
@@ -104,11 +113,7 @@ static int jsonl_doc(jsonl_run *jr, const char *text, size_t n, size_t avail, ui
     lua_pushinteger(L, jr->docs);
     lua_pushinteger(L, jr->bytes);
     lua_pushinteger(L, jr->in_pos);
-    sigjmp_buf *guard = map_guard;
-    map_guard = NULL;
-    int rc = lua_pcall(L, 3, 0, 0);
-    map_guard = guard;
-    if (rc != LUA_OK) return -1; /* its error on the stack */
+    if (unguarded_pcall(L, 3, 0) != LUA_OK) return -1; /* its error on the stack */
   }
   return 0;
 }
@@ -168,19 +173,15 @@ static int jsonl_line(jsonl_run *jr, const char *s, size_t n, lua_Integer lineno
     }
   }
   lua_State *L = jr->L;
-  sigjmp_buf *guard = map_guard;
-  if (guard) { /* the line out of the mapping first, under the guard */
+  if (map_guard) { /* the line out of the mapping first, under the guard */
     tb->len = 0;
     memcpy(tb->data, s, n);
     s = tb->data;
   }
-  map_guard = NULL;
   lua_pushvalue(L, 8);
   lua_pushlstring(L, s, n);
   lua_pushinteger(L, lineno);
-  int called = lua_pcall(L, 2, 2, 0);
-  map_guard = guard;
-  if (called != LUA_OK) return -1;
+  if (unguarded_pcall(L, 2, 2) != LUA_OK) return -1;
   int rc = 0;
   if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING) {
     size_t tlen, slen;

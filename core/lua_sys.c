@@ -208,6 +208,20 @@ static void carry_drop(stet_buf *c, size_t cut) {
   carry_shrink(c);
 }
 
+/* Hands the carry's first len bytes to sink by trading the two buffers:
+ * what follows them from offset rest on (the start of the next line) goes
+ * back into the carry, the only bytes copied. 0, or -1 on ENOMEM. */
+static int carry_give(stet_buf *c, stet_buf *sink, size_t len, size_t rest) {
+  stet_buf lines = *c;
+  *c = *sink;
+  *sink = lines;
+  c->len = 0;
+  if (rest < sink->len && stet_buf_append(c, sink->data + rest, sink->len - rest)) return -1;
+  carry_shrink(c);
+  sink->len = len;
+  return 0;
+}
+
 /* The block size at index 2 and the prefix at index 3 (put in the carry)
  * of read_lines and scan_lines. */
 static size_t lines_args(lua_State *L, reader_box *box, const char *name) {
@@ -247,8 +261,7 @@ static int l_read_lines(lua_State *L) {
   if (got != LINES_CUT) { /* the end, or an error: the last line, or its start */
     if (!c->len) lua_pushnil(L);
     else if (sink && got == LINES_END) {
-      sink->len = 0;
-      if (stet_buf_append(sink, c->data, c->len)) return stet_lua_nomem(L);
+      if (carry_give(c, sink, c->len, c->len)) return stet_lua_nomem(L);
       lua_pushvalue(L, 4);
     } else
       lua_pushlstring(L, c->data, c->len);
@@ -260,14 +273,7 @@ static int l_read_lines(lua_State *L) {
     return 1;
   }
   if (sink) {
-    stet_buf lines = *c;
-    *c = *sink;
-    *sink = lines;
-    c->len = 0;
-    size_t rest = sink->len - cut - 1;
-    if (rest && stet_buf_append(c, sink->data + cut + 1, rest)) return stet_lua_nomem(L);
-    carry_shrink(c);
-    sink->len = cut;
+    if (carry_give(c, sink, cut, cut + 1)) return stet_lua_nomem(L);
     lua_pushvalue(L, 4);
     return 1;
   }
